@@ -1,0 +1,43 @@
+# PRESSED / PLAY. `make run` and `make test` do all the set-up they need on a fresh Debian machine.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PYTEST_ARGS ?=
+
+.PHONY: install system-deps test test-fast check lint format bench run up clean
+
+install: system-deps $(STAMP)
+
+# Re-installs only when the dependency declarations change; pip takes torch from the machine's local wheels.
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -U pip wheel setuptools
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+system-deps:
+	bash scripts/install-system-deps.sh
+
+test: install
+	bash scripts/run-tests.sh $(PYTEST_ARGS)
+
+# Unit tests only: no server processes, no slow tests.
+test-fast: install
+	$(BIN)/pytest -m "not slow and not integration and not e2e" $(PYTEST_ARGS)
+
+check: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache

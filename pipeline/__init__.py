@@ -1,0 +1,1 @@
+"""Offline jobs behind the `pressedplay` command: data, catalog, genre map, training, evaluation."""

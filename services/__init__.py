@@ -1,0 +1,1 @@
+"""The four FastAPI services; they never import each other, only shared/."""

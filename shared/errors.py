@@ -1,0 +1,147 @@
+"""The one error hierarchy and the one envelope every service answers with.
+
+    ServiceError                      500 InternalError (base; never raised bare)
+    ├── InvalidInput                  422  bad values: features out of range, unknown genre, corrupt image ...
+    ├── NotFound                      404
+    ├── PayloadTooLarge               413
+    ├── UnsupportedMediaType          415
+    ├── Unauthorized                  401
+    ├── Overloaded                    503  with Retry-After (a bounded queue is full)
+    ├── NotReady                      503  with Retry-After (model or dependency not ready yet)
+    └── UpstreamError                 502  another service or Spotify failed
+        ├── UpstreamUnavailable       503  could not connect
+        └── UpstreamTimeout           504
+
+The JSON body is always {"error": "<ClassName or given name>", "detail": ..., "request_id": "..."}. Domain modules
+subclass these (e.g. UnknownGenre(InvalidInput)) so the class name is the error name a client sees; the CLI prints
+the same detail.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, ClassVar
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from shared.logging import current_request_id
+
+log = logging.getLogger("pressedplay.errors")
+
+
+class ServiceError(Exception):
+    """Base of every error a service turns into an envelope."""
+
+    status_code: ClassVar[int] = 500
+
+    def __init__(self, detail: Any = None, *, retry_after: int | None = None, name: str | None = None) -> None:
+        super().__init__(detail if isinstance(detail, str) else repr(detail))
+        self.detail = detail
+        self.retry_after = retry_after
+        self.name = name or type(self).__name__
+
+
+class InvalidInput(ServiceError):
+    status_code = 422
+
+
+class NotFound(ServiceError):
+    status_code = 404
+
+
+class PayloadTooLarge(ServiceError):
+    status_code = 413
+
+
+class UnsupportedMediaType(ServiceError):
+    status_code = 415
+
+
+class Unauthorized(ServiceError):
+    status_code = 401
+
+
+class Overloaded(ServiceError):
+    status_code = 503
+
+
+class NotReady(ServiceError):
+    status_code = 503
+
+
+class UpstreamError(ServiceError):
+    status_code = 502
+
+
+class UpstreamUnavailable(UpstreamError):
+    status_code = 503
+
+
+class UpstreamTimeout(UpstreamError):
+    status_code = 504
+
+
+class ErrorEnvelope(BaseModel):
+    """What every non-2xx response carries."""
+
+    error: str = Field(examples=["InvalidInput"])
+    detail: Any = Field(default=None, examples=["n must be between 1 and 100"])
+    request_id: str | None = Field(default=None, examples=["3f2b9c0e6a1d4e2f"])
+
+
+def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` entries documenting that these status codes answer with the envelope."""
+    return {code: {"model": ErrorEnvelope} for code in codes}
+
+
+def envelope_response(status_code: int, name: str, detail: Any, retry_after: int | None = None) -> JSONResponse:
+    """Render the envelope; the request id comes from the logging context."""
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+    body = {"error": name, "detail": detail, "request_id": current_request_id()}
+    return JSONResponse(status_code=status_code, content=body, headers=headers)
+
+
+_HTTP_NAMES = {
+    400: "BadRequest",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "NotFound",
+    405: "MethodNotAllowed",
+    406: "NotAcceptable",
+    413: "PayloadTooLarge",
+    415: "UnsupportedMediaType",
+    429: "TooManyRequests",
+}
+
+
+def _validation_detail(exc: RequestValidationError) -> list[dict[str, Any]]:
+    # Only location, message and type: echoing "input" could send back image bytes or tokens.
+    return [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in exc.errors()]
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Make every error, validation errors and unexpected exceptions included, answer with the envelope."""
+
+    @app.exception_handler(ServiceError)
+    async def _service_error(_: Request, exc: ServiceError) -> JSONResponse:
+        if exc.status_code >= 500:
+            log.warning("request.failed", extra={"error": exc.name, "detail": str(exc.detail)})
+        return envelope_response(exc.status_code, exc.name, exc.detail, exc.retry_after)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return envelope_response(422, "ValidationError", _validation_detail(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        name = _HTTP_NAMES.get(exc.status_code, "HTTPError")
+        return envelope_response(exc.status_code, name, exc.detail)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("request.crashed", extra={"error": type(exc).__name__})
+        return envelope_response(500, "InternalError", "an unexpected error occurred; see the service log")

@@ -1,0 +1,82 @@
+"""The client services use to call each other: timeouts everywhere, the request id forwarded, failures mapped.
+
+Mapping: cannot connect -> UpstreamUnavailable (503); timed out -> UpstreamTimeout (504); upstream 5xx ->
+UpstreamError (502, or the upstream's 503 with its Retry-After); upstream 4xx in our envelope -> the same status
+and error name, so a caller's mistake (an unknown genre, say) reaches the user unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from pydantic import BaseModel, Field
+
+from shared.errors import ServiceError, UpstreamError, UpstreamTimeout, UpstreamUnavailable
+from shared.logging import REQUEST_ID_HEADER, current_request_id
+
+
+class ServiceClientSettings(BaseModel):
+    """Where another service lives and how long to wait for it."""
+
+    base_url: str
+    connect_timeout_s: float = Field(default=2.0, gt=0)
+    timeout_s: float = Field(default=30.0, gt=0)
+
+
+class _PassThrough(ServiceError):
+    """An upstream's own 4xx envelope, re-raised with its status and name."""
+
+    def __init__(self, status: int, name: str, detail: Any, retry_after: int | None) -> None:
+        super().__init__(detail, retry_after=retry_after, name=name)
+        self.status_code = status  # type: ignore[misc]  # per-instance status for pass-through
+
+
+def _retry_after(response: httpx.Response) -> int | None:
+    value = response.headers.get("Retry-After")
+    return int(value) if value and value.isdigit() else None
+
+
+class ServiceClient:
+    """Async JSON client for one upstream service."""
+
+    def __init__(
+        self, name: str, settings: ServiceClientSettings, transport: httpx.AsyncBaseTransport | None = None
+    ) -> None:
+        self.name = name
+        timeout = httpx.Timeout(settings.timeout_s, connect=settings.connect_timeout_s)
+        self._client = httpx.AsyncClient(base_url=settings.base_url, timeout=timeout, transport=transport)
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """Send a request; returns a 2xx response or raises a ServiceError."""
+        headers = dict(kwargs.pop("headers", None) or {})
+        request_id = current_request_id()
+        if request_id:
+            headers[REQUEST_ID_HEADER] = request_id
+        try:
+            response = await self._client.request(method, path, headers=headers, **kwargs)
+        except httpx.TimeoutException as exc:
+            raise UpstreamTimeout(f"{self.name} did not answer in time") from exc
+        except httpx.TransportError as exc:
+            raise UpstreamUnavailable(f"{self.name} is unreachable", retry_after=5) from exc
+        if response.is_success:
+            return response
+        raise self._error_from(response)
+
+    def _error_from(self, response: httpx.Response) -> ServiceError:
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        envelope = isinstance(body, dict) and "error" in body
+        if response.status_code < 500 and envelope:
+            return _PassThrough(response.status_code, body["error"], body.get("detail"), _retry_after(response))
+        if response.status_code == 503:
+            detail = body.get("detail") if envelope else None
+            return UpstreamUnavailable(f"{self.name} is unavailable: {detail}", retry_after=_retry_after(response) or 5)
+        if response.status_code == 504:
+            return UpstreamTimeout(f"{self.name} timed out")
+        return UpstreamError(f"{self.name} failed with HTTP {response.status_code}")
