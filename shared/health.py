@@ -18,9 +18,7 @@ async def _run_check(check: ReadinessCheck, timeout_s: float) -> bool:
         return False
 
 
-def mount_health(
-    app: FastAPI, checks: Callable[[], Mapping[str, ReadinessCheck]], *, timeout_s: float = 2.0
-) -> None:
+def mount_health(app: FastAPI, checks: Callable[[], Mapping[str, ReadinessCheck]], *, timeout_s: float = 2.0) -> None:
     """Add /healthz and /readyz; `checks` is called per probe so it can read the app's current state."""
 
     @app.get("/healthz", tags=["health"], summary="Liveness: the process answers")
