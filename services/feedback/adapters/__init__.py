@@ -1,0 +1,1 @@
+"""Rating store adapters: SQLite (embedded default) and DynamoDB."""

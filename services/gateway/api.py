@@ -1,0 +1,154 @@
+"""Gateway routes: the public API (playlists, feedback, exports, genres) and the web page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, File, Form, Request, Response, UploadFile
+from fastapi.responses import HTMLResponse
+
+from services.gateway.clients import Upstreams
+from services.gateway.playlists import (
+    PlaylistNotFound,
+    create_playlist,
+    export_playlist,
+    parse_genres,
+    rate_playlist,
+)
+from services.gateway.schemas import FeedbackIn, FeedbackOut, GenreList, Mode, Playlist, StoredPlaylist
+from services.gateway.sessions import SessionStore, new_session_token, session_key, valid_session_token
+from services.gateway.settings import Settings
+from shared.errors import UnsupportedMediaType, error_responses
+from shared.genres import SEED_GENRES
+
+router = APIRouter(prefix="/v1")
+page = APIRouter()
+_INDEX = Path(__file__).parent / "static" / "index.html"
+_UPSTREAM_ERRORS = (502, 503, 504)
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _sessions(request: Request) -> SessionStore:
+    sessions: SessionStore = request.app.state.sessions
+    return sessions
+
+
+def _upstreams(request: Request) -> Upstreams:
+    upstreams: Upstreams = request.app.state.upstreams
+    return upstreams
+
+
+async def _find_playlist(request: Request, playlist_id: str) -> tuple[StoredPlaylist, str]:
+    token = valid_session_token(request.cookies.get(_settings(request).cookie_name))
+    found = None
+    if token is not None:
+        found = await _sessions(request).get_playlist(session=session_key(token), playlist_id=playlist_id)
+    if found is None:
+        raise PlaylistNotFound(f"no playlist {playlist_id[:64]!r} in this session (it may have expired)")
+    return found, token  # type: ignore[return-value]  # token is set whenever found is
+
+
+@page.get("/", include_in_schema=False)
+async def index() -> HTMLResponse:
+    return HTMLResponse(_INDEX.read_text(encoding="utf-8"))
+
+
+@router.get("/genres", tags=["genres"], response_model=GenreList, summary="The 126 seed genres playlists draw from")
+async def list_genres() -> GenreList:
+    return GenreList(genres=list(SEED_GENRES))
+
+
+@router.post(
+    "/playlists",
+    tags=["playlists"],
+    status_code=201,
+    response_model=Playlist,
+    summary="Make a playlist from a photo",
+    responses=error_responses(413, 415, 422, *_UPSTREAM_ERRORS),
+)
+async def post_playlist(
+    request: Request,
+    response: Response,
+    image: Annotated[UploadFile, File(description="The photo (JPEG, PNG, WebP ...), at most the upload limit.")],
+    genres: Annotated[str | None, Form(max_length=2000, examples=["pop,indie"])] = None,
+    n: Annotated[int, Form(ge=1, le=100, description="How many tracks.")] = 20,
+    mode: Annotated[Mode, Form(description="match the photo, boost its energy, or calm it.")] = "match",
+) -> Playlist:
+    content_type = (image.content_type or "").lower()
+    if not content_type.startswith("image/"):
+        raise UnsupportedMediaType(f"the `image` part must be an image/* type, not {content_type or 'untyped'}")
+    wanted = parse_genres(genres)
+    settings = _settings(request)
+    token = valid_session_token(request.cookies.get(settings.cookie_name)) or new_session_token()
+    playlist = await create_playlist(
+        upstreams=_upstreams(request),
+        image=await image.read(),
+        content_type=content_type,
+        genres=wanted,
+        n=n,
+        mode=mode,
+    )
+    await _sessions(request).put_playlist(session=session_key(token), playlist=playlist, ttl_s=settings.playlist_ttl_s)
+    response.set_cookie(
+        settings.cookie_name,
+        token,
+        max_age=settings.session_ttl_s,
+        httponly=True,
+        samesite="lax",
+        secure=settings.cookie_secure,
+    )
+    return playlist.public()
+
+
+@router.get(
+    "/playlists/{playlist_id}",
+    tags=["playlists"],
+    response_model=Playlist,
+    summary="A playlist this session made",
+    responses=error_responses(404, 503),
+)
+async def get_playlist(request: Request, playlist_id: str) -> Playlist:
+    playlist, _ = await _find_playlist(request, playlist_id)
+    return playlist.public()
+
+
+@router.get(
+    "/playlists/{playlist_id}/export.{fmt}",
+    tags=["playlists"],
+    summary="A playlist as a JSON, M3U8 or CSV file",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/json": {}, "audio/x-mpegurl": {}, "text/csv": {}}},
+        **error_responses(404, 422, *_UPSTREAM_ERRORS),
+    },
+)
+async def get_export(request: Request, playlist_id: str, fmt: Literal["json", "m3u8", "csv"]) -> Response:
+    playlist, _ = await _find_playlist(request, playlist_id)
+    body, media_type = await export_playlist(upstreams=_upstreams(request), playlist=playlist, fmt=fmt)
+    headers = {"Content-Disposition": f'attachment; filename="pressedplay-{playlist.id}.{fmt}"'}
+    return Response(content=body, media_type=media_type, headers=headers)
+
+
+@router.post(
+    "/playlists/{playlist_id}/feedback",
+    tags=["playlists"],
+    status_code=201,
+    response_model=FeedbackOut,
+    summary="Like (1) or dislike (-1) a playlist; rating again replaces the earlier rating",
+    responses={
+        200: {"model": FeedbackOut, "description": "Replaced this session's rating"},
+        **error_responses(404, 422, *_UPSTREAM_ERRORS),
+    },
+)
+async def post_feedback(request: Request, response: Response, playlist_id: str, body: FeedbackIn) -> FeedbackOut:
+    playlist, token = await _find_playlist(request, playlist_id)
+    result, created = await rate_playlist(
+        upstreams=_upstreams(request), playlist=playlist, rating=body.rating, session=session_key(token)
+    )
+    response.status_code = 201 if created else 200
+    return result

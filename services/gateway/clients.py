@@ -1,0 +1,85 @@
+"""Typed calls to the three upstreams (inference, playlist, feedback), over shared.http.ServiceClient."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from services.gateway.schemas import UpstreamPrediction, UpstreamRecommendation
+from services.gateway.settings import Settings
+from shared.errors import UpstreamError
+from shared.http import ServiceClient
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse_upstream(model: type[M], response: httpx.Response, *, service: str) -> M:
+    """Validate an upstream's JSON; a body that breaks its contract is a 502, never a 500."""
+    try:
+        return model.model_validate(response.json())
+    except (ValueError, ValidationError) as exc:
+        raise UpstreamError(f"{service} answered with an unexpected body: {str(exc)[:300]}") from exc
+
+
+@dataclass(frozen=True)
+class Upstreams:
+    """The gateway's clients, one per upstream service."""
+
+    inference: ServiceClient
+    playlist: ServiceClient
+    feedback: ServiceClient
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, transports: dict[str, httpx.AsyncBaseTransport] | None = None
+    ) -> Upstreams:
+        """Build the clients; `transports` lets unit tests put httpx.MockTransport fakes in place of the network."""
+        transports = transports or {}
+        return cls(
+            **{
+                name: ServiceClient(name, settings.upstream(name), transport=transports.get(name))
+                for name in ("inference", "playlist", "feedback")
+            }
+        )
+
+    async def aclose(self) -> None:
+        """Close every client's connection pool."""
+        for client in (self.inference, self.playlist, self.feedback):
+            await client.aclose()
+
+    async def predict(self, *, image: bytes, content_type: str) -> UpstreamPrediction:
+        """Audio features of a photo (inference POST /v1/predict, raw image body)."""
+        response = await self.inference.request(
+            "POST", "/v1/predict", content=image, headers={"Content-Type": content_type}
+        )
+        return parse_upstream(UpstreamPrediction, response, service="inference")
+
+    async def recommend(self, request: dict[str, Any]) -> tuple[UpstreamRecommendation, dict[str, Any]]:
+        """Tracks near the features (playlist POST /v1/recommendations); the parsed and the raw answer."""
+        response = await self.playlist.request("POST", "/v1/recommendations", json=request)
+        parsed = parse_upstream(UpstreamRecommendation, response, service="playlist")
+        return parsed, response.json()
+
+    async def export(self, *, recommendation: dict[str, Any], fmt: str) -> httpx.Response:
+        """A recommendation rendered as json, m3u8 or csv (playlist POST /v1/recommendations/export)."""
+        return await self.playlist.request(
+            "POST", "/v1/recommendations/export", params={"format": fmt}, json=recommendation
+        )
+
+    async def rate(self, body: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+        """Store a rating (feedback POST /v1/ratings); the stored rating and whether it was new (201)."""
+        response = await self.feedback.request("POST", "/v1/ratings", json=body)
+        try:
+            result: dict[str, Any] = response.json()
+        except ValueError as exc:
+            raise UpstreamError("feedback answered with a body that is not JSON") from exc
+        return result, response.status_code == 201
+
+    async def ready(self, name: str) -> bool:
+        """True when the upstream's /readyz says it is ready."""
+        client: ServiceClient = getattr(self, name)
+        await client.request("GET", "/readyz")
+        return True

@@ -1,0 +1,110 @@
+"""The playlist flow: photo -> inference -> playlist service -> a stored playlist; then feedback and exports."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from pydantic import ValidationError
+
+from services.gateway.clients import Upstreams
+from services.gateway.schemas import FeedbackOut, Mode, StoredPlaylist, Track
+from shared.errors import InvalidInput, NotFound, UpstreamError
+from shared.genres import SEED_GENRES, is_seed_genre
+
+MAX_GENRES: Final = 10
+EXPORT_MEDIA_TYPES: Final = {"json": "application/json", "m3u8": "audio/x-mpegurl", "csv": "text/csv"}
+
+
+class UnknownGenre(InvalidInput):
+    """A genre that is not one of the 126 seed genres (422; the detail lists the valid ones)."""
+
+
+class PlaylistNotFound(NotFound):
+    """No playlist with this id in this session (never made, expired, or another browser's)."""
+
+
+def new_playlist_id() -> str:
+    """A short unguessable playlist id (URL-safe)."""
+    return secrets.token_urlsafe(9)
+
+
+def parse_genres(raw: str | None) -> list[str]:
+    """Comma-separated seed genres -> a de-duplicated list; raises UnknownGenre listing the valid ones."""
+    names = [part.strip().lower() for part in (raw or "").split(",")]
+    genres = list(dict.fromkeys(name for name in names if name))
+    if len(genres) > MAX_GENRES:
+        raise InvalidInput(f"at most {MAX_GENRES} genres may be given; got {len(genres)}")
+    unknown = [name for name in genres if not is_seed_genre(name)]
+    if unknown:
+        raise UnknownGenre(
+            {
+                "message": f"unknown genre(s): {', '.join(name[:40] for name in unknown[:5])}",
+                "unknown": [name[:40] for name in unknown[:MAX_GENRES]],
+                "valid": list(SEED_GENRES),
+            }
+        )
+    return genres
+
+
+def _why_text(value: Any) -> str | None:
+    # The recommender's explanation may be a sentence or a list of reasons; the public schema is one sentence.
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "; ".join(str(part) for part in value)
+    return str(value)
+
+
+async def create_playlist(
+    *, upstreams: Upstreams, image: bytes, content_type: str, genres: list[str], n: int, mode: Mode
+) -> StoredPlaylist:
+    """Predict the photo's features, ask for n tracks near them within the genres, and build the playlist."""
+    prediction = await upstreams.predict(image=image, content_type=content_type)
+    request = {"features": prediction.features.model_dump(), "genres": genres or None, "n": n, "mode": mode}
+    recommendation, raw = await upstreams.recommend(request)
+    try:
+        tracks = [Track.model_validate({**t, "why": _why_text(t.get("why"))}) for t in recommendation.tracks]
+    except ValidationError as exc:
+        raise UpstreamError(f"playlist answered with a malformed track: {str(exc)[:300]}") from exc
+    used = recommendation.genres
+    used_genres = list(used) if isinstance(used, dict | list) else genres
+    return StoredPlaylist(
+        id=new_playlist_id(),
+        created_at=datetime.now(UTC),
+        features=prediction.features,
+        model_version=prediction.model_version,
+        genres=used_genres,
+        mode=recommendation.mode or mode,
+        tracks=tracks,
+        recommendation=raw,
+    )
+
+
+async def rate_playlist(
+    *, upstreams: Upstreams, playlist: StoredPlaylist, rating: int, session: str
+) -> tuple[FeedbackOut, bool]:
+    """Send the rating, with what the playlist was made from, to the feedback service; (rating, was it new)."""
+    body = {
+        "playlist_id": playlist.id,
+        "rating": rating,
+        "features": playlist.features.model_dump(),
+        "model_version": playlist.model_version,
+        "track_ids": [track.id for track in playlist.tracks],
+        "session": session,
+    }
+    answer, created = await upstreams.rate(body)
+    try:
+        return FeedbackOut.model_validate(answer), created
+    except ValidationError as exc:
+        raise UpstreamError(f"feedback answered with an unexpected body: {str(exc)[:300]}") from exc
+
+
+async def export_playlist(*, upstreams: Upstreams, playlist: StoredPlaylist, fmt: str) -> tuple[bytes, str]:
+    """The playlist as a file (json, m3u8 or csv), rendered by the playlist service; returns (body, media type)."""
+    if fmt not in EXPORT_MEDIA_TYPES:
+        raise PlaylistNotFound(f"no export format {fmt!r}; use one of {', '.join(EXPORT_MEDIA_TYPES)}")
+    response = await upstreams.export(recommendation=playlist.recommendation, fmt=fmt)
+    media_type = response.headers.get("content-type", EXPORT_MEDIA_TYPES[fmt]).split(";")[0].strip()
+    return response.content, media_type or EXPORT_MEDIA_TYPES[fmt]

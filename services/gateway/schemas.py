@@ -1,0 +1,144 @@
+"""Public request/response bodies of the gateway, and the upstream answers it reads (leniently: extra keys ignored)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.features import AudioFeatures
+
+Mode = Literal["match", "boost", "calm"]
+# The same example AudioFeatures documents, spelled out so mypy sees a plain JSON dict.
+_FEATURES_EXAMPLE: Any = {
+    "acousticness": 0.12,
+    "danceability": 0.71,
+    "energy": 0.83,
+    "instrumentalness": 0.02,
+    "liveness": 0.15,
+    "loudness": -5.2,
+    "speechiness": 0.06,
+    "valence": 0.74,
+}
+
+
+class Track(BaseModel):
+    """One track of a playlist, with a link to open it in Spotify."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str = Field(examples=["4uLU6hMCjMI75M1A2tKUQC"])
+    uri: str = Field(pattern=r"^spotify:track:[A-Za-z0-9]+$", examples=["spotify:track:4uLU6hMCjMI75M1A2tKUQC"])
+    url: str = Field(examples=["https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC"])
+    name: str = Field(examples=["Never Gonna Give You Up"])
+    artist: str = Field(examples=["Rick Astley"])
+    album: str | None = Field(default=None, examples=["Whenever You Need Somebody"])
+    features: AudioFeatures
+    genres: list[str] = Field(default_factory=list, examples=[["pop", "dance"]])
+    why: str | None = Field(default=None, examples=["close in energy and valence; pop"])
+    distance: float | None = Field(default=None, ge=0, examples=[0.12])
+
+
+class Playlist(BaseModel):
+    """A playlist made from a photo: what the model heard in it and the tracks chosen."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "Jm3k9QpXb2c",
+                    "created_at": "2026-11-25T15:30:00Z",
+                    "features": _FEATURES_EXAMPLE,
+                    "model_version": "effnet-vae-20261125",
+                    "genres": ["pop", "indie"],
+                    "mode": "match",
+                    "tracks": [
+                        {
+                            "id": "4uLU6hMCjMI75M1A2tKUQC",
+                            "uri": "spotify:track:4uLU6hMCjMI75M1A2tKUQC",
+                            "url": "https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC",
+                            "name": "Never Gonna Give You Up",
+                            "artist": "Rick Astley",
+                            "album": "Whenever You Need Somebody",
+                            "features": _FEATURES_EXAMPLE,
+                            "genres": ["pop"],
+                            "why": "close in energy and valence; pop",
+                            "distance": 0.12,
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
+    id: str
+    created_at: datetime
+    features: AudioFeatures = Field(description="The 8 audio features predicted from the photo.")
+    model_version: str
+    genres: list[str] = Field(description="The seed genres the tracks were drawn from (empty: any genre).")
+    mode: Mode
+    tracks: list[Track]
+
+
+class StoredPlaylist(Playlist):
+    """A playlist as the session store keeps it: the public view plus the upstream recommendation for exports."""
+
+    recommendation: dict[str, Any] = Field(description="The playlist service's answer, replayed for exports.")
+
+    def public(self) -> Playlist:
+        """The view a client sees."""
+        return Playlist.model_validate(self.model_dump(exclude={"recommendation"}))
+
+
+class FeedbackIn(BaseModel):
+    """A like or a dislike."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"rating": 1}]})
+
+    rating: Literal[1, -1] = Field(description="1 = liked, -1 = disliked.")
+
+
+class FeedbackOut(BaseModel):
+    """The stored rating."""
+
+    model_config = ConfigDict(
+        extra="ignore",
+        json_schema_extra={
+            "examples": [
+                {"id": "0f8e2a7c", "playlist_id": "Jm3k9QpXb2c", "rating": 1, "created_at": "2026-11-25T15:31:00Z"}
+            ]
+        },
+    )
+
+    id: str
+    playlist_id: str
+    rating: Literal[1, -1]
+    created_at: datetime
+
+
+class GenreList(BaseModel):
+    """The seed genres a playlist can be drawn from."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"genres": ["acoustic", "afrobeat", "alt-rock"]}]})
+
+    genres: list[str]
+
+
+class UpstreamPrediction(BaseModel):
+    """The part of inference's answer the gateway uses."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    features: AudioFeatures
+    model_version: str
+
+
+class UpstreamRecommendation(BaseModel):
+    """The part of the playlist service's answer the gateway uses."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    tracks: list[dict[str, Any]]
+    genres: list[str] | dict[str, float] | None = None
+    mode: Mode | None = None

@@ -1,0 +1,48 @@
+"""Gateway settings, read from GATEWAY_* environment variables (and an optional .env)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.http import ServiceClientSettings
+
+
+class Settings(BaseSettings):
+    """Upstreams, limits, sessions and cookies of the public gateway."""
+
+    model_config = SettingsConfigDict(env_prefix="GATEWAY_", env_file=".env", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    log_level: str = "INFO"
+
+    inference_url: str = "http://127.0.0.1:8001"
+    playlist_url: str = "http://127.0.0.1:8002"
+    feedback_url: str = "http://127.0.0.1:8003"
+    connect_timeout_s: float = Field(default=2.0, gt=0)
+    # Inference on CPU takes a second or two per photo; the other two answer in milliseconds.
+    inference_timeout_s: float = Field(default=30.0, gt=0)
+    playlist_timeout_s: float = Field(default=10.0, gt=0)
+    feedback_timeout_s: float = Field(default=5.0, gt=0)
+
+    max_upload_bytes: int = Field(default=10 * 1024 * 1024, gt=0, description="Whole multipart request limit.")
+
+    redis_url: str | None = Field(default=None, description="redis://host:port/db; unset = in-process sessions")
+    redis_timeout_s: float = Field(default=2.0, gt=0)
+    session_ttl_s: int = Field(default=7 * 24 * 3600, gt=0)
+    playlist_ttl_s: int = Field(default=24 * 3600, gt=0)
+    max_in_process_playlists: int = Field(default=10_000, gt=0)
+
+    cookie_name: str = Field(default="pp_session", pattern=r"^[A-Za-z0-9_-]+$")
+    cookie_secure: bool = Field(default=False, description="Set true behind HTTPS so the cookie never goes clear")
+
+    def upstream(self, name: str) -> ServiceClientSettings:
+        """Client settings of one upstream: inference, playlist or feedback."""
+        timeouts = {
+            "inference": self.inference_timeout_s,
+            "playlist": self.playlist_timeout_s,
+            "feedback": self.feedback_timeout_s,
+        }
+        url = {"inference": self.inference_url, "playlist": self.playlist_url, "feedback": self.feedback_url}[name]
+        return ServiceClientSettings(base_url=url, connect_timeout_s=self.connect_timeout_s, timeout_s=timeouts[name])
