@@ -123,7 +123,10 @@ class RedisSessionStore:
 
     async def ping(self) -> bool:
         """True when Redis answers PING."""
-        return bool(await self._redis.ping())
+        try:
+            return bool(await self._redis.ping())
+        except (RedisError, OSError):
+            return False
 
     async def close(self) -> None:
         """Close the connection pool."""

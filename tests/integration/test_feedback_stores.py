@@ -1,0 +1,106 @@
+"""The SQLite and DynamoDB rating stores pass the same contract, against a real file and a real DynamoDB API."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Literal
+
+import boto3
+import pytest
+
+from services.feedback.adapters.dynamodb_store import DynamoRatingStore
+from services.feedback.adapters.sqlite_store import SqliteRatingStore
+from services.feedback.ratings import Rating, RatingStore, RatingStoreUnavailable, new_rating
+from shared.features import AudioFeatures
+
+pytestmark = [pytest.mark.integration, pytest.mark.anyio]
+FEATURES = AudioFeatures(
+    acousticness=0.25,
+    danceability=0.5,
+    energy=0.125,
+    instrumentalness=0.0,
+    liveness=0.3,
+    loudness=-7.25,
+    speechiness=0.04,
+    valence=0.9,
+)
+T0 = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture(params=["sqlite", "dynamodb"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[RatingStore]:
+    built: RatingStore
+    if request.param == "sqlite":
+        built = SqliteRatingStore(tmp_path / "ratings.sqlite3")
+    else:
+        endpoint = request.getfixturevalue("dynamodb_service")
+        built = DynamoRatingStore(table=f"ratings-{uuid.uuid4().hex[:8]}", region="us-east-1", endpoint_url=endpoint)
+    yield built
+    await built.close()
+
+
+def rating(playlist_id: str, value: Literal[1, -1], *, session: str | None, minutes: int = 0) -> Rating:
+    return new_rating(
+        playlist_id=playlist_id,
+        rating=value,
+        features=FEATURES,
+        model_version="m1",
+        track_ids=["a1", "b2"],
+        session=session,
+        now=T0 + timedelta(minutes=minutes),
+    )
+
+
+async def test_a_stored_rating_comes_back_with_everything_it_carried(store: RatingStore) -> None:
+    stored = rating("p1", 1, session="s1")
+    assert await store.put(stored) is True
+    assert await store.for_playlist("p1") == [stored]
+
+
+async def test_a_second_rating_from_the_same_session_replaces_the_first(store: RatingStore) -> None:
+    assert await store.put(rating("p1", 1, session="s1")) is True
+    assert await store.put(rating("p1", -1, session="s1", minutes=1)) is False
+    (only,) = await store.for_playlist("p1")
+    assert only.rating == -1
+
+
+async def test_ratings_without_a_session_are_all_kept_oldest_first(store: RatingStore) -> None:
+    for minute in (2, 0, 1):
+        await store.put(rating("p2", 1 if minute else -1, session=None, minutes=minute))
+    ratings = await store.for_playlist("p2")
+    assert [r.created_at for r in ratings] == [T0, T0 + timedelta(minutes=1), T0 + timedelta(minutes=2)]
+
+
+async def test_ratings_of_other_playlists_are_not_returned(store: RatingStore) -> None:
+    await store.put(rating("p3", 1, session="s1"))
+    await store.put(rating("p4", 1, session="s1"))
+    assert [r.playlist_id for r in await store.for_playlist("p3")] == ["p3"]
+    assert await store.for_playlist("never-rated") == []
+
+
+async def test_a_ready_store_answers_ping(store: RatingStore) -> None:
+    assert await store.ping() is True
+
+
+async def test_the_dynamodb_table_is_created_when_missing(dynamodb_service: str) -> None:
+    table = f"fresh-{uuid.uuid4().hex[:8]}"
+    store = DynamoRatingStore(table=table, region="us-east-1", endpoint_url=dynamodb_service)
+    await store.put(rating("p5", 1, session="s9"))
+    client = boto3.client("dynamodb", region_name="us-east-1", endpoint_url=dynamodb_service)
+    assert client.describe_table(TableName=table)["Table"]["TableStatus"] == "ACTIVE"
+    await store.close()
+
+
+async def test_an_unreachable_dynamodb_is_reported_as_unavailable_not_a_crash(dynamodb_service: str) -> None:
+    from tests.servers.process import free_port
+
+    store = DynamoRatingStore(
+        table="nowhere", region="us-east-1", endpoint_url=f"http://127.0.0.1:{free_port()}", timeout_s=2.0
+    )
+    with pytest.raises(RatingStoreUnavailable) as caught:
+        await store.put(rating("p6", 1, session=None))
+    assert caught.value.status_code == 503
+    assert caught.value.retry_after

@@ -1,0 +1,66 @@
+"""The in-process session store and the session token rules."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from services.gateway.schemas import StoredPlaylist
+from services.gateway.sessions import InProcessSessionStore, new_session_token, session_key, valid_session_token
+from shared.features import AudioFeatures
+
+pytestmark = pytest.mark.anyio
+
+
+def playlist(playlist_id: str) -> StoredPlaylist:
+    return StoredPlaylist(
+        id=playlist_id,
+        created_at=datetime(2026, 11, 25, tzinfo=UTC),
+        features=AudioFeatures.from_vector([0.5] * 5 + [-8.0, 0.05, 0.5]),
+        model_version="m1",
+        genres=[],
+        mode="calm",
+        tracks=[],
+        recommendation={},
+    )
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+async def test_a_playlist_is_private_to_the_session_that_made_it() -> None:
+    store = InProcessSessionStore()
+    await store.put_playlist(session="a", playlist=playlist("p1"), ttl_s=60)
+    assert await store.get_playlist(session="a", playlist_id="p1") == playlist("p1")
+    assert await store.get_playlist(session="b", playlist_id="p1") is None
+
+
+async def test_an_expired_playlist_is_forgotten() -> None:
+    store = InProcessSessionStore()
+    await store.put_playlist(session="a", playlist=playlist("p1"), ttl_s=0)
+    assert await store.get_playlist(session="a", playlist_id="p1") is None
+
+
+async def test_the_store_is_bounded_and_drops_the_oldest_first() -> None:
+    store = InProcessSessionStore(max_playlists=2)
+    for name in ("p1", "p2", "p3"):
+        await store.put_playlist(session="a", playlist=playlist(name), ttl_s=60)
+    assert await store.get_playlist(session="a", playlist_id="p1") is None
+    assert await store.get_playlist(session="a", playlist_id="p3") is not None
+
+
+def test_issued_tokens_are_valid_and_forged_ones_are_not() -> None:
+    token = new_session_token()
+    assert valid_session_token(token) == token
+    assert valid_session_token("short") is None
+    assert valid_session_token("x" * 40 + ";drop") is None
+    assert valid_session_token(None) is None
+
+
+def test_the_storage_key_does_not_reveal_the_token() -> None:
+    token = new_session_token()
+    assert token not in session_key(token)
+    assert session_key(token) == session_key(token)
