@@ -1,0 +1,60 @@
+"""`pressedplay genres build | map | eval`: the genre map's builder, a lookup, and its measurement."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    """Add the `genres` command group."""
+    parser = subparsers.add_parser("genres", help="build, query and measure the micro-genre -> seed genre map")
+    group = parser.add_subparsers(dest="genres_command", metavar="ACTION")
+    group.required = True
+
+    build = group.add_parser("build", help="rebuild genremappings.json and its embeddings from ../shared")
+    build.set_defaults(func=_build)
+
+    mapping = group.add_parser("map", help="map genre names to seed genres")
+    mapping.add_argument("genres", nargs="+", metavar="GENRE")
+    mapping.add_argument("--json", action="store_true", help="print one JSON object {genre: [seed genres]}")
+    mapping.set_defaults(func=_map)
+
+    evaluate = group.add_parser("eval", help="score the map and the runtime mapper on data/genre_labels.csv")
+    evaluate.add_argument("--split", choices=["dev", "test", "all"], default="all")
+    evaluate.add_argument("--json", action="store_true", help="print the numbers as JSON")
+    evaluate.add_argument("--errors", action="store_true", help="list the mistakes too")
+    evaluate.set_defaults(func=_eval)
+
+
+def _build(args: argparse.Namespace) -> int:
+    from pipeline.genre_map_build import run_build
+
+    result = run_build()
+    counts = result.counts()
+    print(f"genremappings.json: {len(result.mapping)} entries")
+    for step, count in counts.most_common():
+        print(f"  {step:14s} {count}")
+    return 0
+
+
+def _map(args: argparse.Namespace) -> int:
+    from services.playlist.genre_map import load_genre_mapper
+
+    mapper = load_genre_mapper()
+    result = mapper.map_many(args.genres)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        for genre, seeds in result.items():
+            print(f"{genre}\t{', '.join(seeds) if seeds else '(no seed genre)'}")
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from pipeline.genre_eval import evaluate, format_report
+
+    report = evaluate(split=args.split)
+    print(json.dumps(report.as_dict(), indent=2) if args.json else format_report(report, errors=args.errors))
+    return 0

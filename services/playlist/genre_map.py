@@ -1,0 +1,172 @@
+"""GenreMapper: any Spotify micro-genre name -> at most three of the 126 seed genres, best first.
+
+Order of evidence: the shipped file (genremappings.json, a dict lookup after normalising the name), then the word
+rules (genre_rules: style words, language / region words), then the nearest known names by text embedding
+(genre_embedding; the model loads only on the first miss). A name made only of unknown words whose nearest
+neighbours are far away is garbage and maps to [].
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Final
+
+from services.playlist.genre_embedding import DEFAULT_EMBEDDINGS_PATH, GenreEmbeddingIndex
+from services.playlist.genre_rules import MAX_SEEDS, match_rules, normalise_genre
+from shared.errors import InvalidInput, ServiceError
+from shared.genres import SEED_GENRE_SET, SEED_GENRES
+from shared.paths import REPO_ROOT
+
+DEFAULT_MAP_PATH: Final = REPO_ROOT / "genremappings.json"
+MAX_NAME_CHARS: Final = 100  # Spotify's longest genre name is under 50 characters
+NEIGHBOURS: Final = 12
+# Below this cosine similarity to every known name, a name with no known word is treated as garbage.
+MIN_SIMILARITY: Final = 0.45
+_RANK_WEIGHTS: Final = (1.0, 0.55, 0.35)
+
+
+class UnknownGenre(InvalidInput):
+    """A genre name that maps to no seed genre (the detail names it and lists the valid seed genres)."""
+
+
+class GenreMapInvalid(ServiceError):
+    """The genre map file is missing or breaks its invariants (a deployment error, not a client's)."""
+
+
+class GenreMapper:
+    """Maps micro-genre names onto seed genres: file, then rules, then embedding neighbours."""
+
+    def __init__(self, mapping: Mapping[str, Sequence[str]], *, embeddings: GenreEmbeddingIndex | None = None) -> None:
+        self._mapping: dict[str, list[str]] = {k: list(v) for k, v in mapping.items()}
+        self._by_normal: dict[str, str] = {}
+        for key in self._mapping:
+            self._by_normal.setdefault(normalise_genre(key), key)
+        self._embeddings = embeddings
+
+    @property
+    def known(self) -> Mapping[str, list[str]]:
+        """The file's mapping (read-only view by convention)."""
+        return self._mapping
+
+    def lookup(self, genre: str) -> list[str] | None:
+        """The file's entry for genre after normalising, or None when the file lacks it."""
+        key = self._by_normal.get(normalise_genre(genre))
+        return list(self._mapping[key]) if key is not None else None
+
+    def map(self, genre: str) -> list[str]:
+        """At most three seed genres for genre, best first; [] only for empty or garbage input."""
+        if not isinstance(genre, str) or len(genre) > MAX_NAME_CHARS:
+            return []
+        found = self.lookup(genre)
+        return found if found is not None else self.map_unlisted(genre)
+
+    def map_many(self, genres: Iterable[str]) -> dict[str, list[str]]:
+        """map() for each name, keyed by the name as given."""
+        return {g: self.map(g) for g in genres}
+
+    def map_unlisted(self, genre: str, *, exclude_key: str | None = None) -> list[str]:
+        """Map as if the file lacked genre: rules, then embedding neighbours (exclude_key: leave-one-out checks)."""
+        name = normalise_genre(genre) if isinstance(genre, str) else ""
+        if not re.search(r"[^\W\d_]", name):
+            return []  # empty, punctuation or digits only
+        rules = match_rules(name)
+        if rules.styles and rules.known_tokens == rules.tokens:
+            return rules.seeds
+        neighbours = self._neighbours(name, exclude_key=exclude_key)
+        if not rules.styles and not rules.regions and (not neighbours or neighbours[0][1] < MIN_SIMILARITY):
+            return []
+        return combine_evidence(rules.styles, rules.regions, vote_seeds(neighbours, self._mapping))
+
+    def _neighbours(self, name: str, *, exclude_key: str | None) -> list[tuple[str, float]]:
+        if self._embeddings is None:
+            return []
+        return self._embeddings.neighbours(name, k=NEIGHBOURS, exclude=exclude_key)
+
+
+def vote_seeds(
+    neighbours: Iterable[tuple[str, float]], mapping: Mapping[str, Sequence[str]]
+) -> list[tuple[str, float]]:
+    """Seed genres ranked by the similarity-weighted votes of the neighbours' own mappings."""
+    scores: dict[str, float] = {}
+    for key, sim in neighbours:
+        for rank, seed in enumerate(mapping.get(key, ())[:MAX_SEEDS]):
+            scores[seed] = scores.get(seed, 0.0) + max(sim, 0.0) ** 3 * _RANK_WEIGHTS[rank]
+    return sorted(scores.items(), key=lambda kv: -kv[1])
+
+
+def combine_evidence(styles: Sequence[str], regions: Sequence[str], votes: Sequence[tuple[str, float]]) -> list[str]:
+    """Rule styles first, then neighbour votes (only those with real weight), then rule regions; at most three."""
+    out: list[str] = []
+    for seed in styles:
+        if seed not in out:
+            out.append(seed)
+    top = votes[0][1] if votes else 0.0
+    ranked = [seed for seed, score in votes if score >= 0.35 * top]
+    if not styles and ranked:
+        out.append(ranked[0])  # the neighbours' best is the style when the rules found none
+    for seed in regions:
+        if seed not in out:
+            out.append(seed)
+    for seed in ranked:
+        if len(out) >= MAX_SEEDS:
+            break
+        if seed not in out:
+            out.append(seed)
+    return out[:MAX_SEEDS]
+
+
+def read_genre_map(path: Path) -> dict[str, list[str]]:
+    """Read and check genremappings.json: an object of name -> 1..3 distinct seed genres."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise GenreMapInvalid(f"cannot read genre map {path.name}: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise GenreMapInvalid(f"genre map {path.name} is not a JSON object")
+    for key, values in raw.items():
+        ok = isinstance(values, list) and 1 <= len(values) <= MAX_SEEDS and len(set(values)) == len(values)
+        if not ok or any(v not in SEED_GENRE_SET for v in values):
+            raise GenreMapInvalid(f"genre map entry {key!r} -> {values!r} is not 1-3 distinct seed genres")
+    return raw
+
+
+@lru_cache(maxsize=4)
+def load_genre_mapper(path: Path | None = None) -> GenreMapper:
+    """The mapper for path (default REPO_ROOT/genremappings.json) with the shipped embeddings; cached."""
+    mapping = read_genre_map(path or DEFAULT_MAP_PATH)
+    embeddings = None
+    if DEFAULT_EMBEDDINGS_PATH.is_file():
+        embeddings = GenreEmbeddingIndex.load(DEFAULT_EMBEDDINGS_PATH).restricted_to(set(mapping))
+    return GenreMapper(mapping, embeddings=embeddings)
+
+
+def resolve_seed_genres(names: Iterable[str], mapper: GenreMapper) -> list[str]:
+    """User-given names -> distinct seed genres (seed genres pass through); UnknownGenre when a name maps to none."""
+    if isinstance(names, str | bytes) or not isinstance(names, Iterable):
+        raise UnknownGenre(_unknown_detail(names, "genres must be a list of names"))
+    out: list[str] = []
+    for name in names:
+        if not isinstance(name, str):
+            raise UnknownGenre(_unknown_detail(name, f"genre must be a string, got {type(name).__name__}"))
+        if not name.strip():
+            raise UnknownGenre(_unknown_detail(name, "genre name is empty"))
+        if len(name) > MAX_NAME_CHARS:
+            raise UnknownGenre(
+                _unknown_detail(name, f"genre name is {len(name)} characters (at most {MAX_NAME_CHARS})")
+            )
+        seeds = [name.strip()] if name.strip() in SEED_GENRE_SET else mapper.map(name)
+        if not seeds:
+            raise UnknownGenre(_unknown_detail(name, "maps to no seed genre"))
+        out.extend(s for s in seeds if s not in out)
+    return out
+
+
+def _unknown_detail(given: object, problem: str) -> str:
+    """The error detail: what was given (shortened), what is wrong with it, and the valid seed genres."""
+    shown = repr(given)
+    shown = shown[:60] + "..." if len(shown) > 60 else shown
+    return f"unknown genre {shown}: {problem}; valid seed genres: {', '.join(SEED_GENRES)}"

@@ -1,0 +1,346 @@
+"""Word rules that map a micro-genre name onto seed genres: style words first, then the name's language or region.
+
+A name is read as tokens ("polish shoegaze" -> polish, shoegaze). Style phrases are matched longest first so
+"deep house" wins over "house"; a style nearer the end of the name ranks first because English genre names put
+the head last ("indie folk" is folk). Place words add the seed genre of their language or region where Spotify
+has one (french, german, brazil, latin ...); Japanese, Korean and Chinese words add their pop-family seed only to
+popular styles ("japanese rock" -> j-rock, "japanese jazz" -> jazz alone).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+
+from shared.genres import SEED_GENRE_SET
+
+MAX_SEEDS = 3
+
+# phrase = seeds, best first. Phrases are written normalised (hyphens read as spaces). Empty = a known style word
+# with no seed of its own (it must not be mistaken for garbage, and it blocks shorter matches inside it).
+_STYLE_TABLE = """
+pop=pop; dance pop=pop,dance; pop dance=dance,pop; teen pop=pop; electropop=pop,synth-pop,electro
+synthpop=synth-pop; synth pop=synth-pop; futurepop=synth-pop,electronic; power pop=power-pop,pop
+indie pop=indie-pop,indie; indiepop=indie-pop,indie; bedroom pop=indie-pop,indie; dream pop=indie-pop,indie
+art pop=pop,indie-pop; chamber pop=indie-pop,pop; noise pop=indie-pop,indie; jangle pop=indie-pop,indie
+k pop=k-pop; kpop=k-pop; j pop=j-pop; jpop=j-pop; c pop=mandopop; mandopop=mandopop; cantopop=cantopop
+hyperpop=pop,electronic; bubblegum pop=pop; city pop=j-pop,pop; europop=pop,dance; idol=pop
+musica popular brasileira=mpb,brazil; musica popular brasileira=mpb,brazil
+afropop=afrobeat,pop; afrobeat=afrobeat; afrobeats=afrobeat; afroswing=afrobeat,hip-hop; afro=afrobeat
+amapiano=house,afrobeat; afro house=house,afrobeat; highlife=afrobeat,world-music; azonto=afrobeat
+rock=rock; rock n roll=rock-n-roll,rock; rock and roll=rock-n-roll,rock; rocknroll=rock-n-roll
+classic rock=rock,hard-rock; hard rock=hard-rock,rock; soft rock=rock; album rock=rock,hard-rock
+alternative rock=alt-rock,alternative; alt rock=alt-rock,alternative; alternative=alternative,alt-rock
+indie rock=indie,alt-rock; indie=indie; modern rock=rock,alt-rock; garage rock=garage,rock,punk-rock
+psychedelic rock=psych-rock,rock; psych rock=psych-rock; psychedelic=psych-rock; psych=psych-rock
+psychedelia=psych-rock; acid rock=psych-rock,rock; stoner rock=psych-rock,hard-rock; space rock=psych-rock
+progressive rock=psych-rock,rock; prog rock=psych-rock,rock; prog=psych-rock,rock; art rock=rock,alt-rock
+krautrock=psych-rock,german; post rock=alt-rock,indie,ambient; math rock=alt-rock,indie; noise rock=alt-rock,punk
+shoegaze=alt-rock,indie; blackgaze=black-metal,alt-rock; nu gaze=alt-rock,indie; gaze=alt-rock,indie
+grunge=grunge; post grunge=grunge,alt-rock; britpop=british,alt-rock,indie; madchester=british,indie
+glam rock=rock,hard-rock; glam=rock; surf rock=rock,rock-n-roll; surf=rock; southern rock=rock,country
+blues rock=blues,rock; country rock=rock,country; folk rock=folk,rock; pop rock=rock,pop; piano rock=rock,piano
+rockabilly=rockabilly; psychobilly=rockabilly,punk; doo wop=rock-n-roll,soul; oldies=rock-n-roll
+punk=punk,punk-rock; punk rock=punk-rock,punk; pop punk=punk-rock,punk,pop; post punk=punk,alternative
+skate punk=punk-rock,punk; hardcore punk=hardcore,punk; oi=punk; anarcho punk=punk; emo=emo; screamo=emo,hardcore
+hardcore=hardcore; post hardcore=hardcore,emo; melodic hardcore=hardcore; beatdown=hardcore; crust=punk,hardcore
+deutschpunk=punk,german; riot grrrl=punk,punk-rock; new wave=synth-pop,alternative; coldwave=goth,synth-pop
+metal=metal,heavy-metal; heavy metal=heavy-metal,metal; black metal=black-metal; death metal=death-metal
+melodic death metal=death-metal; melodeath=death-metal; thrash=metal,heavy-metal; thrash metal=metal,heavy-metal
+power metal=heavy-metal,metal; speed metal=heavy-metal,metal; doom=metal; doom metal=metal,metal-misc
+sludge=metal,metal-misc; stoner metal=metal; groove metal=metal,heavy-metal; nu metal=metal,alt-rock
+alternative metal=metal,alternative; symphonic metal=metal,heavy-metal; gothic metal=metal,goth; djent=metal,metalcore
+metalcore=metalcore; deathcore=death-metal,metalcore; mathcore=metalcore,hardcore; grindcore=grindcore
+goregrind=grindcore; grind=grindcore; brutal death metal=death-metal; technical death metal=death-metal
+progressive metal=metal; folk metal=metal,folk; viking metal=metal,black-metal; pagan metal=metal,black-metal
+drone metal=metal,metal-misc; post metal=metal,alt-rock
+avant garde metal=metal,metal-misc; industrial metal=industrial,metal
+rap metal=metal,hip-hop; funk metal=metal,funk; glam metal=heavy-metal,hard-rock; sludge metal=metal,metal-misc
+goth=goth; gothic=goth; gothic rock=goth,rock; darkwave=goth,synth-pop; deathrock=goth,punk; ebm=industrial,electronic
+industrial=industrial; noise=industrial; harsh noise=industrial; power electronics=industrial; aggrotech=industrial
+hip hop=hip-hop; hiphop=hip-hop; rap=hip-hop; trap=hip-hop; drill=hip-hop; grime=hip-hop,british; boom bap=hip-hop
+pop rap=hip-hop,pop; gangster rap=hip-hop; gangsta rap=hip-hop; conscious hip hop=hip-hop; underground hip hop=hip-hop
+crunk=hip-hop; phonk=hip-hop,electronic; horrorcore=hip-hop; cloud rap=hip-hop; emo rap=hip-hop,emo; bounce=hip-hop
+deutschrap=hip-hop,german; g funk=hip-hop,funk; turntablism=hip-hop; chopped and screwed=hip-hop; plugg=hip-hop
+r b=r-n-b; r&b=r-n-b; rnb=r-n-b; randb=r-n-b; rhythm and blues=r-n-b,soul,blues; neo soul=soul,r-n-b
+new jack swing=r-n-b; quiet storm=r-n-b,soul; soul=soul; northern soul=soul; funk=funk; p funk=funk; motown=soul
+disco=disco; nu disco=disco,dance; italo disco=disco,synth-pop; boogie=funk,disco; gospel=gospel; worship=gospel
+ccm=gospel,pop; christian=gospel; praise=gospel
+spirituals=gospel; gospel r&b=gospel,r-n-b; louvor=gospel; lovsang=gospel
+edm=edm,dance; electronic=electronic; electronica=electronic; electro=electro; electro house=electro,house,edm
+house=house; deep house=deep-house,house; tech house=house,techno; progressive house=progressive-house,house
+chicago house=chicago-house,house; acid house=house,chicago-house; tropical house=house,edm; funky house=house
+disco house=house,disco; garage house=house,garage; uk garage=garage,british; speed garage=garage; 2 step=garage
+future house=house,edm; big room=edm,house; bass house=house,edm; jazz house=house,jazz; tribal house=house
+techno=techno; detroit techno=detroit-techno,techno; minimal techno=minimal-techno,techno; minimal=minimal-techno
+hard techno=techno; acid techno=techno; dub techno=techno,dub; trance=trance; psytrance=trance; goa=trance
+progressive trance=trance; uplifting trance=trance; hardstyle=hardstyle; hardcore techno=hardstyle,techno
+gabber=hardstyle,techno; happy hardcore=hardstyle,dance; frenchcore=hardstyle; jumpstyle=hardstyle,dance
+drum and bass=drum-and-bass; drum n bass=drum-and-bass
+dnb=drum-and-bass; jungle=drum-and-bass; liquid funk=drum-and-bass
+neurofunk=drum-and-bass; breakcore=breakbeat,idm; breakbeat=breakbeat; breaks=breakbeat; big beat=breakbeat,electronic
+dubstep=dubstep; brostep=dubstep; riddim=dubstep; filthstep=dubstep; post dubstep=post-dubstep,dubstep
+future garage=garage,post-dubstep; bass music=dubstep,electronic; trap music=edm,hip-hop; future bass=edm,electronic
+idm=idm; glitch=idm,electronic; ambient=ambient; dark ambient=ambient; drone=ambient; downtempo=chill,trip-hop
+trip hop=trip-hop; chillwave=chill,synth-pop; chillhop=chill,hip-hop; chillout=chill; chill=chill; lounge=chill
+lo fi=chill,study; lofi=chill,study; vaporwave=electronic,chill; synthwave=synth-pop,electronic; outrun=synth-pop
+eurodance=dance,edm; dance=dance; club=club; rave=edm,dance; electroclash=electro,synth-pop; moombahton=edm,reggaeton
+nightcore=edm,dance; complextro=electro,edm; electro swing=electro,jazz; new age=new-age; meditation=new-age,sleep
+sleep=sleep; study=study; focus=study; relaxation=new-age,sleep; healing=new-age; 432hz=new-age,sleep
+jazz=jazz; smooth jazz=jazz; jazz funk=jazz,funk; jazz fusion=jazz,funk; bebop=jazz; hard bop=jazz; swing=jazz
+big band=jazz; dixieland=jazz; acid jazz=jazz,funk; nu jazz=jazz,electronic; free jazz=jazz; cool jazz=jazz
+gypsy jazz=jazz,guitar; vocal jazz=jazz; latin jazz=jazz,latin; ragtime=piano,jazz; stride=jazz,piano
+blues=blues; delta blues=blues; chicago blues=blues; electric blues=blues; country blues=blues,country
+classical=classical; orchestra=classical; orchestral=classical; symphony=classical; chamber=classical
+baroque=classical; romantic era=classical; romanticism=classical; renaissance=classical; medieval=classical
+contemporary classical=classical; minimalism=classical,piano; opera=opera; operetta=opera; choir=classical,gospel
+choral=classical,gospel; string quartet=classical; piano=piano; organ=classical; harpsichord=classical
+neoclassical=classical,piano; modern classical=classical,piano; early music=classical; cello=classical
+violin=classical; soprano=opera,classical; tenor=opera; requiem=classical
+country=country; honky tonk=honky-tonk,country; outlaw country=country; bluegrass=bluegrass,country
+americana=country,folk; alt country=country,alternative; country pop=country,pop; red dirt=country
+western swing=country,honky-tonk; cowboy=country; bro country=country; old time=bluegrass,folk; newgrass=bluegrass
+folk=folk; singer songwriter=singer-songwriter,songwriter; songwriter=songwriter,singer-songwriter
+cantautor=singer-songwriter,songwriter; cantautora=singer-songwriter,songwriter; chanson=french,singer-songwriter
+acoustic=acoustic; unplugged=acoustic; guitar=guitar; fingerstyle=guitar,acoustic; traditional=folk,world-music
+celtic=folk,world-music; sea shanties=folk; anti folk=folk,indie; freak folk=folk,indie; neofolk=folk,goth
+reggae=reggae; roots reggae=reggae; lovers rock=reggae; rocksteady=reggae,ska; rock steady=reggae,ska; dub=dub,reggae
+dancehall=dancehall; ragga=dancehall,reggae; ska=ska; ska punk=ska,punk; two tone=ska; soca=dancehall,world-music
+reggaeton=reggaeton; urbano=reggaeton,latin
+urbano latino=latin,reggaeton,latino; perreo=reggaeton; dembow=reggaeton,latin
+latin=latin,latino; latino=latino,latin; salsa=salsa; bachata=latin; merengue=latin; cumbia=latin
+vallenato=latin; banda=latin; corrido=latin; corridos=latin; norteno=latin; ranchera=latin; mariachi=latin
+grupera=latin; tejano=latin,country; bolero=latin,romance; son cubano=salsa,latin; timba=salsa; mambo=salsa,latin
+tango=tango; nuevo tango=tango; bossa nova=bossanova; bossanova=bossanova; samba=samba; pagode=pagode,samba
+forro=forro; sertanejo=sertanejo; mpb=mpb; axe=brazil; funk carioca=brazil,funk; baile funk=brazil,funk; brega=brazil
+choro=brazil,samba; frevo=brazil; flamenco=spanish,world-music; rumba=latin; kizomba=world-music; zouk=world-music
+world=world-music; world music=world-music; fado=world-music; klezmer=world-music; polka=world-music,folk
+schlager=german,pop; volksmusik=german,folk; chalga=world-music; turbo folk=world-music,pop; manele=world-music
+arabesk=turkish; bhangra=indian,dance; filmi=indian,movies; bollywood=indian,movies; qawwali=indian,world-music
+ghazal=indian; carnatic=indian,classical; hindustani=indian,classical; sufi=world-music; dangdut=malay,world-music
+opm=philippines-opm; kundiman=philippines-opm; enka=j-pop; visual kei=j-rock; vocaloid=anime,j-pop; anime=anime
+anisong=anime,j-pop; j rock=j-rock; jrock=j-rock; j dance=j-dance; j idol=j-idol; j metal=j-rock
+trot=k-pop; k indie=indie,k-pop; k rap=hip-hop,k-pop; k rock=rock,k-pop
+soundtrack=soundtracks,movies; soundtracks=soundtracks
+ost=soundtracks; score=soundtracks,movies; film=movies,soundtracks
+movie=movies,soundtracks; movies=movies; trailer=soundtracks,movies; video game music=soundtracks; vgm=soundtracks
+game=soundtracks; chiptune=electronic; 8 bit=electronic; broadway=show-tunes; show tunes=show-tunes
+musical=show-tunes; musicals=show-tunes; cabaret=show-tunes; west end=show-tunes; disney=disney
+children=children,kids; childrens=children,kids; kids=kids,children; nursery=children,kids; lullaby=children,sleep
+infantil=children,kids; enfants=children,kids; comedy=comedy; stand up comedy=comedy; parody=comedy
+christmas=holidays; holiday=holidays; holidays=holidays; xmas=holidays; workout=work-out; fitness=work-out
+party=party; romantic=romance; love songs=romance; ballad=romance,pop; sad=sad; happy=happy; summer=summer
+road trip=road-trip; rainy day=rainy-day; piano blues=blues,piano; boogie woogie=blues,piano
+spoken word=comedy; poetry=comedy; audiobook=comedy; hoerspiel=kids; kindermusik=kids,children
+trip=trip-hop; beats=hip-hop,chill; instrumental hip hop=hip-hop,chill; jazz rap=hip-hop,jazz
+experimental=; avant garde=; underground=; modern=; classic=; deep=; new=; vintage=; early=; contemporary=
+"""
+
+# region seed = its words ("none": places with no seed of their own; japanese/korean/...: the seed depends on style).
+_PLACE_TABLE = """
+british=british uk english england scottish scotland welsh wales london manchester liverpool birmingham bristol
+leeds sheffield glasgow edinburgh newcastle brighton nottingham cardiff belfast yorkshire essex
+french=french francais francaise france paris marseille lyon toulouse quebecois quebec
+german=german deutsch deutsche deutscher deutschland germany berlin hamburg munich munchen koln cologne frankfurt
+leipzig stuttgart dusseldorf austrian austria vienna wien
+spanish=spanish espanol espanola spain madrid barcelona andaluz andalusian catalan catala galician galego euskal
+euskera basque asturian aragonesa valencian canarian
+latin=mexican mexicano mexicana mexico colombian colombiano colombiana argentine argentino argentina chilean chileno
+chilena peruvian peruano peruana venezuelan venezolano cuban cubano cubana puertorriqueno boricua dominican
+dominicano dominicana ecuadorian ecuatoriano bolivian boliviano uruguayan uruguayo uruguaya paraguayan paraguayo
+paraguaya guatemalan guatemalteco guatemalteca honduran catracho salvadoran salvadoreno nicaraguan tico panamanian
+panameno latinoamericano tijuana sonidero sonidera
+brazil=brazil brazilian brasileiro brasileira brasileiros brasil paulista carioca baiano baiana mineiro paraense
+cearense pernambucano potiguar capixaba catarinense paranaense piauiense alagoano amazonense brasiliense maranhense
+goiano paraibano sergipano
+swedish=swedish svensk svenska sweden stockholm gothenburg goteborg malmo uppsala orebro dalarna skane skansk
+norrland umea lund linkoping smaland gotland jamtland varmland vasteras norrbotten vasterbotten
+turkish=turkish turk turkce istanbul anatolian
+iranian=iranian persian farsi tehran
+indian=indian india hindi tamil telugu kannada malayalam marathi bengali bangla punjabi gujarati bhojpuri rajasthani
+haryanvi assamese odia kollywood tollywood desi mumbai delhi kolkata chennai goan konkani himachali
+malay=malay malaysian melayu malaysia
+philippines-opm=filipino pinoy philippine tagalog cebuano bisaya manila
+afrobeat=nigerian naija lagos ghanaian ghana igbo yoruba
+cantonese=cantonese hong kong
+mandarin=chinese mandarin china taiwanese taiwan
+japanese=japanese japan tokyo osaka
+korean=korean korea seoul
+none=canadian australian aussie nz american italian italiano italiana italo dutch belgian vlaamse polish russian
+ukrainian finnish suomi norwegian norsk danish icelandic faroese greek czech slovak hungarian magyar romanian
+bulgarian serbian croatian bosnian slovenian macedonian albanian lithuanian latvian estonian belarusian georgian
+armenian azeri kazakh uzbek kyrgyz mongolian israeli jewish arab arabic egyptian lebanese moroccan algerian algerien
+tunisian kurdish thai vietnamese viet indonesian cambodian nepali sinhala pakistani bangladeshi african kenyan
+zambian zim malian congolese ethiopian rwandan tanzanian ugandan senegalese angolan haitian jamaican portuguese
+portugues tuga swiss irish nordic scandinavian baltic balkan singaporean hawaiian chicago atlanta houston memphis
+detroit texas brooklyn nyc ny miami seattle nashville montreal toronto vancouver melbourne sydney bay tahitian
+polynesian asian european
+"""
+
+# Region seeds that name a pop scene, picked by the style they accompany (only popular styles get one).
+_CJK_SEEDS: Mapping[str, Mapping[str, str]] = {
+    "japanese": {"rock": "j-rock", "dance": "j-dance", "idol": "j-idol", "pop": "j-pop"},
+    "korean": {"rock": "k-pop", "dance": "k-pop", "idol": "k-pop", "pop": "k-pop"},
+    "mandarin": {"rock": "mandopop", "dance": "mandopop", "idol": "mandopop", "pop": "mandopop"},
+    "cantonese": {"rock": "cantopop", "dance": "cantopop", "idol": "cantopop", "pop": "cantopop"},
+}
+_SCENE_SEEDS = frozenset({"j-pop", "j-rock", "j-dance", "j-idol", "k-pop", "mandopop", "cantopop"})
+_STYLE_FAMILY: Mapping[str, str] = {
+    **dict.fromkeys(("rock", "alt-rock", "hard-rock", "punk", "punk-rock", "metal", "heavy-metal", "grunge"), "rock"),
+    **dict.fromkeys(("emo", "indie", "alternative", "psych-rock", "metalcore", "garage", "j-rock"), "rock"),
+    **dict.fromkeys(("dance", "edm", "electronic", "house", "techno", "electro", "trance", "j-dance"), "dance"),
+    **dict.fromkeys(("j-idol",), "idol"),
+    **dict.fromkeys(("pop", "indie-pop", "synth-pop", "hip-hop", "r-n-b", "romance", "anime", "j-pop"), "pop"),
+    **dict.fromkeys(("k-pop", "mandopop", "cantopop", "singer-songwriter", "songwriter", "soul"), "pop"),
+}
+
+
+@dataclass(frozen=True)
+class RuleTables:
+    """Parsed rule tables: style phrase -> seeds, place word -> region seed ("" none, "cjk" by style)."""
+
+    styles: Mapping[tuple[str, ...], tuple[str, ...]]
+    places: Mapping[str, str]
+    longest: int
+
+
+def normalise_genre(name: str) -> str:
+    """Lower-case, accents and punctuation folded, hyphens as spaces: the form names are compared in."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = text.replace("'", "").replace("’", "")
+    text = re.sub(r"\s*&\s*", "&", text)  # "r & b" and "r&b" alike
+    text = re.sub(r"[^\w&+]+", " ", text)
+    return " ".join(text.replace("_", " ").split())
+
+
+@cache
+def rule_tables() -> RuleTables:
+    """The parsed tables (checked: every seed named is one of the 126)."""
+    styles: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for entry in re.split(r"[;\n]", _STYLE_TABLE):
+        if "=" not in entry:
+            continue
+        phrase, _, seeds = entry.partition("=")
+        values = tuple(s.strip() for s in seeds.split(",") if s.strip())
+        bad = [v for v in values if v not in SEED_GENRE_SET]
+        if bad:
+            raise ValueError(f"genre rule {phrase.strip()!r} names non-seed genres {bad}")
+        styles[tuple(normalise_genre(phrase).split())] = values
+    places: dict[str, str] = {}
+    for block in re.split(r"\n(?=[\w-]+=)", _PLACE_TABLE.strip()):
+        seed, _, body = block.partition("=")
+        for word in body.split():
+            places[word] = {"none": ""}.get(seed, "cjk" if seed in _CJK_SEEDS else seed)
+    for seed in places.values():
+        if seed not in ("", "cjk") and seed not in SEED_GENRE_SET:
+            raise ValueError(f"place rule names non-seed genre {seed!r}")
+    return RuleTables(styles=styles, places=places, longest=max(len(k) for k in styles))
+
+
+@dataclass(frozen=True)
+class RuleMatch:
+    """What the rules read in a name: style seeds (best first), region seeds, and how much of the name was known."""
+
+    styles: tuple[str, ...]
+    regions: tuple[str, ...]
+    place_words: tuple[str, ...]
+    known_tokens: int
+    tokens: int
+
+    @property
+    def seeds(self) -> list[str]:
+        """Styles then regions, de-duplicated, at most three."""
+        out: list[str] = []
+        for seed in (*self.styles, *self.regions):
+            if seed not in out:
+                out.append(seed)
+        return out[:MAX_SEEDS]
+
+
+def match_rules(normalised: str) -> RuleMatch:
+    """Read a normalised name with the word rules."""
+    tables = rule_tables()
+    tokens = normalised.split()
+    taken = [False] * len(tokens)
+    found: list[tuple[int, int, tuple[str, ...]]] = []  # (end, length, seeds)
+    for size in range(min(tables.longest, len(tokens)), 0, -1):
+        for start in range(len(tokens) - size + 1):
+            if any(taken[start : start + size]):
+                continue
+            seeds = tables.styles.get(tuple(tokens[start : start + size]))
+            if seeds is None:
+                continue
+            taken[start : start + size] = [True] * size
+            found.append((start + size, size, seeds))
+    for i, token in enumerate(tokens):
+        if not taken[i] and token not in tables.places:
+            seeds = _glued_style(token, tables)
+            if seeds:
+                taken[i] = True
+                found.append((i + 1, 1, seeds))
+    found.sort(key=lambda f: (-f[0], -f[1]))
+    styles = tuple(s for _, _, seeds in found for s in seeds)
+    regions: list[str] = []
+    place_words: list[str] = []
+    for i, token in enumerate(tokens):
+        place = tables.places.get(token)
+        if place is None or taken[i]:
+            continue
+        taken[i] = True
+        place_words.append(token)
+        if place == "cjk":
+            region = _cjk_seed(token, styles, idol="idol" in tokens)
+            if region:
+                regions.append(region)
+        elif place:
+            regions.append(place)
+    if styles and regions and regions[0] in _SCENE_SEEDS and styles[0] in ("pop", "rock", "dance", "edm"):
+        styles = (regions[0], *styles)  # "japanese rock" is j-rock first, then rock
+    return RuleMatch(
+        styles=styles,
+        regions=tuple(regions),
+        place_words=tuple(place_words),
+        known_tokens=sum(taken),
+        tokens=len(tokens),
+    )
+
+
+def _cjk_seed(token: str, styles: tuple[str, ...], *, idol: bool) -> str | None:
+    """The pop-scene seed for a Japanese/Korean/Chinese word, given the styles it accompanies."""
+    key = {"japan": "japanese", "tokyo": "japanese", "osaka": "japanese", "korea": "korean", "seoul": "korean"}.get(
+        token, token
+    )
+    key = {"chinese": "mandarin", "china": "mandarin", "taiwanese": "mandarin", "taiwan": "mandarin"}.get(key, key)
+    key = {"hong": "cantonese", "kong": "cantonese"}.get(key, key)
+    by_family = _CJK_SEEDS.get(key, {})
+    if key == "japanese" and "pop" in styles and idol:
+        return "j-idol"
+    if not styles:
+        return by_family.get("pop")
+    family = _STYLE_FAMILY.get(styles[0])
+    return by_family.get(family) if family else None
+
+
+_GLUED_SUFFIXES = ("core", "step", "wave", "gaze", "pop", "rap", "punk", "metal", "house", "techno", "rock", "folk")
+
+
+def _glued_style(token: str, tables: RuleTables) -> tuple[str, ...] | None:
+    """Seeds for a compound word ("deutschrap", "blackgaze", "elektropunk") from its last known part."""
+    for suffix in _GLUED_SUFFIXES:
+        if token.endswith(suffix) and len(token) > len(suffix) + 1:
+            head = tables.styles.get((suffix,))
+            if suffix == "core":
+                head = ("hardcore", "metalcore")
+            elif suffix == "step":
+                head = ("dubstep",)
+            elif suffix == "wave":
+                head = ("synth-pop", "electronic")
+            if head:
+                prefix = token[: -len(suffix)]
+                region = tables.places.get(prefix) or {"deutsch": "german", "brit": "british"}.get(prefix)
+                return (*head, region) if region and region != "cjk" else head
+    return None
