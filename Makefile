@@ -39,5 +39,13 @@ format: install
 bench: install
 	$(BIN)/python -m bench
 
+# The whole stack as local processes (honcho + Procfile); prints the URLs; Ctrl-C stops everything.
+run: install
+	bash scripts/run-local.sh
+
+# The whole stack on Docker Compose; CPU=1 drops inference's GPU reservation (docker-compose.cpu.yml).
+up:
+	docker compose -f docker-compose.yml $(if $(CPU),-f docker-compose.cpu.yml) up --build
+
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

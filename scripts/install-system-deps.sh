@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages the tests and `make run` need, only when they are missing (idempotent).
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 need=()
 command -v redis-server >/dev/null || need+=(redis-server)
@@ -15,4 +16,13 @@ if ((${#need[@]})); then
   [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi
+
+# The DynamoDB-API server (dynalite) for tests and `make run` with PRESSEDPLAY_SERVERS=dynamodb: pinned by
+# tools/dynamodb/package-lock.json, reinstalled only when the lock file changes.
+stamp=tools/dynamodb/node_modules/.installed-stamp
+if [ ! -e "$stamp" ] || [ tools/dynamodb/package-lock.json -nt "$stamp" ]; then
+  echo "installing tools/dynamodb (npm ci)"
+  (cd tools/dynamodb && npm ci --no-audit --no-fund --loglevel=error)
+  touch "$stamp"
 fi

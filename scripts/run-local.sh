@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# `make run`: the whole stack as local processes under honcho (Procfile): inference :8001, playlist :8002,
+# feedback :8003, gateway :8000. Embedded defaults serve one person (SQLite ratings, in-process sessions);
+# PRESSEDPLAY_SERVERS=redis,dynamodb also starts a local redis-server / dynalite and points the services at them,
+# and GATEWAY_REDIS_URL, FEEDBACK_STORE=dynamodb (+ FEEDBACK_DYNAMODB_ENDPOINT_URL), INFERENCE_MODEL_URI=s3://...
+# reach real ones. Ctrl-C stops every process.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/.venv/bin:$PATH" PYTHONUNBUFFERED=1
+
+procfile=Procfile
+servers=",${PRESSEDPLAY_SERVERS:-},"
+if [[ $servers == *,redis,* || $servers == *,dynamodb,* ]]; then
+  mkdir -p var
+  procfile=var/Procfile.local
+  cp Procfile "$procfile"
+  if [[ $servers == *,redis,* ]]; then
+    export GATEWAY_REDIS_URL="redis://127.0.0.1:${REDIS_PORT:-6379}/0"
+    echo "redis: redis-server --port ${REDIS_PORT:-6379} --bind 127.0.0.1 --save '' --appendonly no" >>"$procfile"
+  fi
+  if [[ $servers == *,dynamodb,* ]]; then
+    export FEEDBACK_STORE=dynamodb FEEDBACK_DYNAMODB_ENDPOINT_URL="http://127.0.0.1:${DYNAMODB_PORT:-8004}"
+    export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-local}" AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-local}"
+    export AWS_DEFAULT_REGION="${AWS_DEFAULT_REGION:-us-east-1}"
+    mkdir -p var/dynamodb
+    echo "dynamodb: tools/dynamodb/node_modules/.bin/dynalite --host 127.0.0.1 --port ${DYNAMODB_PORT:-8004} --path var/dynamodb" >>"$procfile"
+  fi
+fi
+
+url="http://${GATEWAY_HOST:-127.0.0.1}:${GATEWAY_PORT:-8000}"
+cat <<BANNER
+PRESSED / PLAY is starting (Ctrl-C stops everything):
+  web page  $url
+  API docs  $url/docs
+  sessions  ${GATEWAY_REDIS_URL:-in-process}    ratings  ${FEEDBACK_STORE:-sqlite}
+BANNER
+exec honcho --procfile "$procfile" --app-root . start
