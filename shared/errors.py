@@ -139,7 +139,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         name = _HTTP_NAMES.get(exc.status_code, "HTTPError")
-        return envelope_response(exc.status_code, name, exc.detail)
+        response = envelope_response(exc.status_code, name, exc.detail)
+        # Keep the exception's headers: a 405 must say Allow (RFC 9110), a 401 WWW-Authenticate.
+        response.headers.update(exc.headers or {})
+        return response
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:

@@ -23,7 +23,10 @@ def _store(request: Request) -> RatingStore:
     status_code=201,
     response_model=RatingOut,
     summary="Record a like or dislike of a playlist (201 new; 200 when it replaced the session's earlier rating)",
-    responses={200: {"model": RatingOut, "description": "Replaced this session's rating"}, **error_responses(422, 503)},
+    responses={
+        200: {"model": RatingOut, "description": "Replaced this session's rating"},
+        **error_responses(400, 422, 503),
+    },
 )
 async def post_rating(body: RatingIn, request: Request, response: Response) -> RatingOut:
     rating = new_rating(

@@ -69,7 +69,7 @@ async def list_genres() -> GenreList:
     status_code=201,
     response_model=Playlist,
     summary="Make a playlist from a photo",
-    responses=error_responses(413, 415, 422, *_UPSTREAM_ERRORS),
+    responses=error_responses(400, 413, 415, 422, *_UPSTREAM_ERRORS),
 )
 async def post_playlist(
     request: Request,
@@ -142,7 +142,7 @@ async def get_export(request: Request, playlist_id: str, fmt: Literal["json", "m
     summary="Like (1) or dislike (-1) a playlist; rating again replaces the earlier rating",
     responses={
         200: {"model": FeedbackOut, "description": "Replaced this session's rating"},
-        **error_responses(404, 422, *_UPSTREAM_ERRORS),
+        **error_responses(400, 404, 422, *_UPSTREAM_ERRORS),
     },
 )
 async def post_feedback(request: Request, response: Response, playlist_id: str, body: FeedbackIn) -> FeedbackOut:

@@ -312,3 +312,9 @@ def test_the_openapi_documents_the_upload_and_its_errors(client: TestClient) -> 
     post = schema["paths"]["/v1/playlists"]["post"]
     assert {"413", "415", "422", "502", "503", "504"} <= set(post["responses"])
     assert "multipart/form-data" in post["requestBody"]["content"]
+
+
+def test_a_wrong_method_is_405_in_the_envelope_with_allow(client: TestClient) -> None:
+    response = client.request("TRACE", "/v1/genres")
+    assert_envelope(response, 405, "MethodNotAllowed")
+    assert response.headers["Allow"] == "GET"
