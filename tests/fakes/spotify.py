@@ -1,0 +1,123 @@
+"""A fake Spotify Web API + accounts server over real HTTP, for tests of everything that talks to Spotify.
+
+One FastAPI app serves both hosts: accounts (`/authorize`, `/api/token`), the API under `/v1`, and cover images
+under `/images` (standing in for i.scdn.co). It follows docs SPOTIFY_WEB_API_2026.md: development-mode removals
+answer 403/404, search limits to 10, audio features need `extended_access` on the app. Tests seed a
+`SpotifyState`, inject faults (`state.inject(429, retry_after=1)`, `state.inject(503, times=2)`) and read back
+`state.requests`.
+
+    with FakeSpotify(SpotifyState.seeded()) as spotify:
+        spotify.api_url       # http://127.0.0.1:PORT/v1/   (spotipy's `prefix`)
+        spotify.accounts_url  # http://127.0.0.1:PORT       (+ /authorize, /api/token)
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from types import TracebackType
+
+import uvicorn
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+
+from tests.fakes.spotify_access import SpotifyApiError
+from tests.fakes.spotify_accounts import create_accounts_router, s256
+from tests.fakes.spotify_api import create_api_router
+from tests.fakes.spotify_objects import api_error
+from tests.fakes.spotify_playlists import create_playlists_router
+from tests.fakes.spotify_state import SpotifyState
+from tests.servers.process import free_port
+
+__all__ = ["FakeSpotify", "SpotifyState", "create_app", "s256"]
+
+_IMAGE_NAME = re.compile(r"^(?P<playlist>[A-Za-z0-9]+)-(?P<snapshot>\d+)\.jpg$")
+
+
+def create_app(state: SpotifyState) -> FastAPI:
+    """The fake's ASGI app over `state`."""
+    app = FastAPI(title="fake Spotify", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @app.middleware("http")
+    async def record_and_inject(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        state.record(request.method, request.url.path, request.url.query)
+        fault = state.take_fault(request.url.path)
+        if fault is not None:
+            headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else None
+            message = "API rate limit exceeded" if fault.status == 429 else "Service unavailable"
+            return JSONResponse(api_error(fault.status, message), status_code=fault.status, headers=headers)
+        return await call_next(request)
+
+    @app.exception_handler(SpotifyApiError)
+    async def spotify_error(_: Request, exc: SpotifyApiError) -> JSONResponse:
+        return JSONResponse(api_error(exc.status, exc.message), status_code=exc.status)
+
+    @app.get("/images/{name}")
+    def image(name: str) -> Response:
+        match = _IMAGE_NAME.match(name)
+        playlist = state.playlists.get(match.group("playlist")) if match else None
+        if playlist is None or playlist.image_jpeg is None:
+            return Response(status_code=404)
+        return Response(playlist.image_jpeg, media_type="image/jpeg")
+
+    app.include_router(create_accounts_router(state))
+    app.include_router(create_api_router(state))
+    app.include_router(create_playlists_router(state))
+    return app
+
+
+class FakeSpotify:
+    """Serves the fake on a free 127.0.0.1 port from a background thread; a context manager."""
+
+    def __init__(self, state: SpotifyState | None = None, *, start_timeout_s: float = 10.0) -> None:
+        self.state = state or SpotifyState()
+        self.port = free_port()
+        self.start_timeout_s = start_timeout_s
+        config = uvicorn.Config(
+            create_app(self.state), host="127.0.0.1", port=self.port, log_level="warning", lifespan="off"
+        )
+        self._server = uvicorn.Server(config)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def accounts_url(self) -> str:
+        """Base of the accounts host: `{accounts_url}/authorize`, `{accounts_url}/api/token`."""
+        return self.base_url
+
+    @property
+    def api_url(self) -> str:
+        """Base of the Web API with its trailing slash, as spotipy's `prefix` wants it."""
+        return f"{self.base_url}/v1/"
+
+    @property
+    def token_url(self) -> str:
+        return f"{self.base_url}/api/token"
+
+    def start(self) -> FakeSpotify:
+        self._thread = threading.Thread(target=self._server.run, name=f"fake-spotify-{self.port}", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + self.start_timeout_s
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"the fake Spotify did not start on port {self.port}")
+            time.sleep(0.02)
+        return self
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def __enter__(self) -> FakeSpotify:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()

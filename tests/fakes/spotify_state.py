@@ -1,0 +1,250 @@
+"""What the fake Spotify knows: users, tracks, artists, playlists, registered apps, grants, and injected faults.
+
+Tests seed it directly (`add_user`, `add_playlist`, ... or `SpotifyState.seeded(...)`) and read it back to assert
+what a client did (`requests`, the playlists' items). Every method takes the one lock: the app serves from
+uvicorn's thread while the test thread seeds and inspects.
+"""
+
+from __future__ import annotations
+
+import itertools
+import secrets
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from shared.features import AUDIO_FEATURES
+
+TIME_RANGES = ("short_term", "medium_term", "long_term")
+
+
+@dataclass
+class FakeArtist:
+    id: str
+    name: str
+    genres: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FakeTrack:
+    id: str
+    name: str
+    artist_ids: list[str]
+    album: str = "Album"
+    release_date: str = "2020-01-01"
+    duration_ms: int = 200_000
+    features: dict[str, float] | None = None  # None: Spotify has no audio features for it (answers null)
+
+
+@dataclass
+class FakeUser:
+    id: str
+    display_name: str
+    # time_range -> ids, best first; one list is used for every range unless a range has its own.
+    top_artists: dict[str, list[str]] = field(default_factory=dict)
+    top_tracks: dict[str, list[str]] = field(default_factory=dict)
+    editorial: bool = False  # Spotify-owned: its playlists are closed to apps without extended access
+
+
+@dataclass
+class FakePlaylist:
+    id: str
+    owner_id: str
+    name: str
+    description: str = ""
+    public: bool = True
+    track_ids: list[str] = field(default_factory=list)
+    image_jpeg: bytes | None = None
+    snapshot: int = 1
+
+
+@dataclass
+class FakeApp:
+    client_id: str
+    client_secret: str
+    redirect_uris: list[str] = field(default_factory=list)
+    extended_access: bool = False  # pre-2024-11 quota: audio features, batch endpoints, editorial playlists
+
+
+@dataclass
+class Grant:
+    """An access token: whose (None for client credentials), which app, which scopes, until when."""
+
+    client_id: str
+    user_id: str | None
+    scopes: frozenset[str]
+    expires_at: float
+
+
+@dataclass
+class PendingCode:
+    client_id: str
+    user_id: str
+    redirect_uri: str
+    code_challenge: str
+    scopes: frozenset[str]
+
+
+@dataclass
+class Fault:
+    """Answer the next `times` matching calls with `status` (429 carries Retry-After)."""
+
+    status: int
+    times: int
+    retry_after: int | None = None
+    path_prefix: str = "/v1/"
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    method: str
+    path: str
+    query: str
+    at: float
+
+
+class SpotifyState:
+    """The fake's whole world; thread-safe."""
+
+    def __init__(self, *, token_lifetime_s: int = 3600) -> None:
+        self.lock = threading.RLock()
+        self.users: dict[str, FakeUser] = {}
+        self.artists: dict[str, FakeArtist] = {}
+        self.tracks: dict[str, FakeTrack] = {}
+        self.playlists: dict[str, FakePlaylist] = {}
+        self.apps: dict[str, FakeApp] = {}
+        self.tokens: dict[str, Grant] = {}
+        self.refresh_tokens: dict[str, tuple[str, str, frozenset[str]]] = {}  # token -> (client, user, scopes)
+        self.codes: dict[str, PendingCode] = {}
+        self.faults: deque[Fault] = deque()
+        self.requests: list[RecordedRequest] = []
+        self.token_lifetime_s = token_lifetime_s
+        self.signed_in_user: str | None = None  # who "logs in" at /authorize; default: the first user
+        self.deny_next_authorization = False
+        self._ids = itertools.count(1)
+
+    # --- seeding -------------------------------------------------------------------------------------------
+    def new_id(self, prefix: str) -> str:
+        """A Spotify-looking 22-character id, unique in this state."""
+        with self.lock:
+            return f"{prefix}{next(self._ids):0{22 - len(prefix)}d}"
+
+    def add_app(
+        self, *, client_id: str, client_secret: str, redirect_uris: list[str], extended_access: bool = False
+    ) -> FakeApp:
+        with self.lock:
+            app = FakeApp(client_id, client_secret, list(redirect_uris), extended_access)
+            self.apps[client_id] = app
+            return app
+
+    def add_user(self, user_id: str, *, display_name: str | None = None, editorial: bool = False) -> FakeUser:
+        with self.lock:
+            user = FakeUser(user_id, display_name or user_id, editorial=editorial)
+            self.users[user_id] = user
+            return user
+
+    def add_artist(self, name: str, *, genres: list[str] | None = None, artist_id: str | None = None) -> FakeArtist:
+        with self.lock:
+            artist = FakeArtist(artist_id or self.new_id("ar"), name, list(genres or []))
+            self.artists[artist.id] = artist
+            return artist
+
+    def add_track(
+        self, name: str, *, artist_ids: list[str], features: dict[str, float] | None = None, track_id: str | None = None
+    ) -> FakeTrack:
+        with self.lock:
+            track = FakeTrack(track_id or self.new_id("tr"), name, list(artist_ids), features=features)
+            self.tracks[track.id] = track
+            return track
+
+    def add_playlist(
+        self, owner_id: str, name: str, *, track_ids: list[str] | None = None, image_jpeg: bytes | None = None
+    ) -> FakePlaylist:
+        with self.lock:
+            playlist = FakePlaylist(self.new_id("pl"), owner_id, name, track_ids=list(track_ids or []))
+            playlist.image_jpeg = image_jpeg
+            self.playlists[playlist.id] = playlist
+            return playlist
+
+    @classmethod
+    def seeded(
+        cls,
+        *,
+        seed: int = 0,
+        user_id: str = "listener",
+        playlists: int = 3,
+        tracks_per_playlist: int = 5,
+        image_jpeg: bytes | None = None,
+    ) -> SpotifyState:
+        """A small random world: one user with playlists of tracks that have features, top artists and tracks."""
+        rng = np.random.default_rng(seed)
+        state = cls()
+        state.add_user(user_id, display_name=user_id.title())
+        genres = ["indie pop", "deep house", "country road", "trap", "modern rock"]
+        artists = [state.add_artist(f"Artist {n}", genres=[genres[n % len(genres)]]) for n in range(6)]
+        for number in range(playlists):
+            tracks = []
+            for _ in range(tracks_per_playlist):
+                features = {name: round(float(rng.random()), 3) for name in AUDIO_FEATURES}
+                features["loudness"] = round(float(rng.uniform(-20, -2)), 2)
+                artist = artists[int(rng.integers(len(artists)))]
+                tracks.append(
+                    state.add_track(f"Song {len(state.tracks)}", artist_ids=[artist.id], features=features).id
+                )
+            state.add_playlist(user_id, f"Playlist {number}", track_ids=tracks, image_jpeg=image_jpeg)
+        state.users[user_id].top_artists = {"medium_term": [a.id for a in artists]}
+        state.users[user_id].top_tracks = {"medium_term": list(state.tracks)[:10]}
+        return state
+
+    # --- faults and the request log -------------------------------------------------------------------------
+    def inject(self, status: int, *, times: int = 1, retry_after: int | None = None, path_prefix: str = "/v1/") -> None:
+        """Answer the next `times` calls under `path_prefix` with `status` (e.g. 429 + Retry-After, 500, 503)."""
+        with self.lock:
+            self.faults.append(Fault(status, times, retry_after, path_prefix))
+
+    def take_fault(self, path: str) -> Fault | None:
+        with self.lock:
+            for fault in self.faults:
+                if path.startswith(fault.path_prefix) and fault.times > 0:
+                    fault.times -= 1
+                    if fault.times == 0:
+                        self.faults.remove(fault)
+                    return fault
+            return None
+
+    def record(self, method: str, path: str, query: str) -> None:
+        with self.lock:
+            self.requests.append(RecordedRequest(method, path, query, time.monotonic()))
+
+    def calls(self, path_prefix: str, *, method: str | None = None) -> list[RecordedRequest]:
+        """The recorded requests whose path starts with `path_prefix`."""
+        with self.lock:
+            return [r for r in self.requests if r.path.startswith(path_prefix) and method in (None, r.method)]
+
+    # --- grants ----------------------------------------------------------------------------------------------
+    def issue_token(self, *, client_id: str, user_id: str | None, scopes: frozenset[str]) -> dict[str, Any]:
+        """A new access token (and, for a user, a new refresh token) as /api/token answers it."""
+        with self.lock:
+            access = secrets.token_urlsafe(24)
+            self.tokens[access] = Grant(client_id, user_id, scopes, time.time() + self.token_lifetime_s)
+            body: dict[str, Any] = {
+                "access_token": access,
+                "token_type": "Bearer",
+                "expires_in": self.token_lifetime_s,
+                "scope": " ".join(sorted(scopes)),
+            }
+            if user_id is not None:
+                refresh = secrets.token_urlsafe(24)
+                self.refresh_tokens[refresh] = (client_id, user_id, scopes)
+                body["refresh_token"] = refresh
+            return body
+
+    def expire_all_tokens(self) -> None:
+        """Make every access token expired (refresh tokens stay valid)."""
+        with self.lock:
+            for grant in self.tokens.values():
+                grant.expires_at = 0.0
