@@ -78,6 +78,7 @@ async def create_playlist(
         genres=used_genres,
         mode=recommendation.mode or mode,
         tracks=tracks,
+        warnings=recommendation.warnings,
         recommendation=raw,
     )
 

@@ -53,6 +53,7 @@ class Playlist(BaseModel):
                     "model_version": "effnet-vae-20261125",
                     "genres": ["pop", "indie"],
                     "mode": "match",
+                    "warnings": [],
                     "tracks": [
                         {
                             "id": "4uLU6hMCjMI75M1A2tKUQC",
@@ -79,6 +80,7 @@ class Playlist(BaseModel):
     genres: list[str] = Field(description="The seed genres the tracks were drawn from (empty: any genre).")
     mode: Mode
     tracks: list[Track]
+    warnings: list[str] = Field(default_factory=list, description="What the recommender had to relax, if anything.")
 
 
 class StoredPlaylist(Playlist):
@@ -142,3 +144,4 @@ class UpstreamRecommendation(BaseModel):
     tracks: list[dict[str, Any]]
     genres: list[str] | dict[str, float] | None = None
     mode: Mode | None = None
+    warnings: list[str] = Field(default_factory=list)
