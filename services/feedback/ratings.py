@@ -7,6 +7,7 @@ rating without a session is a new rating every time (batch imports, other caller
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import UTC, datetime
 from typing import Literal, Protocol
@@ -16,6 +17,7 @@ from pydantic import BaseModel, Field
 from shared.errors import NotReady
 from shared.features import AudioFeatures
 
+log = logging.getLogger("pressedplay.feedback")
 # Fixed namespace so the same (playlist, session) pair maps to the same rating id in every process and store.
 _RATING_NAMESPACE = uuid.UUID("5b0f2f4e-5a55-4f0b-9c1f-0d6c6f0e7a11")
 
@@ -89,4 +91,9 @@ def new_rating(
 
 async def record_rating(*, store: RatingStore, rating: Rating) -> bool:
     """Store the rating; True when it is new, False when it replaced the same session's earlier rating."""
-    return await store.put(rating)
+    created = await store.put(rating)
+    log.info(
+        "rating.recorded",
+        extra={"rating_id": rating.id, "playlist_id": rating.playlist_id, "rating": rating.rating, "new": created},
+    )
+    return created

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -14,6 +15,7 @@ from shared.errors import InvalidInput, NotFound, UpstreamError
 from shared.genres import SEED_GENRES, is_seed_genre
 
 MAX_GENRES: Final = 10
+log = logging.getLogger("pressedplay.gateway")
 EXPORT_MEDIA_TYPES: Final = {"json": "application/json", "m3u8": "audio/x-mpegurl", "csv": "text/csv"}
 
 
@@ -70,7 +72,7 @@ async def create_playlist(
         raise UpstreamError(f"playlist answered with a malformed track: {str(exc)[:300]}") from exc
     used = recommendation.genres
     used_genres = list(used) if isinstance(used, dict | list) else genres
-    return StoredPlaylist(
+    playlist = StoredPlaylist(
         id=new_playlist_id(),
         created_at=datetime.now(UTC),
         features=prediction.features,
@@ -81,6 +83,11 @@ async def create_playlist(
         warnings=recommendation.warnings,
         recommendation=raw,
     )
+    log.info(
+        "playlist.created",
+        extra={"playlist_id": playlist.id, "n": len(tracks), "genres": used_genres, "mode": playlist.mode},
+    )
+    return playlist
 
 
 async def rate_playlist(
