@@ -17,7 +17,7 @@ class UploadTooLarge(HTTPException):
     answers 413 instead of FastAPI's generic 400 "error parsing the body"."""
 
     def __init__(self, limit: int) -> None:
-        super().__init__(status_code=413, detail=f"the upload is larger than the {limit}-byte limit")
+        super().__init__(status_code=413, detail=f"the upload is larger than the {limit:,}-byte limit")
 
 
 def _header(scope: Scope, name: bytes) -> str:
