@@ -112,13 +112,11 @@ def save_checkpoint(checkpoint: Checkpoint, path: Path) -> Path:
 
 
 def _resolve(uri: str | Path) -> Path:
-    text = str(uri)
-    if text.startswith("s3://"):
-        # The services engineer's storage module owns S3 (download to a cache); imported only when needed.
-        from services.inference.model.storage import fetch_artifact
+    # The services engineer's storage module owns artifact fetching: local paths pass through (checked, raising
+    # ArtifactNotFound), s3:// objects are downloaded once per ETag into a cache.
+    from services.inference.model.storage import fetch_artifact
 
-        return fetch_artifact(text)
-    return Path(text)
+    return fetch_artifact(uri)
 
 
 def checkpoint_from_payload(payload: Any, *, source: str) -> Checkpoint:
@@ -145,11 +143,8 @@ def checkpoint_from_payload(payload: Any, *, source: str) -> Checkpoint:
 
 
 def load_checkpoint(uri: str | Path) -> Checkpoint:
-    """Load from a local path or an s3:// URI; raises FileNotFoundError or InvalidCheckpoint."""
-    path = _resolve(uri)
-    if not path.is_file():
-        raise FileNotFoundError(f"model checkpoint not found: {path}")
-    data = path.read_bytes()
+    """Load from a local path or an s3:// URI; raises ArtifactNotFound (404) or InvalidCheckpoint (422)."""
+    data = _resolve(uri).read_bytes()
     try:
         payload = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
     except Exception as exc:  # torch raises many types (pickle, zip, runtime) for a file that is not a checkpoint

@@ -1,0 +1,72 @@
+"""Predictor: valid features in Spotify units, deterministic by default, attention maps on request."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from services.inference.model.predictor import DEFAULT_MODEL_PATH, Predictor
+from shared.features import AudioFeatures
+from shared.paths import REPO_ROOT
+from tests.unit.model_fixtures import random_checkpoint
+
+
+@pytest.fixture(scope="module")
+def predictor(tmp_path_factory: pytest.TempPathFactory) -> Predictor:
+    return Predictor.load(random_checkpoint(tmp_path_factory.mktemp("m") / "m.pt"), device="cpu")
+
+
+def _photos() -> list[Image.Image]:
+    rng = np.random.default_rng(0)
+    return [Image.fromarray(rng.integers(0, 255, (90, 120, 3), dtype=np.uint8)), Image.new("RGB", (300, 300), "red")]
+
+
+def test_default_model_path_is_the_shipped_effnet_vae() -> None:
+    assert REPO_ROOT / "models" / "effnet-vae.pt" == DEFAULT_MODEL_PATH
+
+
+def test_predictions_are_valid_audio_features_tagged_with_the_model_version(predictor: Predictor) -> None:
+    predictions = predictor.predict(_photos())
+    assert len(predictions) == 2
+    for prediction in predictions:
+        assert isinstance(prediction.features, AudioFeatures)
+        assert -60.0 <= prediction.features.loudness <= 0.0
+        assert prediction.model_version == predictor.version
+        assert prediction.attention is None
+
+
+def test_prediction_uses_the_latent_mean_so_it_repeats_exactly(predictor: Predictor) -> None:
+    first = predictor.predict(_photos())
+    again = predictor.predict(_photos())
+    assert [p.features for p in first] == [p.features for p in again]
+
+
+def test_attention_comes_back_as_a_7x7_map_summing_to_one(predictor: Predictor) -> None:
+    prediction = predictor.predict(_photos()[:1], with_attention=True)[0]
+    assert prediction.attention is not None
+    assert prediction.attention.shape == (7, 7)
+    assert prediction.attention.sum() == pytest.approx(1.0, abs=1e-4)
+
+
+def test_no_images_give_no_predictions(predictor: Predictor) -> None:
+    assert predictor.predict([]) == []
+
+
+def test_the_mood_prior_raises_valence_and_energy_for_a_bright_warm_photo_over_a_dark_cold_one(
+    predictor: Predictor,
+) -> None:
+    bright, dark = Image.new("RGB", (64, 64), (255, 160, 30)), Image.new("RGB", (64, 64), (30, 34, 48))
+    with_prior, _ = predictor.predict_normalised([bright, dark])
+    without, _ = predictor.predict_normalised([bright, dark], mood=False)
+    gain = (with_prior - without)[0] - (with_prior - without)[1]
+    assert gain[7] > 0 and gain[2] > 0  # valence, energy
+
+
+def test_loading_a_seed_cnn_checkpoint_gives_a_16x16_attention_map(tmp_path: Path) -> None:
+    seed = Predictor.load(random_checkpoint(tmp_path / "s.pt", architecture="seed-cnn"), device="cpu")
+    prediction = seed.predict(_photos()[:1], with_attention=True)[0]
+    assert seed.architecture == "seed-cnn"
+    assert prediction.attention is not None and prediction.attention.shape == (16, 16)

@@ -1,0 +1,99 @@
+"""Training on a tiny synthetic shard set: checkpoints per epoch, resume, early stopping, clear data errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+import torch
+
+from pipeline.train import TrainConfig, train
+from pipeline.train_inputs import InvalidDataset, check_release_split, read_rows, shard_files, subsample
+from services.inference.model.checkpoint import load_checkpoint
+from tests.unit.model_fixtures import write_synthetic_shards
+
+
+@pytest.fixture(scope="module")
+def shards(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_synthetic_shards(tmp_path_factory.mktemp("shards"), releases_per_genre=2, pairs=2)
+
+
+def _config(shards: Path, out: Path, **overrides: object) -> TrainConfig:
+    settings: dict[str, object] = {
+        "architecture": "seed-cnn",
+        "data": shards,
+        "out": out,
+        "epochs": 2,
+        "batch_size": 4,
+        "lr": 1e-3,
+        "cache_dir": None,
+        "progress": False,
+        "per_release": {"train": 0, "val": 0, "test": 0},
+    }
+    settings.update(overrides)
+    return TrainConfig(**settings)  # type: ignore[arg-type]
+
+
+@pytest.mark.slow
+def test_training_writes_a_checkpoint_per_epoch_a_loss_curve_and_the_best_model(shards: Path, tmp_path: Path) -> None:
+    result = train(_config(shards, tmp_path))
+    assert sorted(p.name for p in (tmp_path / "checkpoints").iterdir()) == ["epoch-001.pt", "epoch-002.pt"]
+    assert (tmp_path / "loss_curve.png").read_bytes()[:4] == b"\x89PNG"
+    model = load_checkpoint(tmp_path / "model.pt")
+    assert model.training["epoch"] == result.best_epoch
+    assert model.training["data"]["train"]["examples"] == 12
+    assert model.training["data"]["split_key"] == "release_id"
+    assert model.mood_prior is not None
+    assert len(result.history) == 2
+
+
+@pytest.mark.slow
+def test_resume_continues_after_the_last_finished_epoch(shards: Path, tmp_path: Path) -> None:
+    train(_config(shards, tmp_path, epochs=1))
+    resumed = train(_config(shards, tmp_path, epochs=2, resume=True))
+    assert [row["epoch"] for row in resumed.history] == [1.0, 2.0]
+    assert (tmp_path / "checkpoints" / "epoch-002.pt").is_file()
+
+
+@pytest.mark.slow
+def test_same_seed_gives_the_same_weights(shards: Path, tmp_path: Path) -> None:
+    a = train(_config(shards, tmp_path / "a", epochs=1, architecture="effnet-vae"))
+    b = train(_config(shards, tmp_path / "b", epochs=1, architecture="effnet-vae"))
+    for key, value in a.checkpoint.state_dict.items():
+        assert torch.equal(value, b.checkpoint.state_dict[key])
+
+
+@pytest.mark.slow
+def test_training_stops_early_when_validation_stops_improving(shards: Path, tmp_path: Path) -> None:
+    # A learning rate of zero never improves on the first epoch, so patience 2 stops after epoch 3.
+    result = train(_config(shards, tmp_path, epochs=10, lr=0.0, patience=2, architecture="effnet-vae"))
+    assert len(result.history) == 3
+    assert result.best_epoch == 1
+
+
+def test_no_shards_is_an_error_that_says_how_to_build_them(tmp_path: Path) -> None:
+    with pytest.raises(InvalidDataset, match="pressedplay dataset build"):
+        shard_files(tmp_path)
+
+
+def test_shards_missing_columns_are_rejected_naming_them(shards: Path, tmp_path: Path) -> None:
+    table = pq.read_table(next(shards.rglob("*.parquet"))).drop(["release_id"])
+    pq.write_table(table, tmp_path / "bad.parquet")
+    with pytest.raises(InvalidDataset, match="release_id"):
+        read_rows([tmp_path / "bad.parquet"])
+
+
+def test_a_release_in_two_splits_is_rejected_as_a_leak() -> None:
+    rows = pd.DataFrame({"release_id": ["1", "1", "2"], "split": ["train", "test", "train"]})
+    with pytest.raises(InvalidDataset, match="several splits"):
+        check_release_split(rows)
+
+
+def test_subsampling_keeps_at_most_k_rows_per_release_reproducibly() -> None:
+    rows = pd.DataFrame({"release_id": ["a"] * 4 + ["b"] * 3, "n": range(7)})
+    picked = subsample(rows, per_release=2, seed=0)
+    assert picked.groupby("release_id").size().to_dict() == {"a": 2, "b": 2}
+    assert picked.equals(subsample(rows, per_release=2, seed=0))
+    assert len(subsample(rows, per_release=0, seed=0)) == 7
