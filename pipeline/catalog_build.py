@@ -1,0 +1,209 @@
+"""Build data/catalog.parquet: import a source, collapse to one row per track, and give every track seed genres.
+
+A track's seed genres come from three label sources, each mapped through the genre map and scored:
+its playlists' subgenres (the most specific, weight 1.0), its playlists' broad genres (0.6), and its artist's
+Every-Noise micro-genres from artist_feature_means.csv (0.8 in total, spread over the artist's genres). Seeds are
+kept best first, at most MAX_GENRES per track.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Final, Protocol
+
+import numpy as np
+import pandas as pd
+
+from services.playlist.catalog import CATALOG_COLUMNS, CatalogError, spotify_uri, validate_catalog_frame
+from services.playlist.catalog_import import import_source
+
+MAX_GENRES: Final = 6
+SUBGENRE_WEIGHT: Final = 1.0
+PLAYLIST_GENRE_WEIGHT: Final = 0.6
+ARTIST_WEIGHT: Final = 0.8
+# A mapped label's 2nd and 3rd seeds are weaker evidence than its first.
+RANK_WEIGHTS: Final = (1.0, 0.7, 0.5)
+# Seeds scoring below this fraction of the track's best seed are noise from one weak artist tag.
+MIN_RELATIVE_SCORE: Final = 0.2
+_PUNCTUATION: Final = re.compile(r"[^\w&]+")
+
+
+class SeedMapper(Protocol):
+    """The part of GenreMapper the builder needs."""
+
+    def map(self, genre: str) -> list[str]: ...
+
+
+@dataclass
+class BuildReport:
+    """What a build produced and how well genres covered it."""
+
+    source: str
+    layout: str
+    source_rows: int
+    tracks: int
+    with_genres: int = 0
+    with_artist_match: int = 0
+    from_subgenres: int = 0
+    from_playlist_genres: int = 0
+    from_artist_genres: int = 0
+    mean_genres_per_track: float = 0.0
+    distinct_genres: int = 0
+    unmapped_labels: list[str] = field(default_factory=list)
+    genre_counts: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain dict for JSON output."""
+        return asdict(self)
+
+    def summary(self) -> str:
+        """A few human-readable lines."""
+        pct = lambda k: f"{k} ({100.0 * k / max(self.tracks, 1):.1f}%)"  # noqa: E731
+        top = ", ".join(f"{g} {c}" for g, c in list(self.genre_counts.items())[:12])
+        return "\n".join(
+            [
+                f"catalog from {self.source} ({self.layout}): {self.source_rows} rows -> {self.tracks} tracks",
+                f"with >=1 seed genre: {pct(self.with_genres)}; artist matched: {pct(self.with_artist_match)}",
+                f"genres from subgenres: {pct(self.from_subgenres)}; playlist genres: "
+                f"{pct(self.from_playlist_genres)}; artist micro-genres: {pct(self.from_artist_genres)}",
+                f"mean seed genres per track: {self.mean_genres_per_track:.2f}; distinct seed genres: "
+                f"{self.distinct_genres}",
+                f"top genres: {top}",
+                f"unmapped labels: {', '.join(self.unmapped_labels) or 'none'}",
+            ]
+        )
+
+
+def artist_join_key(name: str) -> str:
+    """How artist names are matched across files: Unicode-normalised, case-folded, punctuation and spacing ignored."""
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    return " ".join(_PUNCTUATION.sub(" ", folded).split()) or folded.strip()
+
+
+def load_artist_genres(path: Path) -> dict[str, list[str]]:
+    """Artist join key -> micro-genres, from artist_feature_means.csv (`artists`, `genres` columns)."""
+    try:
+        table = pd.read_csv(path, usecols=["artists", "genres"])
+    except (OSError, ValueError) as exc:
+        raise CatalogError(f"artist genre file {path} could not be read: {exc}") from exc
+    out: dict[str, list[str]] = {}
+    for artist, raw in zip(table["artists"], table["genres"], strict=True):
+        if not isinstance(artist, str) or not isinstance(raw, str) or raw in ("[]", ""):
+            continue
+        try:
+            genres = [str(g) for g in ast.literal_eval(raw)]
+        except (ValueError, SyntaxError):
+            continue
+        merged = out.setdefault(artist_join_key(artist), [])
+        merged.extend(g for g in genres if g not in merged)
+    return out
+
+
+def collapse_tracks(rows: pd.DataFrame) -> pd.DataFrame:
+    """One row per track_id: first scalar values, and label lists ordered by how many playlists carry them."""
+    rows = rows.reset_index(drop=True)
+    labels: dict[str, dict[str, Counter[str]]] = {"playlist_genres": {}, "subgenres": {}, "genres": {}}
+    for column, per_track in labels.items():
+        for track_id, values in zip(rows["track_id"], rows[column], strict=True):
+            per_track.setdefault(track_id, Counter()).update(values)
+    first = rows.drop_duplicates("track_id", keep="first").copy()
+    for column, per_track in labels.items():
+        first[column] = [[label for label, _ in per_track[t].most_common()] for t in first["track_id"]]
+    return first.reset_index(drop=True)
+
+
+def _add_mapped(scores: dict[str, float], seeds: Iterable[str], weight: float) -> None:
+    for rank, seed in enumerate(list(seeds)[: len(RANK_WEIGHTS)]):
+        scores[seed] = scores.get(seed, 0.0) + weight * RANK_WEIGHTS[rank]
+
+
+def _best_seeds(scores: dict[str, float]) -> list[str]:
+    if not scores:
+        return []
+    top = max(scores.values())
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    return [seed for seed, score in ranked if score >= MIN_RELATIVE_SCORE * top][:MAX_GENRES]
+
+
+def assign_seed_genres(
+    tracks: pd.DataFrame, *, mapper: SeedMapper, artist_genres: dict[str, list[str]], report: BuildReport
+) -> pd.DataFrame:
+    """Fill `genres` (seed genres, best first) on collapsed tracks and record coverage in the report."""
+    cache: dict[str, list[str]] = {}
+    unmapped: set[str] = set()
+
+    def mapped(label: str) -> list[str]:
+        if label not in cache:
+            cache[label] = list(mapper.map(label))
+            if not cache[label]:
+                unmapped.add(label)
+        return cache[label]
+
+    genres_out: list[list[str]] = []
+    for given, playlist, sub, artist in zip(
+        tracks["genres"], tracks["playlist_genres"], tracks["subgenres"], tracks["artist"], strict=True
+    ):
+        scores: dict[str, float] = {}
+        for label in given:  # an operator's own seed labels count like subgenres
+            _add_mapped(scores, mapped(label), SUBGENRE_WEIGHT)
+        for label in sub:
+            _add_mapped(scores, mapped(label), SUBGENRE_WEIGHT)
+        report.from_subgenres += bool(any(mapped(label) for label in sub))
+        for label in playlist:
+            _add_mapped(scores, mapped(label), PLAYLIST_GENRE_WEIGHT)
+        report.from_playlist_genres += bool(any(mapped(label) for label in playlist))
+        micro = artist_genres.get(artist_join_key(artist), []) if isinstance(artist, str) else []
+        report.with_artist_match += bool(micro)
+        if micro:
+            artist_scores: dict[str, float] = {}
+            for label in micro:
+                _add_mapped(artist_scores, mapped(label), 1.0)
+            if artist_scores:
+                report.from_artist_genres += 1
+                top = max(artist_scores.values())
+                for seed, score in artist_scores.items():
+                    scores[seed] = scores.get(seed, 0.0) + ARTIST_WEIGHT * score / top
+        genres_out.append(_best_seeds(scores))
+    tracks = tracks.copy()
+    tracks["genres"] = genres_out
+    report.with_genres = sum(1 for g in genres_out if g)
+    report.mean_genres_per_track = float(np.mean([len(g) for g in genres_out])) if genres_out else 0.0
+    counts = Counter(seed for g in genres_out for seed in g)
+    report.distinct_genres = len(counts)
+    report.genre_counts = dict(counts.most_common())
+    report.unmapped_labels = sorted(unmapped)
+    return tracks
+
+
+def build_catalog_frame(
+    source: Path, *, mapper: SeedMapper, artist_genres: dict[str, list[str]] | None = None
+) -> tuple[pd.DataFrame, BuildReport]:
+    """Import, collapse and genre-tag a source; the frame has exactly CATALOG_COLUMNS and is validated."""
+    layout, rows = import_source(source)
+    tracks = collapse_tracks(rows)
+    report = BuildReport(source=source.name, layout=layout, source_rows=len(rows), tracks=len(tracks))
+    tracks = assign_seed_genres(tracks, mapper=mapper, artist_genres=artist_genres or {}, report=report)
+    tracks["uri"] = tracks["track_id"].map(spotify_uri)
+    for column in ("name", "artist", "album", "release_date"):
+        tracks[column] = tracks[column].fillna("").astype(str)
+    tracks["key"] = pd.to_numeric(tracks["key"], errors="coerce").fillna(-1).astype(np.int8)
+    tracks["mode"] = pd.to_numeric(tracks["mode"], errors="coerce").fillna(-1).astype(np.int8)
+    tracks["duration_ms"] = pd.to_numeric(tracks["duration_ms"], errors="coerce").fillna(0).astype(np.int64)
+    tracks["tempo"] = pd.to_numeric(tracks["tempo"], errors="coerce").astype(np.float32)
+    frame = validate_catalog_frame(tracks.loc[:, list(CATALOG_COLUMNS)], source=source.name)
+    return frame, report
+
+
+def write_catalog(frame: pd.DataFrame, path: Path) -> None:
+    """Write the catalog as zstd Parquet (list columns as list<string>)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame = frame.copy()
+    for column in ("playlist_genres", "subgenres", "genres"):
+        frame[column] = [list(v) for v in frame[column]]
+    frame.to_parquet(path, index=False, compression="zstd", compression_level=19)

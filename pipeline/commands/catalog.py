@@ -1,0 +1,86 @@
+"""`pressedplay catalog build|info`: build data/catalog.parquet from a public track-feature table, or describe one."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the `catalog` command group."""
+    parser = subparsers.add_parser("catalog", help="build or describe the track catalog")
+    actions = parser.add_subparsers(dest="catalog_command", metavar="ACTION")
+    actions.required = True
+
+    build = actions.add_parser(
+        "build",
+        help="import a track table (TidyTuesday, Kaggle 114k, SpotifyFeatures.csv or our columns) into the catalog",
+    )
+    build.add_argument(
+        "--from",
+        dest="source",
+        type=Path,
+        default=None,
+        help="CSV/CSV.gz/Parquet source (default ../shared/data/catalog/spotify_songs.csv.gz)",
+    )
+    build.add_argument("--out", type=Path, default=None, help="output Parquet (default data/catalog.parquet)")
+    build.add_argument(
+        "--artists",
+        type=Path,
+        default=None,
+        help="artist micro-genre CSV (default ../shared/data/artists/artist_feature_means.csv when present)",
+    )
+    build.add_argument("--no-artists", action="store_true", help="do not use artist micro-genres")
+    build.add_argument("--genre-map", type=Path, default=None, help="genre map JSON (default genremappings.json)")
+    build.add_argument("--json", action="store_true", help="print the coverage report as JSON")
+    build.set_defaults(func=_build)
+
+    info = actions.add_parser("info", help="tracks, genres and feature ranges of a catalog file")
+    info.add_argument("--catalog", type=Path, default=None, help="catalog Parquet (default data/catalog.parquet)")
+    info.add_argument("--json", action="store_true")
+    info.set_defaults(func=_info)
+
+
+def _build(args: argparse.Namespace) -> int:
+    from pipeline.catalog_build import build_catalog_frame, load_artist_genres, write_catalog
+    from services.playlist.catalog import DEFAULT_CATALOG_PATH
+    from services.playlist.genre_map import load_genre_mapper
+    from shared.paths import shared_data_dir
+
+    source = args.source or shared_data_dir() / "catalog" / "spotify_songs.csv.gz"
+    artists_path = args.artists or shared_data_dir() / "artists" / "artist_feature_means.csv"
+    artist_genres = {}
+    if not args.no_artists and (args.artists is not None or artists_path.is_file()):
+        artist_genres = load_artist_genres(artists_path)
+    mapper = load_genre_mapper(args.genre_map)
+    frame, report = build_catalog_frame(source, mapper=mapper, artist_genres=artist_genres)
+    out = args.out or DEFAULT_CATALOG_PATH
+    write_catalog(frame, out)
+    if args.json:
+        print(json.dumps({"out": str(out), **report.as_dict()}, indent=2))
+    else:
+        print(report.summary())
+        print(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB)")
+    return 0
+
+
+def _info(args: argparse.Namespace) -> int:
+    from services.playlist.catalog import load_catalog
+    from shared.features import AUDIO_FEATURES
+
+    catalog = load_catalog(args.catalog)
+    counts = dict(sorted(catalog.genre_counts().items(), key=lambda item: -item[1]))
+    ranges = {
+        name: [float(catalog.raw[:, i].min()), float(catalog.raw[:, i].max())] for i, name in enumerate(AUDIO_FEATURES)
+    }
+    with_genres = sum(1 for g in catalog.genres if g)
+    if args.json:
+        summary = {"source": catalog.source, "tracks": len(catalog), "tracks_with_genres": with_genres}
+        print(json.dumps(summary | {"genres": len(counts), "genre_counts": counts, "feature_ranges": ranges}, indent=2))
+        return 0
+    print(f"{len(catalog)} tracks ({with_genres} with seed genres) from {catalog.source}")
+    print(f"{len(counts)} seed genres: " + ", ".join(f"{g} {c}" for g, c in counts.items()))
+    for name, (low, high) in ranges.items():
+        print(f"  {name:<17} {low:9.3f} .. {high:9.3f}")
+    return 0

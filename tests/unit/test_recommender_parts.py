@@ -1,0 +1,134 @@
+"""The recommender's pieces on their own: title keys, the MMR re-rank, the why text, and the feature indexes."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from services.playlist.diversity import encode, mmr_select, title_key
+from services.playlist.explain import traits, why
+from services.playlist.feature_index import ExactIndex
+from shared.features import AUDIO_FEATURES
+
+
+def raw(**values: float) -> np.ndarray:
+    base = {
+        "acousticness": 0.3,
+        "danceability": 0.5,
+        "energy": 0.6,
+        "instrumentalness": 0.0,
+        "liveness": 0.1,
+        "loudness": -8.0,
+        "speechiness": 0.05,
+        "valence": 0.5,
+    }
+    return np.array([(base | values)[n] for n in AUDIO_FEATURES], dtype=np.float32)
+
+
+@pytest.mark.parametrize(
+    "variant",
+    ["Hello", "hello", "Hello - Remastered 2011", "Hello (Live at Wembley)", "Hello [Radio Edit]", "Hello feat. X"],
+)
+def test_title_variants_of_one_song_share_a_key(variant: str) -> None:
+    assert title_key(variant, "Adele") == title_key("Hello", "ADELE ")
+
+
+def test_different_songs_or_artists_have_different_keys() -> None:
+    assert title_key("Hello", "Adele") != title_key("Hello", "Lionel Richie")
+    assert title_key("Hello", "Adele") != title_key("Hello Again", "Adele")
+    assert title_key("(Intro)", "Band") != title_key("Outro", "Band")  # an all-bracket title keeps its text
+
+
+def test_mmr_with_zero_diversity_takes_the_best_scores_in_order() -> None:
+    scores = np.array([0.3, 0.1, 0.2, 0.4])
+    vectors = np.zeros((4, 2))
+    picks = mmr_select(
+        scores=scores,
+        vectors=vectors,
+        n=3,
+        diversity=0.0,
+        artist_codes=np.arange(4),
+        title_codes=np.arange(4),
+        max_per_artist=2,
+    )
+    assert picks == [1, 2, 0]
+
+
+def test_mmr_with_diversity_skips_a_near_copy_of_what_was_chosen() -> None:
+    scores = np.array([0.10, 0.11, 0.15])
+    vectors = np.array([[0.0, 0.0], [0.01, 0.0], [1.0, 1.0]])
+    kwargs = {"artist_codes": np.arange(3), "title_codes": np.arange(3), "max_per_artist": 2, "n": 2}
+    assert mmr_select(scores=scores, vectors=vectors, diversity=0.0, **kwargs) == [0, 1]  # type: ignore[arg-type]
+    assert mmr_select(scores=scores, vectors=vectors, diversity=0.5, **kwargs) == [0, 2]  # type: ignore[arg-type]
+
+
+def test_mmr_respects_what_an_earlier_pass_already_took() -> None:
+    picks = mmr_select(
+        scores=np.array([0.1, 0.2, 0.3]),
+        vectors=np.zeros((3, 2)),
+        n=3,
+        diversity=0.0,
+        artist_codes=np.array([5, 5, 6]),
+        title_codes=np.array([1, 2, 3]),
+        max_per_artist=2,
+        taken_artists=Counter({5: 1}),
+        taken_titles={3},
+    )
+    assert picks == [0]
+
+
+def test_encode_gives_equal_keys_equal_codes() -> None:
+    assert encode(["a", "b", "a", ("x", "y"), ("x", "y")]).tolist() == [0, 1, 0, 2, 2]
+
+
+def test_why_names_the_two_strongest_traits_and_the_matched_genre() -> None:
+    text = why(raw(valence=0.95, energy=0.9, danceability=0.76), genres=["pop", "hip-hop"], requested=["hip-hop"])
+    assert text == "bright, high-energy, hip-hop"
+
+
+def test_why_uses_the_tracks_own_first_genre_when_none_was_requested() -> None:
+    assert why(raw(acousticness=0.95, energy=0.1), genres=["folk", "acoustic"]) == "mellow, acoustic, folk"
+
+
+def test_why_says_balanced_when_nothing_stands_out() -> None:
+    assert traits(raw()) == []
+    assert why(raw(), genres=[]) == "balanced"
+
+
+def test_dark_quiet_and_wordy_tracks_are_described_as_such() -> None:
+    assert traits(raw(valence=0.05, loudness=-30.0)) == ["dark", "quiet"]
+    assert traits(raw(speechiness=0.9)) == ["wordy"]
+
+
+def test_exact_index_matches_brute_force_with_and_without_a_row_subset() -> None:
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(5000, 8)).astype(np.float32)
+    index = ExactIndex(vectors, block_rows=777)  # several blocks, a ragged last one
+    query = rng.normal(size=8).astype(np.float32)
+    brute = ((vectors - query) ** 2).sum(axis=1)
+    ids, dist = index.search(query, k=25)
+    assert ids.tolist() == np.argsort(brute)[:25].tolist()
+    assert np.allclose(dist, np.sort(brute)[:25], atol=1e-3)
+    rows = np.arange(0, 5000, 3)
+    sub_ids, _ = index.search(query, k=10, rows=rows)
+    assert sub_ids.tolist() == rows[np.argsort(brute[rows])[:10]].tolist()
+    assert index.search(query, k=10, rows=np.array([], dtype=np.int64))[0].size == 0
+    assert len(index.search(query, k=10_000)[0]) == 5000
+
+
+def test_faiss_index_when_installed_finds_the_true_neighbours() -> None:
+    pytest.importorskip("faiss", reason="faiss-cpu is optional; the exact index serves without it")
+    from services.playlist.feature_index import FaissIVFIndex
+
+    rng = np.random.default_rng(1)
+    vectors = rng.uniform(size=(20_000, 8)).astype(np.float32)
+    index = FaissIVFIndex(vectors, nlist=64, nprobe=16)
+    query = rng.uniform(size=8).astype(np.float32)
+    truth = np.argsort(((vectors - query) ** 2).sum(axis=1))[:20]
+    ids, _ = index.search(query, k=20)
+    assert len(set(ids.tolist()) & set(truth.tolist())) >= 18
+    rows = np.arange(0, 20_000, 10)
+    sub_ids, _ = index.search(query, k=20, rows=rows)
+    assert set(sub_ids.tolist()) <= set(rows.tolist()) and len(sub_ids) == 20
