@@ -16,7 +16,7 @@ from services.feedback.adapters.sqlite_store import SqliteRatingStore
 from services.feedback.ratings import Rating, RatingStore, RatingStoreUnavailable, new_rating
 from shared.features import AudioFeatures
 
-pytestmark = [pytest.mark.integration, pytest.mark.anyio]
+pytestmark = pytest.mark.integration
 FEATURES = AudioFeatures(
     acousticness=0.25,
     danceability=0.5,
@@ -54,12 +54,14 @@ def rating(playlist_id: str, value: Literal[1, -1], *, session: str | None, minu
     )
 
 
+@pytest.mark.anyio
 async def test_a_stored_rating_comes_back_with_everything_it_carried(store: RatingStore) -> None:
     stored = rating("p1", 1, session="s1")
     assert await store.put(stored) is True
     assert await store.for_playlist("p1") == [stored]
 
 
+@pytest.mark.anyio
 async def test_a_second_rating_from_the_same_session_replaces_the_first(store: RatingStore) -> None:
     assert await store.put(rating("p1", 1, session="s1")) is True
     assert await store.put(rating("p1", -1, session="s1", minutes=1)) is False
@@ -67,6 +69,7 @@ async def test_a_second_rating_from_the_same_session_replaces_the_first(store: R
     assert only.rating == -1
 
 
+@pytest.mark.anyio
 async def test_ratings_without_a_session_are_all_kept_oldest_first(store: RatingStore) -> None:
     for minute in (2, 0, 1):
         await store.put(rating("p2", 1 if minute else -1, session=None, minutes=minute))
@@ -74,6 +77,7 @@ async def test_ratings_without_a_session_are_all_kept_oldest_first(store: Rating
     assert [r.created_at for r in ratings] == [T0, T0 + timedelta(minutes=1), T0 + timedelta(minutes=2)]
 
 
+@pytest.mark.anyio
 async def test_ratings_of_other_playlists_are_not_returned(store: RatingStore) -> None:
     await store.put(rating("p3", 1, session="s1"))
     await store.put(rating("p4", 1, session="s1"))
@@ -81,10 +85,12 @@ async def test_ratings_of_other_playlists_are_not_returned(store: RatingStore) -
     assert await store.for_playlist("never-rated") == []
 
 
+@pytest.mark.anyio
 async def test_a_ready_store_answers_ping(store: RatingStore) -> None:
     assert await store.ping() is True
 
 
+@pytest.mark.anyio
 async def test_the_dynamodb_table_is_created_when_missing(dynamodb_service: str) -> None:
     table = f"fresh-{uuid.uuid4().hex[:8]}"
     store = DynamoRatingStore(table=table, region="us-east-1", endpoint_url=dynamodb_service)
@@ -94,6 +100,7 @@ async def test_the_dynamodb_table_is_created_when_missing(dynamodb_service: str)
     await store.close()
 
 
+@pytest.mark.anyio
 async def test_an_unreachable_dynamodb_is_reported_as_unavailable_not_a_crash(dynamodb_service: str) -> None:
     from tests.servers.process import free_port
 
@@ -104,3 +111,21 @@ async def test_an_unreachable_dynamodb_is_reported_as_unavailable_not_a_crash(dy
         await store.put(rating("p6", 1, session=None))
     assert caught.value.status_code == 503
     assert caught.value.retry_after
+
+
+def test_the_feedback_service_configured_for_dynamodb_stores_there(dynamodb_service: str) -> None:
+    from fastapi.testclient import TestClient
+
+    from services.feedback.app import create_app
+    from services.feedback.settings import Settings
+
+    table = f"svc-{uuid.uuid4().hex[:8]}"
+    settings = Settings(store="dynamodb", dynamodb_table=table, dynamodb_endpoint_url=dynamodb_service)
+    body = {"playlist_id": "p7", "rating": -1, "features": FEATURES.model_dump(), "model_version": "m1"}
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/readyz").status_code == 200
+        assert client.post("/v1/ratings", json=body).status_code == 201
+    client_ = boto3.client("dynamodb", region_name="us-east-1", endpoint_url=dynamodb_service)
+    (item,) = client_.scan(TableName=table)["Items"]
+    assert item["playlist_id"] == {"S": "p7"}
+    assert item["rating"] == {"N": "-1"}
