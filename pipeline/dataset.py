@@ -29,7 +29,7 @@ from pipeline.data_errors import DatasetError
 from pipeline.distortions import distort, encode_jpeg, prepare_cover
 from pipeline.pairing import TrackPool, load_track_pools
 from shared.features import N_FEATURES
-from shared.paths import REPO_ROOT
+from shared.paths import REPO_ROOT, shared_data_dir
 
 log = logging.getLogger("pressedplay.dataset")
 
@@ -214,7 +214,7 @@ def run_shards(
 
 def build_dataset(
     *,
-    covers_dir: Path,
+    covers_dir: Path | None = None,
     out_dir: Path = DEFAULT_OUT_DIR,
     pairs_per_cover: int = DEFAULT_PAIRS_PER_COVER,
     image_size: int = DEFAULT_IMAGE_SIZE,
@@ -227,7 +227,10 @@ def build_dataset(
     progress: bool = True,
     jobs_from: Callable[[], list[CoverJob]] | None = None,
 ) -> DatasetSummary:
-    """Pair covers with catalog tracks, distort one copy per pair, write Parquet shards and summary.json."""
+    """Pair covers with catalog tracks, distort one copy per pair, write Parquet shards and summary.json.
+
+    `covers_dir` defaults to ../shared/data/covers; `jobs_from` replaces covers + pairing (e.g. a collection).
+    """
     if pairs_per_cover < 1:
         raise DatasetError(f"pairs per cover must be at least 1, got {pairs_per_cover}")
     if not 32 <= image_size <= 1024:
@@ -240,7 +243,7 @@ def build_dataset(
     if jobs_from is not None:
         jobs = jobs_from()
     else:
-        releases = read_releases(covers_dir)
+        releases = read_releases(covers_dir or shared_data_dir() / "covers")
         pools = pools or load_track_pools(genres={g for r in releases for g in r.genres})
         splits = assign_splits(releases, seed=seed, ratios=ratios)
         jobs = pair_releases(releases, pools=pools, splits=splits, pairs_per_cover=pairs_per_cover, seed=seed)
