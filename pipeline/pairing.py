@@ -8,7 +8,6 @@ artist's mean features stand for a typical track of theirs (smoother than single
 from __future__ import annotations
 
 import ast
-import logging
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -21,8 +20,6 @@ import pandas as pd
 from pipeline.data_errors import PairingError
 from shared.features import AUDIO_FEATURES
 from shared.paths import REPO_ROOT, shared_data_dir
-
-log = logging.getLogger("pressedplay.pairing")
 
 # Cover folder genre -> catalog playlist genre (the catalog's six: edm, rap, pop, r&b, latin, rock).
 CATALOG_GENRE_FOR_COVER: Final[Mapping[str, str]] = {
@@ -37,13 +34,8 @@ COVER_GENRES: Final = tuple(sorted({*CATALOG_GENRE_FOR_COVER, *ARTIST_GENRE_PATT
 
 
 def default_catalog_path() -> Path:
-    """The catalog the playlist service ships (data/catalog.parquet)."""
+    """The catalog the playlist service ships (data/catalog.parquet, column playlist_genres)."""
     return REPO_ROOT / "data" / "catalog.parquet"
-
-
-def fallback_catalog_csv() -> Path:
-    """The raw TidyTuesday export, used only while data/catalog.parquet is absent."""
-    return shared_data_dir() / "catalog" / "spotify_songs.csv.gz"
 
 
 def default_artists_csv() -> Path:
@@ -73,18 +65,20 @@ class TrackPool:
 def read_catalog_tracks(path: Path | None = None) -> pd.DataFrame:
     """One row per track: track_id, playlist_genres (list[str]) and the 8 features.
 
-    Reads data/catalog.parquet when present, else (during development) the raw CSV in ../shared.
+    Reads the playlist service's catalog (data/catalog.parquet, validated by its own reader); a .csv/.csv.gz path
+    reads a raw TidyTuesday export instead (column playlist_genre, one row per playlist appearance).
     """
-    parquet = path or default_catalog_path()
-    if parquet.suffix == ".parquet" and parquet.is_file():
-        frame = pd.read_parquet(parquet, columns=["track_id", "playlist_genres", *AUDIO_FEATURES])
+    path = path or default_catalog_path()
+    if path.suffix == ".parquet":
+        from services.playlist.catalog import read_catalog_frame, validate_catalog_frame
+
+        frame = validate_catalog_frame(read_catalog_frame(path), source=path.name)
+        frame = frame.loc[:, ["track_id", "playlist_genres", *AUDIO_FEATURES]]
         frame["playlist_genres"] = frame["playlist_genres"].map(lambda genres: [str(g) for g in genres])
         return frame
-    csv = path if path is not None and path.suffix != ".parquet" else fallback_catalog_csv()
-    if not csv.is_file():
-        raise PairingError(f"no catalog: neither {parquet} nor {csv} exists (run `pressedplay catalog build`)")
-    log.warning("pairing.catalog_fallback", extra={"path": csv.name})
-    raw = pd.read_csv(csv, usecols=["track_id", "playlist_genre", *AUDIO_FEATURES])
+    if not path.is_file():
+        raise PairingError(f"no catalog at {path}")
+    raw = pd.read_csv(path, usecols=["track_id", "playlist_genre", *AUDIO_FEATURES])
     genres = raw.groupby("track_id", sort=True)["playlist_genre"].agg(lambda s: sorted(set(s)))
     features = raw.drop_duplicates("track_id").set_index("track_id")[list(AUDIO_FEATURES)]
     return features.join(genres.rename("playlist_genres")).reset_index()

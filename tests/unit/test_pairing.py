@@ -122,3 +122,16 @@ def test_the_shared_cover_set_has_4203_releases_and_none_straddles_splits(shared
     assert len(releases) == 4203
     assert sum(len(r.genres) > 1 for r in releases) == 251
     assert set(splits.values()) == {"train", "val", "test"}
+
+
+def test_the_shipped_catalog_gives_each_catalog_genre_thousands_of_tracks():
+    catalog = read_catalog_tracks()
+    pools = load_track_pools(genres=list(CATALOG_GENRE_FOR_COVER), catalog=catalog)
+    assert {genre: len(pool) > 3000 for genre, pool in pools.items()} == dict.fromkeys(CATALOG_GENRE_FOR_COVER, True)
+
+
+def test_a_missing_catalog_file_is_a_clear_error(tmp_path):
+    from services.playlist.catalog import CatalogError
+
+    with pytest.raises(CatalogError, match="does not exist"):
+        read_catalog_tracks(tmp_path / "catalog.parquet")
