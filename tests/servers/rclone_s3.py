@@ -40,8 +40,20 @@ class S3Server:
         }
 
     def make_bucket(self, name: str) -> str:
-        """Create a bucket (a directory under the served folder) and return its name."""
-        (self.root / name).mkdir(parents=True, exist_ok=True)
+        """Create a bucket through the S3 API (so the server's directory cache knows it) and return its name."""
+        import boto3
+        from botocore.config import Config
+
+        client = boto3.session.Session().client(
+            "s3",
+            endpoint_url=self.endpoint_url,
+            aws_access_key_id=self.access_key,
+            aws_secret_access_key=self.secret_key,
+            region_name=self.region,
+            config=Config(s3={"addressing_style": "path"}, connect_timeout=5, read_timeout=30),
+        )
+        if not (self.root / name).is_dir():
+            client.create_bucket(Bucket=name)
         return name
 
 
@@ -77,8 +89,6 @@ def rclone_s3_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Se
         "writes",  # multipart uploads need somewhere to assemble parts
         "--cache-dir",
         str(base / "cache"),
-        "--dir-cache-time",
-        "0s",  # tests write then list at once
     ]
     server = ServerProcess("rclone-s3", argv, port=port, log_dir=base / "logs")
     with server:

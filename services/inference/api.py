@@ -1,0 +1,96 @@
+"""Routes of the inference service: parse, call the runtime, return a schema."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Header, Query, Request
+
+from services.inference.runtime import InferenceRuntime, attention_map, model_info
+from services.inference.schemas import (
+    AttentionMode,
+    PredictResponse,
+    ReloadRequest,
+    ReloadResponse,
+    ServiceInfo,
+    predict_request_body_openapi,
+)
+from services.inference.uploads import read_image_upload
+from shared.errors import NotReady, Unauthorized, error_responses
+
+router = APIRouter(prefix="/v1", tags=["inference"])
+
+
+def _runtime(request: Request) -> InferenceRuntime:
+    runtime: InferenceRuntime = request.app.state.runtime
+    return runtime
+
+
+@router.post(
+    "/predict",
+    summary="Predict a photo's audio features",
+    response_model=PredictResponse,
+    response_model_exclude_none=True,
+    responses=error_responses(413, 415, 422, 503),
+    openapi_extra=predict_request_body_openapi(),
+)
+async def predict(
+    request: Request,
+    attention: Annotated[AttentionMode, Query(description="true: attention values; png: a heat-map overlay")] = "false",
+    sample: Annotated[bool, Query(description="Sample the VAE latent instead of using its mean")] = False,
+) -> PredictResponse:
+    """Raw image body or multipart `image` -> 8 audio features, the model version and, if asked, the attention."""
+    runtime = _runtime(request)
+    runtime.slot.require()  # before reading 10 MB: a cold service says 503 at once
+    data = await read_image_upload(request, max_bytes=runtime.settings.max_upload_bytes)
+    image = await runtime.decode(data)
+    timeout_s = runtime.settings.request_timeout_s
+    result = await runtime.batcher.predict(
+        image, with_attention=attention != "false", sample=sample, timeout_s=timeout_s
+    )
+    response = PredictResponse(features=result.features, model_version=result.model_version)
+    if attention == "true" and result.attention is not None:
+        response.attention = attention_map(result.attention)
+    elif attention == "png" and result.attention is not None:
+        response.attention_png = await runtime.overlay_png_base64(image, result.attention)
+    return response
+
+
+@router.get("/model", summary="The model being served", response_model=ServiceInfo, responses=error_responses(503))
+async def current_model(request: Request) -> ServiceInfo:
+    """Version, device and source of the serving model, and the batching in effect."""
+    runtime = _runtime(request)
+    loaded = runtime.slot.current
+    if loaded is None:
+        raise NotReady("the model is not loaded yet", retry_after=5)
+    return ServiceInfo(model=model_info(loaded), batching=runtime.batching_info())
+
+
+@router.post(
+    "/model/reload",
+    summary="Swap in another checkpoint without dropping requests (admin)",
+    response_model=ReloadResponse,
+    responses=error_responses(401, 404, 422, 502, 503),
+)
+async def reload_model(
+    request: Request,
+    body: Annotated[ReloadRequest | None, Body()] = None,
+    authorization: Annotated[str | None, Header(description="Bearer <INFERENCE_ADMIN_TOKEN>")] = None,
+) -> ReloadResponse:
+    """Load `uri` (default: the configured one) beside the serving model, then swap; running batches finish."""
+    runtime = _runtime(request)
+    _require_admin(runtime, authorization)
+    uri = (body.uri if body else None) or runtime.settings.model_uri
+    loaded, previous = await runtime.slot.load(uri)
+    return ReloadResponse(model=model_info(loaded), previous_version=previous.predictor.version if previous else None)
+
+
+def _require_admin(runtime: InferenceRuntime, authorization: str | None) -> None:
+    token = runtime.settings.admin_token
+    if token is None or not token.get_secret_value():
+        raise Unauthorized("model reload is disabled: INFERENCE_ADMIN_TOKEN is not set")
+    scheme, _, given = (authorization or "").partition(" ")
+    # compare_digest: the time taken must not reveal how much of a guessed token was right.
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.get_secret_value().encode()):
+        raise Unauthorized("a valid 'Authorization: Bearer <admin token>' header is required")

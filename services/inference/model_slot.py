@@ -1,0 +1,128 @@
+"""The predictor being served, and how it is loaded and swapped without dropping requests."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+from PIL import Image
+
+from shared.errors import InvalidInput, NotReady, ServiceError
+from shared.features import AudioFeatures
+
+log = logging.getLogger("pressedplay.inference.model")
+
+
+class PredictionLike(Protocol):
+    """What the model package's `Prediction` offers (architecture.md contract)."""
+
+    @property
+    def features(self) -> AudioFeatures: ...
+    @property
+    def attention(self) -> np.ndarray | None: ...
+    @property
+    def model_version(self) -> str: ...
+
+
+class PredictorLike(Protocol):
+    """What the model package's `Predictor` offers; unit tests use fakes with the same shape."""
+
+    @property
+    def version(self) -> str: ...
+    @property
+    def device(self) -> str: ...
+    def predict(
+        self, images: list[Image.Image], *, with_attention: bool = False, sample: bool = False
+    ) -> Sequence[PredictionLike]: ...
+
+
+PredictorLoader = Callable[[str, str | None], PredictorLike]
+
+
+class ModelLoadFailed(InvalidInput):
+    """The checkpoint named for loading could not be fetched or used; the previous model keeps serving (422)."""
+
+
+def load_real_predictor(uri: str, device: str | None) -> PredictorLike:
+    """Load the model package's Predictor (torch is imported only here)."""
+    from services.inference.model.predictor import Predictor
+
+    return Predictor.load(uri, device=device)
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    """A predictor and where and when it came from."""
+
+    predictor: PredictorLike
+    uri: str
+    loaded_at: str
+    load_seconds: float
+
+
+class ModelSlot:
+    """Holds the serving model. Readers take `current` once per batch, so a swap never changes a running batch."""
+
+    def __init__(self, loader: PredictorLoader, *, device: str | None) -> None:
+        self._loader = loader
+        self._device = device
+        self._current: LoadedModel | None = None
+        self._lock = asyncio.Lock()
+        self.last_error: str | None = None
+
+    @property
+    def current(self) -> LoadedModel | None:
+        """The model serving now, or None before the first successful load."""
+        return self._current
+
+    def require(self) -> PredictorLike:
+        """The serving predictor; NotReady (503 + Retry-After) until one has loaded."""
+        loaded = self._current
+        if loaded is None:
+            reason = f": {self.last_error}" if self.last_error else " yet"
+            raise NotReady(f"the model is not loaded{reason}", retry_after=5)
+        return loaded.predictor
+
+    async def load(self, uri: str) -> tuple[LoadedModel, LoadedModel | None]:
+        """Load `uri` off the event loop and swap it in; returns (new, previous). One load at a time."""
+        async with self._lock:
+            started = time.perf_counter()
+            try:
+                predictor = await asyncio.to_thread(self._loader, uri, self._device)
+            except Exception as exc:
+                self.last_error = _describe(exc)
+                log.warning("model.load_failed", extra={"uri": uri, "reason": self.last_error})
+                if isinstance(exc, ServiceError):
+                    raise  # already says what is wrong, with the right status (404 missing, 503 S3 down, ...)
+                raise ModelLoadFailed(f"could not load the model from {uri}: {self.last_error}") from exc
+            loaded = LoadedModel(
+                predictor=predictor,
+                uri=uri,
+                loaded_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                load_seconds=round(time.perf_counter() - started, 3),
+            )
+            previous, self._current = self._current, loaded  # one reference assignment: atomic for readers
+            self.last_error = None
+            log.info(
+                "model.loaded",
+                extra={
+                    "uri": uri,
+                    "version": predictor.version,
+                    "device": predictor.device,
+                    "previous_version": previous.predictor.version if previous else None,
+                    "load_seconds": loaded.load_seconds,
+                },
+            )
+            return loaded, previous
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, ServiceError):
+        return str(exc.detail)
+    return f"{type(exc).__name__}: {exc}"

@@ -1,0 +1,100 @@
+"""Request and response bodies of the inference API."""
+
+from __future__ import annotations
+
+from typing import Any, Final, Literal
+
+from pydantic import BaseModel, Field
+
+from shared.features import AudioFeatures
+
+AttentionMode = Literal["false", "true", "png"]
+
+_FEATURES_EXAMPLE: Final = AudioFeatures.model_config["json_schema_extra"]["examples"][0]  # type: ignore[index]
+
+
+class AttentionMap(BaseModel):
+    """Where the model looked: an (height x width) grid over the squashed photo, summing to 1."""
+
+    height: int = Field(ge=1, examples=[7])
+    width: int = Field(ge=1, examples=[7])
+    values: list[list[float]] = Field(description="Row-major weights, rows top to bottom.")
+
+
+class PredictResponse(BaseModel):
+    """The photo's predicted audio features, the model that made them, and the attention map if asked."""
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [{"features": _FEATURES_EXAMPLE, "model_version": "effnet-vae-20261125-3f2b9c0e"}]
+        }
+    }
+
+    features: AudioFeatures
+    model_version: str = Field(examples=["effnet-vae-20261125-3f2b9c0e"])
+    attention: AttentionMap | None = Field(default=None, description="With ?attention=true.")
+    attention_png: str | None = Field(
+        default=None, description="With ?attention=png: the photo with the attention heat map, base64 PNG."
+    )
+
+
+class ReloadRequest(BaseModel):
+    """Which checkpoint to serve next; omitted: reload the configured INFERENCE_MODEL_URI."""
+
+    uri: str | None = Field(
+        default=None, min_length=1, max_length=2048, examples=["s3://pressedplay-models/effnet-vae/v2.pt"]
+    )
+
+
+class ModelInfo(BaseModel):
+    """The model being served."""
+
+    version: str = Field(examples=["effnet-vae-20261125-3f2b9c0e"])
+    device: str = Field(examples=["cpu"])
+    uri: str = Field(examples=["models/effnet-vae.pt"])
+    loaded_at: str = Field(examples=["2026-11-25T15:30:00+00:00"])
+    load_seconds: float = Field(examples=[1.8])
+
+
+class ReloadResponse(BaseModel):
+    """The model now serving, and the version it replaced."""
+
+    model: ModelInfo
+    previous_version: str | None = Field(examples=["effnet-vae-20261101-9a1b2c3d"])
+
+
+class BatchingInfo(BaseModel):
+    """How requests are grouped (settings in effect)."""
+
+    enabled: bool
+    max_batch: int
+    max_wait_ms: float
+    queue_size: int
+    workers: int
+
+
+class ServiceInfo(BaseModel):
+    """GET /v1/model: the model and the batching in effect."""
+
+    model: ModelInfo
+    batching: BatchingInfo
+
+
+def predict_request_body_openapi() -> dict[str, Any]:
+    """OpenAPI requestBody for /v1/predict (read by hand to stream it under a size limit)."""
+    binary = {"type": "string", "format": "binary"}
+    return {
+        "requestBody": {
+            "required": True,
+            "description": "The photo as the raw body (image/*), or multipart/form-data with a file field `image`.",
+            "content": {
+                "image/jpeg": {"schema": binary},
+                "image/png": {"schema": binary},
+                "image/webp": {"schema": binary},
+                "application/octet-stream": {"schema": binary},
+                "multipart/form-data": {
+                    "schema": {"type": "object", "required": ["image"], "properties": {"image": binary}}
+                },
+            },
+        }
+    }

@@ -1,0 +1,80 @@
+"""Inference service settings, read from INFERENCE_* environment variables (and an optional .env)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Values people paste from examples; a token like these would let anyone swap the model.
+_PLACEHOLDER_TOKENS = frozenset({"changeme", "change-me", "change_me", "admin", "secret", "password", "token", "test"})
+MIN_ADMIN_TOKEN_LENGTH = 16
+
+
+def _default_model_uri() -> str:
+    # Imported here: the predictor module pulls in torch, and settings must stay cheap to build.
+    from services.inference.model.predictor import DEFAULT_MODEL_PATH
+
+    return str(DEFAULT_MODEL_PATH)
+
+
+def is_placeholder_token(value: str) -> bool:
+    """Whether a secret looks like an example value rather than a real random token."""
+    lowered = value.strip().lower()
+    return (
+        lowered in _PLACEHOLDER_TOKENS
+        or any(word in lowered for word in ("changeme", "placeholder", "example", "your-", "xxxx"))
+        or len(lowered) < MIN_ADMIN_TOKEN_LENGTH
+    )
+
+
+class Settings(BaseSettings):
+    """The model to serve, where, and how requests are batched, queued and limited."""
+
+    model_config = SettingsConfigDict(env_prefix="INFERENCE_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "production"] = "development"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8001, ge=1, le=65535)
+    log_level: str = "INFO"
+
+    model_uri: str = Field(default_factory=_default_model_uri, description="Local path or s3://bucket/key.")
+    device: str = Field(default="auto", pattern=r"^(auto|cpu|cuda(:\d+)?|mps)$", description="auto: CUDA if present.")
+    torch_threads: int | None = Field(default=None, ge=1, le=256, description="Intra-op threads; None: torch's own.")
+
+    batching: bool = Field(default=True, description="Group concurrent requests into one forward pass.")
+    max_batch: int = Field(default=8, ge=1, le=256)
+    max_wait_ms: float = Field(default=5.0, ge=0, le=1000, description="How long a batch waits to fill up.")
+    queue_size: int = Field(default=64, ge=1, le=10_000, description="Waiting images beyond this get 503.")
+    workers: int = Field(default=1, ge=1, le=64, description="Batches run at once (inference threads).")
+    decode_workers: int = Field(default=2, ge=1, le=64, description="Threads decoding uploaded images.")
+    request_timeout_s: float = Field(default=30.0, gt=0, description="Longest a request waits for its prediction.")
+    retry_after_s: int = Field(default=1, ge=1, le=3600, description="Retry-After sent with 503 when overloaded.")
+
+    max_upload_bytes: int = Field(default=10 * 1024 * 1024, gt=0, description="Request body limit, streamed.")
+    max_pixels: int = Field(default=40_000_000, gt=0, description="Decoded image limit (decompression bombs).")
+
+    admin_token: SecretStr | None = Field(default=None, description="Bearer token for POST /v1/model/reload.")
+
+    @model_validator(mode="after")
+    def _real_admin_token_outside_development(self) -> Settings:
+        if self.environment == "development":
+            return self
+        token = self.admin_token.get_secret_value() if self.admin_token else ""
+        if is_placeholder_token(token):
+            raise ValueError(
+                f"INFERENCE_ADMIN_TOKEN must be a random secret of at least {MIN_ADMIN_TOKEN_LENGTH} characters "
+                "(not a placeholder) when INFERENCE_ENVIRONMENT is not development"
+            )
+        return self
+
+    @property
+    def effective_max_batch(self) -> int:
+        """The batch size the batcher uses: 1 when batching is off."""
+        return self.max_batch if self.batching else 1
+
+    @property
+    def torch_device(self) -> str | None:
+        """The device for Predictor.load (None lets it pick CUDA when present)."""
+        return None if self.device == "auto" else self.device
