@@ -190,7 +190,8 @@ def build_genre_map(
             result.mapping[name], result.provenance[name] = original, "original map"
         else:
             pending.append(name)
-    vectors = embed(names)
+    # float16 as shipped, so a build that reuses shipped vectors decides exactly as one that embeds afresh.
+    vectors = embed(names).astype(np.float16).astype(np.float32)
     row = {n: i for i, n in enumerate(names)}
     decided = list(result.mapping)
     text_index = GenreEmbeddingIndex(decided, vectors[[row[n] for n in decided]], encoder=embed)
@@ -237,6 +238,24 @@ class _NearestByVector:
         return [(self._known[i], float(1.0 / (1.0 + dist[i] / scale))) for i in order]
 
 
+class CachedEncoder:
+    """Reuses the shipped vectors of names already embedded; embeds only the new ones (same model, so same rows)."""
+
+    def __init__(self, path: Path, encoder: Callable[[Sequence[str]], np.ndarray]) -> None:
+        self._encoder = encoder
+        self._known: dict[str, np.ndarray] = {}
+        if path.is_file() and path.with_suffix(".json").is_file():
+            index = GenreEmbeddingIndex.load(path, encoder=encoder)
+            self._known = dict(zip(index.keys, index.vectors, strict=True))
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors for texts, embedding only those not shipped yet."""
+        new = [t for t in texts if t not in self._known]
+        if new:
+            self._known.update(zip(new, self._encoder(new), strict=True))
+        return np.stack([np.asarray(self._known[t], dtype=np.float32) for t in texts])
+
+
 def write_genre_map(path: Path, mapping: Mapping[str, Sequence[str]]) -> None:
     """One entry per line, keys sorted: small, stable diffs when the map is rebuilt."""
     lines = [f"  {json.dumps(k, ensure_ascii=False)}: {json.dumps(list(mapping[k]))}" for k in sorted(mapping)]
@@ -255,7 +274,7 @@ def run_build(
     if embed is None:
         from services.playlist.genre_embedding import MiniLMEncoder
 
-        embed = MiniLMEncoder()
+        embed = CachedEncoder(embeddings_path, MiniLMEncoder())
     result, vectors = build_genre_map(sources, overrides=read_overrides(overrides_path), embed=embed)
     write_genre_map(map_path, result.mapping)
     write_embeddings(embeddings_path, sorted(result.mapping), vectors)

@@ -69,6 +69,11 @@ class GenreEmbeddingIndex:
         vectors = np.load(path, allow_pickle=False)
         return cls(meta["keys"], vectors, encoder=encoder)
 
+    @property
+    def vectors(self) -> np.ndarray:
+        """The stored vectors, one row per key."""
+        return self._vectors
+
     def restricted_to(self, keys: set[str]) -> GenreEmbeddingIndex:
         """The same index without names outside keys (so neighbours always have a mapping)."""
         rows = [i for i, k in enumerate(self.keys) if k in keys]

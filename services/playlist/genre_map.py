@@ -9,14 +9,13 @@ neighbours are far away is garbage and maps to [].
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Final
 
 from services.playlist.genre_embedding import DEFAULT_EMBEDDINGS_PATH, GenreEmbeddingIndex
-from services.playlist.genre_rules import MAX_SEEDS, match_rules, normalise_genre
+from services.playlist.genre_rules import MAX_SEEDS, looks_like_garbage, match_rules, normalise_genre
 from shared.errors import InvalidInput, ServiceError
 from shared.genres import SEED_GENRE_SET, SEED_GENRES
 from shared.paths import REPO_ROOT
@@ -25,8 +24,10 @@ DEFAULT_MAP_PATH: Final = REPO_ROOT / "genremappings.json"
 MAX_NAME_CHARS: Final = 100  # Spotify's longest genre name is under 50 characters
 NEIGHBOURS: Final = 12
 # Below this cosine similarity to every known name, a name with no known word is treated as garbage.
-MIN_SIMILARITY: Final = 0.45
+MIN_SIMILARITY: Final = 0.4
 _RANK_WEIGHTS: Final = (1.0, 0.55, 0.35)
+# A neighbour-voted seed is kept only with at least this share of the best vote (a third value is often noise).
+VOTE_SHARE: Final = 0.6
 
 
 class UnknownGenre(InvalidInput):
@@ -71,8 +72,8 @@ class GenreMapper:
     def map_unlisted(self, genre: str, *, exclude_key: str | None = None) -> list[str]:
         """Map as if the file lacked genre: rules, then embedding neighbours (exclude_key: leave-one-out checks)."""
         name = normalise_genre(genre) if isinstance(genre, str) else ""
-        if not re.search(r"[^\W\d_]", name):
-            return []  # empty, punctuation or digits only
+        if looks_like_garbage(name):
+            return []
         rules = match_rules(name)
         if rules.styles and rules.known_tokens == rules.tokens:
             return rules.seeds
@@ -105,7 +106,7 @@ def combine_evidence(styles: Sequence[str], regions: Sequence[str], votes: Seque
         if seed not in out:
             out.append(seed)
     top = votes[0][1] if votes else 0.0
-    ranked = [seed for seed, score in votes if score >= 0.35 * top]
+    ranked = [seed for seed, score in votes if score >= VOTE_SHARE * top]
     if not styles and ranked:
         out.append(ranked[0])  # the neighbours' best is the style when the rules found none
     for seed in regions:

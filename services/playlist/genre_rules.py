@@ -21,6 +21,9 @@ MAX_SEEDS = 3
 
 # phrase = seeds, best first. Phrases are written normalised (hyphens read as spaces). Empty = a known style word
 # with no seed of its own (it must not be mistaken for garbage, and it blocks shorter matches inside it).
+# "~phrase": its seeds rank with the region seeds ("trap latino" is hip-hop first); "-phrase": a modifier whose
+# seeds count only when no other style is named ("uk alternative hip hop" is hip-hop, not alt-rock); "+phrase":
+# an instrument or texture, ranked after the styles ("blues-rock guitar" is blues first).
 _STYLE_TABLE = """
 pop=pop; dance pop=pop,dance; pop dance=dance,pop; teen pop=pop; electropop=pop,synth-pop,electro
 synthpop=synth-pop; synth pop=synth-pop; futurepop=synth-pop,electronic; power pop=power-pop,pop
@@ -33,7 +36,7 @@ afropop=afrobeat,pop; afrobeat=afrobeat; afrobeats=afrobeat; afroswing=afrobeat,
 amapiano=house,afrobeat; afro house=house,afrobeat; highlife=afrobeat,world-music; azonto=afrobeat
 rock=rock; rock n roll=rock-n-roll,rock; rock and roll=rock-n-roll,rock; rocknroll=rock-n-roll
 classic rock=rock,hard-rock; hard rock=hard-rock,rock; soft rock=rock; album rock=rock,hard-rock
-alternative rock=alt-rock,alternative; alt rock=alt-rock,alternative; alternative=alternative,alt-rock
+alternative rock=alt-rock,alternative; alt rock=alt-rock,alternative; -alternative=alternative,alt-rock
 indie rock=indie,alt-rock; indie=indie; modern rock=rock,alt-rock; garage rock=garage,rock,punk-rock
 psychedelic rock=psych-rock,rock; psych rock=psych-rock; psychedelic=psych-rock; psych=psych-rock
 psychedelia=psych-rock; acid rock=psych-rock,rock; stoner rock=psych-rock,hard-rock; space rock=psych-rock
@@ -97,21 +100,21 @@ blues=blues; delta blues=blues; chicago blues=blues; electric blues=blues; count
 classical=classical; orchestra=classical; orchestral=classical; symphony=classical; chamber=classical
 baroque=classical; romantic era=classical; romanticism=classical; renaissance=classical; medieval=classical
 contemporary classical=classical; minimalism=classical,piano; opera=opera; operetta=opera; choir=classical,gospel
-choral=classical,gospel; string quartet=classical; piano=piano; organ=classical; harpsichord=classical
-neoclassical=classical,piano; modern classical=classical,piano; early music=classical; cello=classical
-violin=classical; soprano=opera,classical; tenor=opera; requiem=classical
+choral=classical,gospel; string quartet=classical; +piano=piano; +organ=classical; harpsichord=classical
+neoclassical=classical,piano; modern classical=classical,piano; early music=classical; +cello=classical
++violin=classical; soprano=opera,classical; tenor=opera; requiem=classical
 country=country; honky tonk=honky-tonk,country; outlaw country=country; bluegrass=bluegrass,country
 americana=country,folk; alt country=country,alternative; country pop=country,pop; red dirt=country
 western swing=country,honky-tonk; cowboy=country; bro country=country; old time=bluegrass,folk; newgrass=bluegrass
 folk=folk; singer songwriter=singer-songwriter,songwriter; songwriter=songwriter,singer-songwriter
 cantautor=singer-songwriter,songwriter; cantautora=singer-songwriter,songwriter; chanson=french,singer-songwriter
-acoustic=acoustic; unplugged=acoustic; guitar=guitar; fingerstyle=guitar,acoustic; traditional=folk,world-music
++acoustic=acoustic; +unplugged=acoustic; +guitar=guitar; +fingerstyle=guitar,acoustic; traditional=folk,world-music
 celtic=folk,world-music; sea shanties=folk; anti folk=folk,indie; freak folk=folk,indie; neofolk=folk,goth
 reggae=reggae; roots reggae=reggae; lovers rock=reggae; rocksteady=reggae,ska; rock steady=reggae,ska; dub=dub,reggae
 dancehall=dancehall; ragga=dancehall,reggae; ska=ska; ska punk=ska,punk; two tone=ska; soca=dancehall,world-music
 reggaeton=reggaeton; urbano=reggaeton,latin
-urbano latino=latin,reggaeton,latino; perreo=reggaeton; dembow=reggaeton,latin
-latin=latin,latino; latino=latino,latin; salsa=salsa; bachata=latin; merengue=latin; cumbia=latin
+urbano latino=reggaeton,latin,latino; perreo=reggaeton; dembow=reggaeton,latin
+~latin=latin,latino; ~latino=latino,latin; salsa=salsa; bachata=latin; merengue=latin; cumbia=latin
 vallenato=latin; banda=latin; corrido=latin; corridos=latin; norteno=latin; ranchera=latin; mariachi=latin
 grupera=latin; tejano=latin,country; bolero=latin,romance; son cubano=salsa,latin; timba=salsa; mambo=salsa,latin
 tango=tango; nuevo tango=tango; bossa nova=bossanova; bossanova=bossanova; samba=samba; pagode=pagode,samba
@@ -203,6 +206,7 @@ class RuleTables:
     """Parsed rule tables: style phrase -> seeds, place word -> region seed ("" none, "cjk" by style)."""
 
     styles: Mapping[tuple[str, ...], tuple[str, ...]]
+    kinds: Mapping[tuple[str, ...], str]
     places: Mapping[str, str]
     longest: int
 
@@ -221,15 +225,19 @@ def normalise_genre(name: str) -> str:
 def rule_tables() -> RuleTables:
     """The parsed tables (checked: every seed named is one of the 126)."""
     styles: dict[tuple[str, ...], tuple[str, ...]] = {}
+    kinds: dict[tuple[str, ...], str] = {}
     for entry in re.split(r"[;\n]", _STYLE_TABLE):
         if "=" not in entry:
             continue
-        phrase, _, seeds = entry.partition("=")
+        phrase, _, seeds = entry.strip().partition("=")
+        kind = {"~": "region", "-": "modifier", "+": "secondary"}.get(phrase[:1], "style")
+        phrase = phrase.lstrip("~-+")
         values = tuple(s.strip() for s in seeds.split(",") if s.strip())
         bad = [v for v in values if v not in SEED_GENRE_SET]
         if bad:
             raise ValueError(f"genre rule {phrase.strip()!r} names non-seed genres {bad}")
         styles[tuple(normalise_genre(phrase).split())] = values
+        kinds[tuple(normalise_genre(phrase).split())] = kind
     places: dict[str, str] = {}
     for block in re.split(r"\n(?=[\w-]+=)", _PLACE_TABLE.strip()):
         seed, _, body = block.partition("=")
@@ -238,7 +246,7 @@ def rule_tables() -> RuleTables:
     for seed in places.values():
         if seed not in ("", "cjk") and seed not in SEED_GENRE_SET:
             raise ValueError(f"place rule names non-seed genre {seed!r}")
-    return RuleTables(styles=styles, places=places, longest=max(len(k) for k in styles))
+    return RuleTables(styles=styles, kinds=kinds, places=places, longest=max(len(k) for k in styles))
 
 
 @dataclass(frozen=True)
@@ -266,7 +274,7 @@ def match_rules(normalised: str) -> RuleMatch:
     tables = rule_tables()
     tokens = normalised.split()
     taken = [False] * len(tokens)
-    found: list[tuple[int, int, tuple[str, ...]]] = []  # (end, length, seeds)
+    found: list[tuple[int, int, tuple[str, ...], str]] = []  # (end, length, seeds, kind)
     for size in range(min(tables.longest, len(tokens)), 0, -1):
         for start in range(len(tokens) - size + 1):
             if any(taken[start : start + size]):
@@ -275,16 +283,19 @@ def match_rules(normalised: str) -> RuleMatch:
             if seeds is None:
                 continue
             taken[start : start + size] = [True] * size
-            found.append((start + size, size, seeds))
+            found.append((start + size, size, seeds, tables.kinds[tuple(tokens[start : start + size])]))
     for i, token in enumerate(tokens):
         if not taken[i] and token not in tables.places:
             seeds = _glued_style(token, tables)
             if seeds:
                 taken[i] = True
-                found.append((i + 1, 1, seeds))
+                found.append((i + 1, 1, seeds, "style"))
     found.sort(key=lambda f: (-f[0], -f[1]))
-    styles = tuple(s for _, _, seeds in found for s in seeds)
-    regions: list[str] = []
+    styles = tuple(s for _, _, seeds, kind in found if kind == "style" for s in seeds)
+    styles += tuple(s for _, _, seeds, kind in found if kind == "secondary" for s in seeds)
+    if not styles:
+        styles = tuple(s for _, _, seeds, kind in found if kind == "modifier" for s in seeds)
+    regions: list[str] = [s for _, _, seeds, kind in found if kind == "region" for s in seeds]
     place_words: list[str] = []
     for i, token in enumerate(tokens):
         place = tables.places.get(token)
@@ -325,7 +336,8 @@ def _cjk_seed(token: str, styles: tuple[str, ...], *, idol: bool) -> str | None:
     return by_family.get(family) if family else None
 
 
-_GLUED_SUFFIXES = ("core", "step", "wave", "gaze", "pop", "rap", "punk", "metal", "house", "techno", "rock", "folk")
+# Not "core": internet-era names (glitchcore, digicore, slowcore) are rarely hardcore or metalcore.
+_GLUED_SUFFIXES = ("step", "wave", "gaze", "pop", "rap", "punk", "metal", "house", "techno", "rock", "folk")
 
 
 def _glued_style(token: str, tables: RuleTables) -> tuple[str, ...] | None:
@@ -333,9 +345,7 @@ def _glued_style(token: str, tables: RuleTables) -> tuple[str, ...] | None:
     for suffix in _GLUED_SUFFIXES:
         if token.endswith(suffix) and len(token) > len(suffix) + 1:
             head = tables.styles.get((suffix,))
-            if suffix == "core":
-                head = ("hardcore", "metalcore")
-            elif suffix == "step":
+            if suffix == "step":
                 head = ("dubstep",)
             elif suffix == "wave":
                 head = ("synth-pop", "electronic")
@@ -344,3 +354,25 @@ def _glued_style(token: str, tables: RuleTables) -> tuple[str, ...] | None:
                 region = tables.places.get(prefix) or {"deutsch": "german", "brit": "british"}.get(prefix)
                 return (*head, region) if region and region != "cjk" else head
     return None
+
+
+_KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm", "1234567890")
+
+
+def looks_like_garbage(normalised: str) -> bool:
+    """True when no word could be a genre: no letters, or every word is a keyboard run, vowel-less or one letter
+    repeated ("asdf", "hjkl", "zzzz"); known abbreviations (edm, dnb, idm) are rule words and never garbage."""
+    tokens = normalised.split()
+    if not tokens or not re.search(r"[^\W\d_]", normalised):
+        return True
+    tables = rule_tables()
+    return all(_junk_token(t, tables) for t in tokens)
+
+
+def _junk_token(token: str, tables: RuleTables) -> bool:
+    if (token,) in tables.styles or token in tables.places:
+        return False
+    rows = (*_KEYBOARD_ROWS, *(r[::-1] for r in _KEYBOARD_ROWS))
+    keyboard_run = len(token) >= 3 and any(token in row for row in rows)
+    no_vowel = len(token) >= 5 and not re.search(r"[aeiouy]", token)
+    return keyboard_run or no_vowel or (len(token) >= 3 and len(set(token)) == 1)

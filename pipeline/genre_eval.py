@@ -1,0 +1,189 @@
+"""Measure the genre map against the hand labels in data/genre_labels.csv.
+
+top-1     = share of labelled names whose first predicted seed genre is one of the acceptable ones (a name the
+            predictor cannot map counts as wrong);
+precision = share of all predicted seed genres (over every labelled name) that are acceptable.
+Predictors: the shipped file alone; the runtime mapper alone (rules + embedding neighbours, as if the file lacked
+the name: the name itself is left out of the neighbours); and the original 2023 map, as shipped (its non-seed
+values count as wrong), when ../shared is present.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final
+
+from services.playlist.genre_map import DEFAULT_MAP_PATH, GenreMapper, load_genre_mapper, read_genre_map
+from shared.genres import SEED_GENRE_SET, SEED_GENRES
+from shared.paths import REPO_ROOT, shared_data_dir, shared_seed_dir
+
+DEFAULT_LABELS_PATH: Final = REPO_ROOT / "data" / "genre_labels.csv"
+Predictor = Callable[[str], list[str]]
+
+
+@dataclass(frozen=True)
+class Label:
+    """One hand-labelled genre: acceptable seed genres (best first), where the name comes from, dev or test."""
+
+    genre: str
+    acceptable: tuple[str, ...]
+    source: str
+    split: str
+
+
+@dataclass
+class Score:
+    """Counts behind top-1 and precision for one predictor on one group of labels."""
+
+    n: int = 0
+    covered: int = 0
+    top1: int = 0
+    predicted: int = 0
+    correct_predicted: int = 0
+    errors: list[tuple[str, list[str], tuple[str, ...]]] = field(default_factory=list)
+
+    def add(self, label: Label, prediction: list[str]) -> None:
+        """Count one prediction."""
+        self.n += 1
+        self.covered += bool(prediction)
+        self.predicted += len(prediction)
+        self.correct_predicted += sum(p in label.acceptable for p in prediction)
+        if prediction and prediction[0] in label.acceptable:
+            self.top1 += 1
+        else:
+            self.errors.append((label.genre, prediction, label.acceptable))
+
+    def as_dict(self) -> dict[str, float | int]:
+        """The rates, rounded, and the counts."""
+        return {
+            "n": self.n,
+            "coverage": round(self.covered / self.n, 3) if self.n else 0.0,
+            "top1": round(self.top1 / self.n, 3) if self.n else 0.0,
+            "precision": round(self.correct_predicted / self.predicted, 3) if self.predicted else 0.0,
+            "mean_predicted": round(self.predicted / self.n, 2) if self.n else 0.0,
+        }
+
+
+@dataclass
+class EvalReport:
+    """Scores keyed by (predictor, split, source), plus coverage/validity of both maps."""
+
+    scores: dict[tuple[str, str, str], Score]
+    maps: dict[str, dict[str, float | int]]
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready form."""
+        return {"scores": {"/".join(k): s.as_dict() for k, s in self.scores.items()}, "maps": self.maps}
+
+
+def read_labels(path: Path = DEFAULT_LABELS_PATH) -> list[Label]:
+    """Parse the labels file (acceptable seeds space-separated, best first); every seed must be valid."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        labels = [
+            Label(r["genre"], tuple(r["acceptable"].split()), r["source"], r["split"]) for r in csv.DictReader(fh)
+        ]
+    for label in labels:
+        bad = [a for a in label.acceptable if a not in SEED_GENRE_SET]
+        if bad or not label.acceptable:
+            raise ValueError(f"label {label.genre!r} has invalid acceptable seed genres {bad}")
+    return labels
+
+
+def map_stats(mapping: Mapping[str, Sequence[str]], sources: Mapping[str, set[str]]) -> dict[str, float | int]:
+    """Size, validity (values that are not seed genres) and coverage of each source for one map."""
+    values = [v for vs in mapping.values() for v in vs]
+    distinct = set(values)
+    stats: dict[str, float | int] = {
+        "entries": len(mapping),
+        "distinct_values": len(distinct),
+        "invalid_distinct_values": len(distinct - SEED_GENRE_SET),
+        "entries_with_invalid_value": sum(any(v not in SEED_GENRE_SET for v in vs) for vs in mapping.values()),
+        "entries_over_3_values": sum(len(vs) > 3 for vs in mapping.values()),
+    }
+    for name, names in sources.items():
+        stats[f"covers_{name}"] = round(sum(n in mapping for n in names) / len(names), 4) if names else 0.0
+    return stats
+
+
+def _shared_sources() -> tuple[dict[str, list[str]] | None, dict[str, set[str]]]:
+    """The original map and the names each source lists, or (None, {}) without ../shared."""
+    genres = shared_data_dir() / "genres"
+    original_path = shared_seed_dir() / "genremappings.json"
+    if not original_path.is_file() or not genres.is_dir():
+        return None, {}
+    with (genres / "everynoise_genres.csv").open(encoding="utf-8", newline="") as fh:
+        everynoise = {r["genre"] for r in csv.DictReader(fh)}
+    with (genres / "genre_feature_means.csv").open(encoding="utf-8", newline="") as fh:
+        means = {r["genres"] for r in csv.DictReader(fh) if r["genres"] not in ("", "[]")}
+    sources = {"everynoise": everynoise, "feature_means": means, "seed_genres": set(SEED_GENRES)}
+    return json.loads(original_path.read_text(encoding="utf-8")), sources
+
+
+def evaluate(
+    *, split: str = "all", labels_path: Path = DEFAULT_LABELS_PATH, map_path: Path = DEFAULT_MAP_PATH
+) -> EvalReport:
+    """Score the file, the runtime mapper alone and the original map on the labels of split (dev, test or all)."""
+    labels = [lb for lb in read_labels(labels_path) if split in ("all", lb.split)]
+    mapper = load_genre_mapper(map_path)
+    original, sources = _shared_sources()
+    predictors: dict[str, Predictor] = {
+        "file": lambda g: list(mapper.known.get(g, [])),
+        "runtime": lambda g: _runtime_alone(mapper, g),
+    }
+    if original is not None:
+        predictors["original"] = lambda g: list(original.get(g, []))
+    # Which label groups each predictor is scored on: the file has no novel names by definition, and "in_original"
+    # (the labelled Every Noise names the original map has) compares the two maps on equal ground.
+    groups = {
+        "file": ("everynoise", "in_original"),
+        "runtime": ("everynoise", "novel"),
+        "original": ("everynoise", "in_original"),
+    }
+    scores: dict[tuple[str, str, str], Score] = {}
+    for label in labels:
+        label_groups = [label.source]
+        if original is not None and label.genre in original:
+            label_groups.append("in_original")
+        for name, predict in predictors.items():
+            wanted = [g for g in label_groups if g in groups[name]]
+            if not wanted:
+                continue
+            prediction = predict(label.genre)
+            splits = (label.split, "all") if split == "all" else (label.split,)
+            for group in wanted:
+                for part in splits:
+                    scores.setdefault((name, part, group), Score()).add(label, prediction)
+    maps = {"shipped": map_stats(read_genre_map(map_path), sources)}
+    if original is not None:
+        maps["original"] = map_stats(original, sources)
+    return EvalReport(scores=dict(sorted(scores.items())), maps=maps)
+
+
+def _runtime_alone(mapper: GenreMapper, genre: str) -> list[str]:
+    """The mapper's answer as if the file lacked genre (leave-one-out for names it has)."""
+    return mapper.map_unlisted(genre, exclude_key=genre if genre in mapper.known else None)
+
+
+def format_report(report: EvalReport, *, errors: bool = False) -> str:
+    """A plain-text table of the scores and map statistics (and the mistakes, if asked)."""
+    head = f"{'predictor':9s} {'split':5s} {'labels':11s} {'n':>4s} {'cover':>6s} {'top-1':>6s} {'prec':>6s} {'k':>5s}"
+    lines = [head]
+    for (predictor, split, source), score in report.scores.items():
+        d = score.as_dict()
+        lines.append(
+            f"{predictor:9s} {split:5s} {source:11s} {d['n']:4d} {d['coverage']:6.3f} {d['top1']:6.3f}"
+            f" {d['precision']:6.3f} {d['mean_predicted']:5.2f}"
+        )
+    for name, stats in report.maps.items():
+        lines.append(f"{name} map: " + ", ".join(f"{k}={v}" for k, v in stats.items()))
+    if errors:
+        for (predictor, split, source), score in report.scores.items():
+            if split == "all" or source == "in_original":
+                continue
+            for genre, predicted, acceptable in score.errors:
+                lines.append(f"  miss {predictor}/{split}/{source}: {genre!r} -> {predicted} (want {list(acceptable)})")
+    return "\n".join(lines)
