@@ -1,0 +1,98 @@
+"""Routes of the playlist service: parse, call the domain (catalog, genre map, recommender), return a schema."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+from fastapi import APIRouter, Body, Query, Request, Response
+
+from services.playlist.exports import to_csv, to_json, to_m3u8
+from services.playlist.recommender import Recommendation, RecommendationRequest
+from services.playlist.schemas import (
+    EXPORT_MEDIA_TYPES,
+    RECOMMENDATION_EXAMPLE,
+    ExportFormat,
+    GenreList,
+    GenreMapRequest,
+)
+from shared.errors import error_responses
+from shared.genres import SEED_GENRES
+
+if TYPE_CHECKING:
+    from services.playlist.app import PlaylistRuntime
+
+router = APIRouter(prefix="/v1")
+EXAMPLE = RECOMMENDATION_EXAMPLE
+EXPORTERS = {"json": to_json, "m3u8": to_m3u8, "csv": to_csv}
+RequestBody = Annotated[
+    RecommendationRequest,
+    Body(
+        openapi_examples={"bright photo": {"summary": "An upbeat photo, two genres", "value": RECOMMENDATION_EXAMPLE}}
+    ),
+]
+
+
+def _runtime(request: Request) -> PlaylistRuntime:
+    runtime: PlaylistRuntime = request.app.state.runtime
+    return runtime
+
+
+@router.post(
+    "/recommendations",
+    tags=["recommendations"],
+    summary="Tracks from the catalog near the features, in the user's genres",
+    response_model=Recommendation,
+    responses=error_responses(413, 415, 422, 503),
+)
+async def recommend(body: RequestBody, request: Request) -> Recommendation:
+    """Features + genres (a list or {genre: weight}) + n + mode -> a playlist, each track with a why."""
+    return await _runtime(request).recommend(body)
+
+
+@router.post(
+    "/recommendations/export",
+    tags=["recommendations"],
+    summary="A playlist as a JSON, M3U8 or CSV file",
+    responses={
+        200: {"content": {"application/json": {}, "audio/x-mpegurl": {}, "text/csv": {}}},
+        **error_responses(413, 415, 422, 503),
+    },
+)
+async def export(
+    body: Annotated[
+        Recommendation | RecommendationRequest,
+        Body(description="A recommendation already made (exported as is) or a request to make one."),
+    ],
+    request: Request,
+    fmt: Annotated[ExportFormat, Query(alias="format", description="json, m3u8 or csv")] = "json",
+) -> Response:
+    """Render a playlist for download; the file name says the format."""
+    runtime = _runtime(request)
+    recommendation = body if isinstance(body, Recommendation) else await runtime.recommend(body)
+    text = await runtime.run(EXPORTERS[fmt], recommendation)
+    headers = {"Content-Disposition": f'attachment; filename="pressedplay.{fmt}"'}
+    return Response(content=text, media_type=EXPORT_MEDIA_TYPES[fmt], headers=headers)
+
+
+@router.get(
+    "/genres", tags=["genres"], summary="The seed genres and their catalog track counts", response_model=GenreList
+)
+async def genres(request: Request) -> GenreList:
+    """The 126 seed genres any request may name, with how many catalog tracks each has (0 if absent)."""
+    recommender, _ = _runtime(request).require()
+    counts = recommender.catalog.genre_counts()
+    return GenreList(genres=list(SEED_GENRES), track_counts={g: int(counts.get(g, 0)) for g in SEED_GENRES})
+
+
+@router.post(
+    "/genres/map",
+    tags=["genres"],
+    summary="Map any genre names (Spotify micro-genres) onto seed genres",
+    response_model=dict[str, list[str]],
+    responses=error_responses(413, 415, 422, 503),
+)
+async def map_genres(body: GenreMapRequest, request: Request) -> dict[str, list[str]]:
+    """{"genres": [...]} -> {name: [up to 3 seed genres, best first]} ([] for names that map to nothing)."""
+    runtime = _runtime(request)
+    _, mapper = runtime.require()
+    return await runtime.run(mapper.map_many, body.genres, timeout_s=runtime.settings.genre_map_timeout_s)
