@@ -13,6 +13,7 @@ from PIL import Image, ImageDraw
 
 from shared.genres import SEED_GENRES
 from tests.e2e.conftest import Stack
+from tests.servers.dynamodb import DYNAMODB_ENV
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 SPOTIFY_TRACK_URI = re.compile(r"^spotify:track:[0-9A-Za-z]{22}$")
@@ -61,7 +62,13 @@ def test_a_photo_becomes_a_playlist_whose_feedback_is_stored_in_dynamodb(client:
     feedback = client.post(f"/v1/playlists/{playlist['id']}/feedback", json={"rating": 1})
     assert feedback.status_code == 201, feedback.text
 
-    dynamodb = boto3.client("dynamodb", endpoint_url=stack.dynamodb, region_name="us-east-1")
+    dynamodb = boto3.client(
+        "dynamodb",
+        endpoint_url=stack.dynamodb,
+        region_name=DYNAMODB_ENV["AWS_DEFAULT_REGION"],
+        aws_access_key_id=DYNAMODB_ENV["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=DYNAMODB_ENV["AWS_SECRET_ACCESS_KEY"],
+    )
     items = dynamodb.query(
         TableName=stack.ratings_table,
         KeyConditionExpression="playlist_id = :p",
