@@ -29,6 +29,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     build.add_argument("--no-progress", action="store_true", help="no progress bar (logs and CI)")
     build.set_defaults(func=_build)
 
+    pools = actions.add_parser("pools", help="how many tracks each cover genre is paired from, and their source")
+    pools.set_defaults(func=_pools)
+
     inspect = actions.add_parser("inspect", help="rows per split and genre, feature ranges (any shard or folder)")
     inspect.add_argument("path", type=Path, help="a shard folder or a .parquet file (sampleset2.parquet works too)")
     inspect.set_defaults(func=_inspect)
@@ -66,4 +69,12 @@ def _inspect(args: argparse.Namespace) -> int:
     from pipeline.dataset_inspect import inspect_dataset
 
     print(inspect_dataset(args.path).render())
+    return 0
+
+
+def _pools(args: argparse.Namespace) -> int:
+    from pipeline.pairing import load_track_pools
+
+    for genre, pool in load_track_pools().items():
+        print(f"{genre:<12}{len(pool):>7}  {pool.source}")
     return 0

@@ -48,3 +48,11 @@ def test_build_with_a_bad_option_is_a_one_line_error(tmp_path, capsys):
     covers = write_covers(tmp_path / "covers", {"Pop": ["1"]})
     assert main(["dataset", "build", "--covers", str(covers), "--pairs-per-cover", "0", "--out", str(tmp_path)]) == 2
     assert "pairs per cover must be at least 1" in capsys.readouterr().err
+
+
+@pytest.mark.needs_shared
+def test_pools_lists_every_cover_genre_with_its_size_and_source(shared_data, capsys):
+    assert main(["dataset", "pools"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == ["Country", "Electronic", "HipHop", "Pop", "Rock"]
+    assert "catalog playlist genre edm" in lines[1]
