@@ -22,7 +22,7 @@ from typing import Any, Final
 
 import requests
 
-from pipeline.data_errors import SpotifyFailed, SpotifyForbidden
+from pipeline.data_errors import SpotifyFailed, SpotifyForbidden, SpotifyNotFound
 from pipeline.spotify_calls import PoliteCaller
 from shared.features import AUDIO_FEATURES
 
@@ -151,6 +151,9 @@ def collect(
     out_dir.mkdir(parents=True, exist_ok=True)
     state = load_state(out_dir, user=user)
     _list_playlists(client, caller, state, out_dir, max_playlists)
+    if not state["listing"]:
+        # Spotify-owned (editorial) playlists are hidden from apps without extended access: say so, not just "0".
+        log.warning("collector.no_playlists", extra={"user": user})
     listing = state["listing"][:max_playlists] if max_playlists is not None else state["listing"]
     done, skipped = set(state["done"]), set(state["skipped"])
     collected_now = 0
@@ -158,7 +161,10 @@ def collect(
         playlist_id = entry["id"]
         if playlist_id in done or playlist_id in skipped:
             continue
-        track_ids = fetch_track_ids(client, caller, playlist_id)
+        try:
+            track_ids = fetch_track_ids(client, caller, playlist_id)
+        except SpotifyNotFound:
+            track_ids = []  # deleted or made private since the listing: nothing to collect
         features = fetch_features(client, caller, track_ids) if track_ids else {}
         if not entry["cover_url"] or not features:
             log.info("collector.skipped", extra={"playlist": playlist_id, "tracks": len(features)})

@@ -11,7 +11,7 @@ UpstreamError (502)
 
 from __future__ import annotations
 
-from shared.errors import InvalidInput, UpstreamError
+from shared.errors import InvalidInput, NotFound, UpstreamError
 
 
 class DatasetError(InvalidInput):
@@ -20,6 +20,10 @@ class DatasetError(InvalidInput):
 
 class PairingError(InvalidInput):
     """A genre has no tracks to pair with."""
+
+
+class SpotifyNotFound(NotFound):
+    """Spotify answered 404 for something that was listed a moment ago."""
 
 
 class SpotifyRateLimited(UpstreamError):

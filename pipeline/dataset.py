@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import socket
+import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -193,7 +194,7 @@ def run_shards(
         from dask.diagnostics import ProgressBar
 
         if progress:
-            with ProgressBar():
+            with ProgressBar(out=sys.stderr):  # stdout carries the summary JSON
                 return list(dask.compute(*tasks, scheduler=scheduler))
         return list(dask.compute(*tasks, scheduler=scheduler))
     from distributed import Client, as_completed

@@ -19,7 +19,7 @@ import requests
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from pipeline.data_errors import SpotifyFailed, SpotifyForbidden, SpotifyRateLimited
+from pipeline.data_errors import SpotifyFailed, SpotifyForbidden, SpotifyNotFound, SpotifyRateLimited
 
 log = logging.getLogger("pressedplay.spotify")
 T = TypeVar("T")
@@ -87,6 +87,8 @@ class PoliteCaller:
                 status = int(exc.http_status)
                 if status == 403:
                     raise SpotifyForbidden(f"Spotify refused {what} (403): {_message(exc)}") from exc
+                if status == 404:
+                    raise SpotifyNotFound(f"Spotify has no {what} (404): {_message(exc)}") from exc
                 if status == 429:
                     wait = _retry_after(exc.headers)
                     if wait > self.max_retry_after_s:

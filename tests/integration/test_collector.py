@@ -210,3 +210,21 @@ def test_the_collect_command_explains_a_403_in_one_line(fake_spotify, tmp_path, 
     argv = ["collect", "--user", CURATOR, "--out", str(tmp_path), "--no-progress", "--api-url", fake_spotify.api_url]
     assert main([*argv, "--accounts-url", fake_spotify.accounts_url]) == 2
     assert "extended quota access" in capsys.readouterr().err
+
+
+def test_a_playlist_deleted_during_the_run_is_skipped(fake_spotify, extended, spotify_state, tmp_path):
+    second = list(spotify_state.playlists)[1]
+
+    def delete_second(_: str) -> None:
+        spotify_state.playlists.pop(second, None)
+
+    summary = collect(
+        client=_client(fake_spotify),
+        user=CURATOR,
+        out_dir=tmp_path,
+        caller=_caller([]),
+        max_playlists=3,
+        on_playlist=delete_second,
+    )
+    assert summary.skipped == [second]
+    assert summary.playlists_done == 2
