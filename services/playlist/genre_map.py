@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Final
+from typing import Final, Protocol
 
 from services.playlist.genre_embedding import DEFAULT_EMBEDDINGS_PATH, GenreEmbeddingIndex
 from services.playlist.genre_rules import MAX_SEEDS, looks_like_garbage, match_rules, normalise_genre
@@ -36,6 +36,12 @@ class UnknownGenre(InvalidInput):
 
 class GenreMapInvalid(ServiceError):
     """The genre map file is missing or breaks its invariants (a deployment error, not a client's)."""
+
+
+class SupportsGenreMap(Protocol):
+    """What resolve_seed_genres needs: GenreMapper, or a test's stand-in."""
+
+    def map(self, genre: str) -> list[str]: ...
 
 
 class GenreMapper:
@@ -65,6 +71,16 @@ class GenreMapper:
         found = self.lookup(genre)
         return found if found is not None else self.map_unlisted(genre)
 
+    @property
+    def model_loaded(self) -> bool:
+        """Whether the embedding model is in memory (it loads on the first name the file lacks, or warm_up())."""
+        return self._embeddings is not None and self._embeddings.model_loaded
+
+    def warm_up(self) -> None:
+        """Load the embedding model now (a service can call this at start-up instead of on the first unknown name)."""
+        if self._embeddings is not None:
+            self._embeddings.embed(["warm up"])
+
     def map_many(self, genres: Iterable[str]) -> dict[str, list[str]]:
         """map() for each name, keyed by the name as given."""
         return {g: self.map(g) for g in genres}
@@ -81,6 +97,10 @@ class GenreMapper:
         if not rules.styles and not rules.regions and (not neighbours or neighbours[0][1] < MIN_SIMILARITY):
             return []
         return combine_evidence(rules.styles, rules.regions, vote_seeds(neighbours, self._mapping))
+
+    def nearest_known(self, genre: str, *, k: int = 5) -> list[tuple[str, float]]:
+        """The k file names nearest to genre by text embedding, with cosine similarity ([] without embeddings)."""
+        return self._neighbours(normalise_genre(genre), exclude_key=None)[:k]
 
     def _neighbours(self, name: str, *, exclude_key: str | None) -> list[tuple[str, float]]:
         if self._embeddings is None:
@@ -145,7 +165,7 @@ def load_genre_mapper(path: Path | None = None) -> GenreMapper:
     return GenreMapper(mapping, embeddings=embeddings)
 
 
-def resolve_seed_genres(names: Iterable[str], mapper: GenreMapper) -> list[str]:
+def resolve_seed_genres(names: Iterable[str], mapper: SupportsGenreMap) -> list[str]:
     """User-given names -> distinct seed genres (seed genres pass through); UnknownGenre when a name maps to none."""
     if isinstance(names, str | bytes) or not isinstance(names, Iterable):
         raise UnknownGenre(_unknown_detail(names, "genres must be a list of names"))

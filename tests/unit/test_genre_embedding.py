@@ -1,0 +1,40 @@
+"""The real text model behind the runtime fallback (slow: loads all-MiniLM-L6-v2 from site-packages)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from services.playlist.genre_embedding import GenreEmbeddingIndex, MiniLMEncoder
+from services.playlist.genre_map import load_genre_mapper
+from shared.genres import SEED_GENRE_SET
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def encoder() -> MiniLMEncoder:
+    return MiniLMEncoder()
+
+
+def test_model_loads_offline_and_similar_names_embed_closer(encoder: MiniLMEncoder) -> None:
+    drill, uk_drill, baroque = encoder(["drill", "uk drill", "baroque"])
+    assert np.allclose(np.linalg.norm([drill, baroque], axis=1), 1.0, atol=1e-4)
+    assert float(drill @ uk_drill) > float(drill @ baroque) + 0.2
+
+
+def test_shipped_vectors_are_what_the_model_gives(encoder: MiniLMEncoder) -> None:
+    index = GenreEmbeddingIndex.load(encoder=encoder)
+    names = ["deep house", "swedish jazz", "kuduro"]
+    rows = [index.keys.index(n) for n in names]
+    fresh = encoder(names)
+    assert np.allclose(index.vectors[rows].astype(np.float32), fresh, atol=2e-3)
+
+
+def test_name_without_rule_words_is_mapped_by_its_embedding_neighbours(encoder: MiniLMEncoder) -> None:
+    mapper = load_genre_mapper()
+    neighbours = [name for name, _ in mapper.nearest_known("kuduro remixes", k=3)]
+    assert "kuduro" in neighbours
+    seeds = mapper.map("kuduro remixes")
+    assert seeds and set(seeds) <= SEED_GENRE_SET and seeds[0] in mapper.known["kuduro"]
+    assert mapper.model_loaded

@@ -1,0 +1,147 @@
+"""GenreMapper and resolve_seed_genres, with a small map and a fake encoder (no model load)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from services.playlist.genre_embedding import GenreEmbeddingIndex
+from services.playlist.genre_map import (
+    MAX_NAME_CHARS,
+    GenreMapInvalid,
+    GenreMapper,
+    UnknownGenre,
+    load_genre_mapper,
+    read_genre_map,
+    resolve_seed_genres,
+)
+from shared.errors import InvalidInput
+from shared.genres import SEED_GENRE_SET
+
+SMALL_MAP = {
+    "pop": ["pop"],
+    "hip-hop": ["hip-hop"],
+    "zeuhl": ["psych-rock", "rock"],
+    "zeuhl progressif": ["psych-rock"],
+    "kuduro": ["afrobeat", "dance"],
+    "r&b": ["r-n-b"],
+    "musica mexicana": ["latin"],
+}
+
+
+def trigram_encoder(texts: Sequence[str]) -> np.ndarray:
+    """A deterministic stand-in for the text model: hashed character trigrams, unit length."""
+    out = np.zeros((len(texts), 256), dtype=np.float32)
+    for row, text in enumerate(texts):
+        padded = f"  {text.lower()}  "
+        for i in range(len(padded) - 2):
+            out[row, int(hashlib.md5(padded[i : i + 3].encode()).hexdigest(), 16) % 256] += 1.0
+        out[row] /= np.linalg.norm(out[row]) or 1.0
+    return out
+
+
+@pytest.fixture
+def mapper() -> GenreMapper:
+    keys = list(SMALL_MAP)
+    index = GenreEmbeddingIndex(keys, trigram_encoder(keys), encoder=trigram_encoder)
+    return GenreMapper(SMALL_MAP, embeddings=index)
+
+
+def test_known_name_is_found_whatever_its_case_spacing_or_hyphens(mapper: GenreMapper) -> None:
+    assert mapper.map("R&B") == ["r-n-b"]
+    assert mapper.map("  Hip   Hop ") == ["hip-hop"]
+    assert mapper.map("Música Mexicana") == ["latin"]
+
+
+def test_unlisted_name_with_style_and_place_words_is_mapped_by_the_rules(mapper: GenreMapper) -> None:
+    assert mapper.map("brooklyn drill") == ["hip-hop"]
+    assert mapper.map("rap francais") == ["hip-hop", "french"]
+
+
+def test_unlisted_name_without_rule_words_takes_its_nearest_neighbours_seeds(mapper: GenreMapper) -> None:
+    assert mapper.map("zeuhl nouveau")[0] == "psych-rock"
+    assert mapper.map("kuduro angolano")[0] == "afrobeat"
+
+
+def test_leave_one_out_never_answers_with_the_name_itself(mapper: GenreMapper) -> None:
+    assert mapper.map_unlisted("zeuhl", exclude_key="zeuhl") == ["psych-rock"]  # from "zeuhl progressif"
+
+
+@pytest.mark.parametrize("garbage", ["", "   ", "!!!", "???---", "1234", "asdfghjk", "qwerty hjkl", "zzzzz"])
+def test_empty_or_garbage_input_maps_to_nothing(mapper: GenreMapper, garbage: str) -> None:
+    assert mapper.map(garbage) == []
+
+
+def test_too_long_or_non_string_input_maps_to_nothing(mapper: GenreMapper) -> None:
+    assert mapper.map("rock " * 100) == []
+    assert mapper.map(42) == []  # type: ignore[arg-type]
+    assert mapper.map(None) == []  # type: ignore[arg-type]
+
+
+def test_every_answer_is_at_most_three_valid_seed_genres(mapper: GenreMapper) -> None:
+    names = ["japanese death metal", "brazilian indie pop rap", "zeuhl", "uk garage house", "polish shoegaze"]
+    for seeds in mapper.map_many(names).values():
+        assert 1 <= len(seeds) <= 3 and set(seeds) <= SEED_GENRE_SET
+
+
+def test_mapper_without_embeddings_still_maps_rule_words_and_returns_nothing_else(mapper: GenreMapper) -> None:
+    bare = GenreMapper(SMALL_MAP)
+    assert bare.map("german techno") == ["techno", "german"]
+    assert bare.map("zeuhl nouveau") == []
+
+
+def test_resolve_passes_seed_genres_through_and_maps_micro_genres(mapper: GenreMapper) -> None:
+    assert resolve_seed_genres(["k-pop", "brooklyn drill", "hip-hop"], mapper) == ["k-pop", "hip-hop"]
+
+
+@pytest.mark.parametrize(
+    ("given", "problem"),
+    [
+        ([""], "empty"),
+        (["   "], "empty"),
+        (["!!!"], "maps to no seed genre"),
+        (["x" * (MAX_NAME_CHARS + 1)], "characters"),
+        ([42], "must be a string"),
+        ([None], "must be a string"),
+        ("pop", "list of names"),
+    ],
+)
+def test_each_bad_input_is_rejected_naming_it_and_listing_the_valid_genres(
+    mapper: GenreMapper, given: object, problem: str
+) -> None:
+    with pytest.raises(UnknownGenre) as info:
+        resolve_seed_genres(given, mapper)  # type: ignore[arg-type]
+    detail = str(info.value.detail)
+    assert problem in detail and "valid seed genres: acoustic, afrobeat" in detail
+    assert isinstance(info.value, InvalidInput) and info.value.status_code == 422
+
+
+def test_long_bad_input_is_shortened_in_the_error(mapper: GenreMapper) -> None:
+    with pytest.raises(UnknownGenre) as info:
+        resolve_seed_genres(["y" * 5000], mapper)
+    assert len(str(info.value.detail).split(":")[0]) < 100
+
+
+def test_invalid_map_file_is_refused_naming_the_bad_entry(tmp_path: Path) -> None:
+    path = tmp_path / "map.json"
+    path.write_text(json.dumps({"rock": ["rock"], "canadian pop": ["pop", "canadian"]}))
+    with pytest.raises(GenreMapInvalid, match="canadian pop"):
+        read_genre_map(path)
+    path.write_text(json.dumps({"x": ["rock", "pop", "jazz", "soul"]}))
+    with pytest.raises(GenreMapInvalid, match="1-3"):
+        read_genre_map(path)
+    path.write_text("[not json")
+    with pytest.raises(GenreMapInvalid, match="cannot read"):
+        read_genre_map(path)
+
+
+def test_shipped_mapper_answers_known_names_without_loading_the_model() -> None:
+    mapper = load_genre_mapper.__wrapped__()  # uncached: another test may have loaded the model
+    assert mapper.map("german hip hop") == ["hip-hop", "german"]
+    assert mapper.map("Deep House")[0] == "deep-house"
+    assert not mapper.model_loaded  # the text model loads only when a name misses the file

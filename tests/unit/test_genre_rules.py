@@ -1,0 +1,112 @@
+"""The word rules: normalising names, style words, language / country / city words."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.playlist.genre_rules import looks_like_garbage, match_rules, normalise_genre, rule_tables
+from shared.genres import SEED_GENRE_SET
+
+
+def seeds(name: str) -> list[str]:
+    return match_rules(normalise_genre(name)).seeds
+
+
+@pytest.mark.parametrize(
+    ("given", "normalised"),
+    [
+        ("Hip-Hop", "hip hop"),
+        ("  R & B ", "r&b"),
+        ("Música Popular Brasileira", "musica popular brasileira"),
+        ("children's music", "childrens music"),
+        ("drum_and_bass", "drum and bass"),
+        ("!!!", ""),
+    ],
+)
+def test_names_are_compared_folded_and_without_punctuation(given: str, normalised: str) -> None:
+    assert normalise_genre(given) == normalised
+
+
+def test_rule_tables_name_only_seed_genres() -> None:
+    tables = rule_tables()
+    assert all(set(values) <= SEED_GENRE_SET for values in tables.styles.values())
+    assert {p for p in tables.places.values() if p not in ("", "cjk")} <= SEED_GENRE_SET
+
+
+@pytest.mark.parametrize(
+    ("name", "first"),
+    [
+        ("brooklyn drill", "hip-hop"),
+        ("polish shoegaze", "alt-rock"),
+        ("swedish deathcore", "death-metal"),
+        ("melodic deathcore", "death-metal"),
+        ("deep house", "deep-house"),
+        ("uk garage", "garage"),
+        ("bossa nova jazz", "jazz"),
+        ("blues-rock guitar", "blues"),
+        ("deutschrap", "hip-hop"),
+    ],
+)
+def test_style_words_decide_the_first_seed(name: str, first: str) -> None:
+    assert seeds(name)[0] == first
+
+
+@pytest.mark.parametrize(
+    ("name", "region"),
+    [
+        ("rap francais", "french"),
+        ("quebec indie", "french"),
+        ("berlin techno", "german"),
+        ("london grime", "british"),
+        ("rap chileno", "latin"),
+        ("hyperpop brasileiro", "brazil"),
+        ("stockholm indie", "swedish"),
+        ("istanbul rock", "turkish"),
+        ("persian hip hop", "iranian"),
+        ("tamil hip hop", "indian"),
+        ("pinoy rock", "philippines-opm"),
+        ("malaysian indie", "malay"),
+        ("madrid trap", "spanish"),
+    ],
+)
+def test_language_country_and_city_words_add_their_region_seed(name: str, region: str) -> None:
+    assert region in seeds(name)
+
+
+def test_a_place_without_a_seed_genre_adds_nothing() -> None:
+    assert seeds("polish hip hop") == ["hip-hop"]
+    assert seeds("canadian pop") == ["pop"]
+
+
+def test_east_asian_words_pick_the_scene_seed_of_popular_styles_only() -> None:
+    assert seeds("japanese rock")[0] == "j-rock"
+    assert seeds("japanese idol")[0] == "j-idol"
+    assert seeds("korean r&b") == ["r-n-b", "k-pop"]
+    assert seeds("hong kong indie") == ["indie", "cantopop"]
+    assert seeds("taiwan idol pop")[0] == "mandopop"
+    assert seeds("japanese jazz") == ["jazz"]
+
+
+def test_modifiers_rank_after_the_style_they_modify() -> None:
+    assert seeds("uk alternative hip hop") == ["hip-hop", "british"]
+    assert seeds("trap latino")[0] == "hip-hop"
+    assert seeds("alternative") == ["alternative", "alt-rock"]
+
+
+def test_at_most_three_seeds_come_back() -> None:
+    assert len(seeds("japanese indie pop rap rock metal")) == 3
+
+
+def test_unknown_words_are_counted_so_the_mapper_knows_the_rules_are_unsure() -> None:
+    rules = match_rules(normalise_genre("musica popular paraense"))
+    assert rules.seeds == ["brazil"] and rules.known_tokens < rules.tokens
+
+
+@pytest.mark.parametrize("garbage", ["", "!!!", "123 456", "asdf", "qwerty", "hjkl ljkhg", "zzzz"])
+def test_keyboard_smash_and_symbols_look_like_garbage(garbage: str) -> None:
+    assert looks_like_garbage(normalise_genre(garbage))
+
+
+@pytest.mark.parametrize("real", ["dnb", "edm", "idm", "zeuhl", "8-bit", "432hz", "kuduro", "ebm"])
+def test_short_or_odd_real_genre_names_are_not_garbage(real: str) -> None:
+    assert not looks_like_garbage(normalise_genre(real))
