@@ -44,13 +44,14 @@ def _upstreams(request: Request) -> Upstreams:
 
 
 async def _find_playlist(request: Request, playlist_id: str) -> tuple[StoredPlaylist, str]:
+    missing = PlaylistNotFound(f"no playlist {playlist_id[:64]!r} in this session (it may have expired)")
     token = valid_session_token(request.cookies.get(_settings(request).cookie_name))
-    found = None
-    if token is not None:
-        found = await _sessions(request).get_playlist(session=session_key(token), playlist_id=playlist_id)
+    if token is None:
+        raise missing
+    found = await _sessions(request).get_playlist(session=session_key(token), playlist_id=playlist_id)
     if found is None:
-        raise PlaylistNotFound(f"no playlist {playlist_id[:64]!r} in this session (it may have expired)")
-    return found, token  # type: ignore[return-value]  # token is set whenever found is
+        raise missing
+    return found, token
 
 
 @page.get("/", include_in_schema=False)

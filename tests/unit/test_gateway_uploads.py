@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+from starlette.types import Message
 
 from services.gateway.app import create_app
 from services.gateway.settings import Settings
@@ -21,15 +22,15 @@ async def call_gateway(headers: list[tuple[bytes, bytes]], chunks: int) -> tuple
     head = f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="image"; filename="a.jpg"\r\n'
     parts = [(head + "Content-Type: image/jpeg\r\n\r\n").encode()] + [b"\xff" * CHUNK] * chunks
     pulled = 0
-    sent: list[dict[str, Any]] = []
+    sent: list[Message] = []
 
-    async def receive() -> dict[str, Any]:
+    async def receive() -> Message:
         nonlocal pulled
         pulled += 1
         body = parts[pulled - 1] if pulled <= len(parts) else b""
         return {"type": "http.request", "body": body, "more_body": pulled < len(parts)}
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: Message) -> None:
         sent.append(message)
 
     scope = {
