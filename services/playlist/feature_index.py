@@ -1,18 +1,25 @@
 """Nearest-neighbour search over feature vectors, behind one small Protocol so an operator can swap the index.
 
-`ExactIndex` (numpy, blocked) is exact and needs no extra package; it is what the service uses. `FaissIVFIndex`
-(optional `faiss-cpu`) is an approximate inverted-file index for catalogs of millions of tracks. The choice is made
-by measurement: see docs/recommender.md and bench/bench_recommender.py.
+`ExactIndex` (numpy, blocked) is exact and needs no extra package; it serves the shipped 28k catalog.
+`FaissIVFIndex` (optional `faiss-cpu`) is an approximate inverted-file index for catalogs of millions of tracks.
+`choose_index` picks by catalog size, from measurements: see docs/recommender.md and bench/bench_recommender.py.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Final, Protocol
 
 import numpy as np
 
 # Rows scanned per block: big enough to amortise numpy call overhead, small enough to stay in cache-friendly sizes.
 BLOCK_ROWS: Final = 262_144
+# Measured (docs/bench_recommender.md, 2 CPUs): exact search of a k = 300 pool takes ~65 ms at 1M rows and ~630 ms
+# at 10M; faiss IVF takes < 1 ms (genre subsets ~7 ms) at 10M with recall 0.98-0.99. Exact stays the default while
+# a request stays within a few tens of milliseconds.
+EXACT_MAX_ROWS: Final = 500_000
+
+log = logging.getLogger("pressedplay.playlist.index")
 
 
 class FeatureIndex(Protocol):
@@ -84,15 +91,18 @@ class FaissIVFIndex:
         self._faiss: Any = faiss
         data = np.ascontiguousarray(vectors, dtype=np.float32)
         n, dim = data.shape
-        nlist = nlist or int(np.clip(4 * np.sqrt(n), 16, 16_384))
+        # ~2 sqrt(n) lists keeps both training (k-means on 40 points per list) and probing cheap at 10M rows.
+        nlist = nlist or int(np.clip(2 * np.sqrt(n), 16, 8_192))
         quantiser = faiss.IndexFlatL2(dim)
         self._index = faiss.IndexIVFFlat(quantiser, dim, nlist)
         rng = np.random.default_rng(seed)
-        sample = data[rng.choice(n, size=min(n, 64 * nlist), replace=False)]
+        sample = data[rng.choice(n, size=min(n, 40 * nlist), replace=False)]
         self._index.train(sample)
         self._index.add(data)
         self._nprobe = nprobe
         self._n = n
+        # Genre subsets recur (one per seed genre), so their faiss bitmaps are built once and kept.
+        self._bitmaps: dict[tuple[int, int, int], np.ndarray] = {}
 
     def __len__(self) -> int:
         return self._n
@@ -107,7 +117,8 @@ class FaissIVFIndex:
         params = faiss.SearchParametersIVF()
         params.nprobe = self._nprobe
         if rows is not None:
-            selector = faiss.IDSelectorBatch(rows.astype(np.int64))
+            bitmap = self._bitmap(rows)
+            selector = faiss.IDSelectorBitmap(self._n, faiss.swig_ptr(bitmap))
             params.sel = selector
             # A subset holding fraction f of the rows needs about 1/f times the lists to yield k hits.
             fraction = max(rows.shape[0] / self._n, 1e-6)
@@ -115,3 +126,22 @@ class FaissIVFIndex:
         distances, ids = self._index.search(q, k, params=params)
         found = ids[0] >= 0
         return ids[0][found].astype(np.int64), distances[0][found].astype(np.float32)
+
+    def _bitmap(self, rows: np.ndarray) -> np.ndarray:
+        key = (rows.__array_interface__["data"][0], int(rows.shape[0]), int(rows[0]) if rows.size else -1)
+        if key not in self._bitmaps:
+            mask = np.zeros(self._n, dtype=bool)
+            mask[rows] = True
+            self._bitmaps[key] = np.packbits(mask, bitorder="little")
+        return self._bitmaps[key]
+
+
+def choose_index(vectors: np.ndarray, *, exact_max_rows: int = EXACT_MAX_ROWS) -> FeatureIndex:
+    """Exact search up to exact_max_rows; above it faiss IVF when installed (else exact, slower but correct)."""
+    if vectors.shape[0] <= exact_max_rows:
+        return ExactIndex(vectors)
+    try:
+        return FaissIVFIndex(vectors)
+    except ImportError:
+        log.warning("feature_index.exact_fallback", extra={"rows": int(vectors.shape[0]), "reason": "no faiss"})
+        return ExactIndex(vectors)

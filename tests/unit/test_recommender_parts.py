@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from collections import Counter
 
 import numpy as np
@@ -132,3 +134,19 @@ def test_faiss_index_when_installed_finds_the_true_neighbours() -> None:
     rows = np.arange(0, 20_000, 10)
     sub_ids, _ = index.search(query, k=20, rows=rows)
     assert set(sub_ids.tolist()) <= set(rows.tolist()) and len(sub_ids) == 20
+
+
+def test_small_catalogs_get_the_exact_index_and_large_ones_faiss_when_installed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from services.playlist.feature_index import choose_index
+
+    vectors = np.random.default_rng(2).uniform(size=(2000, 8)).astype(np.float32)
+    assert isinstance(choose_index(vectors), ExactIndex)
+    monkeypatch.setitem(sys.modules, "faiss", None)  # as if faiss-cpu were not installed
+    assert isinstance(choose_index(vectors, exact_max_rows=100), ExactIndex)
+    monkeypatch.undo()
+    if importlib.util.find_spec("faiss") is not None:
+        from services.playlist.feature_index import FaissIVFIndex
+
+        assert isinstance(choose_index(vectors, exact_max_rows=100), FaissIVFIndex)
