@@ -23,6 +23,13 @@ def create_api_router(state: SpotifyState) -> APIRouter:
         grant = require_grant(state, request, user=True)
         return user_json(state.users[str(grant.user_id)], request)
 
+    @router.get("/users/{user_id}")
+    def user(user_id: str, request: Request) -> dict[str, Any]:
+        require_grant(state, request)
+        if user_id not in state.users:
+            raise SpotifyApiError(404, "Resource not found")
+        return user_json(state.users[user_id], request)
+
     @router.get("/me/top/{kind}")
     def top(kind: str, request: Request) -> dict[str, Any]:
         grant = require_grant(state, request, user=True, scope="user-top-read")

@@ -79,6 +79,14 @@ def create_playlists_router(state: SpotifyState) -> APIRouter:
         items = [playlist_json(p, state, request) for p in mine[offset : offset + limit]]
         return paging(request, items, total=len(mine), limit=limit, offset=offset)
 
+    @router.get("/me/playlists")
+    def my_playlists(request: Request) -> dict[str, Any]:
+        grant = require_grant(state, request, user=True)
+        limit, offset = page_params(request, default=20, maximum=50)
+        mine = [p for p in state.playlists.values() if p.owner_id == grant.user_id]
+        items = [playlist_json(p, state, request) for p in mine[offset : offset + limit]]
+        return paging(request, items, total=len(mine), limit=limit, offset=offset)
+
     @router.post("/users/{user_id}/playlists")
     def create_for_user_removed(user_id: str, request: Request) -> dict[str, Any]:
         require_grant(state, request)

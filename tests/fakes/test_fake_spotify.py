@@ -196,3 +196,24 @@ def test_injected_429_carries_retry_after_then_the_api_answers_again(fake_spotif
     assert [r.status_code for r in limited] == [429, 429]
     assert limited[0].headers["retry-after"] == "3"
     assert len(spotify_state.calls("/v1/me")) == 3
+
+
+def test_my_playlists_include_private_ones_and_user_listings_only_public(fake_spotify, spotify_state):
+    with _api(fake_spotify, _user_tokens(fake_spotify)["access_token"]) as api:
+        created = api.post("me/playlists", json={"name": "Secret", "public": False}).json()
+        mine = api.get("me/playlists", params={"limit": 50}).json()
+        public = api.get("users/listener/playlists", params={"limit": 50}).json()
+        assert api.get("users/nobody").status_code == 404
+    assert created["id"] in {p["id"] for p in mine["items"]}
+    assert created["id"] not in {p["id"] for p in public["items"]}
+    assert mine["total"] == public["total"] + 1
+
+
+def test_editorial_playlists_are_hidden_from_apps_without_extended_access(fake_spotify, spotify_state, spotify_app):
+    spotify_state.add_user("spotify", editorial=True)
+    editorial = spotify_state.add_playlist("spotify", "Today's Top Hits")
+    with _api(fake_spotify, _user_tokens(fake_spotify)["access_token"]) as api:
+        assert api.get("users/spotify/playlists").json()["total"] == 0
+        assert api.get(f"playlists/{editorial.id}").status_code == 404
+        spotify_app.extended_access = True
+        assert api.get("users/spotify/playlists").json()["total"] == 1
