@@ -136,8 +136,9 @@ def distort(image: Image.Image, *, rng: np.random.Generator) -> tuple[Image.Imag
 
 
 def prepare_cover(image: Image.Image, *, size: int) -> Image.Image:
-    """The cover as a size x size RGB image (centre-cropped to square first, so nothing is stretched)."""
-    return ImageOps.fit(image.convert("RGB"), (size, size), method=Image.Resampling.BICUBIC)
+    """The cover as a size x size RGB image, EXIF-upright and centre-cropped to square (nothing is stretched)."""
+    upright = ImageOps.exif_transpose(image)
+    return ImageOps.fit(upright.convert("RGB"), (size, size), method=Image.Resampling.BICUBIC)
 
 
 def encode_jpeg(image: Image.Image, *, quality: int = JPEG_QUALITY) -> bytes:

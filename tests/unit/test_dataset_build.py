@@ -175,3 +175,10 @@ def test_an_empty_covers_folder_is_a_clear_error(tmp_path):
     (tmp_path / "covers" / "Pop").mkdir(parents=True)
     with pytest.raises(DatasetError, match="no cover images"):
         _build(tmp_path / "covers", tmp_path / "out")
+
+
+def test_read_dataset_reads_the_originals_sample_with_unlabelled_metadata(shared_data):
+    sample = read_dataset(shared_data.parent / "seed" / "sampleset2.parquet")
+    assert len(sample) == 10
+    assert set(sample["split"]) == {"-"}
+    assert sample["features"].map(len).eq(8).all()

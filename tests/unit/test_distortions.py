@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import pytest
-from PIL import Image, ImageFilter
+from PIL import Image, ImageFilter, ImageOps
 
 from pipeline.dataset import keyed_rng
 from pipeline.distortions import (
@@ -181,3 +183,18 @@ def test_distortion_parameters_are_drawn_from_their_documented_ranges():
             assert all(-25 <= p["degrees"] <= 25 for p in params)
         if distortion.name == "zoom_and_crop":
             assert all(0.7 <= p["scale"] <= 0.92 for p in params)
+
+
+def test_prepare_cover_turns_an_exif_rotated_photo_upright():
+    tall = Image.new("RGB", (40, 80), "red")
+    tall.paste((0, 0, 255), (0, 0, 40, 30))  # a blue band at the top: it ends up on the right once upright
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90° clockwise to display"
+    buffer = io.BytesIO()
+    tall.save(buffer, format="JPEG", exif=exif)
+    reopened = Image.open(buffer)
+    upright = ImageOps.exif_transpose(reopened)
+    assert upright.size == (80, 40)
+    prepared = _pixels(prepare_cover(reopened, size=32))
+    assert np.array_equal(prepared, _pixels(prepare_cover(upright, size=32)))
+    assert prepared[16, -1, 2] > 200  # blue at the right edge: turned, not merely cropped
