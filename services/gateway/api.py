@@ -71,6 +71,10 @@ async def list_genres() -> GenreList:
     response_model=Playlist,
     summary="Make a playlist from a photo",
     responses=error_responses(400, 413, 415, 422, *_UPSTREAM_ERRORS),
+    # The part must carry an image type (415 otherwise); saying so lets clients and fuzzers send it right.
+    openapi_extra={
+        "requestBody": {"content": {"multipart/form-data": {"encoding": {"image": {"contentType": "image/*"}}}}}
+    },
 )
 async def post_playlist(
     request: Request,
