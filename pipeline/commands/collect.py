@@ -40,9 +40,10 @@ def _collect(args: argparse.Namespace) -> int:
     overrides = {k: v for k, v in {"api_url": args.api_url, "accounts_url": args.accounts_url}.items() if v}
     settings = SpotifySettings(**overrides)
     caller = PoliteCaller(max_retries=settings.max_retries, max_retry_after_s=settings.max_retry_after_s)
+    client = spotify_client(settings)  # refuses missing credentials before any progress bar appears
     with tqdm(desc="playlists", unit="playlist", disable=args.no_progress) as bar:
         summary = collect(
-            client=spotify_client(settings),
+            client=client,
             user=args.user,
             out_dir=args.out,
             caller=caller,

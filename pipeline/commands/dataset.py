@@ -19,13 +19,31 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     source.add_argument("--covers", type=Path, default=None, help="cover folder (default ../shared/data/covers)")
     source.add_argument("--collection", type=Path, default=None, help="a `pressedplay collect` output folder")
     build.add_argument("--out", type=Path, default=DEFAULT_OUT_DIR, help="output folder (default var/dataset)")
-    build.add_argument("--pairs-per-cover", type=int, default=DEFAULT_PAIRS_PER_COVER, metavar="K")
-    build.add_argument("--image-size", type=int, default=DEFAULT_IMAGE_SIZE, metavar="PX", help="square JPEG side")
-    build.add_argument("--seed", type=int, default=0)
-    build.add_argument("--split", type=float, nargs=3, default=(0.8, 0.1, 0.1), metavar=("TRAIN", "VAL", "TEST"))
+    build.add_argument(
+        "--pairs-per-cover",
+        type=int,
+        default=DEFAULT_PAIRS_PER_COVER,
+        metavar="K",
+        help=f"catalog tracks per cover, one distorted copy each (default {DEFAULT_PAIRS_PER_COVER}; a collection "
+        "pairs every track of a playlist)",
+    )
+    build.add_argument(
+        "--image-size", type=int, default=DEFAULT_IMAGE_SIZE, metavar="PX", help="square JPEG side (default 224)"
+    )
+    build.add_argument("--seed", type=int, default=0, help="pairing, splits and distortions (default 0)")
+    build.add_argument(
+        "--split",
+        type=float,
+        nargs=3,
+        default=(0.8, 0.1, 0.1),
+        metavar=("TRAIN", "VAL", "TEST"),
+        help="split ratios by release (default 0.8 0.1 0.1)",
+    )
     build.add_argument("--scheduler", default=None, metavar="ADDRESS", help="dask.distributed scheduler address")
     build.add_argument("--local-scheduler", choices=["threads", "processes", "synchronous"], default="threads")
-    build.add_argument("--covers-per-shard", type=int, default=DEFAULT_COVERS_PER_SHARD)
+    build.add_argument(
+        "--covers-per-shard", type=int, default=DEFAULT_COVERS_PER_SHARD, help="covers per task and Parquet file"
+    )
     build.add_argument("--no-progress", action="store_true", help="no progress bar (logs and CI)")
     build.set_defaults(func=_build)
 
