@@ -228,3 +228,19 @@ def test_a_playlist_deleted_during_the_run_is_skipped(fake_spotify, extended, sp
     )
     assert summary.skipped == [second]
     assert summary.playlists_done == 2
+
+
+def test_dataset_build_reads_a_collection_from_the_command_line(fake_spotify, extended, tmp_path, capsys):
+    from pipeline.cli import main
+
+    collect(client=_client(fake_spotify), user=CURATOR, out_dir=tmp_path / "c", caller=_caller([]), max_playlists=4)
+    argv = ["dataset", "build", "--collection", str(tmp_path / "c"), "--out", str(tmp_path / "shards")]
+    assert main([*argv, "--image-size", "48", "--no-progress"]) == 0
+    assert json.loads(capsys.readouterr().out)["rows"] == 230 + 3 * 2
+
+
+def test_dataset_build_from_an_empty_collection_is_a_clear_error(tmp_path, capsys):
+    from pipeline.cli import main
+
+    assert main(["dataset", "build", "--collection", str(tmp_path), "--out", str(tmp_path / "shards")]) == 2
+    assert "holds no collected playlists" in capsys.readouterr().err
