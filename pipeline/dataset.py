@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 from PIL import Image, UnidentifiedImageError
 
 from pipeline.covers import DEFAULT_RATIOS, SPLITS, Release, assign_splits, read_releases
-from pipeline.data_errors import DatasetError
+from pipeline.data_errors import DatasetError, PairingError
 from pipeline.distortions import distort, encode_jpeg, prepare_cover
 from pipeline.pairing import TrackPool, load_track_pools
 from shared.features import N_FEATURES
@@ -245,7 +245,10 @@ def build_dataset(
         jobs = jobs_from()
     else:
         releases = read_releases(covers_dir or shared_data_dir() / "covers")
-        pools = pools or load_track_pools(genres={g for r in releases for g in r.genres})
+        genres = {g for r in releases for g in r.genres}
+        pools = pools or load_track_pools(genres=genres)
+        if genres - set(pools):
+            raise PairingError(f"no track pool for cover genre(s) {', '.join(sorted(genres - set(pools)))}")
         splits = assign_splits(releases, seed=seed, ratios=ratios)
         jobs = pair_releases(releases, pools=pools, splits=splits, pairs_per_cover=pairs_per_cover, seed=seed)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,7 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.data_errors import DatasetError
+from pipeline.data_errors import DatasetError, PairingError
 from pipeline.dataset import SHARD_SCHEMA, DatasetSummary, build_dataset
 from pipeline.dataset_inspect import inspect_dataset, read_dataset
 from tests.fakes.covers import make_pools, write_covers
@@ -182,3 +182,10 @@ def test_read_dataset_reads_the_originals_sample_with_unlabelled_metadata(shared
     assert len(sample) == 10
     assert set(sample["split"]) == {"-"}
     assert sample["features"].map(len).eq(8).all()
+
+
+def test_a_cover_genre_without_a_track_pool_is_named(covers, tmp_path):
+    (covers / "Jazz").mkdir()
+    (covers / "Pop" / "R-101-1500000000-1234-jpeg.jpg").rename(covers / "Jazz" / "R-101-1500000000-1234-jpeg.jpg")
+    with pytest.raises(PairingError, match="Jazz"):
+        _build(covers, tmp_path / "out")
