@@ -1,6 +1,6 @@
 """Recommender and feature-index benchmark: the real 28k catalog, then synthetic catalogs of 1M (and 10M) tracks.
 
-    python -m bench recommender                         # 28k real + 1M synthetic (a couple of minutes)
+    python -m bench recommender                         # 28k real + 1M synthetic (about a minute)
     PRESSEDPLAY_BENCH_10M=1 python -m bench recommender  # adds the 10M synthetic run (several minutes, ~3 GB RAM)
 
 Synthetic tracks are real catalog tracks plus Gaussian noise in the search space, so the density resembles real
@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from services.playlist.catalog import Catalog, load_catalog
 from services.playlist.feature_index import ExactIndex, FeatureIndex
@@ -155,6 +156,41 @@ def bench_synthetic(size: int, base: np.ndarray, lines: list[str]) -> None:
     lines.append("")
 
 
+def bench_pipeline(size: int, real: Catalog, lines: list[str]) -> None:
+    """Full recommend() over a synthetic catalog of `size` tracks, with the index choose_index picks for that size."""
+    rng = np.random.default_rng(7)
+    base = rng.integers(0, len(real), size=size)
+    norm = np.clip(real.normalised[base] + rng.normal(0, 0.05, size=(size, 8)).astype(np.float32), 0, 1)
+    frame = pd.DataFrame(denormalise(norm), columns=list(AUDIO_FEATURES))
+    frame.insert(0, "track_id", [f"s{i:09d}" for i in range(size)])
+    frame["name"] = [f"Track {i}" for i in range(size)]
+    frame["artist"] = [f"Artist {i % (size // 5)}" for i in range(size)]
+    frame["genres"] = [real.genres[int(b)] for b in base]
+    start = time.perf_counter()
+    recommender = Recommender(Catalog.from_frame(frame, source="synthetic"), load_genre_mapper())
+    setup_s = time.perf_counter() - start
+    del frame
+    targets = _random_features(real, rng, 60)
+    lines += [
+        f"## Synthetic catalog: {size:,} tracks, full `Recommender.recommend()` (n = 20, 60 queries)",
+        "",
+        f"Index chosen: {type(recommender.index).__name__}; catalog + recommender set-up {setup_s:.0f} s.",
+        "",
+        "| request | p50 ms | p95 ms |",
+        "|---|---|---|",
+    ]
+    for label, genres in (("features only", None), ("one genre, filter", ["hip-hop"]), ("two genres", ["rock", "pop"])):
+        times = []
+        for features in targets:
+            request = parse_request({"features": features, "genres": genres})
+            start = time.perf_counter()
+            recommender.recommend(request)
+            times.append((time.perf_counter() - start) * 1000)
+        lines.append(f"| {label} | {np.percentile(times, 50):.2f} | {np.percentile(times, 95):.2f} |")
+        print(lines[-1], flush=True)
+    lines.append("")
+
+
 def main() -> None:
     """Run the benchmark and write docs/bench_recommender.md."""
     sizes = [1_000_000] + ([10_000_000] if os.environ.get("PRESSEDPLAY_BENCH_10M") == "1" else [])
@@ -170,6 +206,7 @@ def main() -> None:
     print("\n".join(lines), flush=True)
     for size in sizes:
         bench_synthetic(size, recommender.vectors, lines)
+    bench_pipeline(1_000_000, recommender.catalog, lines)
     lines.append(f"Peak resident memory of the benchmark process: {_peak_mb():.0f} MB.")
     OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {OUT.relative_to(REPO_ROOT)}")

@@ -116,6 +116,9 @@ def test_exact_index_matches_brute_force_with_and_without_a_row_subset() -> None
     rows = np.arange(0, 5000, 3)
     sub_ids, _ = index.search(query, k=10, rows=rows)
     assert sub_ids.tolist() == rows[np.argsort(brute[rows])[:10]].tolist()
+    assert index.search(query, k=10, rows=rows)[0].tolist() == sub_ids.tolist()  # from the gathered-subset cache
+    uncached = ExactIndex(vectors, block_rows=777, subset_cache_bytes=0)
+    assert uncached.search(query, k=10, rows=rows)[0].tolist() == sub_ids.tolist()
     assert index.search(query, k=10, rows=np.array([], dtype=np.int64))[0].size == 0
     assert len(index.search(query, k=10_000)[0]) == 5000
 
