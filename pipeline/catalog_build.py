@@ -118,6 +118,17 @@ def collapse_tracks(rows: pd.DataFrame) -> pd.DataFrame:
     return first.reset_index(drop=True)
 
 
+def _artist_micro_genres(artist: object, artist_genres: dict[str, list[str]]) -> list[str]:
+    if not isinstance(artist, str) or not artist_genres:
+        return []
+    found = artist_genres.get(artist_join_key(artist))
+    if found is None and ", " in artist:
+        # Importers join several artists with ", "; the lead artist speaks for the track ("Tyler, The Creator"
+        # still matches whole, first).
+        found = artist_genres.get(artist_join_key(artist.split(", ")[0]))
+    return found or []
+
+
 def _add_mapped(scores: dict[str, float], seeds: Iterable[str], weight: float) -> None:
     for rank, seed in enumerate(list(seeds)[: len(RANK_WEIGHTS)]):
         scores[seed] = scores.get(seed, 0.0) + weight * RANK_WEIGHTS[rank]
@@ -158,7 +169,7 @@ def assign_seed_genres(
         for label in playlist:
             _add_mapped(scores, mapped(label), PLAYLIST_GENRE_WEIGHT)
         report.from_playlist_genres += bool(any(mapped(label) for label in playlist))
-        micro = artist_genres.get(artist_join_key(artist), []) if isinstance(artist, str) else []
+        micro = _artist_micro_genres(artist, artist_genres)
         report.with_artist_match += bool(micro)
         if micro:
             artist_scores: dict[str, float] = {}

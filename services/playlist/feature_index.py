@@ -52,7 +52,8 @@ class ExactIndex:
         self._norms = np.einsum("ij,ij->i", self._vectors, self._vectors)
         self._block_rows = block_rows
         # The same row subsets (one per seed genre) come back on every request: gathering their vectors once turns a
-        # scattered gather into a contiguous scan. Entries hold their `rows` array, so an id is never reused.
+        # scattered gather into a contiguous scan. Entries hold their `rows` array, so an id is never reused; two
+        # threads racing on one subset only gather it twice.
         self._subsets: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._subset_budget = subset_cache_bytes
 

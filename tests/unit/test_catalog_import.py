@@ -83,6 +83,13 @@ def test_artist_genre_file_is_joined_by_name_ignoring_case_punctuation_and_empty
     assert artist_join_key("オメガトライブ") == "オメガトライブ"
 
 
+def test_a_multi_artist_track_takes_its_lead_artists_micro_genres() -> None:
+    artists = {artist_join_key("Ben Woodward"): ["dance pop"]}
+    frame, report = build("kaggle_tracks_small.csv", artist_genres=artists)
+    assert report.with_artist_match == 1
+    assert "pop" in column(frame, "genres")["kg02"]
+
+
 def test_kaggle_tracks_layout_joins_artists_and_merges_a_track_listed_in_two_genres() -> None:
     layout, _ = import_source(FIXTURES / "kaggle_tracks_small.csv")
     assert layout == "kaggle_tracks"
