@@ -139,6 +139,15 @@ party=party; romantic=romance; love songs=romance; ballad=romance,pop; sad=sad; 
 road trip=road-trip; rainy day=rainy-day; piano blues=blues,piano; boogie woogie=blues,piano
 spoken word=comedy; poetry=comedy; audiobook=comedy; hoerspiel=kids; kindermusik=kids,children
 trip=trip-hop; beats=hip-hop,chill; instrumental hip hop=hip-hop,chill; jazz rap=hip-hop,jazz
+witch house=electronic,goth; wave=electronic,edm
+dark wave=goth,synth-pop; cold wave=goth,synth-pop; no wave=punk,alternative
+minimal wave=synth-pop,electronic; talent show=pop; alte=afrobeat,r-n-b,alternative; circuit=house,dance
+instrumental=; viral=; karneval=german,party; fasching=german,party; beatbox=hip-hop; beatboxing=hip-hop
+tex mex=latin,country; +mandolin=folk,bluegrass
+new romantic=synth-pop,pop; arrocha=brazil,sertanejo; piseiro=forro,brazil
+funk mtg=brazil,funk; tecnobrega=brazil,dance
+shibuya kei=j-pop,indie-pop; j core=hardstyle,j-dance; kuduro=dance,afrobeat
+champeta=latin,afrobeat; dansband=swedish,pop; epicore=soundtracks,classical; eurovision=pop,dance
 experimental=; avant garde=; underground=; modern=; classic=; deep=; new=; vintage=; early=; contemporary=
 """
 
@@ -150,7 +159,7 @@ french=french francais francaise france paris marseille lyon toulouse quebecois 
 german=german deutsch deutsche deutscher deutschland germany berlin hamburg munich munchen koln cologne frankfurt
 leipzig stuttgart dusseldorf austrian austria vienna wien
 spanish=spanish espanol espanola spain madrid barcelona andaluz andalusian catalan catala galician galego euskal
-euskera basque asturian aragonesa valencian canarian
+euskera basque asturian aragonesa valencian canarian canaria canario
 latin=mexican mexicano mexicana mexico colombian colombiano colombiana argentine argentino argentina chilean chileno
 chilena peruvian peruano peruana venezuelan venezolano cuban cubano cubana puertorriqueno boricua dominican
 dominicano dominicana ecuadorian ecuatoriano bolivian boliviano uruguayan uruguayo uruguaya paraguayan paraguayo
@@ -172,13 +181,14 @@ cantonese=cantonese hong kong
 mandarin=chinese mandarin china taiwanese taiwan
 japanese=japanese japan tokyo osaka
 korean=korean korea seoul
+world-music=balkan romani
 none=canadian australian aussie nz american italian italiano italiana italo dutch belgian vlaamse polish russian
 ukrainian finnish suomi norwegian norsk danish icelandic faroese greek czech slovak hungarian magyar romanian
 bulgarian serbian croatian bosnian slovenian macedonian albanian lithuanian latvian estonian belarusian georgian
 armenian azeri kazakh uzbek kyrgyz mongolian israeli jewish arab arabic egyptian lebanese moroccan algerian algerien
 tunisian kurdish thai vietnamese viet indonesian cambodian nepali sinhala pakistani bangladeshi african kenyan
 zambian zim malian congolese ethiopian rwandan tanzanian ugandan senegalese angolan haitian jamaican portuguese
-portugues tuga swiss irish nordic scandinavian baltic balkan singaporean hawaiian chicago atlanta houston memphis
+portugues tuga swiss irish nordic scandinavian baltic singaporean hawaiian chicago atlanta houston memphis
 detroit texas brooklyn nyc ny miami seattle nashville montreal toronto vancouver melbourne sydney bay tahitian
 polynesian asian european
 """

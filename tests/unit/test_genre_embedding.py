@@ -33,8 +33,8 @@ def test_shipped_vectors_are_what_the_model_gives(encoder: MiniLMEncoder) -> Non
 
 def test_name_without_rule_words_is_mapped_by_its_embedding_neighbours(encoder: MiniLMEncoder) -> None:
     mapper = load_genre_mapper()
-    neighbours = [name for name, _ in mapper.nearest_known("kuduro remixes", k=3)]
-    assert "kuduro" in neighbours
-    seeds = mapper.map("kuduro remixes")
-    assert seeds and set(seeds) <= SEED_GENRE_SET and seeds[0] in mapper.known["kuduro"]
+    neighbours = [name for name, _ in mapper.nearest_known("rebetiko remixes", k=3)]
+    assert "rebetiko" in neighbours
+    seeds = mapper.map("rebetiko remixes")
+    assert seeds and set(seeds) <= SEED_GENRE_SET and seeds[0] in mapper.known["rebetiko"]
     assert mapper.model_loaded
