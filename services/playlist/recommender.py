@@ -241,7 +241,9 @@ class Recommender:
             members, ranks = self.catalog.genre_rows[genre], self.catalog.genre_ranks[genre]
             at = np.minimum(np.searchsorted(members, rows), members.shape[0] - 1)
             hit = members[at] == rows
-            value = np.where(hit, weight / top * (1.0 - GENRE_RANK_DECAY * ranks[at]), 0.0)
+            # Floored so a member of the genre never drops to 0 (which would exclude it from a filter).
+            place = np.maximum(1.0 - GENRE_RANK_DECAY * ranks[at], 0.2)
+            value = np.where(hit, weight / top * place, 0.0)
             affinity = np.maximum(affinity, value)
         return affinity
 

@@ -250,3 +250,17 @@ def test_genres_may_be_a_list_a_comma_string_or_weights() -> None:
     }
     assert parse_request({"features": MID, "genres": "pop, rock"}).genres == {"pop": 1.0, "rock": 1.0}
     assert parse_request({"features": MID, "genres": []}).genres is None
+
+
+def test_a_track_whose_main_genre_was_requested_beats_one_that_only_lists_it() -> None:
+    genres = {"side": ["pop", "edm", "latin", "rock", "soul", "funk", "disco", "house", "jazz", "blues", "dance"]}
+    records = [
+        {"track_id": "side", "name": "A", "artist": "X", "genres": genres["side"]} | MID,
+        {"track_id": "main", "name": "B", "artist": "Y", "genres": ["rock"]} | MID | {"energy": 0.602},
+    ]
+    rec = Recommender(catalog_from_records(records), FakeMapper())
+    result = rec.recommend(parse_request({"features": MID, "genres": ["rock"], "n": 2}))
+    # "side" is closer but lists rock 4th; a genre 11th in a long list still counts as a member of it.
+    assert [t.id for t in result.tracks] == ["main", "side"]
+    blues = rec.recommend(parse_request({"features": MID, "genres": ["blues"], "n": 2}))
+    assert blues.tracks[0].id == "side" and blues.warnings[0].startswith("only 1 tracks fit")
