@@ -72,8 +72,8 @@ def read_releases(covers_dir: Path) -> list[Release]:
     return releases
 
 
-def _stable_order(items: Iterable[str], *, seed: int) -> list[str]:
-    # Sorting by a keyed hash gives a shuffle that depends only on (seed, id), not on dict or file order.
+def stable_order(items: Iterable[str], *, seed: int) -> list[str]:
+    """A shuffle of `items` that depends only on (seed, item): a sort by a keyed hash, not on input order."""
     return sorted(items, key=lambda item: hashlib.blake2b(f"{seed}:{item}".encode(), digest_size=8).digest())
 
 
@@ -88,7 +88,7 @@ def assign_splits(
         strata[release.genres].append(release.release_id)
     assignment: dict[str, str] = {}
     for _, ids in sorted(strata.items()):
-        ordered = _stable_order(ids, seed=seed)
+        ordered = stable_order(ids, seed=seed)
         cut_train = round(len(ordered) * ratios[0])
         cut_val = cut_train + round(len(ordered) * ratios[1])
         for position, release_id in enumerate(ordered):

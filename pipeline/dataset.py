@@ -12,10 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import socket
-import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -25,8 +23,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from PIL import Image, UnidentifiedImageError
 
-from pipeline.covers import DEFAULT_RATIOS, SPLITS, Release, assign_splits, read_releases
+from pipeline.covers import DEFAULT_RATIOS, SPLITS, Release, assign_splits, read_releases, stable_order
 from pipeline.data_errors import DatasetError, PairingError
+from pipeline.dataset_dask import run_shards
 from pipeline.distortions import distort, encode_jpeg, prepare_cover
 from pipeline.pairing import TrackPool, load_track_pools
 from shared.features import N_FEATURES
@@ -85,6 +84,7 @@ class DatasetSummary:
     image_size: int
     seed: int
     shards: int
+    content_digest: str = ""  # over every row's bytes and labels, in any shard layout: equal digests, equal rows
     seconds: float = field(default=0.0)
 
     def to_json(self) -> str:
@@ -126,6 +126,7 @@ def write_shard(jobs: Sequence[CoverJob], *, path: Path, image_size: int, seed: 
     """Distort and encode every pair of `jobs` into one Parquet file; returns its counts (a dask task)."""
     columns: dict[str, list[Any]] = {name: [] for name in SHARD_SCHEMA.names}
     skipped: list[str] = []
+    row_digests: list[str] = []
     for job in jobs:
         try:
             with Image.open(job.image_path) as opened:
@@ -136,6 +137,7 @@ def write_shard(jobs: Sequence[CoverJob], *, path: Path, image_size: int, seed: 
         for number, pair in enumerate(job.pairs):
             image, applied = distort(cover, rng=keyed_rng(seed, "distort", job.release_id, number))
             row = (encode_jpeg(image), list(pair.features), pair.genre, job.release_id, job.split, pair.track_id)
+            row_digests.append(hashlib.blake2b(repr(row[1:]).encode() + row[0], digest_size=16).hexdigest())
             for name, value in zip(SHARD_SCHEMA.names, (*row, applied), strict=True):
                 columns[name].append(value)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -143,7 +145,18 @@ def write_shard(jobs: Sequence[CoverJob], *, path: Path, image_size: int, seed: 
     counts: dict[str, int] = {}
     for split, genre in zip(columns["split"], columns["genre"], strict=True):
         counts[f"{split}/{genre}"] = counts.get(f"{split}/{genre}", 0) + 1
-    return {"rows": len(columns["cover"]), "covers": len(jobs) - len(skipped), "skipped": skipped, "counts": counts}
+    return {
+        "rows": len(columns["cover"]),
+        "covers": len(jobs) - len(skipped),
+        "skipped": skipped,
+        "counts": counts,
+        "row_digests": row_digests,
+    }
+
+
+def _combined_digest(row_digests: Iterable[str]) -> str:
+    # Sorted, so the digest names the set of rows whatever the shard size or the order tasks finished in.
+    return hashlib.blake2b("".join(sorted(row_digests)).encode(), digest_size=16).hexdigest()
 
 
 def _clear_previous(out_dir: Path) -> None:
@@ -163,56 +176,6 @@ def _shard_plan(jobs: Sequence[CoverJob], *, out_dir: Path, covers_per_shard: in
     return plan
 
 
-def _check_reachable(address: str) -> None:
-    # A refused connection fails in milliseconds here, where distributed.Client would retry for its whole timeout.
-    host_port = address.split("://", 1)[-1]
-    host, _, port = host_port.rpartition(":")
-    if not host or not port.isdigit():
-        return  # not host:port (e.g. inproc://): let distributed judge it
-    try:
-        socket.create_connection((host.strip("[]"), int(port)), timeout=5).close()
-    except OSError as exc:
-        raise DatasetError(f"cannot reach the dask scheduler at {address}: {exc}") from exc
-
-
-def run_shards(
-    plan: Sequence[tuple[Path, list[CoverJob]]],
-    *,
-    image_size: int,
-    seed: int,
-    scheduler_address: str | None,
-    scheduler: str,
-    progress: bool,
-) -> list[dict[str, Any]]:
-    """Run one dask task per shard: local threads/processes by default, a dask.distributed cluster if given."""
-    import dask
-
-    tasks = [
-        dask.delayed(write_shard, pure=False)(jobs, path=path, image_size=image_size, seed=seed) for path, jobs in plan
-    ]
-    if scheduler_address is None:
-        from dask.diagnostics import ProgressBar
-
-        if progress:
-            with ProgressBar(out=sys.stderr):  # stdout carries the summary JSON
-                return list(dask.compute(*tasks, scheduler=scheduler))
-        return list(dask.compute(*tasks, scheduler=scheduler))
-    from distributed import Client, as_completed
-    from tqdm import tqdm
-
-    _check_reachable(scheduler_address)
-    try:
-        client = Client(scheduler_address, timeout="15s")
-    except OSError as exc:
-        raise DatasetError(f"cannot reach the dask scheduler at {scheduler_address}: {exc}") from exc
-    with client:
-        futures = client.compute(tasks)
-        with tqdm(total=len(futures), desc="shards", disable=not progress) as bar:
-            for _ in as_completed(futures):
-                bar.update(1)
-        return list(client.gather(futures))
-
-
 def build_dataset(
     *,
     covers_dir: Path | None = None,
@@ -227,15 +190,19 @@ def build_dataset(
     pools: Mapping[str, TrackPool] | None = None,
     progress: bool = True,
     jobs_from: Callable[[], list[CoverJob]] | None = None,
+    max_covers: int | None = None,
 ) -> DatasetSummary:
     """Pair covers with catalog tracks, distort one copy per pair, write Parquet shards and summary.json.
 
-    `covers_dir` defaults to ../shared/data/covers; `jobs_from` replaces covers + pairing (e.g. a collection).
+    `covers_dir` defaults to ../shared/data/covers; `jobs_from` replaces covers + pairing (e.g. a collection);
+    `max_covers` keeps a seeded random subset of releases (quick runs).
     """
     if pairs_per_cover < 1:
         raise DatasetError(f"pairs per cover must be at least 1, got {pairs_per_cover}")
     if not 32 <= image_size <= 1024:
         raise DatasetError(f"image size must be between 32 and 1024 px, got {image_size}")
+    if max_covers is not None and max_covers < 1:
+        raise DatasetError(f"max covers must be at least 1, got {max_covers}")
     if covers_per_shard < 1:
         raise DatasetError(f"covers per shard must be at least 1, got {covers_per_shard}")
     if scheduler not in {"threads", "processes", "synchronous"}:
@@ -245,6 +212,9 @@ def build_dataset(
         jobs = jobs_from()
     else:
         releases = read_releases(covers_dir or shared_data_dir() / "covers")
+        if max_covers is not None:
+            chosen = set(stable_order([r.release_id for r in releases], seed=seed)[:max_covers])
+            releases = [r for r in releases if r.release_id in chosen]
         genres = {g for r in releases for g in r.genres}
         pools = pools or load_track_pools(genres=genres)
         if genres - set(pools):
@@ -255,9 +225,9 @@ def build_dataset(
     _clear_previous(out_dir)
     plan = _shard_plan(jobs, out_dir=out_dir, covers_per_shard=covers_per_shard)
     results = run_shards(
+        write_shard,
         plan,
-        image_size=image_size,
-        seed=seed,
+        task_kwargs={"image_size": image_size, "seed": seed},
         scheduler_address=scheduler_address,
         scheduler=scheduler,
         progress=progress,
@@ -278,6 +248,7 @@ def build_dataset(
         image_size=image_size,
         seed=seed,
         shards=len(plan),
+        content_digest=_combined_digest(d for r in results for d in r["row_digests"]),
         seconds=round(time.monotonic() - started, 1),
     )
     (out_dir / SUMMARY_FILE).write_text(summary.to_json() + "\n")

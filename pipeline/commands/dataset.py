@@ -44,6 +44,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     build.add_argument(
         "--covers-per-shard", type=int, default=DEFAULT_COVERS_PER_SHARD, help="covers per task and Parquet file"
     )
+    build.add_argument("--max-covers", type=int, default=None, metavar="N", help="a seeded subset of N releases")
     build.add_argument("--no-progress", action="store_true", help="no progress bar (logs and CI)")
     build.set_defaults(func=_build)
 
@@ -78,6 +79,7 @@ def _build(args: argparse.Namespace) -> int:
         covers_per_shard=args.covers_per_shard,
         progress=not args.no_progress,
         jobs_from=jobs_from,
+        max_covers=args.max_covers,
     )
     print(summary.to_json())
     return 0

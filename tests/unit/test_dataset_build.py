@@ -86,11 +86,16 @@ def test_same_seed_rebuilds_the_same_bytes_whatever_the_shard_size(covers, tmp_p
     b = read_dataset(tmp_path / "b").sort_values(["release_id", "track_id"]).reset_index(drop=True)
     assert a["cover"].tolist() == b["cover"].tolist()
     assert a["track_id"].tolist() == b["track_id"].tolist()
+    assert (
+        json.loads((tmp_path / "a" / "summary.json").read_text())["content_digest"]
+        == json.loads((tmp_path / "b" / "summary.json").read_text())["content_digest"]
+    )
 
 
 def test_a_different_seed_gives_different_copies(covers, tmp_path):
-    _build(covers, tmp_path / "a", seed=1)
-    _build(covers, tmp_path / "b", seed=2)
+    first = _build(covers, tmp_path / "a", seed=1)
+    second = _build(covers, tmp_path / "b", seed=2)
+    assert first.content_digest != second.content_digest
     assert set(read_dataset(tmp_path / "a")["cover"]).isdisjoint(read_dataset(tmp_path / "b")["cover"])
 
 
@@ -141,6 +146,7 @@ def test_the_builder_reads_covers_on_a_dask_distributed_cluster(covers, tmp_path
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
         remote = _build(covers, tmp_path / "cluster", scheduler_address=cluster.scheduler_address)
     assert remote.counts == local.counts
+    assert remote.content_digest == local.content_digest
     assert sorted(read_dataset(tmp_path / "cluster")["cover"]) == sorted(read_dataset(tmp_path / "local")["cover"])
 
 
@@ -189,3 +195,13 @@ def test_a_cover_genre_without_a_track_pool_is_named(covers, tmp_path):
     (covers / "Pop" / "R-101-1500000000-1234-jpeg.jpg").rename(covers / "Jazz" / "R-101-1500000000-1234-jpeg.jpg")
     with pytest.raises(PairingError, match="Jazz"):
         _build(covers, tmp_path / "out")
+
+
+def test_max_covers_keeps_a_seeded_subset_of_releases(covers, tmp_path):
+    _build(covers, tmp_path / "a", max_covers=4)
+    _build(covers, tmp_path / "b", max_covers=4)
+    first, again = read_dataset(tmp_path / "a"), read_dataset(tmp_path / "b")
+    assert first["release_id"].nunique() == 4
+    assert set(first["release_id"]) == set(again["release_id"])
+    with pytest.raises(DatasetError, match="max covers"):
+        _build(covers, tmp_path / "c", max_covers=0)
