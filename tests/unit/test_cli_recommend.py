@@ -121,3 +121,22 @@ def test_catalog_build_from_an_unusable_file_exits_2(tmp_path: Path, capsys: pyt
         capsys, "catalog", "build", "--from", str(FIXTURES / "header_only.csv"), "--out", str(tmp_path / "x.parquet")
     )
     assert code == 2 and "has no rows" in err
+
+
+def test_the_installed_command_exits_2_without_a_traceback(small_catalog: Path) -> None:
+    import subprocess
+    import sys
+
+    from shared.paths import REPO_ROOT
+
+    args = ["recommend", "--features", '{"energy": 2}', "--catalog", str(small_catalog)]
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=REPO_ROOT,
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "--features is missing: acousticness" in done.stderr
