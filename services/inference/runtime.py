@@ -7,6 +7,7 @@ import base64
 import contextlib
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 import numpy as np
 from PIL import Image
@@ -71,8 +72,9 @@ class InferenceRuntime:
     async def decode(self, data: bytes) -> Image.Image:
         """Decode off the event loop (a 10 MB JPEG takes long enough to stall every other request)."""
         loop = asyncio.get_running_loop()
-        max_pixels = self.settings.max_pixels
-        return await loop.run_in_executor(self._decode_pool, lambda: decode_image(data, max_pixels=max_pixels))
+        max_pixels, min_side = self.settings.max_pixels, self.settings.decode_min_side
+        decode = partial(decode_image, data, max_pixels=max_pixels, min_side=min_side)
+        return await loop.run_in_executor(self._decode_pool, decode)
 
     async def overlay_png_base64(self, image: Image.Image, attention: np.ndarray) -> str:
         """The attention heat map over the photo, as base64 PNG, rendered off the event loop."""

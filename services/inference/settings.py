@@ -54,6 +54,9 @@ class Settings(BaseSettings):
 
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, gt=0, description="Request body limit, streamed.")
     max_pixels: int = Field(default=40_000_000, gt=0, description="Decoded image limit (decompression bombs).")
+    decode_min_side: int | None = Field(
+        default=1024, ge=64, description="JPEGs decode at 1/2..1/8 scale keeping both sides >= this; None: full size."
+    )
 
     admin_token: SecretStr | None = Field(default=None, description="Bearer token for POST /v1/model/reload.")
 

@@ -39,7 +39,8 @@ def raw_png(width: int, height: int, *, bit_depth: int, colour_type: int, rows: 
     )
 
 
-def close_to(pixel: tuple[int, ...], expected: tuple[int, ...], tolerance: int = 6) -> bool:
+def close_to(pixel: object, expected: tuple[int, ...], tolerance: int = 6) -> bool:
+    assert isinstance(pixel, tuple), pixel
     return all(abs(a - b) <= tolerance for a, b in zip(pixel, expected, strict=True))
 
 
@@ -222,3 +223,16 @@ def test_unreadable_icc_profile_falls_back_instead_of_failing() -> None:
     data = encode(Image.new("RGB", (4, 4), RED), "JPEG", icc_profile=b"this is not an icc profile", quality=95)
     image = decode_image(data)
     assert close_to(image.getpixel((1, 1)), RED, 10)
+
+
+def test_big_jpeg_can_be_decoded_at_a_reduced_scale_keeping_the_minimum_side() -> None:
+    stored = Image.new("RGB", (2400, 1800), RED)
+    stored.paste(BLUE, (1200, 0, 2400, 1800))
+    image = decode_image(encode(stored, "JPEG", quality=90), min_side=512)
+    assert image.size == (1200, 900)  # 1/2 scale: 1/4 would make the short side 450 < 512
+    assert close_to(image.getpixel((100, 450)), RED, 12) and close_to(image.getpixel((1100, 450)), BLUE, 12)
+
+
+def test_reduced_scale_leaves_small_jpegs_and_other_formats_at_full_size() -> None:
+    assert decode_image(encode(Image.new("RGB", (300, 200), RED), "JPEG"), min_side=512).size == (300, 200)
+    assert decode_image(encode(Image.new("RGB", (2400, 1800), RED), "PNG"), min_side=512).size == (2400, 1800)
