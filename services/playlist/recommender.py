@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, cast
+from typing import TYPE_CHECKING, Annotated, Any, Final, Literal, Protocol, cast
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema, field_validator
 
 from services.playlist.catalog import Catalog, spotify_uri, spotify_url
 from services.playlist.diversity import artist_key, encode, mmr_select, title_key
@@ -57,6 +57,17 @@ SEED_JITTER: Final = 0.04
 SEED_RANK_WEIGHTS: Final = (1.0, 0.6, 0.4)
 
 
+# The before-validator accepts a list or a comma string too; the published schema says so.
+GENRES_SCHEMA: Final[dict[str, Any]] = {
+    "anyOf": [
+        {"type": "object", "additionalProperties": {"type": "number", "exclusiveMinimum": 0}},
+        {"type": "array", "items": {"type": "string"}},
+        {"type": "string"},
+        {"type": "null"},
+    ]
+}
+
+
 class GenreMapping(Protocol):
     """What the recommender needs from GenreMapper."""
 
@@ -71,7 +82,11 @@ class RecommendationRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     features: AudioFeatures
-    genres: dict[str, float] | None = Field(default=None, examples=[{"hip-hop": 2.0, "r&b": 1.0}])
+    genres: Annotated[dict[str, float] | None, WithJsonSchema(GENRES_SCHEMA)] = Field(
+        default=None,
+        description="Any genre names (mapped onto seed genres): a list, a comma-separated string, or weights.",
+        examples=[["hip hop", "r&b"], {"hip-hop": 2.0, "r&b": 1.0}],
+    )
     n: int = Field(default=20, ge=1, le=100, description="Tracks to return.")
     mode: Mode = Field(default="match", description="boost lifts energy and valence; calm lowers them.")
     diversity: float = Field(default=0.3, ge=0.0, le=1.0, description="0 = closest tracks, 1 = most spread out.")
