@@ -27,6 +27,10 @@ if [[ $servers == *,redis,* || $servers == *,dynamodb,* ]]; then
   fi
 fi
 
+if [[ -z ${INFERENCE_MODEL_URI:-} && ! -f models/effnet-vae.pt ]]; then
+  echo "warning: models/effnet-vae.pt is missing (train it, or set INFERENCE_MODEL_URI): inference will answer 503" >&2
+fi
+
 url="http://${GATEWAY_HOST:-127.0.0.1}:${GATEWAY_PORT:-8000}"
 cat <<BANNER
 PRESSED / PLAY is starting (Ctrl-C stops everything):
