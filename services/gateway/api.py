@@ -54,6 +54,18 @@ async def _find_playlist(request: Request, playlist_id: str) -> tuple[StoredPlay
     return found, token
 
 
+def _set_session_cookie(response: Response, settings: Settings, token: str) -> None:
+    # HttpOnly: page scripts never see the token; Lax: sent on top-level navigation, not on cross-site posts.
+    response.set_cookie(
+        settings.cookie_name,
+        token,
+        max_age=settings.session_ttl_s,
+        httponly=True,
+        samesite="lax",
+        secure=settings.cookie_secure,
+    )
+
+
 @page.get("/", include_in_schema=False)
 async def index() -> HTMLResponse:
     return HTMLResponse(_INDEX.read_text(encoding="utf-8"))
@@ -99,14 +111,7 @@ async def post_playlist(
         mode=mode,
     )
     await _sessions(request).put_playlist(session=session_key(token), playlist=playlist, ttl_s=settings.playlist_ttl_s)
-    response.set_cookie(
-        settings.cookie_name,
-        token,
-        max_age=settings.session_ttl_s,
-        httponly=True,
-        samesite="lax",
-        secure=settings.cookie_secure,
-    )
+    _set_session_cookie(response, settings, token)
     return playlist.public()
 
 
