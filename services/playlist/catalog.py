@@ -6,6 +6,7 @@ ids, names) plus, for every seed genre, the sorted row ids of its tracks.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ import pandas as pd
 
 from shared.errors import InvalidInput
 from shared.features import AUDIO_FEATURES, FEATURE_BOUNDS, normalise
+from shared.genres import is_seed_genre
 from shared.paths import REPO_ROOT
 
 DEFAULT_CATALOG_PATH: Final = REPO_ROOT / "data" / "catalog.parquet"
@@ -173,6 +175,7 @@ def validate_catalog_frame(frame: pd.DataFrame, *, source: str) -> pd.DataFrame:
         )
     for name in AUDIO_FEATURES:
         _check_feature(frame, name, source=source)
+    _check_genres(frame, source=source)
     frame["name"] = frame["name"].fillna("").astype(str)
     frame["artist"] = frame["artist"].fillna("").astype(str)
     return frame.loc[:, list(CATALOG_COLUMNS)]
@@ -190,6 +193,18 @@ def _check_feature(frame: pd.DataFrame, name: str, *, source: str) -> None:
             f"value {frame[name].iloc[first]!r}"
         )
     frame[name] = values.astype(np.float32)
+
+
+def _check_genres(frame: pd.DataFrame, *, source: str) -> None:
+    # A hand-made catalog saying "hip hop" where the recommender looks for "hip-hop" would silently never match.
+    frame["genres"] = [_as_tuple(value) for value in frame["genres"]]
+    unknown = Counter(name for names in frame["genres"] for name in names if not is_seed_genre(name))
+    if unknown:
+        shown = ", ".join(f"{name!r} ({count} tracks)" for name, count in unknown.most_common(5))
+        raise CatalogError(
+            f"catalog {source}: column genres must hold seed genres (see GET /v1/genres); found {shown}. "
+            "`pressedplay catalog build --from FILE` maps any genre names onto seed genres"
+        )
 
 
 def read_catalog_frame(path: Path) -> pd.DataFrame:

@@ -101,6 +101,12 @@ def test_bad_feature_values_are_rejected_naming_column_and_track(tmp_path: Path,
         catalog_from_records(records)
 
 
+def test_genres_that_are_not_seed_genres_are_rejected_with_the_fix() -> None:
+    records = [track("a", genres=["hip hop", "pop"]), track("b", genres="hip hop;rock")]
+    with pytest.raises(CatalogError, match=r"must hold seed genres.*'hip hop' \(2 tracks\).*catalog build --from"):
+        catalog_from_records(records)
+
+
 def test_duplicate_track_ids_are_rejected() -> None:
     with pytest.raises(CatalogError, match=r"1 duplicate track_id.*'a'"):
         catalog_from_records([track("a"), track("a")])
