@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -129,3 +130,15 @@ def test_ready_when_the_store_answers(client: TestClient) -> None:
     assert client.get("/readyz").json() == {"status": "ready", "checks": {"store": True}}
     assert client.get("/healthz").status_code == 200
     assert "http_request_duration_seconds" in client.get("/metrics").text
+
+
+def test_ratings_go_to_sqlite_by_default_and_dynamodb_when_configured(tmp_path: Path) -> None:
+    from services.feedback.adapters.dynamodb_store import DynamoRatingStore
+    from services.feedback.adapters.sqlite_store import SqliteRatingStore
+    from services.feedback.app import build_store
+
+    sqlite = build_store(Settings(sqlite_path=tmp_path / "r.sqlite3"))
+    assert isinstance(sqlite, SqliteRatingStore)
+    assert (tmp_path / "r.sqlite3").exists()
+    dynamo = build_store(Settings(store="dynamodb", dynamodb_endpoint_url="http://127.0.0.1:1"))
+    assert isinstance(dynamo, DynamoRatingStore)

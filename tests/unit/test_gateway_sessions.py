@@ -64,3 +64,12 @@ def test_the_storage_key_does_not_reveal_the_token() -> None:
     token = new_session_token()
     assert token not in session_key(token)
     assert session_key(token) == session_key(token)
+
+
+def test_sessions_live_in_process_by_default_and_in_redis_when_configured() -> None:
+    from services.gateway.app import build_session_store
+    from services.gateway.sessions import RedisSessionStore
+    from services.gateway.settings import Settings
+
+    assert isinstance(build_session_store(Settings(redis_url=None)), InProcessSessionStore)
+    assert isinstance(build_session_store(Settings(redis_url="redis://127.0.0.1:1/0")), RedisSessionStore)
