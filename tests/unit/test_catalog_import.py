@@ -175,3 +175,12 @@ def test_out_of_range_features_in_a_source_are_rejected_with_the_track(tmp_path:
     table.to_csv(tmp_path / "bad.csv", index=False)
     with pytest.raises(CatalogError, match=r"energy has 1 missing or out-of-range.*'pp03'"):
         build_catalog_frame(tmp_path / "bad.csv", mapper=FakeMapper())
+
+
+def test_a_gzipped_csv_imports_like_the_plain_one(tmp_path: Path) -> None:
+    import gzip
+
+    packed = tmp_path / "songs.csv.gz"
+    packed.write_bytes(gzip.compress((FIXTURES / "tidytuesday_small.csv").read_bytes()))
+    layout, rows = import_source(packed)
+    assert layout == "tidytuesday" and len(rows) == 5
