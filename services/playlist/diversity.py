@@ -58,10 +58,15 @@ def mmr_select(
     eligible &= ~np.isin(artist_codes, np.asarray(full, dtype=np.int64))
     nearest = np.zeros(count, dtype=np.float64)
     lam = 1.0 - diversity
+    relevance = lam * scores
+    # Squared distances as |a|^2 - 2 a.b + |b|^2: one matrix-vector product per step instead of a pool-sized copy.
+    norms = np.einsum("ij,ij->i", vectors, vectors)
     chosen: list[int] = []
-    while len(chosen) < n and eligible.any():
-        value = np.where(eligible, lam * scores - diversity * nearest, np.inf)
+    while len(chosen) < n:
+        value = np.where(eligible, relevance - diversity * nearest, np.inf)
         pick = int(np.argmin(value))
+        if not eligible[pick]:
+            break  # every remaining value is inf: nothing left to choose
         chosen.append(pick)
         artist = int(artist_codes[pick])
         artist_counts[artist] += 1
@@ -69,8 +74,9 @@ def mmr_select(
         if artist_counts[artist] >= max_per_artist:
             eligible &= artist_codes != artist
         eligible &= title_codes != title_codes[pick]
-        step = np.sqrt(((vectors - vectors[pick]) ** 2).sum(axis=1))
-        nearest = step if len(chosen) == 1 else np.minimum(nearest, step)
+        if diversity > 0:
+            step = np.sqrt(np.maximum(norms - 2.0 * (vectors @ vectors[pick]) + norms[pick], 0.0))
+            nearest = step if len(chosen) == 1 else np.minimum(nearest, step)
     return chosen
 
 
