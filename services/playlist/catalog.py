@@ -161,13 +161,14 @@ def validate_catalog_frame(frame: pd.DataFrame, *, source: str) -> pd.DataFrame:
     for name in ("playlist_genres", "subgenres"):
         if name not in frame.columns:
             frame[name] = [() for _ in range(len(frame))]
-    if "uri" not in frame.columns:
-        frame["uri"] = frame["track_id"].astype(str).map(spotify_uri)
     ids = frame["track_id"]
-    if ids.isna().any() or (ids.astype(str).str.strip() == "").any():
+    empty = ids.isna() | (ids.astype(str).str.strip() == "")
+    if empty.any():
         raise CatalogError(
-            f"catalog {source} has {int(ids.isna().sum() + (ids.astype(str) == '').sum())} empty track_id"
+            f"catalog {source} has {int(empty.sum())} empty track_id (first at row {int(empty.argmax())})"
         )
+    if "uri" not in frame.columns:
+        frame["uri"] = ids.astype(str).map(spotify_uri)
     duplicated = ids[ids.duplicated()]
     if not duplicated.empty:
         raise CatalogError(

@@ -99,6 +99,10 @@ def _split(values: pd.Series) -> list[list[str]]:
     return out
 
 
+def _labels(table: pd.DataFrame, column: str) -> list[list[str]]:
+    return _split(table[column]) if column in table else [[] for _ in range(len(table))]
+
+
 def _with_features(table: pd.DataFrame, **columns: object) -> pd.DataFrame:
     rows = pd.DataFrame(columns, index=table.index)
     for name in AUDIO_FEATURES:
@@ -112,7 +116,7 @@ def _with_features(table: pd.DataFrame, **columns: object) -> pd.DataFrame:
 def _from_tidytuesday(table: pd.DataFrame) -> pd.DataFrame:
     rows = _with_features(
         table,
-        track_id=table["track_id"].astype(str),
+        track_id=table["track_id"].astype("string"),
         name=table["track_name"],
         artist=table["track_artist"],
         album=table.get("track_album_name", ""),
@@ -130,7 +134,7 @@ def _from_kaggle_tracks(table: pd.DataFrame) -> pd.DataFrame:
     artists = table["artists"].fillna("").astype(str).str.replace(";", ", ", regex=False)
     rows = _with_features(
         table,
-        track_id=table["track_id"].astype(str),
+        track_id=table["track_id"].astype("string"),
         name=table["track_name"],
         artist=artists,
         album=table.get("album_name", ""),
@@ -146,7 +150,7 @@ def _from_kaggle_tracks(table: pd.DataFrame) -> pd.DataFrame:
 def _from_spotify_features(table: pd.DataFrame) -> pd.DataFrame:
     rows = _with_features(
         table,
-        track_id=table["track_id"].astype(str),
+        track_id=table["track_id"].astype("string"),
         name=table["track_name"],
         artist=table["artist_name"],
         album="",
@@ -164,14 +168,14 @@ def _from_spotify_features(table: pd.DataFrame) -> pd.DataFrame:
 def _from_pressedplay(table: pd.DataFrame) -> pd.DataFrame:
     rows = _with_features(
         table,
-        track_id=table["track_id"].astype(str),
+        track_id=table["track_id"].astype("string"),
         name=table["name"],
         artist=table["artist"],
         album=table.get("album", ""),
         release_date=table.get("release_date", ""),
-        playlist_genres=_split(table["playlist_genres"]) if "playlist_genres" in table else [[]] * len(table),
-        subgenres=_split(table["subgenres"]) if "subgenres" in table else [[]] * len(table),
-        genres=_split(table["genres"]) if "genres" in table else [[]] * len(table),
+        playlist_genres=_labels(table, "playlist_genres"),
+        subgenres=_labels(table, "subgenres"),
+        genres=_labels(table, "genres"),
     )
     rows["key"], rows["mode"] = table.get("key", -1), table.get("mode", -1)
     return rows

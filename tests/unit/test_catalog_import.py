@@ -184,3 +184,11 @@ def test_a_gzipped_csv_imports_like_the_plain_one(tmp_path: Path) -> None:
     packed.write_bytes(gzip.compress((FIXTURES / "tidytuesday_small.csv").read_bytes()))
     layout, rows = import_source(packed)
     assert layout == "tidytuesday" and len(rows) == 5
+
+
+def test_a_row_without_a_track_id_is_rejected(tmp_path: Path) -> None:
+    table = pd.read_csv(FIXTURES / "pressedplay_small.csv")
+    table.loc[1, "track_id"] = None
+    table.to_csv(tmp_path / "no_id.csv", index=False)
+    with pytest.raises(CatalogError, match="1 empty track_id"):
+        build_catalog_frame(tmp_path / "no_id.csv", mapper=FakeMapper())
