@@ -97,7 +97,7 @@ jazz=jazz; smooth jazz=jazz; jazz funk=jazz,funk; jazz fusion=jazz,funk; bebop=j
 big band=jazz; dixieland=jazz; acid jazz=jazz,funk; nu jazz=jazz,electronic; free jazz=jazz; cool jazz=jazz
 gypsy jazz=jazz,guitar; vocal jazz=jazz; latin jazz=jazz,latin; ragtime=piano,jazz; stride=jazz,piano
 blues=blues; delta blues=blues; chicago blues=blues; electric blues=blues; country blues=blues,country
-classical=classical; orchestra=classical; orchestral=classical; symphony=classical; chamber=classical
+classical=classical; +orchestra=classical; +orchestral=classical; symphony=classical; chamber=classical
 baroque=classical; romantic era=classical; romanticism=classical; renaissance=classical; medieval=classical
 contemporary classical=classical; minimalism=classical,piano; opera=opera; operetta=opera; choir=classical,gospel
 choral=classical,gospel; string quartet=classical; +piano=piano; +organ=classical; harpsichord=classical
@@ -108,7 +108,7 @@ americana=country,folk; alt country=country,alternative; country pop=country,pop
 western swing=country,honky-tonk; cowboy=country; bro country=country; old time=bluegrass,folk; newgrass=bluegrass
 folk=folk; singer songwriter=singer-songwriter,songwriter; songwriter=songwriter,singer-songwriter
 cantautor=singer-songwriter,songwriter; cantautora=singer-songwriter,songwriter; chanson=french,singer-songwriter
-+acoustic=acoustic; +unplugged=acoustic; +guitar=guitar; +fingerstyle=guitar,acoustic; traditional=folk,world-music
++acoustic=acoustic; +unplugged=acoustic; +guitar=guitar; +fingerstyle=guitar,acoustic; -traditional=folk,world-music
 celtic=folk,world-music; sea shanties=folk; anti folk=folk,indie; freak folk=folk,indie; neofolk=folk,goth
 reggae=reggae; roots reggae=reggae; lovers rock=reggae; rocksteady=reggae,ska; rock steady=reggae,ska; dub=dub,reggae
 dancehall=dancehall; ragga=dancehall,reggae; ska=ska; ska punk=ska,punk; two tone=ska; soca=dancehall,world-music
@@ -148,6 +148,12 @@ new romantic=synth-pop,pop; arrocha=brazil,sertanejo; piseiro=forro,brazil
 funk mtg=brazil,funk; tecnobrega=brazil,dance
 shibuya kei=j-pop,indie-pop; j core=hardstyle,j-dance; kuduro=dance,afrobeat
 champeta=latin,afrobeat; dansband=swedish,pop; epicore=soundtracks,classical; eurovision=pop,dance
+psy=trance; forest psy=trance; dark psy=trance; halloween=holidays; shonen=anime; shojo=anime; seinen=anime; yaoi=anime
+gundam=anime,soundtracks; macross=anime,soundtracks
+kamen rider=anime,soundtracks; otome=anime; paisley underground=psych-rock,alt-rock
+elephant 6=indie,psych-rock; tin pan alley=jazz,show-tunes
+kundalini=new-age; anak anak=children,kids; queercore=punk,punk-rock
+balkan brass=world-music,jazz; progressive=; melodic=; technical=; symphonic=; atmospheric=; brutal=; raw=; dark=
 experimental=; avant garde=; underground=; modern=; classic=; deep=; new=; vintage=; early=; contemporary=
 """
 
@@ -166,7 +172,8 @@ dominicano dominicana ecuadorian ecuatoriano bolivian boliviano uruguayan urugua
 paraguaya guatemalan guatemalteco guatemalteca honduran catracho salvadoran salvadoreno nicaraguan tico panamanian
 panameno latinoamericano tijuana sonidero sonidera
 brazil=brazil brazilian brasileiro brasileira brasileiros brasil paulista carioca baiano baiana mineiro paraense
-cearense pernambucano potiguar capixaba catarinense paranaense piauiense alagoano amazonense brasiliense maranhense
+cearense pernambucano potiguar capixaba catarinense paranaense piauiense alagoano amazonense manauara
+brasiliense maranhense
 goiano paraibano sergipano
 swedish=swedish svensk svenska sweden stockholm gothenburg goteborg malmo uppsala orebro dalarna skane skansk
 norrland umea lund linkoping smaland gotland jamtland varmland vasteras norrbotten vasterbotten
@@ -200,6 +207,9 @@ _CJK_SEEDS: Mapping[str, Mapping[str, str]] = {
     "mandarin": {"rock": "mandopop", "dance": "mandopop", "idol": "mandopop", "pop": "mandopop"},
     "cantonese": {"rock": "cantopop", "dance": "cantopop", "idol": "cantopop", "pop": "cantopop"},
 }
+_PLACE_SEEDS = frozenset(
+    {"british", "french", "german", "spanish", "swedish", "turkish", "iranian", "indian", "malay", "brazil"}
+)
 _SCENE_SEEDS = frozenset({"j-pop", "j-rock", "j-dance", "j-idol", "k-pop", "mandopop", "cantopop"})
 _STYLE_FAMILY: Mapping[str, str] = {
     **dict.fromkeys(("rock", "alt-rock", "hard-rock", "punk", "punk-rock", "metal", "heavy-metal", "grunge"), "rock"),
@@ -319,6 +329,9 @@ def match_rules(normalised: str) -> RuleMatch:
                 regions.append(region)
         elif place:
             regions.append(place)
+    if place_words:
+        # A style's own region ("grime" is british) gives way to the name's place ("russian grime").
+        styles = tuple(s for s in styles if s not in _PLACE_SEEDS or s in regions)
     if styles and regions and regions[0] in _SCENE_SEEDS and styles[0] in ("pop", "rock", "dance", "edm"):
         styles = (regions[0], *styles)  # "japanese rock" is j-rock first, then rock
     return RuleMatch(
