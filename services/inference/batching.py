@@ -145,10 +145,14 @@ class MicroBatcher:
         assert self._queue is not None and self._free_workers is not None
         while True:
             await self._free_workers.acquire()
+            jobs: list[_Job] = []
             try:
-                jobs = await self._collect_batch(self._queue)
-            except BaseException:
+                await self._collect_batch(self._queue, jobs)
+            except BaseException:  # stopped mid-collection: jobs already taken must not wait for a timeout
                 self._free_workers.release()
+                for job in jobs:
+                    if not job.future.done():
+                        job.future.set_exception(NotReady("the service is shutting down", retry_after=5))
                 raise
             live = [job for job in jobs if not job.future.done()]
             if not live:
@@ -158,8 +162,8 @@ class MicroBatcher:
             self._running.add(task)
             task.add_done_callback(self._running.discard)
 
-    async def _collect_batch(self, queue: asyncio.Queue[_Job]) -> list[_Job]:
-        jobs = [await queue.get()]
+    async def _collect_batch(self, queue: asyncio.Queue[_Job], jobs: list[_Job]) -> None:
+        jobs.append(await queue.get())
         deadline = time.perf_counter() + self.max_wait_s
         while len(jobs) < self.max_batch:
             if not queue.empty():
@@ -172,7 +176,6 @@ class MicroBatcher:
                 jobs.append(await asyncio.wait_for(queue.get(), timeout=remaining))
             except TimeoutError:
                 break
-        return jobs
 
     async def _run_batch(self, jobs: list[_Job]) -> None:
         assert self._executor is not None and self._free_workers is not None

@@ -197,3 +197,29 @@ def test_batch_running_during_a_reload_finishes_on_the_old_model() -> None:
 
     during, after = asyncio.run(scenario())
     assert during.json()["model_version"] == "fake-1" and after.json()["model_version"] == "fake-2"
+
+
+def test_images_still_queued_at_shutdown_get_503_instead_of_hanging() -> None:
+    gate = threading.Event()
+    model = FakePredictor(gate=gate)
+
+    async def scenario() -> tuple[httpx.Response, list[httpx.Response]]:
+        app = create_app(settings(max_wait_ms=0), loader=fake_loader({"fake://v1": model}))
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://inference", timeout=30) as client:
+                while (await client.get("/readyz")).status_code != 200:
+                    await asyncio.sleep(0.01)
+                running = asyncio.create_task(post_image(client))
+                await held_batch(model)
+                queued = [asyncio.create_task(post_image(client)) for _ in range(2)]
+                await until(lambda: _depth_is(client, 2))
+                stopping = asyncio.create_task(app.state.runtime.stop())
+                refused = await asyncio.gather(*queued)
+                gate.set()
+                await stopping
+                return await running, refused
+
+    finished, refused = asyncio.run(scenario())
+    assert finished.status_code == 200  # the batch already running completes
+    assert [(r.status_code, r.json()["error"]) for r in refused] == [(503, "NotReady")] * 2
