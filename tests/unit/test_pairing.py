@@ -7,6 +7,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.covers import Release, assign_splits, read_releases
 from pipeline.data_errors import DatasetError, PairingError
@@ -135,3 +137,21 @@ def test_a_missing_catalog_file_is_a_clear_error(tmp_path):
 
     with pytest.raises(CatalogError, match="does not exist"):
         read_catalog_tracks(tmp_path / "catalog.parquet")
+
+
+@given(
+    sizes=st.lists(st.integers(min_value=1, max_value=40), min_size=1, max_size=5),
+    seed=st.integers(min_value=0, max_value=2**31),
+    train=st.floats(min_value=0.0, max_value=1.0),
+)
+@settings(max_examples=60, deadline=None)
+def test_every_release_gets_exactly_one_split_in_about_the_asked_proportion(sizes, seed, train):
+    genres = ["Country", "Electronic", "HipHop", "Pop", "Rock"]
+    strata = list(zip(genres, sizes, strict=False))  # as many genres as sizes drawn
+    releases = [Release(f"{g}-{n}", Path("x.jpg"), (g,)) for g, size in strata for n in range(size)]
+    ratios = (train, (1 - train) / 2, (1 - train) / 2)
+    splits = assign_splits(releases, seed=seed, ratios=ratios)
+    assert set(splits) == {r.release_id for r in releases}
+    for genre, size in strata:
+        in_train = sum(splits[f"{genre}-{n}"] == "train" for n in range(size))
+        assert abs(in_train - size * train) <= 1  # per stratum, within rounding
