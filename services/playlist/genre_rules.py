@@ -154,6 +154,12 @@ kamen rider=anime,soundtracks; otome=anime; paisley underground=psych-rock,alt-r
 elephant 6=indie,psych-rock; tin pan alley=jazz,show-tunes
 kundalini=new-age; anak anak=children,kids; queercore=punk,punk-rock
 balkan brass=world-music,jazz; progressive=; melodic=; technical=; symphonic=; atmospheric=; brutal=; raw=; dark=
+new wave of=; white noise=sleep,ambient; pink noise=sleep,ambient; brown noise=sleep,ambient; color noise=sleep,ambient
+drill and bass=drum-and-bass,idm; hip house=house,hip-hop; hip pop=hip-hop,pop,r-n-b; glee club=show-tunes
+garage punk=punk,garage,punk-rock; intelligent dance music=idm; hammond organ=jazz,soul; j rap=hip-hop,j-pop
+poprock=rock,pop; minimal synth=synth-pop,electronic; +synth=synth-pop,electronic; alt pop=pop,indie-pop,alternative
++operatic=opera,classical; ethereal wave=goth,ambient; grave wave=goth,electronic; idol kayo=j-idol,j-pop
+kayokyoku=j-pop; alt idol=j-idol,alt-rock; nwobhm=heavy-metal,british; nwothm=heavy-metal,metal
 experimental=; avant garde=; underground=; modern=; classic=; deep=; new=; vintage=; early=; contemporary=
 """
 
@@ -197,7 +203,7 @@ tunisian kurdish thai vietnamese viet indonesian cambodian nepali sinhala pakist
 zambian zim malian congolese ethiopian rwandan tanzanian ugandan senegalese angolan haitian jamaican portuguese
 portugues tuga swiss irish nordic scandinavian baltic singaporean hawaiian chicago atlanta houston memphis
 detroit texas brooklyn nyc ny miami seattle nashville montreal toronto vancouver melbourne sydney bay tahitian
-polynesian asian european
+polynesian asian european yugoslav
 """
 
 # Region seeds that name a pop scene, picked by the style they accompany (only popular styles get one).
