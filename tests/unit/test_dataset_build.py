@@ -183,6 +183,7 @@ def test_an_empty_covers_folder_is_a_clear_error(tmp_path):
         _build(tmp_path / "covers", tmp_path / "out")
 
 
+@pytest.mark.needs_shared
 def test_read_dataset_reads_the_originals_sample_with_unlabelled_metadata(shared_data):
     sample = read_dataset(shared_data.parent / "seed" / "sampleset2.parquet")
     assert len(sample) == 10

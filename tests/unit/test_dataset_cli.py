@@ -10,6 +10,7 @@ from pipeline.cli import main
 from tests.fakes.covers import write_covers
 
 
+@pytest.mark.needs_shared
 def test_inspect_reads_the_originals_sample_set(shared_data, capsys):
     assert main(["dataset", "inspect", str(shared_data.parent / "seed" / "sampleset2.parquet")]) == 0
     out = capsys.readouterr().out
