@@ -28,11 +28,12 @@ class InferenceRuntime:
     def __init__(self, settings: Settings, *, loader: PredictorLoader, metrics: InferenceMetrics) -> None:
         self.settings = settings
         self.slot = ModelSlot(loader, device=settings.torch_device)
+        batching = settings.batching_enabled()
         self.batcher = MicroBatcher(
             self.slot,
             metrics=metrics,
-            max_batch=settings.effective_max_batch,
-            max_wait_s=settings.max_wait_ms / 1000 if settings.batching else 0.0,
+            max_batch=settings.max_batch if batching else 1,
+            max_wait_s=settings.max_wait_ms / 1000 if batching else 0.0,
             queue_size=settings.queue_size,
             workers=settings.workers,
             retry_after_s=settings.retry_after_s,
@@ -87,7 +88,7 @@ class InferenceRuntime:
     def batching_info(self) -> BatchingInfo:
         """The batching settings in effect."""
         return BatchingInfo(
-            enabled=self.settings.batching,
+            enabled=self.batcher.max_batch > 1,
             max_batch=self.batcher.max_batch,
             max_wait_ms=self.batcher.max_wait_s * 1000,
             queue_size=self.settings.queue_size,

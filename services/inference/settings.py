@@ -43,7 +43,11 @@ class Settings(BaseSettings):
     device: str = Field(default="auto", pattern=r"^(auto|cpu|cuda(:\d+)?|mps)$", description="auto: CUDA if present.")
     torch_threads: int | None = Field(default=None, ge=1, le=256, description="Intra-op threads; None: torch's own.")
 
-    batching: bool = Field(default=True, description="Group concurrent requests into one forward pass.")
+    # auto follows `python -m bench inference` (docs/services-inference.md): on this project's CPUs a batch is no
+    # cheaper per image than one photo, so batching would only add waiting; on CUDA a batch fills the GPU.
+    batching: bool | Literal["auto"] = Field(
+        default="auto", description="Group concurrent requests into one forward pass; auto: on with CUDA, off on CPU."
+    )
     max_batch: int = Field(default=8, ge=1, le=256)
     max_wait_ms: float = Field(default=5.0, ge=0, le=1000, description="How long a batch waits to fill up.")
     queue_size: int = Field(default=64, ge=1, le=10_000, description="Waiting images beyond this get 503.")
@@ -72,10 +76,15 @@ class Settings(BaseSettings):
             )
         return self
 
-    @property
-    def effective_max_batch(self) -> int:
-        """The batch size the batcher uses: 1 when batching is off."""
-        return self.max_batch if self.batching else 1
+    def batching_enabled(self) -> bool:
+        """Whether to batch: the setting, or for auto whether the model runs on CUDA (imports torch only then)."""
+        if self.batching != "auto":
+            return bool(self.batching)
+        if self.device != "auto":
+            return self.device.startswith("cuda")
+        import torch
+
+        return bool(torch.cuda.is_available())
 
     @property
     def torch_device(self) -> str | None:

@@ -26,7 +26,12 @@ ADMIN = "an-admin-token-for-tests-only-123"
 
 
 def settings(**overrides: object) -> Settings:
-    values: dict[str, object] = {"model_uri": "fake://v1", "admin_token": SecretStr(ADMIN), "max_wait_ms": 1.0}
+    values: dict[str, object] = {
+        "model_uri": "fake://v1",
+        "admin_token": SecretStr(ADMIN),
+        "max_wait_ms": 1.0,
+        "device": "cpu",
+    }
     return Settings(_env_file=None, **{**values, **overrides})  # type: ignore[call-arg, arg-type]
 
 
@@ -305,4 +310,16 @@ def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("INFERENCE_BATCHING", "false")
     monkeypatch.setenv("INFERENCE_MODEL_URI", "s3://models/effnet.pt")
     loaded = Settings(_env_file=None)  # type: ignore[call-arg]
-    assert loaded.max_batch == 16 and loaded.effective_max_batch == 1 and loaded.model_uri == "s3://models/effnet.pt"
+    assert loaded.max_batch == 16 and not loaded.batching_enabled() and loaded.model_uri == "s3://models/effnet.pt"
+
+
+@pytest.mark.parametrize(
+    ("device", "batching", "enabled"),
+    [("cpu", "auto", False), ("cuda", "auto", True), ("cpu", True, True), ("cuda:1", False, False)],
+)
+def test_batching_auto_is_on_with_cuda_and_off_on_cpu(device: str, batching: object, enabled: bool) -> None:
+    app = create_app(settings(device=device, batching=batching), loader=fake_loader({"fake://v1": FakePredictor()}))
+    with TestClient(app) as client:
+        wait_ready(client)
+        info = client.get("/v1/model").json()["batching"]
+    assert info["enabled"] is enabled and info["max_batch"] == (8 if enabled else 1)

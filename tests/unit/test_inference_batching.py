@@ -22,7 +22,13 @@ ADMIN = "an-admin-token-for-tests-only-123"
 
 
 def settings(**overrides: object) -> Settings:
-    values: dict[str, object] = {"model_uri": "fake://v1", "admin_token": SecretStr(ADMIN), "workers": 1}
+    values: dict[str, object] = {
+        "model_uri": "fake://v1",
+        "admin_token": SecretStr(ADMIN),
+        "workers": 1,
+        "batching": True,
+        "device": "cpu",
+    }
     return Settings(_env_file=None, **{**values, **overrides})  # type: ignore[call-arg, arg-type]
 
 
