@@ -108,12 +108,13 @@ class MicroBatcher:
             self._collector.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._collector
-        if self._running:
-            await asyncio.wait(self._running, timeout=drain_timeout_s)
+        # Queued images will not run: tell their callers now rather than after the running batches drain.
         while self._queue is not None and not self._queue.empty():
             job = self._queue.get_nowait()
             if not job.future.done():
                 job.future.set_exception(NotReady("the service is shutting down", retry_after=5))
+        if self._running:
+            await asyncio.wait(self._running, timeout=drain_timeout_s)
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
 
