@@ -11,6 +11,7 @@ from typing import Final
 from fastapi import Request
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
+from starlette.requests import ClientDisconnect
 
 from shared.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
 
@@ -23,6 +24,10 @@ class MissingImage(InvalidInput):
     """A multipart body without a file field named `image` (422)."""
 
 
+class UploadInterrupted(InvalidInput):
+    """The client went away before the body was complete (logged as a client error, not a crash)."""
+
+
 def _too_large(limit: int) -> PayloadTooLarge:
     return PayloadTooLarge(f"the upload is larger than the {limit:,}-byte limit")
 
@@ -30,11 +35,14 @@ def _too_large(limit: int) -> PayloadTooLarge:
 async def _counted(chunks: AsyncIterator[bytes], *, limit: int, reported_limit: int) -> AsyncGenerator[bytes, None]:
     """Pass chunks through, raising PayloadTooLarge the moment the running total passes `limit`."""
     total = 0
-    async for chunk in chunks:
-        total += len(chunk)
-        if total > limit:
-            raise _too_large(reported_limit)
-        yield chunk
+    try:
+        async for chunk in chunks:
+            total += len(chunk)
+            if total > limit:
+                raise _too_large(reported_limit)
+            yield chunk
+    except ClientDisconnect:
+        raise UploadInterrupted(f"the upload stopped after {total:,} bytes (the client disconnected)") from None
 
 
 def _media_type(request: Request) -> str:

@@ -10,15 +10,18 @@ import logging
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import httpx
 import pytest
+from fastapi import Request
 from fastapi.testclient import TestClient
 from PIL import Image
 from pydantic import SecretStr, ValidationError
 
 from services.inference.app import create_app
 from services.inference.settings import Settings
+from services.inference.uploads import UploadInterrupted, read_image_upload
 from shared.logging import JsonFormatter
 from tests.fakes.predictor import FakePredictor, fake_loader
 
@@ -187,6 +190,18 @@ def test_unknown_attention_option_is_422_validation_error(client: TestClient) ->
     response = client.post("/v1/predict?attention=maybe", content=jpeg(), headers={"Content-Type": "image/jpeg"})
     body = assert_envelope(response, 422, "ValidationError")
     assert body["detail"][0]["loc"] == ["query", "attention"]  # type: ignore[index]
+
+
+def test_client_disconnecting_mid_upload_is_a_client_error_not_a_crash() -> None:
+    sent: list[dict[str, Any]] = [{"type": "http.request", "body": b"\xff\xd8", "more_body": True}]
+    messages = iter([*sent, {"type": "http.disconnect"}])
+
+    async def receive() -> dict[str, Any]:
+        return next(messages)
+
+    scope = {"type": "http", "method": "POST", "path": "/v1/predict", "headers": [(b"content-type", b"image/jpeg")]}
+    with pytest.raises(UploadInterrupted, match="after 2 bytes"):
+        asyncio.run(read_image_upload(Request(scope, receive), max_bytes=1000))
 
 
 # --- readiness, model info, reload auth -----------------------------------------------------------------------------
