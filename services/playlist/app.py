@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import AsyncIterator, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -135,6 +136,10 @@ class JsonBodyGuard:
                 await envelope_response(413, "PayloadTooLarge", detail)(scope, receive, send)
                 return
         body = b"".join(chunks)
+        problem = _json_problem(body)
+        if problem is not None:  # FastAPI would answer bytes that are not UTF-8 with a bare 400
+            await envelope_response(422, "ValidationError", [problem])(scope, receive, send)
+            return
         replayed = False
 
         async def replay() -> Message:
@@ -145,6 +150,18 @@ class JsonBodyGuard:
             return await receive()  # after the body: wait for the client's disconnect, as a server would
 
         await self.app(scope, replay, send)
+
+
+def _json_problem(body: bytes) -> dict[str, Any] | None:
+    """None for a valid JSON body, else a validation-error entry saying where it breaks."""
+    try:
+        json.loads(body)
+    except UnicodeDecodeError as exc:
+        return {"loc": ["body", exc.start], "msg": "the body is not UTF-8 text", "type": "json_invalid"}
+    except ValueError as exc:
+        position = getattr(exc, "pos", 0)
+        return {"loc": ["body", position], "msg": f"JSON decode error: {exc}", "type": "json_invalid"}
+    return None
 
 
 def create_app(

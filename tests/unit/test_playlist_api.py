@@ -139,6 +139,14 @@ def test_malformed_json_is_422(client: TestClient) -> None:
     assert_envelope(response, 422, "ValidationError")
 
 
+def test_body_that_is_not_utf8_json_is_422_not_a_bare_400(client: TestClient) -> None:
+    response = client.post(
+        "/v1/recommendations/export", content=b"\xc3?\n", headers={"Content-Type": "application/json"}
+    )
+    detail = assert_envelope(response, 422, "ValidationError")
+    assert detail[0]["type"] == "json_invalid"  # type: ignore[index]
+
+
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "image/jpeg", ""])
 def test_non_json_body_is_415(client: TestClient, content_type: str) -> None:
     headers = {"Content-Type": content_type} if content_type else {}
