@@ -120,19 +120,23 @@ def vote_seeds(
 
 
 def combine_evidence(styles: Sequence[str], regions: Sequence[str], votes: Sequence[tuple[str, float]]) -> list[str]:
-    """Rule styles first, then neighbour votes (only those with real weight), then rule regions; at most three."""
+    """Rule styles (or, without one, the first region), the best vote, rule regions, further votes; at most three."""
     out: list[str] = []
     for seed in styles:
         if seed not in out:
             out.append(seed)
     top = votes[0][1] if votes else 0.0
     ranked = [seed for seed, score in votes if score >= VOTE_SHARE * top]
-    if not styles and ranked:
-        out.append(ranked[0])  # the neighbours' best is the style when the rules found none
+    if not styles:
+        # No style word: a place-only name ("musica mexicana", "galego") is its region; else the neighbours' best.
+        out.extend(seed for seed in regions[:1])
+        if ranked and ranked[0] not in out:
+            out.append(ranked[0])
     for seed in regions:
         if seed not in out:
             out.append(seed)
-    for seed in ranked:
+    # Without a style word the neighbours are a guess: one vote is kept, not three.
+    for seed in ranked if styles else ():
         if len(out) >= MAX_SEEDS:
             break
         if seed not in out:

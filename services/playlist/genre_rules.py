@@ -160,6 +160,24 @@ garage punk=punk,garage,punk-rock; intelligent dance music=idm; hammond organ=ja
 poprock=rock,pop; minimal synth=synth-pop,electronic; +synth=synth-pop,electronic; alt pop=pop,indie-pop,alternative
 +operatic=opera,classical; ethereal wave=goth,ambient; grave wave=goth,electronic; idol kayo=j-idol,j-pop
 kayokyoku=j-pop; alt idol=j-idol,alt-rock; nwobhm=heavy-metal,british; nwothm=heavy-metal,metal
+aikatsu=anime,j-pop; love live=anime,j-pop; precure=anime,children; pretty rhythm=anime,j-pop; king of prism=anime,j-pop
+touken ranbu=anime,j-pop; tsukiuta=anime,j-pop
+utapri=anime,j-pop; ensemble stars=anime,j-pop; hypnosis mic=anime,hip-hop
+gochiusa=anime,j-pop; seiyu=anime,j-pop; anime cv=anime,j-pop; denpa kei=anime,j-pop; doujin=anime,j-pop
+honeyworks=anime,j-pop; pokemon=anime,soundtracks,children; final fantasy=soundtracks; kodomo no ongaku=children,kids
+barnemusikk=children,kids; barnmusik=children,kids; bornesange=children,kids; chinderlieder=children,kids
+kinderlieder=children,kids; kinderliedjes=children,kids; kinderliedje=children,kids; cocuk=children,kids
+bambini=children,kids; ninos=children,kids; infantiles=children,kids; dzieciecy=children,kids; comptine=children,kids
+comptines=children,kids; detskie=children,kids; sesame street=children,kids; kindie=children,kids; vbs=children,gospel
+balearic=chill,house; ballroom=dance
+birdsong=ambient,new-age; nature sounds=ambient,sleep; +hurdy gurdy=folk,world-music
+shred=metal,guitar; yodeling=country,folk; yodel=country,folk; oktoberfest=german,party; nyhc=hardcore,punk
+miami bass=hip-hop,electro; hard bass=hardstyle,dance,edm
+eurobeat=dance,edm; gabba=hardstyle,techno; jump up=drum-and-bass
+motivation=work-out; relaxative=chill,new-age; psychill=chill,trance; singing bowl=new-age,sleep; novelty=comedy
+mashup=dance,pop; cedm=edm,gospel; copla=spanish,world-music; sevillanas=spanish,world-music; dansktop=pop
+mundart=german,folk; trinibad=dancehall,hip-hop; ukg=garage,british; boogaloo=latin,soul,funk; cha cha cha=latin,salsa
+rai=world-music; carimbo=brazil,world-music; musik=; musikk=; muziek=; musica=; musique=; muzika=; muzica=; music=
 experimental=; avant garde=; underground=; modern=; classic=; deep=; new=; vintage=; early=; contemporary=
 """
 
@@ -171,16 +189,17 @@ french=french francais francaise france paris marseille lyon toulouse quebecois 
 german=german deutsch deutsche deutscher deutschland germany berlin hamburg munich munchen koln cologne frankfurt
 leipzig stuttgart dusseldorf austrian austria vienna wien
 spanish=spanish espanol espanola spain madrid barcelona andaluz andalusian catalan catala galician galego euskal
-euskera basque asturian aragonesa valencian canarian canaria canario
+euskera basque asturian aragonesa valencian canarian canaria canario cadiz sevilla galicia
 latin=mexican mexicano mexicana mexico colombian colombiano colombiana argentine argentino argentina chilean chileno
 chilena peruvian peruano peruana venezuelan venezolano cuban cubano cubana puertorriqueno boricua dominican
 dominicano dominicana ecuadorian ecuatoriano bolivian boliviano uruguayan uruguayo uruguaya paraguayan paraguayo
-paraguaya guatemalan guatemalteco guatemalteca honduran catracho salvadoran salvadoreno nicaraguan tico panamanian
-panameno latinoamericano tijuana sonidero sonidera
+paraguaya guatemalan guatemalteco guatemalteca honduran catracho salvadoran salvadoreno nicaraguan nicaraguense tico
+panamanian panameno latinoamericano tijuana sonidero sonidera
 brazil=brazil brazilian brasileiro brasileira brasileiros brasil paulista carioca baiano baiana mineiro paraense
 cearense pernambucano potiguar capixaba catarinense paranaense piauiense alagoano amazonense manauara
 brasiliense maranhense
-goiano paraibano sergipano
+goiano paraibano sergipano alagoana mineira pernambucana goiana paraibana fluminense curitibano
+curitibana gaucha gaucho paulistana
 swedish=swedish svensk svenska sweden stockholm gothenburg goteborg malmo uppsala orebro dalarna skane skansk
 norrland umea lund linkoping smaland gotland jamtland varmland vasteras norrbotten vasterbotten
 turkish=turkish turk turkce istanbul anatolian
@@ -203,7 +222,8 @@ tunisian kurdish thai vietnamese viet indonesian cambodian nepali sinhala pakist
 zambian zim malian congolese ethiopian rwandan tanzanian ugandan senegalese angolan haitian jamaican portuguese
 portugues tuga swiss irish nordic scandinavian baltic singaporean hawaiian chicago atlanta houston memphis
 detroit texas brooklyn nyc ny miami seattle nashville montreal toronto vancouver melbourne sydney bay tahitian
-polynesian asian european yugoslav
+polynesian asian european yugoslav calabrese sarda sardegna genovese napoletano napoletana
+lombarda siciliana siciliano pugliese puglia veneto toscana
 """
 
 # Region seeds that name a pop scene, picked by the style they accompany (only popular styles get one).
