@@ -71,7 +71,7 @@ async def current_model(request: Request) -> ServiceInfo:
     "/model/reload",
     summary="Swap in another checkpoint without dropping requests (admin)",
     response_model=ReloadResponse,
-    responses=error_responses(401, 404, 422, 502, 503),
+    responses=error_responses(400, 401, 404, 422, 502, 503),  # 400: a body FastAPI cannot parse
 )
 async def reload_model(
     request: Request,
