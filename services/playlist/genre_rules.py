@@ -148,7 +148,8 @@ new romantic=synth-pop,pop; arrocha=brazil,sertanejo; piseiro=forro,brazil
 funk mtg=brazil,funk; tecnobrega=brazil,dance
 shibuya kei=j-pop,indie-pop; j core=hardstyle,j-dance; kuduro=dance,afrobeat
 champeta=latin,afrobeat; dansband=swedish,pop; epicore=soundtracks,classical; eurovision=pop,dance
-psy=trance; forest psy=trance; dark psy=trance; halloween=holidays; shonen=anime; shojo=anime; seinen=anime; yaoi=anime
+psy=trance; forest psy=trance; dark psy=trance; darkpsy=trance
+neue deutsche harte=metal,german,industrial; halloween=holidays; shonen=anime; shojo=anime; seinen=anime; yaoi=anime
 gundam=anime,soundtracks; macross=anime,soundtracks
 kamen rider=anime,soundtracks; otome=anime; paisley underground=psych-rock,alt-rock
 elephant 6=indie,psych-rock; tin pan alley=jazz,show-tunes
@@ -198,7 +199,7 @@ panamanian panameno latinoamericano tijuana sonidero sonidera
 brazil=brazil brazilian brasileiro brasileira brasileiros brasil paulista carioca baiano baiana mineiro paraense
 cearense pernambucano potiguar capixaba catarinense paranaense piauiense alagoano amazonense manauara
 brasiliense maranhense
-goiano paraibano sergipano alagoana mineira pernambucana goiana paraibana fluminense curitibano
+goiano paraibano sergipano sergipana brasilero alagoana mineira pernambucana goiana paraibana fluminense curitibano
 curitibana gaucha gaucho paulistana
 swedish=swedish svensk svenska sweden stockholm gothenburg goteborg malmo uppsala orebro dalarna skane skansk
 norrland umea lund linkoping smaland gotland jamtland varmland vasteras norrbotten vasterbotten
@@ -222,7 +223,7 @@ tunisian kurdish thai vietnamese viet indonesian cambodian nepali sinhala pakist
 zambian zim malian congolese ethiopian rwandan tanzanian ugandan senegalese angolan haitian jamaican portuguese
 portugues tuga swiss irish nordic scandinavian baltic singaporean hawaiian chicago atlanta houston memphis
 detroit texas brooklyn nyc ny miami seattle nashville montreal toronto vancouver melbourne sydney bay tahitian
-polynesian asian european yugoslav calabrese sarda sardegna genovese napoletano napoletana
+polynesian asian european schweizer yugoslav calabrese sarda sardegna genovese napoletano napoletana
 lombarda siciliana siciliano pugliese puglia veneto toscana
 """
 
