@@ -28,7 +28,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from shared.logging import current_request_id
+from shared.logging import REQUEST_ID_HEADER, current_request_id, reset_request_id, set_request_id
 
 log = logging.getLogger("pressedplay.errors")
 
@@ -98,11 +98,20 @@ def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     return {code: {"model": ErrorEnvelope} for code in codes}
 
 
-def envelope_response(status_code: int, name: str, detail: Any, retry_after: int | None = None) -> JSONResponse:
-    """Render the envelope; the request id comes from the logging context."""
-    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
-    body = {"error": name, "detail": detail, "request_id": current_request_id()}
-    return JSONResponse(status_code=status_code, content=body, headers=headers)
+def envelope_response(
+    status_code: int, name: str, detail: Any, retry_after: int | None = None, *, request_id: str | None = None
+) -> JSONResponse:
+    """Render the envelope; the request id comes from the logging context unless given.
+
+    An explicit request_id is also set as the X-Request-ID header: that path (the last-resort 500) bypasses the
+    middleware that normally adds it.
+    """
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
+    if request_id:
+        headers[REQUEST_ID_HEADER] = request_id
+    request_id = request_id or current_request_id()
+    body = {"error": name, "detail": detail, "request_id": request_id}
+    return JSONResponse(status_code=status_code, content=body, headers=headers or None)
 
 
 _HTTP_NAMES = {
@@ -145,6 +154,13 @@ def install_error_handlers(app: FastAPI) -> None:
         return response
 
     @app.exception_handler(Exception)
-    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
-        log.exception("request.crashed", extra={"error": type(exc).__name__})
-        return envelope_response(500, "InternalError", "an unexpected error occurred; see the service log")
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # Starlette runs this outermost, after RequestContextMiddleware has unbound the id: read it off the scope.
+        request_id = request.scope.get("state", {}).get("request_id")
+        token = set_request_id(request_id)
+        try:
+            log.exception("request.crashed", extra={"error": type(exc).__name__})
+        finally:
+            reset_request_id(token)
+        detail = "an unexpected error occurred; see the service log"
+        return envelope_response(500, "InternalError", detail, request_id=request_id)

@@ -33,6 +33,11 @@ def set_request_id(value: str | None) -> contextvars.Token[str | None]:
     return _request_id.set(value)
 
 
+def reset_request_id(token: contextvars.Token[str | None]) -> None:
+    """Undo a set_request_id()."""
+    _request_id.reset(token)
+
+
 def new_request_id() -> str:
     """A fresh random request id."""
     return uuid.uuid4().hex[:16]
@@ -89,6 +94,8 @@ class RequestContextMiddleware:
         incoming = dict(scope.get("headers") or []).get(REQUEST_ID_HEADER.lower().encode(), b"").decode("latin-1")
         request_id = incoming if _VALID_ID.match(incoming) else new_request_id()
         token = _request_id.set(request_id)
+        # Also on the scope: the last-resort 500 handler runs outside this middleware, after the context is reset.
+        scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
         status = 500
 
