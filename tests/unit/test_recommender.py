@@ -264,3 +264,17 @@ def test_a_track_whose_main_genre_was_requested_beats_one_that_only_lists_it() -
     assert [t.id for t in result.tracks] == ["main", "side"]
     blues = rec.recommend(parse_request({"features": MID, "genres": ["blues"], "n": 2}))
     assert blues.tracks[0].id == "side" and blues.warnings[0].startswith("only 1 tracks fit")
+
+
+def test_on_the_shipped_catalog_long_playlists_repeat_no_song_and_cap_artists() -> None:
+    from services.playlist.catalog import load_catalog
+    from services.playlist.diversity import title_key
+
+    recommender = Recommender(load_catalog(), FakeMapper())
+    for seed, genres in enumerate([None, ["rock"], ["hip-hop", "pop"]]):
+        rec = recommender.recommend(parse_request({"features": MID, "genres": genres, "n": 100, "seed": seed}))
+        assert len(rec.tracks) == 100
+        assert len({title_key(t.name, t.artist) for t in rec.tracks}) == 100
+        assert max(Counter(t.artist.casefold() for t in rec.tracks).values()) <= 2
+        if genres:
+            assert all(set(genres) & set(t.genres) for t in rec.tracks)
