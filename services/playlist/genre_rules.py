@@ -179,7 +179,9 @@ motivation=work-out; relaxative=chill,new-age; psychill=chill,trance; singing bo
 mashup=dance,pop; cedm=edm,gospel; copla=spanish,world-music; sevillanas=spanish,world-music; dansktop=pop
 mundart=german,folk; trinibad=dancehall,hip-hop; ukg=garage,british; boogaloo=latin,soul,funk; cha cha cha=latin,salsa
 rai=world-music; carimbo=brazil,world-music; musik=; musikk=; muziek=; musica=; musique=; muzika=; muzica=; music=
-experimental=; avant garde=; underground=; modern=; classic=; deep=; new=; vintage=; early=; contemporary=
+balkan beats=world-music,electronic,dance; dungeon synth=ambient,electronic; new england=
+exotica=chill,jazz,world-music; +washboard=folk,blues; -experimental=electronic,idm; avant garde=; underground=
+modern=; classic=; deep=; new=; vintage=; early=; contemporary=
 """
 
 # region seed = its words ("none": places with no seed of their own; japanese/korean/...: the seed depends on style).
