@@ -191,7 +191,7 @@ leeds sheffield glasgow edinburgh newcastle brighton nottingham cardiff belfast 
 french=french francais francaise france paris marseille lyon toulouse quebecois quebec
 german=german deutsch deutsche deutscher deutschland germany berlin hamburg munich munchen koln cologne frankfurt
 leipzig stuttgart dusseldorf austrian austria vienna wien
-spanish=spanish espanol espanola spain madrid barcelona andaluz andalusian catalan catala galician galego euskal
+spanish=spanish espanol espanola spain madrid barcelona andaluz andalusian catalan catala galician galego galega euskal
 euskera basque asturian aragonesa valencian canarian canaria canario cadiz sevilla galicia
 latin=mexican mexicano mexicana mexico colombian colombiano colombiana argentine argentino argentina chilean chileno
 chilena peruvian peruano peruana venezuelan venezolano cuban cubano cubana puertorriqueno boricua dominican

@@ -145,3 +145,12 @@ def test_shipped_mapper_answers_known_names_without_loading_the_model() -> None:
     assert mapper.map("german hip hop") == ["hip-hop", "german"]
     assert mapper.map("Deep House")[0] == "deep-house"
     assert not mapper.model_loaded  # the text model loads only when a name misses the file
+
+
+def test_place_only_name_maps_to_its_region_first(mapper: GenreMapper) -> None:
+    assert mapper.map("zeuhl mexicana")[0] == "latin"
+    assert mapper.map("musica galega")[0] == "spanish"
+
+
+def test_without_a_style_word_only_the_best_neighbour_vote_is_kept(mapper: GenreMapper) -> None:
+    assert mapper.map("zeuhl nouveau") == ["psych-rock"]

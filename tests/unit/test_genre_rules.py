@@ -110,3 +110,18 @@ def test_keyboard_smash_and_symbols_look_like_garbage(garbage: str) -> None:
 @pytest.mark.parametrize("real", ["dnb", "edm", "idm", "zeuhl", "8-bit", "432hz", "kuduro", "ebm"])
 def test_short_or_odd_real_genre_names_are_not_garbage(real: str) -> None:
     assert not looks_like_garbage(normalise_genre(real))
+
+
+def test_a_styles_own_region_gives_way_to_the_names_place() -> None:
+    assert seeds("grime") == ["hip-hop", "british"]
+    assert seeds("russian grime") == ["hip-hop"]
+    assert seeds("grime brasileiro") == ["hip-hop", "brazil"]
+
+
+def test_a_us_region_named_after_an_english_one_is_not_british() -> None:
+    assert "british" not in seeds("new england metal")
+
+
+def test_east_asian_scene_seed_leads_for_its_own_style() -> None:
+    assert seeds("japanese pop")[0] == "j-pop"
+    assert seeds("korean pop") == ["k-pop", "pop"]
