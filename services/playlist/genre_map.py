@@ -26,6 +26,7 @@ NEIGHBOURS: Final = 12
 # Below this cosine similarity to every known name, a name with no known word is treated as garbage.
 MIN_SIMILARITY: Final = 0.4
 _RANK_WEIGHTS: Final = (1.0, 0.55, 0.35)
+UNLISTED_MEMO: Final = 4096
 # A neighbour-voted seed is kept only with at least this share of the best vote (a third value is often noise).
 VOTE_SHARE: Final = 0.6
 
@@ -53,6 +54,8 @@ class GenreMapper:
         for key in self._mapping:
             self._by_normal.setdefault(normalise_genre(key), key)
         self._embeddings = embeddings
+        # Names the file lacks recur (one artist's genres on many tracks): remember the last few thousand answers.
+        self._unlisted_memo = lru_cache(maxsize=UNLISTED_MEMO)(self._map_unlisted_tuple)
 
     @property
     def known(self) -> Mapping[str, list[str]]:
@@ -69,7 +72,10 @@ class GenreMapper:
         if not isinstance(genre, str) or len(genre) > MAX_NAME_CHARS:
             return []
         found = self.lookup(genre)
-        return found if found is not None else self.map_unlisted(genre)
+        return found if found is not None else list(self._unlisted_memo(genre))
+
+    def _map_unlisted_tuple(self, genre: str) -> tuple[str, ...]:
+        return tuple(self.map_unlisted(genre))
 
     @property
     def model_loaded(self) -> bool:

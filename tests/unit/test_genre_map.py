@@ -154,3 +154,9 @@ def test_place_only_name_maps_to_its_region_first(mapper: GenreMapper) -> None:
 
 def test_without_a_style_word_only_the_best_neighbour_vote_is_kept(mapper: GenreMapper) -> None:
     assert mapper.map("zeuhl nouveau") == ["psych-rock"]
+
+
+def test_answers_for_unlisted_names_are_copies_callers_may_change(mapper: GenreMapper) -> None:
+    first = mapper.map("zeuhl nouveau")
+    first.append("pop")
+    assert mapper.map("zeuhl nouveau") == ["psych-rock"]
