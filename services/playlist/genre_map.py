@@ -176,7 +176,10 @@ def load_genre_mapper(path: Path | None = None) -> GenreMapper:
 
 
 def resolve_seed_genres(names: Iterable[str], mapper: SupportsGenreMap) -> list[str]:
-    """User-given names -> distinct seed genres (seed genres pass through); UnknownGenre when a name maps to none."""
+    """User-given names -> distinct seed genres (seed genres pass through); UnknownGenre when a name maps to none.
+
+    An empty list resolves to [] (no genre asked for); each name must map, so one bad name fails the request.
+    """
     if isinstance(names, str | bytes) or not isinstance(names, Iterable):
         raise UnknownGenre(_unknown_detail(names, "genres must be a list of names"))
     out: list[str] = []

@@ -160,3 +160,12 @@ def test_answers_for_unlisted_names_are_copies_callers_may_change(mapper: GenreM
     first = mapper.map("zeuhl nouveau")
     first.append("pop")
     assert mapper.map("zeuhl nouveau") == ["psych-rock"]
+
+
+def test_resolving_no_names_asks_for_no_genre(mapper: GenreMapper) -> None:
+    assert resolve_seed_genres([], mapper) == []
+
+
+def test_one_bad_name_among_good_ones_fails_the_whole_request(mapper: GenreMapper) -> None:
+    with pytest.raises(UnknownGenre, match="'!!!'"):
+        resolve_seed_genres(["pop", "!!!"], mapper)
