@@ -126,7 +126,7 @@ def vote_seeds(
 
 
 def combine_evidence(styles: Sequence[str], regions: Sequence[str], votes: Sequence[tuple[str, float]]) -> list[str]:
-    """Rule styles (or, without one, the first region), the best vote, rule regions, further votes; at most three."""
+    """Rule styles, the best vote, rule regions, further votes; without a style, the region or else the best vote."""
     out: list[str] = []
     for seed in styles:
         if seed not in out:
@@ -134,9 +134,10 @@ def combine_evidence(styles: Sequence[str], regions: Sequence[str], votes: Seque
     top = votes[0][1] if votes else 0.0
     ranked = [seed for seed, score in votes if score >= VOTE_SHARE * top]
     if not styles:
-        # No style word: a place-only name ("musica mexicana", "galego") is its region; else the neighbours' best.
+        # No style word: a place-only name ("musica mexicana", "galego") is its region alone (a neighbour vote beside
+        # it is a guess); a name with no known word at all takes the neighbours' best.
         out.extend(seed for seed in regions[:1])
-        if ranked and ranked[0] not in out:
+        if ranked and not out:
             out.append(ranked[0])
     for seed in regions:
         if seed not in out:

@@ -180,7 +180,8 @@ mashup=dance,pop; cedm=edm,gospel; copla=spanish,world-music; sevillanas=spanish
 mundart=german,folk; trinibad=dancehall,hip-hop; ukg=garage,british; boogaloo=latin,soul,funk; cha cha cha=latin,salsa
 rai=world-music; carimbo=brazil,world-music; musik=; musikk=; muziek=; musica=; musique=; muzika=; muzica=; music=
 balkan beats=world-music,electronic,dance; dungeon synth=ambient,electronic; new england=
-exotica=chill,jazz,world-music; +washboard=folk,blues; -experimental=electronic,idm; avant garde=; underground=
+exotica=chill,jazz,world-music; microtonal=classical; chant=classical,gospel
++washboard=folk,blues; -experimental=electronic,idm; avant garde=; underground=
 modern=; classic=; deep=; new=; vintage=; early=; contemporary=
 """
 
