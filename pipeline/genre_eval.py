@@ -23,6 +23,15 @@ from shared.paths import REPO_ROOT, shared_data_dir, shared_seed_dir
 
 DEFAULT_LABELS_PATH: Final = REPO_ROOT / "data" / "genre_labels.csv"
 Predictor = Callable[[str], list[str]]
+# Meaningless input the mapper must answer with []: key mashes, vowel-less runs, repeats (written by hand, not drawn
+# from any map). Real words that are no genre ("banana", "test") are not here: mapping them is allowed.
+_GARBAGE_TEXT: Final = (
+    "zzqx, qwpl, xkcd, hjkl, asdfgh, qwerty, zxcvb, aaaa, !!!, 123, fjdksl, ghjk, qzx, vbnm, xyzzy, wxyz, "
+    "pqrst, kjhg, mnbv, plmokn, zqzq, qqq, hhhh, jfjfjf, sdfsdf, bnmbnm, gfhgfh, xqzt, trtrtr, ujmik, "
+    "wsxedc, rfvtgb, yhnujm, lkjlkj, oiuoiu, poiuy, fgfgfg, dkdkdk, asdasd, qweqwe, xcxcxc, tyty, klkl, "
+    "abcabc, bbbbbb, lorem ipsum, qwpl zzqx"
+)
+GARBAGE_EXAMPLES: Final = tuple(g.strip() for g in _GARBAGE_TEXT.split(","))
 
 
 @dataclass(frozen=True)
@@ -74,10 +83,14 @@ class EvalReport:
 
     scores: dict[tuple[str, str, str], Score]
     maps: dict[str, dict[str, float | int]]
+    garbage_kept: list[tuple[str, list[str]]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready form."""
-        return {"scores": {"/".join(k): s.as_dict() for k, s in self.scores.items()}, "maps": self.maps}
+        scores = {"/".join(k): s.as_dict() for k, s in self.scores.items()}
+        rejected = len(GARBAGE_EXAMPLES) - len(self.garbage_kept)
+        garbage = {"n": len(GARBAGE_EXAMPLES), "mapped_to_nothing": rejected, "kept": dict(self.garbage_kept)}
+        return {"scores": scores, "maps": self.maps, "garbage": garbage}
 
 
 def read_labels(path: Path = DEFAULT_LABELS_PATH) -> list[Label]:
@@ -160,7 +173,8 @@ def evaluate(
     maps = {"shipped": map_stats(read_genre_map(map_path), sources)}
     if original is not None:
         maps["original"] = map_stats(original, sources)
-    return EvalReport(scores=dict(sorted(scores.items())), maps=maps)
+    garbage_kept = [(g, mapped) for g in GARBAGE_EXAMPLES if (mapped := mapper.map(g))]
+    return EvalReport(scores=dict(sorted(scores.items())), maps=maps, garbage_kept=garbage_kept)
 
 
 def _runtime_alone(mapper: GenreMapper, genre: str) -> list[str]:
@@ -180,6 +194,11 @@ def format_report(report: EvalReport, *, errors: bool = False) -> str:
         )
     for name, stats in report.maps.items():
         lines.append(f"{name} map: " + ", ".join(f"{k}={v}" for k, v in stats.items()))
+    rejected = len(GARBAGE_EXAMPLES) - len(report.garbage_kept)
+    kept = ", ".join(f"{g!r} -> {m}" for g, m in report.garbage_kept)
+    lines.append(
+        f"garbage: {rejected}/{len(GARBAGE_EXAMPLES)} examples map to []" + (f"; kept: {kept}" if kept else "")
+    )
     if errors:
         for (predictor, split, source), score in report.scores.items():
             if split == "all" or source == "in_original":

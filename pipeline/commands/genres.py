@@ -22,7 +22,7 @@ def register(subparsers: Any) -> None:
     mapping.set_defaults(func=_map)
 
     evaluate = group.add_parser("eval", help="score the map and the runtime mapper on data/genre_labels.csv")
-    evaluate.add_argument("--split", choices=["dev", "test", "all"], default="all")
+    evaluate.add_argument("--split", choices=["dev", "test", "dev2", "test2", "all"], default="all")
     evaluate.add_argument("--json", action="store_true", help="print the numbers as JSON")
     evaluate.add_argument("--errors", action="store_true", help="list the mistakes too")
     evaluate.set_defaults(func=_eval)

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Final, Protocol
 
 from services.playlist.genre_embedding import DEFAULT_EMBEDDINGS_PATH, GenreEmbeddingIndex
-from services.playlist.genre_rules import MAX_SEEDS, looks_like_garbage, match_rules, normalise_genre
+from services.playlist.genre_rules import MAX_SEEDS, LetterModel, looks_like_garbage, match_rules, normalise_genre
 from shared.errors import InvalidInput, ServiceError
 from shared.genres import SEED_GENRE_SET, SEED_GENRES
 from shared.paths import REPO_ROOT
@@ -87,6 +87,11 @@ class GenreMapper:
         if self._embeddings is not None:
             self._embeddings.embed(["warm up"])
 
+    @cached_property
+    def letters(self) -> LetterModel:
+        """Letter trigrams of the file's names (built on the first name the file lacks): tells key mashes apart."""
+        return LetterModel.of(self._mapping)
+
     def map_many(self, genres: Iterable[str]) -> dict[str, list[str]]:
         """map() for each name, keyed by the name as given."""
         return {g: self.map(g) for g in genres}
@@ -94,7 +99,7 @@ class GenreMapper:
     def map_unlisted(self, genre: str, *, exclude_key: str | None = None) -> list[str]:
         """Map as if the file lacked genre: rules, then embedding neighbours (exclude_key: leave-one-out checks)."""
         name = normalise_genre(genre) if isinstance(genre, str) else ""
-        if looks_like_garbage(name):
+        if looks_like_garbage(name, letters=self.letters):
             return []
         rules = match_rules(name)
         if rules.styles and rules.known_tokens == rules.tokens:

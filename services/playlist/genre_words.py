@@ -171,6 +171,10 @@ rai=world-music; carimbo=brazil,world-music; musik=; musikk=; muziek=; musica=; 
 balkan beats=world-music,electronic,dance; dungeon synth=ambient,electronic; new england=
 exotica=chill,jazz,world-music; microtonal=classical; chant=classical,gospel
 +washboard=folk,blues; -experimental=electronic,idm; avant garde=; underground=
+indigenous=world-music,folk; gengetone=hip-hop,afrobeat,dancehall; papuri=gospel,philippines-opm; streektaal=pop,folk
+piratenmuziek=pop,folk; viser=folk,singer-songwriter; vise=folk,singer-songwriter; kayo=j-pop; kayokyoku=j-pop
+poezja spiewana=singer-songwriter,folk; bakersfield sound=country,honky-tonk; hardvapour=electronic,idm
+rawstyle=hardstyle; xtra raw=hardstyle; hauntology=electronic,ambient,idm
 modern=; classic=; deep=; new=; vintage=; early=; contemporary=
 """
 

@@ -72,7 +72,9 @@ def test_leave_one_out_never_answers_with_the_name_itself(mapper: GenreMapper) -
     assert mapper.map_unlisted("zeuhl", exclude_key="zeuhl") == ["psych-rock"]  # from "zeuhl progressif"
 
 
-@pytest.mark.parametrize("garbage", ["", "   ", "!!!", "???---", "1234", "asdfghjk", "qwerty hjkl", "zzzzz"])
+@pytest.mark.parametrize(
+    "garbage", ["", "   ", "!!!", "???---", "1234", "asdfghjk", "qwerty hjkl", "zzzzz", "zzqx", "xkcd", "qwpl zzqx"]
+)
 def test_empty_or_garbage_input_maps_to_nothing(mapper: GenreMapper, garbage: str) -> None:
     assert mapper.map(garbage) == []
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from services.playlist.genre_rules import looks_like_garbage, match_rules, normalise_genre, rule_tables
+from services.playlist.genre_map import load_genre_mapper
+from services.playlist.genre_rules import (
+    LetterModel,
+    looks_like_garbage,
+    match_rules,
+    normalise_genre,
+    rule_tables,
+)
 from shared.genres import SEED_GENRE_SET
 
 
@@ -112,6 +119,27 @@ def test_short_or_odd_real_genre_names_are_not_garbage(real: str) -> None:
     assert not looks_like_garbage(normalise_genre(real))
 
 
+@pytest.fixture(scope="module")
+def letters() -> LetterModel:
+    return load_genre_mapper().letters  # trigrams of the shipped file's names; no text model is loaded
+
+
+@pytest.mark.parametrize("mash", ["wsxedc", "qweqwe", "yhnujm", "oiuoiu", "asdasd"])
+def test_key_mashes_the_simple_checks_miss_are_garbage_to_the_letter_model(mash: str, letters: LetterModel) -> None:
+    assert not looks_like_garbage(mash)
+    assert looks_like_garbage(mash, letters=letters)
+
+
+@pytest.mark.parametrize("real", ["mbalax", "tallava", "skweee", "usbm", "zouglou", "nasyid", "sungura", "kizomba"])
+def test_real_but_unfamiliar_genre_words_are_not_garbage_to_the_letter_model(real: str, letters: LetterModel) -> None:
+    assert not looks_like_garbage(real, letters=letters)
+
+
+def test_the_letter_model_scores_a_genre_like_word_above_a_mash() -> None:
+    model = LetterModel.of(["salsa", "samba", "bossa nova"])
+    assert model.log_prob("salsamba") > model.log_prob("qxzvk")
+
+
 def test_a_styles_own_region_gives_way_to_the_names_place() -> None:
     assert seeds("grime") == ["hip-hop", "british"]
     assert seeds("russian grime") == ["hip-hop"]
@@ -120,6 +148,12 @@ def test_a_styles_own_region_gives_way_to_the_names_place() -> None:
 
 def test_a_us_region_named_after_an_english_one_is_not_british() -> None:
     assert "british" not in seeds("new england metal")
+
+
+def test_scene_words_found_missing_in_the_second_dev_batch_are_read() -> None:
+    assert seeds("indonesian indigenous")[0] == "world-music"
+    assert seeds("techno kayo")[0] == "j-pop"
+    assert seeds("norske viser")[0] == "folk"
 
 
 def test_east_asian_scene_seed_leads_for_its_own_style() -> None:
