@@ -129,13 +129,17 @@ def test_an_unknown_playlist_id_is_404(client: httpx.Client) -> None:
     assert_envelope(client.post("/v1/playlists/does-not-exist/feedback", json={"rating": -1}), 404, "PlaylistNotFound")
 
 
-def test_every_service_exposes_metrics_and_the_request_id_reaches_their_logs(
+def test_the_request_id_reaches_each_services_log_and_the_gateway_exposes_metrics(
     client: httpx.Client, stack: Stack
 ) -> None:
     files = {"image": ("sunset.jpg", sunset_photo(), "image/jpeg")}
     response = client.post("/v1/playlists", files=files, data={"n": "2"}, headers={"X-Request-ID": "e2e-trace-42"})
     assert response.status_code == 201
+    rated = client.post(
+        f"/v1/playlists/{response.json()['id']}/feedback", json={"rating": -1}, headers={"X-Request-ID": "e2e-trace-42"}
+    )
+    assert rated.status_code == 201
     assert "http_request_duration_seconds" in client.get("/metrics").text
     logs = {path.name.split("-")[0]: path.read_text(errors="replace") for path in stack.log_dir.glob("*.log")}
-    for service in ("gateway", "inference", "playlist"):
+    for service in ("gateway", "inference", "playlist", "feedback"):
         assert '"request_id": "e2e-trace-42"' in logs[service], f"{service} did not log the request id"
