@@ -42,15 +42,16 @@ class TrainConfig:
     architecture: str = EFFNET_VAE
     data: Path | None = None
     out: Path = DEFAULT_OUT
-    epochs: int = 60
+    epochs: int = 40
     batch_size: int = 128
-    lr: float = 1e-3
+    lr: float = 3e-3
     weight_decay: float = 1e-4
-    beta: float = 1e-3
+    beta: float = 1e-4
     patience: int = 8
     seed: int = 0
     per_release: dict[str, int] = field(default_factory=dict)
-    target: str = "release-mean"
+    target: str = "genre-mean"
+    dropout: float = 0.5
     mood_strength: float = DEFAULT_STRENGTH
     resume: bool = False
     device: str | None = None
@@ -60,7 +61,18 @@ class TrainConfig:
 
     def summary(self) -> dict[str, Any]:
         """JSON-safe hyperparameters (no machine paths)."""
-        keep = ("architecture", "epochs", "batch_size", "lr", "weight_decay", "beta", "patience", "seed", "target")
+        keep = (
+            "architecture",
+            "epochs",
+            "batch_size",
+            "lr",
+            "weight_decay",
+            "beta",
+            "patience",
+            "seed",
+            "target",
+            "dropout",
+        )
         data = {k: v for k, v in asdict(self).items() if k in keep}
         return {**data, "per_release": self.resolved_per_release(), "mood_strength": self.mood_strength}
 
@@ -143,6 +155,8 @@ def train(config: TrainConfig) -> TrainResult:
     if config.data is None:
         raise ValueError("TrainConfig.data must name the Parquet shards")
     model = build_model(config.architecture).to(ctx.device)
+    if isinstance(model, EffnetVAE):
+        model.head.dropout.p = config.dropout  # a training-time setting: not part of the weights
     transform = transform_for(config.architecture)
     per_release = config.resolved_per_release()
 
@@ -161,7 +175,11 @@ def train(config: TrainConfig) -> TrainResult:
     train_set, val_set = examples["train"], examples["val"]
     if len(train_set) < ctx.world_size:
         raise ValueError(f"the training split has {len(train_set)} examples; need at least one per process")
-    targets = train_set.release_mean_targets() if config.target == "release-mean" else train_set.targets
+    targets = {
+        "pair": train_set.targets,
+        "release-mean": train_set.release_mean_targets(),
+        "genre-mean": train_set.genre_mean_targets(),
+    }[config.target]
     prior = MoodPrior.calibrate(stats=train_set.stats, targets_norm=train_set.targets, strength=config.mood_strength)
 
     module: nn.Module = model.head if isinstance(model, EffnetVAE) else model

@@ -18,6 +18,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--per-release", type=int, nargs=3, default=None, metavar=("TRAIN", "VAL", "TEST"))
     parser.add_argument("--seed", type=int, default=0, help="the training run's seed (picks the same copies)")
     parser.add_argument("--no-mood", action="store_true", help="evaluate without the colour-emotion prior")
+    parser.add_argument("--mood-strength", type=float, default=None, help="override the checkpoint's prior strength")
     parser.add_argument("--json", action="store_true", help="print the full report as JSON")
     parser.add_argument("--device", default=None)
     parser.add_argument("--threads", type=int, default=2)
@@ -38,6 +39,8 @@ def _evaluate(args: argparse.Namespace) -> int:
     torch.set_num_threads(args.threads)
     predictor = Predictor.load(args.model, device=args.device)
     architecture = predictor.architecture
+    if args.mood_strength is not None and predictor.mood_prior is not None:
+        predictor.mood_prior = predictor.mood_prior.with_strength(args.mood_strength)
     per_release = default_per_release(architecture)
     if args.per_release:
         per_release = dict(zip(("train", "val", "test"), args.per_release, strict=True))

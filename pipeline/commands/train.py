@@ -18,16 +18,18 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--data", type=Path, default=None, help="Parquet shard folder or file")
     parser.add_argument("--out", type=Path, default=None, help="run folder (default $SM_MODEL_DIR or var/train/ARCH)")
     parser.add_argument("--export", type=Path, default=None, help="also copy the final checkpoint here")
-    parser.add_argument("--epochs", type=int, default=None, help="default 60 (effnet-vae) or 8 (seed-cnn)")
+    parser.add_argument("--epochs", type=int, default=None, help="default 40 (effnet-vae) or 3 (seed-cnn)")
     parser.add_argument("--batch-size", type=int, default=None)
     parser.add_argument("--lr", type=float, default=None)
-    parser.add_argument("--beta", type=float, default=1e-3, help="KL weight")
+    parser.add_argument("--beta", type=float, default=1e-4, help="KL weight")
+    parser.add_argument("--dropout", type=float, default=0.5, help="dropout on the attended features (effnet-vae)")
     parser.add_argument("--patience", type=int, default=8, help="epochs without validation improvement to stop")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--per-release", type=int, nargs=3, default=None, metavar=("TRAIN", "VAL", "TEST"),
                         help="distorted copies per release to use per split (0 = all)")  # fmt: skip
-    parser.add_argument("--target", choices=["release-mean", "pair"], default="release-mean")
-    parser.add_argument("--mood-strength", type=float, default=0.5, help="colour-emotion prior strength (0 = off)")
+    parser.add_argument("--target", choices=["genre-mean", "release-mean", "pair"], default="genre-mean",
+                        help="regression target: genre pool mean (default), release mean, or each pair")  # fmt: skip
+    parser.add_argument("--mood-strength", type=float, default=0.25, help="colour-emotion prior strength (0 = off)")
     parser.add_argument("--resume", action="store_true", help="continue from OUT/train-state.pt")
     parser.add_argument("--device", default=None, help="cpu, cuda, cuda:1 ... (default: cuda if present)")
     parser.add_argument("--threads", type=int, default=2, help="torch intra-op threads")
@@ -52,14 +54,15 @@ def _train(args: argparse.Namespace) -> int:
         architecture=args.arch,
         data=data,
         out=out,
-        epochs=args.epochs or (60 if effnet else 8),
+        epochs=args.epochs or (40 if effnet else 3),
         batch_size=args.batch_size or (128 if effnet else 64),
-        lr=args.lr or (1e-3 if effnet else 3e-4),
+        lr=args.lr or (3e-3 if effnet else 3e-4),
         beta=args.beta,
         patience=args.patience,
         seed=args.seed,
         per_release=dict(zip(("train", "val", "test"), args.per_release, strict=True)) if args.per_release else {},
         target=args.target,
+        dropout=args.dropout,
         mood_strength=args.mood_strength,
         resume=args.resume,
         device=args.device,

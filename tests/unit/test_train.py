@@ -97,3 +97,20 @@ def test_subsampling_keeps_at_most_k_rows_per_release_reproducibly() -> None:
     assert picked.groupby("release_id").size().to_dict() == {"a": 2, "b": 2}
     assert picked.equals(subsample(rows, per_release=2, seed=0))
     assert len(subsample(rows, per_release=0, seed=0)) == 7
+
+
+def test_genre_mean_targets_replace_each_target_by_its_genres_mean() -> None:
+    import numpy as np
+
+    from pipeline.train_inputs import Examples
+
+    targets = np.array([[0.0] * 8, [1.0] * 8, [0.5] * 8], dtype=np.float32)
+    examples = Examples(
+        inputs=torch.zeros(3, 1),
+        stats=np.zeros((3, 3), np.float32),
+        targets=targets,
+        genres=np.array(["Pop", "Pop", "Rock"], dtype=object),
+        release_ids=np.array(["a", "b", "c"], dtype=object),
+    )
+    assert np.allclose(examples.genre_mean_targets(), [[0.5] * 8, [0.5] * 8, [0.5] * 8])
+    assert np.allclose(examples.release_mean_targets(), targets)

@@ -6,10 +6,11 @@ rated more pleasant and arousing than cold ones; Wilms & Oberfeld 2018) with a s
 warm photo outranks an equally bright and saturated cold one. Pleasure drives valence and arousal drives energy.
 
 Calibration: the training set gives the mean and spread of each score over its images and the spread of the
-valence and energy targets, so the shift is `strength x target_std x z(score)`, with z clipped to +-3. At the default
-strength 0.5 a photo one standard deviation brighter/more saturated than the average cover moves valence by half a
-standard deviation of the training valence. The prior is additive on the model's output in normalised units, so
-the genre look still decides the rest of the features.
+valence and energy targets, so the shift is `strength x target_std x z(score)`, with z clipped to +-3. At the
+default strength 0.25, a photo whose pleasure score is one standard deviation above the average cover's moves
+valence up by a quarter of the training valence's standard deviation (0.5 cost more held-out accuracy; see
+docs/model.md). The prior is additive on the model's output in normalised units, so the genre look still decides
+the rest of the features.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ ENERGY_INDEX = AUDIO_FEATURES.index("energy")
 # (brightness, saturation, warmth) weights; the first two are Valdez & Mehrabian's, warmth (centred at 0.5) ours.
 PLEASURE_WEIGHTS = np.array([0.69, 0.22, 0.20], dtype=np.float32)
 AROUSAL_WEIGHTS = np.array([-0.31, 0.60, 0.15], dtype=np.float32)
-DEFAULT_STRENGTH = 0.5
+DEFAULT_STRENGTH = 0.25
 Z_CLIP = 3.0
 
 
