@@ -20,6 +20,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--no-mood", action="store_true", help="evaluate without the colour-emotion prior")
     parser.add_argument("--mood-strength", type=float, default=None, help="override the checkpoint's prior strength")
     parser.add_argument("--json", action="store_true", help="print the full report as JSON")
+    parser.add_argument("--cache-dir", type=Path, default=None, help="encoded-input cache (default var/cache/...)")
     parser.add_argument("--device", default=None)
     parser.add_argument("--threads", type=int, default=2)
     parser.set_defaults(func=_evaluate)
@@ -51,7 +52,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         architecture=architecture,
         per_release=per_release,
         seed=args.seed,
-        cache_dir=DEFAULT_CACHE,
+        cache_dir=args.cache_dir or DEFAULT_CACHE,
     )
     report = evaluate(predictor, examples, mood=not args.no_mood)
     if args.out:

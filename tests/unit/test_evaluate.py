@@ -90,3 +90,28 @@ def test_report_renders_as_a_table_and_a_confusion_png(
     report: EvalReport = score(test.targets, test, train, version="v1", architecture="effnet-vae")
     assert "genre accuracy (nearest centroid, chance 50%)" in render_table(report)
     assert plot_confusion(report, tmp_path / "c.png").read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.slow
+def test_evaluate_command_prints_the_report_and_writes_metrics_and_confusion(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from pipeline.cli import main
+    from pipeline.train import TrainConfig, train
+    from tests.unit.model_fixtures import write_synthetic_shards
+
+    shards = write_synthetic_shards(tmp_path / "shards", releases_per_genre=2, pairs=1)
+    every = {"train": 0, "val": 0, "test": 0}
+    config = TrainConfig(data=shards, out=tmp_path / "run", epochs=2, batch_size=4, cache_dir=None, progress=False,
+                         per_release=every)  # fmt: skip
+    model = train(config).model_path
+    args = ["evaluate", str(model), "--data", str(shards), "--per-release", "0", "0", "0", "--json"]
+    assert main([*args, "--cache-dir", str(tmp_path / "cache"), "--out", str(tmp_path / "eval")]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["examples"] == 6
+    assert report["genres"] == ["Country", "Electronic", "Rock"]
+    assert set(report["mae"]) == set(report["baseline_mae"]) == set(report["r2"])
+    assert "without_mood_prior" in report["extra"]
+    assert (tmp_path / "eval" / "confusion.png").is_file() and (tmp_path / "eval" / "metrics.json").is_file()
