@@ -27,8 +27,6 @@ NEIGHBOURS: Final = 12
 MIN_SIMILARITY: Final = 0.4
 _RANK_WEIGHTS: Final = (1.0, 0.55, 0.35)
 UNLISTED_MEMO: Final = 4096
-# A neighbour-voted seed is kept only with at least this share of the best vote (a third value is often noise).
-VOTE_SHARE: Final = 0.6
 
 
 class UnknownGenre(InvalidInput):
@@ -102,12 +100,12 @@ class GenreMapper:
         if looks_like_garbage(name, letters=self.letters):
             return []
         rules = match_rules(name)
-        if rules.styles and rules.known_tokens == rules.tokens:
-            return rules.seeds
+        if rules.styles or rules.regions:
+            return rules.seeds  # words outrank neighbours (see combine_evidence): no embedding needed
         neighbours = self._neighbours(name, exclude_key=exclude_key)
-        if not rules.styles and not rules.regions and (not neighbours or neighbours[0][1] < MIN_SIMILARITY):
+        if not neighbours or neighbours[0][1] < MIN_SIMILARITY:
             return []
-        return combine_evidence(rules.styles, rules.regions, vote_seeds(neighbours, self._mapping))
+        return combine_evidence((), (), vote_seeds(neighbours, self._mapping))
 
     def nearest_known(self, genre: str, *, k: int = 5) -> list[tuple[str, float]]:
         """The k file names nearest to genre by text embedding, with cosine similarity ([] without embeddings)."""
@@ -131,28 +129,16 @@ def vote_seeds(
 
 
 def combine_evidence(styles: Sequence[str], regions: Sequence[str], votes: Sequence[tuple[str, float]]) -> list[str]:
-    """Rule styles, the best vote, rule regions, further votes; without a style, the region or else the best vote."""
+    """Rule styles then rule regions; a name without either takes the neighbours' best vote alone."""
     out: list[str] = []
-    for seed in styles:
+    for seed in (*styles, *regions):
         if seed not in out:
             out.append(seed)
-    top = votes[0][1] if votes else 0.0
-    ranked = [seed for seed, score in votes if score >= VOTE_SHARE * top]
-    if not styles:
-        # No style word: a place-only name ("musica mexicana", "galego") is its region alone (a neighbour vote beside
-        # it is a guess); a name with no known word at all takes the neighbours' best.
-        out.extend(seed for seed in regions[:1])
-        if ranked and not out:
-            out.append(ranked[0])
-    for seed in regions:
-        if seed not in out:
-            out.append(seed)
-    # Without a style word the neighbours are a guess: one vote is kept, not three.
-    for seed in ranked if styles else ():
-        if len(out) >= MAX_SEEDS:
-            break
-        if seed not in out:
-            out.append(seed)
+    # Neighbour votes only stand in for a missing word reading: beside a style word they added more wrong seeds than
+    # right ones on the dev labels ("musica per bambini" + brazil; dev2 file precision 0.939 -> 0.976 without them),
+    # and beside a place alone ("musica galega") a voted style is a guess.
+    if not out and votes:
+        out.append(votes[0][0])
     return out[:MAX_SEEDS]
 
 
