@@ -6,8 +6,9 @@ Every name in the sources gets 1-3 seed genres, decided in this order:
   3. the word rules, when they read every word of the name and find a style;
   4. the original 2023 map, its non-seed values translated ("r&b" -> r-n-b) or dropped, and region values that
      contradict the name's own place word dropped ("canadian pop" is not british);
-  5. otherwise the runtime fallback's evidence: partial rules, plus votes of the nearest names already decided by
-     text embedding, Every Noise map position and audio-feature means (the means are read, never shipped).
+  5. otherwise the runtime fallback's evidence: the style/place words the rules read in the name or, with none, the
+     best vote of the nearest names already decided by text embedding, Every Noise map position and audio-feature
+     means (the means are read, never shipped).
 """
 
 from __future__ import annotations
