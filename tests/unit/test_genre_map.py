@@ -171,3 +171,10 @@ def test_resolving_no_names_asks_for_no_genre(mapper: GenreMapper) -> None:
 def test_one_bad_name_among_good_ones_fails_the_whole_request(mapper: GenreMapper) -> None:
     with pytest.raises(UnknownGenre, match="'!!!'"):
         resolve_seed_genres(["pop", "!!!"], mapper)
+
+
+def test_shipped_mapper_maps_key_mashes_to_nothing_without_loading_the_model() -> None:
+    mapper = load_genre_mapper.__wrapped__()  # uncached: another test may have loaded the model
+    assert mapper.map("zzqx") == []
+    assert mapper.map("fjdksl qweqwe") == []
+    assert not mapper.model_loaded  # a mash is refused before any embedding is asked for
