@@ -37,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except ServiceError as exc:
-        print(f"pressedplay: error: {exc.detail}", file=sys.stderr)
+        print(f"pressedplay: error: {exc}", file=sys.stderr)
         return 2
     except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
         print(f"pressedplay: error: {exc}", file=sys.stderr)

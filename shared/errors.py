@@ -39,7 +39,11 @@ class ServiceError(Exception):
     status_code: ClassVar[int] = 500
 
     def __init__(self, detail: Any = None, *, retry_after: int | None = None, name: str | None = None) -> None:
-        super().__init__(detail if isinstance(detail, str) else repr(detail))
+        if isinstance(detail, dict) and isinstance(detail.get("message"), str):
+            text = detail["message"]  # structured details carry a sentence for people beside data for clients
+        else:
+            text = detail if isinstance(detail, str) else repr(detail)
+        super().__init__(text)
         self.detail = detail
         self.retry_after = retry_after
         self.name = name or type(self).__name__

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from services.gateway.schemas import UpstreamPrediction, UpstreamRecommendation
+from services.gateway.schemas import UpstreamPrediction, UpstreamRecommendation, UpstreamResolvedGenres
 from services.gateway.settings import Settings
 from shared.errors import UpstreamError
 from shared.http import ServiceClient
@@ -56,6 +56,11 @@ class Upstreams:
             "POST", "/v1/predict", content=image, headers={"Content-Type": content_type}
         )
         return parse_upstream(UpstreamPrediction, response, service="inference")
+
+    async def resolve_genres(self, names: list[str]) -> list[str]:
+        """Names -> the seed genres a recommendation would use (playlist POST /v1/genres/resolve; 422 if unknown)."""
+        response = await self.playlist.request("POST", "/v1/genres/resolve", json={"genres": names})
+        return parse_upstream(UpstreamResolvedGenres, response, service="playlist").genres
 
     async def recommend(self, request: dict[str, Any]) -> tuple[UpstreamRecommendation, dict[str, Any]]:
         """Tracks near the features (playlist POST /v1/recommendations); the parsed and the raw answer."""

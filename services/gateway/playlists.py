@@ -5,22 +5,17 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import Final
 
 from pydantic import ValidationError
 
 from services.gateway.clients import Upstreams
 from services.gateway.schemas import FeedbackOut, Mode, StoredPlaylist, Track
 from shared.errors import InvalidInput, NotFound, UpstreamError
-from shared.genres import SEED_GENRES, is_seed_genre
 
 MAX_GENRES: Final = 10
 log = logging.getLogger("pressedplay.gateway")
 EXPORT_MEDIA_TYPES: Final = {"json": "application/json", "m3u8": "audio/x-mpegurl", "csv": "text/csv"}
-
-
-class UnknownGenre(InvalidInput):
-    """A genre that is not one of the 126 seed genres (422; the detail lists the valid ones)."""
 
 
 class PlaylistNotFound(NotFound):
@@ -33,41 +28,28 @@ def new_playlist_id() -> str:
 
 
 def parse_genres(raw: str | None) -> list[str]:
-    """Comma-separated seed genres -> a de-duplicated list; raises UnknownGenre listing the valid ones."""
+    """Comma-separated genre names -> a de-duplicated list (at most MAX_GENRES); mapping is the playlist's job."""
     names = [part.strip().lower() for part in (raw or "").split(",")]
     genres = list(dict.fromkeys(name for name in names if name))
     if len(genres) > MAX_GENRES:
         raise InvalidInput(f"at most {MAX_GENRES} genres may be given; got {len(genres)}")
-    unknown = [name for name in genres if not is_seed_genre(name)]
-    if unknown:
-        raise UnknownGenre(
-            {
-                "message": f"unknown genre(s): {', '.join(name[:40] for name in unknown[:5])}",
-                "unknown": [name[:40] for name in unknown[:MAX_GENRES]],
-                "valid": list(SEED_GENRES),
-            }
-        )
     return genres
-
-
-def _why_text(value: Any) -> str | None:
-    # The recommender's explanation may be a sentence or a list of reasons; the public schema is one sentence.
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, list):
-        return "; ".join(str(part) for part in value)
-    return str(value)
 
 
 async def create_playlist(
     *, upstreams: Upstreams, image: bytes, content_type: str, genres: list[str], n: int, mode: Mode
 ) -> StoredPlaylist:
-    """Predict the photo's features, ask for n tracks near them within the genres, and build the playlist."""
+    """Predict the photo's features, ask for n tracks near them within the genres, and build the playlist.
+
+    Genre names (seed or Spotify micro-genres) are resolved first, so a typo is a 422 UnknownGenre from the
+    playlist service, listing the valid ones, before the model spends time on the photo.
+    """
+    seeds = await upstreams.resolve_genres(genres) if genres else []
     prediction = await upstreams.predict(image=image, content_type=content_type)
-    request = {"features": prediction.features.model_dump(), "genres": genres or None, "n": n, "mode": mode}
+    request = {"features": prediction.features.model_dump(), "genres": seeds or None, "n": n, "mode": mode}
     recommendation, raw = await upstreams.recommend(request)
     try:
-        tracks = [Track.model_validate({**t, "why": _why_text(t.get("why"))}) for t in recommendation.tracks]
+        tracks = [Track.model_validate(t) for t in recommendation.tracks]
     except ValidationError as exc:
         raise UpstreamError(f"playlist answered with a malformed track: {str(exc)[:300]}") from exc
     used = recommendation.genres

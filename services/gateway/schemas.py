@@ -36,7 +36,7 @@ class Track(BaseModel):
     album: str | None = Field(default=None, examples=["Whenever You Need Somebody"])
     features: AudioFeatures
     genres: list[str] = Field(default_factory=list, examples=[["pop", "dance"]])
-    why: str | None = Field(default=None, examples=["close in energy and valence; pop"])
+    why: str = Field(examples=["close in energy and valence; pop"])
     distance: float | None = Field(default=None, ge=0, examples=[0.12])
 
 
@@ -134,6 +134,14 @@ class UpstreamPrediction(BaseModel):
 
     features: AudioFeatures
     model_version: str
+
+
+class UpstreamResolvedGenres(BaseModel):
+    """The playlist service's resolution of genre names to seed genres."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    genres: list[str]
 
 
 class UpstreamRecommendation(BaseModel):

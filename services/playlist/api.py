@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 from fastapi import APIRouter, Body, Query, Request, Response
 
 from services.playlist.exports import to_csv, to_json, to_m3u8
+from services.playlist.genre_map import resolve_seed_genres
 from services.playlist.recommender import Recommendation, RecommendationRequest
 from services.playlist.schemas import (
     EXPORT_MEDIA_TYPES,
@@ -14,6 +15,7 @@ from services.playlist.schemas import (
     ExportFormat,
     GenreList,
     GenreMapRequest,
+    ResolvedGenres,
 )
 from shared.errors import error_responses
 from shared.genres import SEED_GENRES
@@ -96,3 +98,20 @@ async def map_genres(body: GenreMapRequest, request: Request) -> dict[str, list[
     runtime = _runtime(request)
     _, mapper = runtime.require()
     return await runtime.run(mapper.map_many, body.genres, timeout_s=runtime.settings.genre_map_timeout_s)
+
+
+@router.post(
+    "/genres/resolve",
+    tags=["genres"],
+    summary="Resolve names to the seed genres a recommendation would use (422 UnknownGenre if any cannot map)",
+    response_model=ResolvedGenres,
+    responses=error_responses(413, 415, 422, 503),
+)
+async def resolve_genres(body: GenreMapRequest, request: Request) -> ResolvedGenres:
+    """The same resolution /v1/recommendations applies, alone: lets a caller fail fast before costlier work."""
+    runtime = _runtime(request)
+    _, mapper = runtime.require()
+    resolved = await runtime.run(
+        resolve_seed_genres, body.genres, mapper, timeout_s=runtime.settings.genre_map_timeout_s
+    )
+    return ResolvedGenres(genres=resolved)

@@ -191,8 +191,12 @@ def resolve_seed_genres(names: Iterable[str], mapper: SupportsGenreMap) -> list[
     return out
 
 
-def _unknown_detail(given: object, problem: str) -> str:
-    """The error detail: what was given (shortened), what is wrong with it, and the valid seed genres."""
+def _unknown_detail(given: object, problem: str) -> dict[str, object]:
+    """The error detail: a sentence naming the input (shortened) and its problem, plus both lists for clients."""
     shown = repr(given)
     shown = shown[:60] + "..." if len(shown) > 60 else shown
-    return f"unknown genre {shown}: {problem}; valid seed genres: {', '.join(SEED_GENRES)}"
+    return {
+        "message": f"unknown genre {shown}: {problem}; valid seed genres: {', '.join(SEED_GENRES)}",
+        "unknown": [given[:60] if isinstance(given, str) else shown],
+        "valid": list(SEED_GENRES),
+    }

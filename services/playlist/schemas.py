@@ -41,6 +41,12 @@ class GenreList(BaseModel):
     track_counts: dict[str, int] = Field(examples=[{"acoustic": 412, "afrobeat": 95}])
 
 
+class ResolvedGenres(BaseModel):
+    """The distinct seed genres some names resolve to, in the order a recommendation uses them."""
+
+    genres: list[str] = Field(examples=[["hip-hop", "british"]])
+
+
 class GenreMapRequest(BaseModel):
     """Any genre names (Spotify micro-genres included) to map onto seed genres."""
 

@@ -111,9 +111,9 @@ def test_a_corrupt_image_is_422_with_a_clear_message(client: httpx.Client) -> No
 def test_unknown_genres_are_422_listing_the_valid_ones(client: httpx.Client) -> None:
     files = {"image": ("sunset.jpg", sunset_photo(), "image/jpeg")}
     body = assert_envelope(
-        client.post("/v1/playlists", files=files, data={"genres": "rock,zydecore"}), 422, "UnknownGenre"
+        client.post("/v1/playlists", files=files, data={"genres": "rock,qwrtp"}), 422, "UnknownGenre"
     )
-    assert body["detail"]["unknown"] == ["zydecore"]
+    assert body["detail"]["unknown"] == ["qwrtp"]
     assert body["detail"]["valid"] == list(SEED_GENRES)
 
 
@@ -143,3 +143,12 @@ def test_the_request_id_reaches_each_services_log_and_the_gateway_exposes_metric
     logs = {path.name.split("-")[0]: path.read_text(errors="replace") for path in stack.log_dir.glob("*.log")}
     for service in ("gateway", "inference", "playlist", "feedback"):
         assert '"request_id": "e2e-trace-42"' in logs[service], f"{service} did not log the request id"
+
+
+def test_a_spotify_micro_genre_is_mapped_to_seed_genres_through_the_gateway(client: httpx.Client) -> None:
+    files = {"image": ("sunset.jpg", sunset_photo(), "image/jpeg")}
+    response = client.post("/v1/playlists", files=files, data={"genres": "uk drill", "n": "5"})
+    assert response.status_code == 201, response.text
+    playlist = response.json()
+    assert "hip-hop" in playlist["genres"] and set(playlist["genres"]) <= set(SEED_GENRES)
+    assert all(set(track["genres"]) & set(playlist["genres"]) for track in playlist["tracks"])

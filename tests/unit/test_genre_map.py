@@ -118,15 +118,17 @@ def test_each_bad_input_is_rejected_naming_it_and_listing_the_valid_genres(
 ) -> None:
     with pytest.raises(UnknownGenre) as info:
         resolve_seed_genres(given, mapper)  # type: ignore[arg-type]
-    detail = str(info.value.detail)
-    assert problem in detail and "valid seed genres: acoustic, afrobeat" in detail
+    detail = info.value.detail
+    assert problem in detail["message"] and "valid seed genres: acoustic, afrobeat" in detail["message"]
+    assert detail["valid"][:2] == ["acoustic", "afrobeat"] and len(detail["valid"]) == 126
     assert isinstance(info.value, InvalidInput) and info.value.status_code == 422
 
 
 def test_long_bad_input_is_shortened_in_the_error(mapper: GenreMapper) -> None:
     with pytest.raises(UnknownGenre) as info:
         resolve_seed_genres(["y" * 5000], mapper)
-    assert len(str(info.value.detail).split(":")[0]) < 100
+    assert len(str(info.value).split(":")[0]) < 100
+    assert len(info.value.detail["unknown"][0]) <= 60
 
 
 def test_invalid_map_file_is_refused_naming_the_bad_entry(tmp_path: Path) -> None:

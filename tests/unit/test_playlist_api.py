@@ -110,8 +110,13 @@ def test_boost_mode_targets_more_energy_than_calm(client: TestClient) -> None:
 
 def test_unknown_genre_is_rejected_with_the_valid_list(client: TestClient) -> None:
     response = client.post("/v1/recommendations", json={"features": FEATURES, "genres": ["zzqx vvbn"]})
-    detail = str(assert_envelope(response, 422, "UnknownGenre"))
-    assert "zzqx vvbn" in detail and "acoustic, afrobeat" in detail
+    detail = assert_envelope(response, 422, "UnknownGenre")
+    assert (
+        isinstance(detail, dict)
+        and detail["unknown"] == ["zzqx vvbn"]
+        and detail["valid"][:2] == ["acoustic", "afrobeat"]
+    )
+    assert "zzqx vvbn" in detail["message"]
 
 
 @pytest.mark.parametrize(
@@ -274,3 +279,15 @@ def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch, tmp
     monkeypatch.setenv("PLAYLIST_WORKERS", "3")
     loaded = Settings(_env_file=None)  # type: ignore[call-arg]
     assert loaded.catalog_path == tmp_path / "c.parquet" and loaded.workers == 3
+
+
+def test_resolve_maps_micro_genres_and_passes_seed_genres_through(client: TestClient) -> None:
+    response = client.post("/v1/genres/resolve", json={"genres": ["hip-hop", "uk drill"]})
+    assert response.status_code == 200
+    genres = response.json()["genres"]
+    assert genres[0] == "hip-hop" and len(genres) == len(set(genres))
+
+
+def test_resolve_rejects_a_name_that_maps_to_nothing_listing_the_valid_ones(client: TestClient) -> None:
+    detail = assert_envelope(client.post("/v1/genres/resolve", json={"genres": ["rock", "!!!"]}), 422, "UnknownGenre")
+    assert isinstance(detail, dict) and detail["unknown"] == ["!!!"] and "rock" in detail["valid"]
