@@ -7,8 +7,6 @@ need=()
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v node >/dev/null || need+=(nodejs)
 command -v npm >/dev/null || need+=(npm)
-command -v java >/dev/null || need+=(openjdk-17-jre-headless)
-command -v chromium >/dev/null || need+=(chromium)
 
 if ((${#need[@]})); then
   echo "installing system packages: ${need[*]}"
