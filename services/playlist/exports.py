@@ -46,6 +46,15 @@ def to_m3u8(rec: Recommendation, *, title: str = "PRESSED / PLAY") -> str:
     return "\n".join(lines) + "\n"
 
 
+# A cell starting with one of these runs as a formula when the CSV is opened in a spreadsheet (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _defuse(text: str) -> str:
+    """Text a spreadsheet will show as text: a leading formula character gets a quote before it (OWASP)."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
 def to_csv(rec: Recommendation) -> str:
     """One row per track: ids, names, genres (';'-joined), the 8 raw features, distance and why."""
     buffer = io.StringIO()
@@ -57,14 +66,14 @@ def to_csv(rec: Recommendation) -> str:
             "id": track.id,
             "uri": track.uri,
             "url": track.url,
-            "name": track.name,
-            "artist": track.artist,
-            "album": track.album,
+            "name": _defuse(track.name),
+            "artist": _defuse(track.artist),
+            "album": _defuse(track.album) if track.album else track.album,
             "release_date": track.release_date,
             "duration_ms": track.duration_ms,
             "genres": ";".join(track.genres),
             "distance": track.distance,
-            "why": track.why,
+            "why": _defuse(track.why),
         }
         row.update(track.features.model_dump())
         writer.writerow(row)

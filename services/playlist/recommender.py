@@ -58,9 +58,14 @@ SEED_RANK_WEIGHTS: Final = (1.0, 0.6, 0.4)
 
 
 # The before-validator accepts a list or a comma string too; the published schema says so.
+# Weights are relative; the cap keeps their sum finite (two weights near 1e308 overflowed to inf, then 0/0).
+MAX_GENRE_WEIGHT: Final = 1e6
 GENRES_SCHEMA: Final[dict[str, Any]] = {
     "anyOf": [
-        {"type": "object", "additionalProperties": {"type": "number", "exclusiveMinimum": 0}},
+        {
+            "type": "object",
+            "additionalProperties": {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_GENRE_WEIGHT},
+        },
         {"type": "array", "items": {"type": "string"}},
         {"type": "string"},
         {"type": "null"},
@@ -90,7 +95,9 @@ class RecommendationRequest(BaseModel):
     n: int = Field(default=20, ge=1, le=100, description="Tracks to return.")
     mode: Mode = Field(default="match", description="boost lifts energy and valence; calm lowers them.")
     diversity: float = Field(default=0.3, ge=0.0, le=1.0, description="0 = closest tracks, 1 = most spread out.")
-    seed: int | None = Field(default=None, description="Seeds a small jitter: same seed, same playlist.")
+    seed: int | None = Field(
+        default=None, ge=0, le=2**32 - 1, description="Seeds a small jitter: same seed, same playlist."
+    )
     genre_match: GenreMatch = Field(default="filter", description="filter: only these genres; boost: prefer them.")
     max_per_artist: int = Field(default=2, ge=1, le=100)
 
@@ -109,9 +116,9 @@ class RecommendationRequest(BaseModel):
     def _positive_weights(cls, value: dict[str, float] | None) -> dict[str, float] | None:
         if value is None:
             return None
-        bad = [name for name, weight in value.items() if not np.isfinite(weight) or weight <= 0]
+        bad = [name for name, weight in value.items() if not np.isfinite(weight) or not 0 < weight <= MAX_GENRE_WEIGHT]
         if bad:
-            raise ValueError(f"genre weights must be positive numbers: {', '.join(bad)}")
+            raise ValueError(f"genre weights must be numbers in (0, {MAX_GENRE_WEIGHT:g}]: {', '.join(bad)}")
         return {name.strip(): weight for name, weight in value.items() if name.strip()} or None
 
 

@@ -83,3 +83,10 @@ def test_an_empty_recommendation_exports_headers_only(rec: Recommendation) -> No
     empty = rec.model_copy(update={"tracks": []})
     assert to_m3u8(empty).splitlines() == ["#EXTM3U", "#PLAYLIST:PRESSED / PLAY"]
     assert to_csv(empty).strip() == ",".join(CSV_COLUMNS)
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_defused(rec: Recommendation) -> None:
+    evil = make_track("9" * 22, '=HYPERLINK("http://x","click")', "@artist")
+    rows = list(csv.DictReader(io.StringIO(to_csv(rec.model_copy(update={"tracks": [evil]})))))
+    assert rows[0]["name"] == '\'=HYPERLINK("http://x","click")'
+    assert rows[0]["artist"] == "'@artist"
