@@ -7,7 +7,7 @@ order and the loudness scaling are defined exactly once.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -37,26 +37,23 @@ FEATURE_BOUNDS: Final[dict[str, tuple[float, float]]] = {
 }
 
 
+# The one example of a feature set every schema and OpenAPI page shows (a bright, upbeat photo).
+FEATURES_EXAMPLE: Final[dict[str, Any]] = {  # Any: pydantic's JsonDict wants an invariant value type
+    "acousticness": 0.12,
+    "danceability": 0.71,
+    "energy": 0.83,
+    "instrumentalness": 0.02,
+    "liveness": 0.15,
+    "loudness": -5.2,
+    "speechiness": 0.06,
+    "valence": 0.74,
+}
+
+
 class AudioFeatures(BaseModel):
     """The 8 Spotify audio features in Spotify's own units (loudness in dB, the rest in [0, 1])."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "acousticness": 0.12,
-                    "danceability": 0.71,
-                    "energy": 0.83,
-                    "instrumentalness": 0.02,
-                    "liveness": 0.15,
-                    "loudness": -5.2,
-                    "speechiness": 0.06,
-                    "valence": 0.74,
-                }
-            ]
-        },
-    )
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [dict(FEATURES_EXAMPLE)]})
 
     acousticness: float = Field(ge=0.0, le=1.0, description="Confidence the track is acoustic.")
     danceability: float = Field(ge=0.0, le=1.0, description="How suitable the track is for dancing.")

@@ -7,9 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.features import AudioFeatures
-
-_FEATURES_EXAMPLE = AudioFeatures.model_config["json_schema_extra"]["examples"][0]  # type: ignore[index]
+from shared.features import FEATURES_EXAMPLE, AudioFeatures
 
 
 class RatingIn(BaseModel):
@@ -22,7 +20,7 @@ class RatingIn(BaseModel):
                 {
                     "playlist_id": "b3f1c2d4e5f6a7b8",
                     "rating": 1,
-                    "features": _FEATURES_EXAMPLE,
+                    "features": FEATURES_EXAMPLE,
                     "model_version": "effnet-vae-20261125",
                     "track_ids": ["4uLU6hMCjMI75M1A2tKUQC"],
                     "session": "9f86d081884c7d65",

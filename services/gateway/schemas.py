@@ -7,20 +7,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.features import AudioFeatures
+from shared.features import FEATURES_EXAMPLE, AudioFeatures
 
 Mode = Literal["match", "boost", "calm"]
-# The same example AudioFeatures documents, spelled out so mypy sees a plain JSON dict.
-_FEATURES_EXAMPLE: Any = {
-    "acousticness": 0.12,
-    "danceability": 0.71,
-    "energy": 0.83,
-    "instrumentalness": 0.02,
-    "liveness": 0.15,
-    "loudness": -5.2,
-    "speechiness": 0.06,
-    "valence": 0.74,
-}
 
 
 class Track(BaseModel):
@@ -49,7 +38,7 @@ class Playlist(BaseModel):
                 {
                     "id": "Jm3k9QpXb2c",
                     "created_at": "2026-11-25T15:30:00Z",
-                    "features": _FEATURES_EXAMPLE,
+                    "features": FEATURES_EXAMPLE,
                     "model_version": "effnet-vae-20261125",
                     "genres": ["pop", "indie"],
                     "mode": "match",
@@ -62,7 +51,7 @@ class Playlist(BaseModel):
                             "name": "Never Gonna Give You Up",
                             "artist": "Rick Astley",
                             "album": "Whenever You Need Somebody",
-                            "features": _FEATURES_EXAMPLE,
+                            "features": FEATURES_EXAMPLE,
                             "genres": ["pop"],
                             "why": "close in energy and valence; pop",
                             "distance": 0.12,

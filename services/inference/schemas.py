@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Final, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from shared.features import AudioFeatures
+from shared.features import FEATURES_EXAMPLE, AudioFeatures
 
 AttentionMode = Literal["false", "true", "png"]
-
-_FEATURES_EXAMPLE: Final = AudioFeatures.model_config["json_schema_extra"]["examples"][0]  # type: ignore[index]
 
 
 class AttentionMap(BaseModel):
@@ -26,7 +24,7 @@ class PredictResponse(BaseModel):
 
     model_config = {
         "json_schema_extra": {
-            "examples": [{"features": _FEATURES_EXAMPLE, "model_version": "effnet-vae-20261125-3f2b9c0e"}]
+            "examples": [{"features": FEATURES_EXAMPLE, "model_version": "effnet-vae-20261125-3f2b9c0e"}]
         }
     }
 

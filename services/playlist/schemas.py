@@ -7,6 +7,7 @@ from typing import Annotated, Final, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.playlist.genre_map import MAX_NAME_CHARS
+from shared.features import FEATURES_EXAMPLE
 
 ExportFormat = Literal["json", "m3u8", "csv"]
 MAX_GENRES_PER_REQUEST: Final = 200
@@ -18,16 +19,7 @@ EXPORT_MEDIA_TYPES: Final[dict[str, str]] = {
 }
 
 RECOMMENDATION_EXAMPLE: Final = {
-    "features": {
-        "acousticness": 0.12,
-        "danceability": 0.71,
-        "energy": 0.83,
-        "instrumentalness": 0.02,
-        "liveness": 0.15,
-        "loudness": -5.2,
-        "speechiness": 0.06,
-        "valence": 0.74,
-    },
+    "features": FEATURES_EXAMPLE,
     "genres": ["hip-hop", "uk garage"],
     "n": 20,
     "mode": "match",
