@@ -19,10 +19,12 @@ import torch
 from torch import nn
 
 from pipeline.train_curve import plot_loss_curve
+from pipeline.train_decode import choose_decode, genre_indices, install_genre_head
 from pipeline.train_dist import DistContext, dist_context
 from pipeline.train_inputs import Examples, default_per_release, load_examples
 from services.inference.model.architectures import EFFNET_VAE, EffnetVAE, SeedCNN, VAEOutput, build_model, vae_loss
 from services.inference.model.checkpoint import Checkpoint, model_state, save_checkpoint, stamp_version
+from services.inference.model.genre_head import HeadConfig
 from services.inference.model.mood import DEFAULT_STRENGTH, MoodPrior
 from services.inference.model.transforms import ImageTransform, effnet_transform, seed_cnn_transform
 from shared.paths import REPO_ROOT
@@ -53,6 +55,10 @@ class TrainConfig:
     target: str = "genre-mean"
     dropout: float = 0.5
     mood_strength: float = DEFAULT_STRENGTH
+    head: str = "genre"
+    genre_weight: float = 2.0
+    pool_std: bool = False
+    colour_inputs: bool = True
     resume: bool = False
     device: str | None = None
     threads: int = 2
@@ -72,6 +78,10 @@ class TrainConfig:
             "seed",
             "target",
             "dropout",
+            "head",
+            "genre_weight",
+            "pool_std",
+            "colour_inputs",
         )
         data = {k: v for k, v in asdict(self).items() if k in keep}
         return {**data, "per_release": self.resolved_per_release(), "mood_strength": self.mood_strength}
@@ -106,11 +116,16 @@ def transform_for(architecture: str) -> ImageTransform:
 
 
 def forward_batch(
-    model: SeedCNN | EffnetVAE, trainable: nn.Module, inputs: torch.Tensor, transform: ImageTransform
+    model: SeedCNN | EffnetVAE,
+    trainable: nn.Module,
+    inputs: torch.Tensor,
+    transform: ImageTransform,
+    stats: np.ndarray | None = None,
 ) -> VAEOutput:
-    """Cached inputs -> output: effnet-vae's are backbone maps, seed-cnn's are uint8 pixels."""
+    """Cached inputs -> output: effnet-vae's are backbone maps (+ colour stats), seed-cnn's are uint8 pixels."""
     if isinstance(model, EffnetVAE):
-        return trainable(inputs.float())
+        colour = None if stats is None else torch.from_numpy(stats).to(inputs.device)
+        return trainable(inputs.float(), stats=colour)
     return trainable(transform.from_pixels(inputs))
 
 
@@ -124,20 +139,28 @@ def _epoch_order(n: int, *, seed: int, epoch: int, ctx: DistContext, batch_size:
 
 
 def evaluate_loss(
-    model: SeedCNN | EffnetVAE, examples: Examples, transform: ImageTransform, *, device: str, beta: float
+    model: SeedCNN | EffnetVAE,
+    examples: Examples,
+    transform: ImageTransform,
+    *,
+    device: str,
+    beta: float,
+    genre_weight: float = 0.0,
 ) -> dict[str, float]:
     """Validation loss with the latent mean (no sampling), and the mean absolute error, in normalised units."""
     if len(examples) == 0:
         return {"val_loss": float("nan"), "val_mae": float("nan")}
     model.eval()
     total = recon_sum = abs_sum = 0.0
+    labels = genre_indices(model, examples)
     with torch.inference_mode():
         for start in range(0, len(examples), 256):
             inputs = examples.inputs[start : start + 256].to(device)
             targets = torch.from_numpy(examples.targets[start : start + 256]).to(device)
             module = model.head if isinstance(model, EffnetVAE) else model
-            out = forward_batch(model, module, inputs, transform)
-            loss, recon, _ = vae_loss(out, targets, beta=beta)
+            out = forward_batch(model, module, inputs, transform, examples.stats[start : start + 256])
+            batch_labels = None if labels is None else labels[start : start + 256].to(device)
+            loss, recon, _ = vae_loss(out, targets, beta=beta, genre_targets=batch_labels, genre_weight=genre_weight)
             total += float(loss) * len(targets)
             recon_sum += float(recon) * len(targets)
             abs_sum += float((out.recon.clamp(0, 1) - targets).abs().mean()) * len(targets)
@@ -181,10 +204,15 @@ def train(config: TrainConfig) -> TrainResult:
         "genre-mean": train_set.genre_mean_targets(),
     }[config.target]
     prior = MoodPrior.calibrate(stats=train_set.stats, targets_norm=train_set.targets, strength=config.mood_strength)
+    if isinstance(model, EffnetVAE) and config.head == "genre":
+        head_config = install_genre_head(model, train_set, config=config, device=ctx.device)
+    else:
+        head_config = HeadConfig()
+        with torch.no_grad():  # start the decoder at the mean target so early epochs learn the differences
+            model.head.decoder.bias.copy_(torch.from_numpy(targets.mean(axis=0)))
+    train_labels = genre_indices(model, train_set)
 
     module: nn.Module = model.head if isinstance(model, EffnetVAE) else model
-    with torch.no_grad():  # start the decoder at the mean target so early epochs learn the differences
-        model.head.decoder.bias.copy_(torch.from_numpy(targets.mean(axis=0)))
     trainable = ctx.wrap(module)
     optimizer = torch.optim.AdamW(module.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     state_path = config.out / STATE_FILE
@@ -202,7 +230,7 @@ def train(config: TrainConfig) -> TrainResult:
     def checkpoint_of(state: dict[str, torch.Tensor], epoch: int) -> Checkpoint:
         summary = {"config": config.summary(), "epoch": epoch, "data": data_summary(examples)}
         summary["world_size"] = ctx.world_size
-        ckpt = Checkpoint(config.architecture, state, transform, prior, training=summary)
+        ckpt = Checkpoint(config.architecture, state, transform, prior, training=summary, head=head_config)
         return stamp_version(ckpt)
 
     bar = tqdm(range(start_epoch, config.epochs + 1), desc="epochs", disable=not (config.progress and ctx.is_main))
@@ -212,7 +240,11 @@ def train(config: TrainConfig) -> TrainResult:
         for batch in _epoch_order(len(train_set), seed=config.seed, epoch=epoch, ctx=ctx, batch_size=config.batch_size):
             inputs = train_set.inputs[batch].to(ctx.device)
             batch_targets = torch.from_numpy(targets[batch]).to(ctx.device)
-            loss, _, _ = vae_loss(forward_batch(model, trainable, inputs, transform), batch_targets, beta=config.beta)
+            out = forward_batch(model, trainable, inputs, transform, train_set.stats[batch])
+            labels = None if train_labels is None else train_labels[batch].to(ctx.device)
+            loss, _, _ = vae_loss(
+                out, batch_targets, beta=config.beta, genre_targets=labels, genre_weight=config.genre_weight
+            )
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
@@ -221,7 +253,11 @@ def train(config: TrainConfig) -> TrainResult:
         # Every rank holds identical weights after the all-reduce, so each computes the same validation numbers
         # and takes the same early-stopping decision without another collective.
         row = {"epoch": float(epoch), "train_loss": run_loss / max(run_n, 1)}
-        row.update(evaluate_loss(model, val_set, transform, device=ctx.device, beta=config.beta))
+        row.update(
+            evaluate_loss(
+                model, val_set, transform, device=ctx.device, beta=config.beta, genre_weight=config.genre_weight
+            )
+        )
         history.append(row)
         bar.set_postfix(train=f"{row['train_loss']:.4f}", val=f"{row['val_loss']:.4f}")
         improved = row["val_loss"] < best["val_loss"] or not np.isfinite(best["val_loss"])
@@ -239,8 +275,13 @@ def train(config: TrainConfig) -> TrainResult:
             log.info("train.early_stop", extra={"epoch": epoch, "best_epoch": best["epoch"]})
             break
     ctx.barrier()
+    module.load_state_dict(best["state"])
+    selection: dict[str, Any] = {}
+    if head_config.genre_decoder and len(val_set):
+        # The decode rule and temperature are chosen on the validation split only (never on test).
+        head_config, selection = choose_decode(model, examples, device=ctx.device)
     final = checkpoint_of(best["state"], best["epoch"])
-    final.metrics = {"val_loss": best["val_loss"], "best_epoch": best["epoch"]}
+    final.metrics = {"val_loss": best["val_loss"], "best_epoch": best["epoch"], **selection}
     model_path = config.out / MODEL_FILE
     if ctx.is_main:
         save_checkpoint(final, model_path)

@@ -20,6 +20,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--no-mood", action="store_true", help="evaluate without the colour-emotion prior")
     parser.add_argument("--mood-strength", type=float, default=None, help="override the checkpoint's prior strength")
     parser.add_argument("--json", action="store_true", help="print the full report as JSON")
+    parser.add_argument("--split", choices=["test", "val"], default="test",
+                        help="score the held-out test split (default) or the validation split")  # fmt: skip
     parser.add_argument("--cache-dir", type=Path, default=None, help="encoded-input cache (default var/cache/...)")
     parser.add_argument("--device", default=None)
     parser.add_argument("--threads", type=int, default=2)
@@ -54,7 +56,8 @@ def _evaluate(args: argparse.Namespace) -> int:
         seed=args.seed,
         cache_dir=args.cache_dir or DEFAULT_CACHE,
     )
-    report = evaluate(predictor, examples, mood=not args.no_mood)
+    scored = {"train": examples["train"], "test": examples[args.split]}
+    report = evaluate(predictor, scored, mood=not args.no_mood)
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
         (args.out / "metrics.json").write_text(json.dumps(report.to_dict(), indent=2) + "\n")

@@ -17,6 +17,7 @@ from typing import Any
 import torch
 
 from services.inference.model.architectures import ARCHITECTURES, EFFNET_VAE, EffnetVAE, SeedCNN, build_model
+from services.inference.model.genre_head import HeadConfig
 from services.inference.model.mood import MoodPrior
 from services.inference.model.transforms import ImageTransform
 from shared.errors import InvalidInput
@@ -43,10 +44,11 @@ class Checkpoint:
     metrics: dict[str, Any] = field(default_factory=dict)
     version: str = ""
     created_at: str = ""
+    head: HeadConfig = field(default_factory=HeadConfig)
 
     def build(self, *, pretrained_backbone: bool = True) -> SeedCNN | EffnetVAE:
         """The model with these weights, in eval mode."""
-        model = build_model(self.architecture, pretrained=pretrained_backbone)
+        model = build_model(self.architecture, pretrained=pretrained_backbone, head=self.head)
         if isinstance(model, EffnetVAE):
             model.head.load_state_dict(self.state_dict)
         else:
@@ -66,6 +68,7 @@ class Checkpoint:
             "transform": self.transform.to_dict(),
             "backbone": _backbone_note(self.architecture),
             "mood_prior": self.mood_prior.to_dict() if self.mood_prior else None,
+            "head": self.head.to_dict(),
             "training": self.training,
             "metrics": self.metrics,
             "state_dict": self.state_dict,
@@ -130,6 +133,10 @@ def checkpoint_from_payload(payload: Any, *, source: str) -> Checkpoint:
     if list(payload.get("feature_order", [])) != list(AUDIO_FEATURES):
         raise InvalidCheckpoint(f"{source} predicts features in another order: {payload.get('feature_order')}")
     prior = payload.get("mood_prior")
+    try:
+        head = HeadConfig.from_dict(payload.get("head"))  # absent in checkpoints from before the genre decoder
+    except (TypeError, ValueError) as exc:
+        raise InvalidCheckpoint(f"{source} has an unusable head description: {exc}") from exc
     return Checkpoint(
         architecture=payload["architecture"],
         state_dict=payload["state_dict"],
@@ -139,6 +146,7 @@ def checkpoint_from_payload(payload: Any, *, source: str) -> Checkpoint:
         metrics=payload.get("metrics", {}),
         version=payload.get("version", ""),
         created_at=payload.get("created_at", ""),
+        head=head,
     )
 
 

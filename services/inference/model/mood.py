@@ -7,8 +7,9 @@ warm photo outranks an equally bright and saturated cold one. Pleasure drives va
 
 Calibration: the training set gives the mean and spread of each score over its images and the spread of the
 valence and energy targets, so the shift is `strength x target_std x z(score)`, with z clipped to +-3. At the
-default strength 0.25, a photo whose pleasure score is one standard deviation above the average cover's moves
-valence up by a quarter of the training valence's standard deviation (0.5 cost more held-out accuracy; see
+default strength 0.15, a photo whose pleasure score is one standard deviation above the average cover's moves
+valence up by 0.15 of the training valence's standard deviation (the smallest strength measured at which every
+tested bright/dark pair keeps its order with the genre-decoder head; more costs held-out genre accuracy; see
 docs/model.md). The prior is additive on the model's output in normalised units, so the genre look still decides
 the rest of the features.
 """
@@ -23,11 +24,12 @@ from shared.features import AUDIO_FEATURES
 
 VALENCE_INDEX = AUDIO_FEATURES.index("valence")
 ENERGY_INDEX = AUDIO_FEATURES.index("energy")
+MOOD_INDICES = (VALENCE_INDEX, ENERGY_INDEX)  # the features the prior moves
 
 # (brightness, saturation, warmth) weights; the first two are Valdez & Mehrabian's, warmth (centred at 0.5) ours.
 PLEASURE_WEIGHTS = np.array([0.69, 0.22, 0.20], dtype=np.float32)
 AROUSAL_WEIGHTS = np.array([-0.31, 0.60, 0.15], dtype=np.float32)
-DEFAULT_STRENGTH = 0.25
+DEFAULT_STRENGTH = 0.15
 Z_CLIP = 3.0
 
 

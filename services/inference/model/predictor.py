@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +11,7 @@ from PIL import Image
 
 from services.inference.model.architectures import EffnetVAE, SeedCNN
 from services.inference.model.checkpoint import Checkpoint, load_checkpoint
-from services.inference.model.mood import MoodPrior
+from services.inference.model.mood import MOOD_INDICES, MoodPrior
 from services.inference.model.transforms import colour_stats
 from shared.features import AudioFeatures, denormalise
 from shared.paths import REPO_ROOT
@@ -60,9 +60,17 @@ class Predictor:
         self, fmaps: torch.Tensor, stats: np.ndarray, *, sample: bool = False, mood: bool = True
     ) -> tuple[np.ndarray, np.ndarray]:
         """Encoder maps (n, c, h, w) + colour stats (n, 3) -> ((n, 8) normalised features, (n, h, w) attention)."""
+        colour = torch.from_numpy(np.asarray(stats, dtype=np.float32)).to(self.device)
         with torch.inference_mode():
-            out = self.model.head(fmaps.to(self.device, dtype=torch.float32), sample=sample)
-        norm = out.recon.float().cpu().numpy()
+            out = self.model.head(fmaps.to(self.device, dtype=torch.float32), sample=sample, stats=colour)
+            norm = self.model.head.served(out).float().cpu().numpy()
+            if mood and self.mood_prior is not None and out.logits is not None:
+                # The prior's features (valence, energy) come from the smooth posterior mean, not the median: a
+                # median jumps from one genre's value to another's when a colour change flips the likeliest genre,
+                # which could outweigh the colour-emotion shift and invert the bright > dark ordering.
+                smooth = replace(self.model.head.config, decode="mean", temperature=1.0)
+                mixed = self.model.head.served(out, config=smooth).float().cpu().numpy()
+                norm[:, MOOD_INDICES] = mixed[:, MOOD_INDICES]
         if mood and self.mood_prior is not None:
             norm = norm + self.mood_prior.shift(stats)
         return np.clip(norm, 0.0, 1.0), out.attention.float().cpu().numpy()
