@@ -20,24 +20,11 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from services.playlist.catalog import CatalogError
+from services.playlist.catalog import CATALOG_COLUMNS, CatalogError
 from shared.features import AUDIO_FEATURES
 
-SOURCE_COLUMNS: Final[tuple[str, ...]] = (
-    "track_id",
-    "name",
-    "artist",
-    "album",
-    "release_date",
-    *AUDIO_FEATURES,
-    "tempo",
-    "key",
-    "mode",
-    "duration_ms",
-    "playlist_genres",
-    "subgenres",
-    "genres",
-)
+# What every importer produces: the catalog's columns less the URI, which the build derives from the id.
+SOURCE_COLUMNS: Final[tuple[str, ...]] = tuple(column for column in CATALOG_COLUMNS if column != "uri")
 NOTE_KEYS: Final[dict[str, int]] = {
     note: index for index, note in enumerate(("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"))
 }
