@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, Protocol
+
+import uvicorn
 from fastapi import FastAPI
 
 from shared.errors import install_error_handlers
-from shared.logging import RequestContextMiddleware
+from shared.logging import RequestContextMiddleware, configure_logging
 from shared.metrics import HttpMetrics, MetricsMiddleware, mount_metrics
 
 
@@ -18,3 +22,18 @@ def install_common(app: FastAPI, service: str) -> HttpMetrics:
     app.add_middleware(RequestContextMiddleware)
     mount_metrics(app, metrics)
     return metrics
+
+
+class ServeSettings(Protocol):
+    """What serve() reads from a service's settings."""
+
+    host: str
+    port: int
+    log_level: str
+
+
+def serve(service: str, create_app: Callable[[Any], FastAPI], settings: ServeSettings) -> None:
+    """Configure JSON logs and run the service's app under uvicorn (the one `python -m services.<name>` entry)."""
+    configure_logging(service, settings.log_level)
+    # uvicorn's own access log is off: RequestContextMiddleware logs request.completed with the request id.
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None, access_log=False)

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import uvicorn
-
 from services.gateway.app import create_app
 from services.gateway.settings import Settings
-from shared.logging import configure_logging
+from shared.service import serve
 
 
 def main() -> None:
-    """Configure JSON logs and run the app under uvicorn."""
-    settings = Settings()
-    configure_logging("gateway", settings.log_level)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None, access_log=False)
+    """Run the gateway service with settings from the environment."""
+    serve("gateway", create_app, Settings())
 
 
 if __name__ == "__main__":

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import uvicorn
-
 from services.inference.app import create_app
 from services.inference.settings import Settings
-from shared.logging import configure_logging
+from shared.service import serve
 
 
 def main() -> None:
-    """Configure JSON logs and run the app under uvicorn."""
-    settings = Settings()
-    configure_logging("inference", settings.log_level)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None, access_log=False)
+    """Run the inference service with settings from the environment."""
+    serve("inference", create_app, Settings())
 
 
 if __name__ == "__main__":

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import uvicorn
-
 from services.playlist.app import create_app
 from services.playlist.settings import Settings
-from shared.logging import configure_logging
+from shared.service import serve
 
 
 def main() -> None:
-    """Configure JSON logs and run the app under uvicorn."""
-    settings = Settings()
-    configure_logging("playlist", settings.log_level)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None, access_log=False)
+    """Run the playlist service with settings from the environment."""
+    serve("playlist", create_app, Settings())
 
 
 if __name__ == "__main__":
