@@ -29,7 +29,7 @@ import torch
 from PIL import Image
 
 from pipeline.train_inputs import SPLITS, read_rows, shard_files, subsample
-from services.inference.model.transforms import colour_stats
+from services.inference.model.transforms import LITE_MEAN, LITE_STD, ImageTransform, colour_stats
 from shared.features import normalise
 from shared.paths import REPO_ROOT
 
@@ -72,6 +72,8 @@ def stage_pools(net: Any, images: torch.Tensor) -> list[torch.Tensor]:
 def extract(data: Path, *, backbone: str, size: int, train_copies: int, seed: int, out: Path) -> Path:
     """Pooled features of `train_copies` distorted copies per training release (1 per val/test release)."""
     net = load_backbone(backbone)
+    # The Lite models' preprocessing (squash-resize, [-1, 1]) at this backbone's own input size.
+    transform = ImageTransform(size=size, mean=LITE_MEAN, std=LITE_STD)
     rows = read_rows(shard_files(data))
     arrays: dict[str, np.ndarray] = {}
     for split in SPLITS:
@@ -80,8 +82,7 @@ def extract(data: Path, *, backbone: str, size: int, train_copies: int, seed: in
         for start in range(0, len(chosen), 32):
             images = [Image.open(io.BytesIO(b)).convert("RGB") for b in chosen["cover"].iloc[start : start + 32]]
             stats += [colour_stats(image).as_array() for image in images]
-            pixels = np.stack([np.asarray(i.resize((size, size), Image.Resampling.BILINEAR)) for i in images])
-            batch = torch.from_numpy((pixels.astype(np.float32) / 255.0 - 0.5) / 0.5).permute(0, 3, 1, 2)
+            batch = transform.batch(images)
             with torch.inference_mode():
                 parts.append(
                     [p.half().numpy() for p in stage_pools(net, batch.contiguous(memory_format=torch.channels_last))]
