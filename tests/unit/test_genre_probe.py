@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from sklearn.base import BaseEstimator, ClassifierMixin
 
 from pipeline.genre_probe import classifier, committed_decode, cv_accuracy, feature_matrix, stage_pools
 
@@ -57,20 +58,45 @@ def test_cv_accuracy_tells_signal_from_noise() -> None:
     assert chance < 0.55
 
 
+class RecordingClassifier(ClassifierMixin, BaseEstimator):
+    """Records the first column of what each fold fits and predicts on (the column holds a release number)."""
+
+    def __init__(self, log: list[tuple[str, np.ndarray]] | None = None) -> None:
+        self.log = log
+
+    def fit(self, x: np.ndarray, y: np.ndarray) -> RecordingClassifier:
+        assert self.log is not None
+        self.log.append(("fit", x[:, 0].copy()))
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        assert self.log is not None
+        self.log.append(("predict", x[:, 0].copy()))
+        return np.full(len(x), "a")
+
+
 def test_cv_accuracy_keeps_extra_copies_of_held_out_releases_out_of_training() -> None:
-    # The extra copies carry a label that contradicts the folded rows: if a held-out release's copies leaked into
-    # training, a 1-nearest-neighbour-like classifier would get those releases wrong.
-    rng = np.random.default_rng(2)
-    groups = np.array([f"r{i}" for i in range(90)])
-    y = np.repeat(np.array(["a", "b", "c"]), 30)
-    x = rng.normal(size=(90, 3)) + np.repeat(np.eye(3) * 4, 30, axis=0)
-    extra_x = np.concatenate([x, x])
-    extra_y = np.concatenate([y, y])
-    extra_groups = np.concatenate([groups, groups])
-    acc, _ = cv_accuracy(
-        x, y, make_classifier=classifier("svm:1"), extra=(extra_x, extra_y, extra_groups), groups=groups
-    )
-    assert acc > 0.9
+    # 30 releases, one folded row each; releases 0-19 also have two extra copies (rows marked by column 1 = 1).
+    # Each fold must train on no row of a held-out release, and on the copies instead of the folded row.
+    groups = np.array([f"r{i}" for i in range(30)])
+    y = np.repeat(np.array(["a", "b", "c"]), 10)
+    x = np.stack([np.arange(30.0), np.zeros(30)], axis=1)
+    extra_x = np.concatenate([np.stack([np.arange(20.0), np.ones(20)], axis=1)] * 2)
+    extra = (extra_x, np.concatenate([y[:20]] * 2), np.concatenate([groups[:20]] * 2))
+    log: list[tuple[str, np.ndarray]] = []
+    cv_accuracy(x, y, make_classifier=lambda: RecordingClassifier(log), extra=extra, groups=groups)
+    assert [kind for kind, _ in log] == ["fit", "predict"] * 5
+    from sklearn.model_selection import StratifiedKFold
+
+    folds = StratifiedKFold(5, shuffle=True, random_state=0).split(x, y)  # the split cv_accuracy draws (seed 0)
+    for (_, fitted), (_, held), (_, held_idx) in zip(log[::2], log[1::2], folds, strict=True):
+        # The scaler fitted on the training rows maps equal release numbers to equal values on both sides.
+        assert not set(np.round(fitted, 9)) & set(np.round(held, 9))
+        # Trained: 2 copies of each of the 20 - k releases with copies (k of them held out), and the single folded
+        # row of each of the 4 + k others: 44 - k rows, never a folded row beside its copies.
+        k = int((held_idx < 20).sum())
+        assert len(held) == 6 and len(fitted) == 44 - k
 
 
 def test_classifier_rejects_unknown_kinds() -> None:
