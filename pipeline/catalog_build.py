@@ -1,9 +1,10 @@
-"""Build data/catalog.parquet: import a source, collapse to one row per track, and give every track seed genres.
+"""Build data/catalog.parquet: merge the sources, collapse to one row per track, and give every track seed genres.
 
-A track's seed genres come from three label sources, each mapped through the genre map and scored:
-its playlists' subgenres (the most specific, weight 1.0), its playlists' broad genres (0.6), and its artist's
-Every-Noise micro-genres from artist_feature_means.csv (0.8 in total, spread over the artist's genres). Seeds are
-kept best first, at most MAX_GENRES per track.
+A source's own seed labels (the Kaggle set's track_genre) come first. The rest are scored from three label
+sources, each mapped through the genre map: its playlists' subgenres (the most specific, weight 1.0), its
+playlists' broad genres (0.6), and its artist's Every-Noise micro-genres from artist_feature_means.csv (0.8 in
+total, spread over the artist's genres; only where the track sounds like the genre, see catalog_sound_check.py).
+Seeds are kept best first, at most MAX_GENRES per track (more only when a source gave more labels itself).
 """
 
 from __future__ import annotations
@@ -12,16 +13,22 @@ import ast
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Final, Protocol
+from typing import Final, Protocol
 
 import numpy as np
 import pandas as pd
 
+from pipeline.catalog_merge import import_sources, restore_stripped_names
+from pipeline.catalog_report import BuildReport
+from pipeline.catalog_sound_check import GenreSoundCheck
 from services.playlist.catalog import CATALOG_COLUMNS, CatalogError, spotify_uri, validate_catalog_frame
-from services.playlist.catalog_import import import_source
+from shared.features import AUDIO_FEATURES, normalise
+from shared.genres import is_seed_genre
+
+__all__ = ["BuildReport", "build_catalog_frame", "load_artist_genres", "write_catalog"]
 
 MAX_GENRES: Final = 6
 SUBGENRE_WEIGHT: Final = 1.0
@@ -38,46 +45,6 @@ class SeedMapper(Protocol):
     """The part of GenreMapper the builder needs."""
 
     def map(self, genre: str) -> list[str]: ...
-
-
-@dataclass
-class BuildReport:
-    """What a build produced and how well genres covered it."""
-
-    source: str
-    layout: str
-    source_rows: int
-    tracks: int
-    with_genres: int = 0
-    with_artist_match: int = 0
-    from_subgenres: int = 0
-    from_playlist_genres: int = 0
-    from_artist_genres: int = 0
-    mean_genres_per_track: float = 0.0
-    distinct_genres: int = 0
-    unmapped_labels: list[str] = field(default_factory=list)
-    genre_counts: dict[str, int] = field(default_factory=dict)
-
-    def as_dict(self) -> dict[str, Any]:
-        """Plain dict for JSON output."""
-        return asdict(self)
-
-    def summary(self) -> str:
-        """A few human-readable lines."""
-        pct = lambda k: f"{k} ({100.0 * k / max(self.tracks, 1):.1f}%)"  # noqa: E731
-        top = ", ".join(f"{g} {c}" for g, c in list(self.genre_counts.items())[:12])
-        return "\n".join(
-            [
-                f"catalog from {self.source} ({self.layout}): {self.source_rows} rows -> {self.tracks} tracks",
-                f"with >=1 seed genre: {pct(self.with_genres)}; artist matched: {pct(self.with_artist_match)}",
-                f"genres from subgenres: {pct(self.from_subgenres)}; playlist genres: "
-                f"{pct(self.from_playlist_genres)}; artist micro-genres: {pct(self.from_artist_genres)}",
-                f"mean seed genres per track: {self.mean_genres_per_track:.2f}; distinct seed genres: "
-                f"{self.distinct_genres}",
-                f"top genres: {top}",
-                f"unmapped labels: {', '.join(self.unmapped_labels) or 'none'}",
-            ]
-        )
 
 
 def artist_join_key(name: str) -> str:
@@ -142,10 +109,42 @@ def _best_seeds(scores: dict[str, float]) -> list[str]:
     return [seed for seed, score in ranked if score >= MIN_RELATIVE_SCORE * top][:MAX_GENRES]
 
 
+def _own_scores(
+    given: list[str], sub: list[str], playlist: list[str], mapped: Callable[[str], list[str]]
+) -> dict[str, float]:
+    """Seed scores from what the sources themselves say about the track (no artist join)."""
+    scores: dict[str, float] = {}
+    for label in given:
+        if is_seed_genre(label):
+            scores[label] = scores.get(label, 0.0) + SUBGENRE_WEIGHT
+        else:  # an operator's own non-seed labels count like subgenres
+            _add_mapped(scores, mapped(label), SUBGENRE_WEIGHT)
+    for label in sub:
+        _add_mapped(scores, mapped(label), SUBGENRE_WEIGHT)
+    for label in playlist:
+        _add_mapped(scores, mapped(label), PLAYLIST_GENRE_WEIGHT)
+    return scores
+
+
+def _artist_scores(micro: list[str], mapped: Callable[[str], list[str]]) -> dict[str, float]:
+    scores: dict[str, float] = {}
+    for label in micro:
+        _add_mapped(scores, mapped(label), 1.0)
+    if not scores:
+        return {}
+    top = max(scores.values())
+    return {seed: ARTIST_WEIGHT * score / top for seed, score in scores.items()}
+
+
 def assign_seed_genres(
     tracks: pd.DataFrame, *, mapper: SeedMapper, artist_genres: dict[str, list[str]], report: BuildReport
 ) -> pd.DataFrame:
-    """Fill `genres` (seed genres, best first) on collapsed tracks and record coverage in the report."""
+    """Fill `genres` (seed genres, best first) on collapsed tracks and record coverage in the report.
+
+    A source's own seed labels (`genres`, e.g. the Kaggle set's track_genre) come first, in their order; the rest
+    is scored. An artist-name join adds a seed only where the track sounds like that genre's source-labelled tracks
+    (pipeline/catalog_sound_check.py).
+    """
     cache: dict[str, list[str]] = {}
     unmapped: set[str] = set()
 
@@ -156,31 +155,31 @@ def assign_seed_genres(
                 unmapped.add(label)
         return cache[label]
 
-    genres_out: list[list[str]] = []
+    own: list[dict[str, float]] = []
+    joined: list[dict[str, float]] = []
     for given, playlist, sub, artist in zip(
         tracks["genres"], tracks["playlist_genres"], tracks["subgenres"], tracks["artist"], strict=True
     ):
-        scores: dict[str, float] = {}
-        for label in given:  # an operator's own seed labels count like subgenres
-            _add_mapped(scores, mapped(label), SUBGENRE_WEIGHT)
-        for label in sub:
-            _add_mapped(scores, mapped(label), SUBGENRE_WEIGHT)
+        own.append(_own_scores(list(given), list(sub), list(playlist), mapped))
         report.from_subgenres += bool(any(mapped(label) for label in sub))
-        for label in playlist:
-            _add_mapped(scores, mapped(label), PLAYLIST_GENRE_WEIGHT)
         report.from_playlist_genres += bool(any(mapped(label) for label in playlist))
         micro = _artist_micro_genres(artist, artist_genres)
         report.with_artist_match += bool(micro)
-        if micro:
-            artist_scores: dict[str, float] = {}
-            for label in micro:
-                _add_mapped(artist_scores, mapped(label), 1.0)
-            if artist_scores:
-                report.from_artist_genres += 1
-                top = max(artist_scores.values())
-                for seed, score in artist_scores.items():
-                    scores[seed] = scores.get(seed, 0.0) + ARTIST_WEIGHT * score / top
-        genres_out.append(_best_seeds(scores))
+        joined.append(_artist_scores(micro, mapped))
+        report.from_artist_genres += bool(joined[-1])
+    features = np.nan_to_num(normalise(tracks.loc[:, list(AUDIO_FEATURES)].to_numpy(dtype=np.float32)))
+    check = GenreSoundCheck(features, [scores.keys() for scores in own])
+    genres_out: list[list[str]] = []
+    for row, (given, scores, artist_scores) in enumerate(zip(tracks["genres"], own, joined, strict=True)):
+        scores = dict(scores)
+        for seed, score in artist_scores.items():
+            if seed in scores or check.fits(row, seed):
+                scores[seed] = scores.get(seed, 0.0) + score
+            else:
+                report.artist_seeds_dropped += 1
+        first = [label for label in dict.fromkeys(given) if is_seed_genre(label)]
+        ranked = first + [seed for seed in _best_seeds(scores) if seed not in first]
+        genres_out.append(ranked[: max(MAX_GENRES, len(first))])
     tracks = tracks.copy()
     tracks["genres"] = genres_out
     report.with_genres = sum(1 for g in genres_out if g)
@@ -193,12 +192,26 @@ def assign_seed_genres(
 
 
 def build_catalog_frame(
-    source: Path, *, mapper: SeedMapper, artist_genres: dict[str, list[str]] | None = None
+    sources: Path | Sequence[Path], *, mapper: SeedMapper, artist_genres: dict[str, list[str]] | None = None
 ) -> tuple[pd.DataFrame, BuildReport]:
-    """Import, collapse and genre-tag a source; the frame has exactly CATALOG_COLUMNS and is validated."""
-    layout, rows = import_source(source)
+    """Import, merge, collapse and genre-tag one or more sources; the frame has exactly CATALOG_COLUMNS, validated."""
+    paths = [sources] if isinstance(sources, Path) else list(sources)
+    if not paths:
+        raise CatalogError("no catalog source given")
+    rows, summaries = import_sources(paths)
     tracks = collapse_tracks(rows)
-    report = BuildReport(source=source.name, layout=layout, source_rows=len(rows), tracks=len(tracks))
+    tracks, restored = restore_stripped_names(tracks)
+    report = BuildReport(
+        source=", ".join(s.name for s in summaries),
+        layout=", ".join(s.layout for s in summaries),
+        source_rows=len(rows),
+        tracks=len(tracks),
+        sources=[s.as_dict() for s in summaries],
+        tracks_in_several_sources=int((rows.groupby("track_id")["source_rank"].nunique() > 1).sum()),
+        # Tracks a stripping source lists whose clean names another source gave (collapse preferred those rows).
+        names=asdict(restored)
+        | {"from_another_source": int(rows.groupby("track_id")["names_stripped"].nunique().gt(1).sum())},
+    )
     tracks = assign_seed_genres(tracks, mapper=mapper, artist_genres=artist_genres or {}, report=report)
     tracks["uri"] = tracks["track_id"].map(spotify_uri)
     for column in ("name", "artist", "album", "release_date"):
@@ -207,7 +220,7 @@ def build_catalog_frame(
     tracks["mode"] = pd.to_numeric(tracks["mode"], errors="coerce").fillna(-1).astype(np.int8)
     tracks["duration_ms"] = pd.to_numeric(tracks["duration_ms"], errors="coerce").fillna(0).astype(np.int64)
     tracks["tempo"] = pd.to_numeric(tracks["tempo"], errors="coerce").astype(np.float32)
-    frame = validate_catalog_frame(tracks.loc[:, list(CATALOG_COLUMNS)], source=source.name)
+    frame = validate_catalog_frame(tracks.loc[:, list(CATALOG_COLUMNS)], source=report.source)
     return frame, report
 
 

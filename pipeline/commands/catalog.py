@@ -1,10 +1,16 @@
-"""`pressedplay catalog build|info`: build data/catalog.parquet from a public track-feature table, or describe one."""
+"""`pressedplay catalog build|info`: merge public track-feature tables into data/catalog.parquet, or describe one."""
 
 from __future__ import annotations
 
 import argparse
 import json
 from pathlib import Path
+from typing import Final
+
+from shared.errors import InvalidInput
+
+# Merged in this order: the first source listing a track gives its values (names: the first clean spelling).
+SHARED_SOURCES: Final = ("spotify_songs.csv.gz", "spotify_tracks_114_genres_subset.csv.gz")
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -15,14 +21,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     build = actions.add_parser(
         "build",
-        help="import a track table (TidyTuesday, Kaggle 114k, SpotifyFeatures.csv or our columns) into the catalog",
+        help="merge track tables (TidyTuesday, Kaggle 114k, SpotifyFeatures.csv or our columns) into the catalog",
     )
     build.add_argument(
         "--from",
-        dest="source",
+        dest="sources",
         type=Path,
-        default=None,
-        help="CSV/CSV.gz/Parquet source (default ../shared/data/catalog/spotify_songs.csv.gz)",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="another CSV/CSV.gz/Parquet source to merge (repeatable), after the shared ones: "
+        + ", ".join(f"../shared/data/catalog/{name}" for name in SHARED_SOURCES),
+    )
+    build.add_argument(
+        "--from-only", action="store_true", help="build from the --from files alone, without the shared sources"
     )
     build.add_argument("--out", type=Path, default=None, help="output Parquet (default data/catalog.parquet)")
     build.add_argument(
@@ -48,13 +60,16 @@ def _build(args: argparse.Namespace) -> int:
     from services.playlist.genre_map import load_genre_mapper
     from shared.paths import shared_data_dir
 
-    source = args.source or shared_data_dir() / "catalog" / "spotify_songs.csv.gz"
+    if args.from_only and not args.sources:
+        raise InvalidInput("--from-only needs at least one --from FILE")
+    shared = [] if args.from_only else [shared_data_dir() / "catalog" / name for name in SHARED_SOURCES]
+    sources = shared + list(args.sources)
     artists_path = args.artists or shared_data_dir() / "artists" / "artist_feature_means.csv"
     artist_genres = {}
     if not args.no_artists and (args.artists is not None or artists_path.is_file()):
         artist_genres = load_artist_genres(artists_path)
     mapper = load_genre_mapper(args.genre_map)
-    frame, report = build_catalog_frame(source, mapper=mapper, artist_genres=artist_genres)
+    frame, report = build_catalog_frame(sources, mapper=mapper, artist_genres=artist_genres)
     out = args.out or DEFAULT_CATALOG_PATH
     write_catalog(frame, out)
     if args.json:

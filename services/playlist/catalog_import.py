@@ -6,7 +6,8 @@ rows per track and maps labels onto seed genres.
 
 Layouts recognised by their columns:
 - tidytuesday: TidyTuesday 2020-01-21 `spotify_songs.csv` (track_artist, playlist_genre, playlist_subgenre)
-- kaggle_tracks: Kaggle "Spotify Tracks Dataset" (114k rows; artists separated by ';', track_genre)
+- kaggle_tracks: Kaggle "Spotify Tracks Dataset" (114k rows; artists separated by ';', track_genre, a seed genre;
+  an optional `names_stripped` flag marks rows whose names lost their punctuation)
 - spotify_features: Kaggle "SpotifyFeatures.csv" (artist_name, genre, key as a note name, mode Major/Minor)
 - pressedplay: any CSV/Parquet with our own column names (list columns may be ';'-joined strings in CSV)
 """
@@ -22,9 +23,14 @@ import pandas as pd
 
 from services.playlist.catalog import CATALOG_COLUMNS, CatalogError
 from shared.features import AUDIO_FEATURES
+from shared.genres import is_seed_genre
 
-# What every importer produces: the catalog's columns less the URI, which the build derives from the id.
-SOURCE_COLUMNS: Final[tuple[str, ...]] = tuple(column for column in CATALOG_COLUMNS if column != "uri")
+# What every importer produces: the catalog's columns less the URI, which the build derives from the id, plus
+# whether the source stripped punctuation from the row's names (the build restores them from another spelling).
+SOURCE_COLUMNS: Final[tuple[str, ...]] = (
+    *(column for column in CATALOG_COLUMNS if column != "uri"),
+    "names_stripped",
+)
 NOTE_KEYS: Final[dict[str, int]] = {
     note: index for index, note in enumerate(("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"))
 }
@@ -97,6 +103,8 @@ def _with_features(table: pd.DataFrame, **columns: object) -> pd.DataFrame:
             rows[name] = pd.to_numeric(table[name], errors="coerce")
     for name in ("tempo", "duration_ms"):
         rows[name] = pd.to_numeric(table[name], errors="coerce") if name in table.columns else np.nan
+    stripped = table["names_stripped"] if "names_stripped" in table.columns else pd.Series(0, index=table.index)
+    rows["names_stripped"] = pd.to_numeric(stripped, errors="coerce").fillna(0).astype(bool)
     return rows
 
 
@@ -119,6 +127,10 @@ def _from_tidytuesday(table: pd.DataFrame) -> pd.DataFrame:
 def _from_kaggle_tracks(table: pd.DataFrame) -> pd.DataFrame:
     # Multiple artists are ';'-separated; the display string joins them the way Spotify shows them.
     artists = table["artists"].fillna("").astype(str).str.replace(";", ", ", regex=False)
+    labels = _single(table["track_genre"])
+    # This dataset was sampled by seed genre, so its label is the track's own seed genre: it goes straight to
+    # `genres` (trusted above anything joined by artist name); a label that is not a seed is mapped like a playlist.
+    seeds = [[label for label in row if is_seed_genre(label)] for row in labels]
     rows = _with_features(
         table,
         track_id=table["track_id"].astype("string"),
@@ -126,9 +138,9 @@ def _from_kaggle_tracks(table: pd.DataFrame) -> pd.DataFrame:
         artist=artists,
         album=table.get("album_name", ""),
         release_date="",
-        playlist_genres=_single(table["track_genre"]),
+        playlist_genres=[[label for label in row if not is_seed_genre(label)] for row in labels],
         subgenres=[[] for _ in range(len(table))],
-        genres=[[] for _ in range(len(table))],
+        genres=seeds,
     )
     rows["key"], rows["mode"] = table.get("key", -1), table.get("mode", -1)
     return rows

@@ -115,7 +115,7 @@ def test_duplicate_track_ids_are_rejected() -> None:
 def test_the_shipped_catalog_has_every_unique_track_with_seed_genres() -> None:
     frame = pd.read_parquet(DEFAULT_CATALOG_PATH)
     assert list(frame.columns) == list(CATALOG_COLUMNS)
-    assert len(frame) == 28_356 and frame["track_id"].is_unique
+    assert len(frame) == 53_957 and frame["track_id"].is_unique
     assert DEFAULT_CATALOG_PATH.stat().st_size < 5_000_000
     catalog = load_catalog()
     with_genres = sum(1 for g in catalog.genres if g)
@@ -129,15 +129,20 @@ def test_the_shipped_catalog_has_every_unique_track_with_seed_genres() -> None:
 @pytest.mark.needs_shared
 def test_rebuilding_from_shared_data_matches_the_shipped_catalog(shared_data: Path, tmp_path: Path) -> None:
     from pipeline.catalog_build import build_catalog_frame, load_artist_genres
+    from pipeline.commands.catalog import SHARED_SOURCES
     from services.playlist.genre_map import load_genre_mapper
 
     frame, report = build_catalog_frame(
-        shared_data / "catalog" / "spotify_songs.csv.gz",
+        [shared_data / "catalog" / name for name in SHARED_SOURCES],
         mapper=load_genre_mapper(),
         artist_genres=load_artist_genres(shared_data / "artists" / "artist_feature_means.csv"),
     )
     shipped = pd.read_parquet(DEFAULT_CATALOG_PATH)
-    assert report.tracks == 28_356 and report.source_rows == 32_833
+    assert report.tracks == 53_957 and report.source_rows == 32_833 + 29_135
+    assert report.empty_seed_genres == [
+        "bossanova", "holidays", "metal-misc", "movies", "new-release", "philippines-opm",
+        "post-dubstep", "rainy-day", "road-trip", "soundtracks", "summer", "work-out",
+    ]  # fmt: skip
     assert frame["track_id"].tolist() == shipped["track_id"].tolist()
     # The genre map evolves; a few changed tracks are tolerated, a stale catalog is not.
     same = sum(list(a) == list(b) for a, b in zip(frame["genres"], shipped["genres"], strict=True)) / len(frame)

@@ -29,7 +29,7 @@ FEATURES = json.dumps(
 def small_catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("catalog") / "catalog.parquet"
     source = FIXTURES / "pressedplay_small.csv"
-    assert main(["catalog", "build", "--from", str(source), "--out", str(out), "--no-artists"]) == 0
+    assert main(["catalog", "build", "--from", str(source), "--out", str(out), "--no-artists", "--from-only"]) == 0
     return out
 
 
@@ -60,6 +60,7 @@ def test_catalog_build_json_report_names_the_layout(tmp_path: Path, capsys: pyte
         str(tmp_path / "c.parquet"),
         "--json",
         "--no-artists",
+        "--from-only",
     )
     report = json.loads(out)
     assert code == 0 and report["layout"] == "kaggle_tracks" and report["tracks"] == 3
@@ -118,9 +119,33 @@ def test_bad_input_exits_2_with_a_message_not_a_traceback(
 
 def test_catalog_build_from_an_unusable_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(
-        capsys, "catalog", "build", "--from", str(FIXTURES / "header_only.csv"), "--out", str(tmp_path / "x.parquet")
+        capsys,
+        "catalog",
+        "build",
+        "--from",
+        str(FIXTURES / "header_only.csv"),
+        "--out",
+        str(tmp_path / "x.parquet"),
+        "--from-only",
     )
     assert code == 2 and "has no rows" in err
+
+
+def test_catalog_build_merges_every_from_file_and_prints_tracks_per_seed_genre(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sources = ["--from", str(FIXTURES / "tidytuesday_small.csv"), "--from", str(FIXTURES / "kaggle_stripped_small.csv")]
+    out = tmp_path / "merged.parquet"
+    code, printed, _ = run(capsys, "catalog", "build", *sources, "--out", str(out), "--no-artists", "--from-only")
+    assert code == 0 and len(load_catalog(out)) == 10
+    assert "tidytuesday_small.csv (tidytuesday): 5 rows, 4 tracks" in printed
+    counts = printed.split("tracks per seed genre:")[1]
+    assert "hard-rock" in counts and "bossanova" in counts
+
+
+def test_catalog_build_from_only_without_a_file_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "catalog", "build", "--from-only")
+    assert code == 2 and "--from-only needs at least one --from FILE" in err
 
 
 def test_the_installed_command_exits_2_without_a_traceback(small_catalog: Path) -> None:

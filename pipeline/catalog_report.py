@@ -1,0 +1,77 @@
+"""What a catalog build produced: sources, merge, genre coverage, and tracks per seed genre (all 126, zeros too)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Final
+
+from shared.genres import SEED_GENRES
+
+COUNT_COLUMNS: Final = 4
+
+
+@dataclass
+class BuildReport:
+    """What a build produced and how well genres covered it."""
+
+    source: str
+    layout: str
+    source_rows: int
+    tracks: int
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    tracks_in_several_sources: int = 0
+    names: dict[str, int] = field(default_factory=dict)
+    with_genres: int = 0
+    with_artist_match: int = 0
+    from_subgenres: int = 0
+    from_playlist_genres: int = 0
+    from_artist_genres: int = 0
+    artist_seeds_dropped: int = 0
+    mean_genres_per_track: float = 0.0
+    distinct_genres: int = 0
+    unmapped_labels: list[str] = field(default_factory=list)
+    genre_counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def seed_genre_counts(self) -> dict[str, int]:
+        """Tracks per seed genre, all 126 in Spotify's order (alphabetical), 0 where the catalog has none."""
+        return {genre: self.genre_counts.get(genre, 0) for genre in SEED_GENRES}
+
+    @property
+    def empty_seed_genres(self) -> list[str]:
+        """Seed genres no track carries (the recommender serves them by substitution)."""
+        return [genre for genre, count in self.seed_genre_counts.items() if count == 0]
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain dict for JSON output."""
+        return asdict(self) | {"seed_genre_counts": self.seed_genre_counts, "empty_seed_genres": self.empty_seed_genres}
+
+    def summary(self) -> str:
+        """Human-readable lines, ending with the count of every seed genre."""
+        pct = lambda k: f"{k} ({100.0 * k / max(self.tracks, 1):.1f}%)"  # noqa: E731
+        lines = [f"catalog from {self.source} ({self.layout}): {self.source_rows} rows -> {self.tracks} tracks"]
+        lines += [
+            f"  {s['name']} ({s['layout']}): {s['rows']} rows, {s['tracks']} tracks, {s['stripped_rows']} stripped"
+            for s in self.sources
+        ]
+        names = self.names
+        lines += [
+            f"tracks in several sources: {self.tracks_in_several_sources}; tracks known only by stripped names: "
+            f"{names.get('stripped_tracks', 0)}, clean names from another source: "
+            f"{names.get('from_another_source', 0)} "
+            f"(clean spelling found for {names.get('names_restored', 0)} titles, "
+            f"{names.get('artists_restored', 0)} artists, {names.get('albums_restored', 0)} albums)",
+            f"with >=1 seed genre: {pct(self.with_genres)}; artist matched: {pct(self.with_artist_match)}",
+            f"genres from subgenres: {pct(self.from_subgenres)}; playlist genres: "
+            f"{pct(self.from_playlist_genres)}; artist micro-genres: {pct(self.from_artist_genres)}",
+            f"artist-joined seeds dropped (track does not sound like the genre, or no source labels it): "
+            f"{self.artist_seeds_dropped}",
+            f"mean seed genres per track: {self.mean_genres_per_track:.2f}; distinct seed genres: "
+            f"{self.distinct_genres} of {len(SEED_GENRES)}",
+            f"unmapped labels: {', '.join(self.unmapped_labels) or 'none'}",
+            f"seed genres without tracks: {', '.join(self.empty_seed_genres) or 'none'}",
+            "tracks per seed genre:",
+        ]
+        cells = [f"{genre:<18}{count:>6}" for genre, count in self.seed_genre_counts.items()]
+        lines += ["  " + "   ".join(cells[i : i + COUNT_COLUMNS]) for i in range(0, len(cells), COUNT_COLUMNS)]
+        return "\n".join(lines)
