@@ -2,8 +2,9 @@
 
 Steps: apply the mode to the target; map features into the search space (normalised, divided by the catalog's
 per-feature spread, times sqrt(feature weight), so squared Euclidean = weighted distance); resolve genres to seed
-weights; gather a candidate pool from the index (per requested genre, plus the whole catalog when genres only
-boost); score = distance - GENRE_BOOST * genre affinity; re-rank by MMR with a per-artist cap and no repeated titles.
+weights, seeds without catalog tracks replaced by their stand-ins (genre_fallback.py); gather a candidate pool from
+the index (per requested genre, plus the whole catalog when genres only boost); score = distance - GENRE_BOOST *
+genre affinity; re-rank by MMR with a per-artist cap and no repeated titles.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from services.playlist.catalog import Catalog, spotify_uri, spotify_url
 from services.playlist.diversity import artist_key, encode, mmr_select, title_key
 from services.playlist.explain import why
 from services.playlist.feature_index import FeatureIndex, choose_index
+from services.playlist.genre_fallback import GenreFallback
 from services.playlist.genre_map import resolve_seed_genres
 from shared.errors import InvalidInput
 from shared.features import AUDIO_FEATURES, AudioFeatures, clip_raw, normalise
@@ -178,6 +180,7 @@ class Recommender:
             raise InvalidInput("the catalog has no tracks")
         self.catalog = catalog
         self.mapper = mapper
+        self.fallback = GenreFallback(catalog, mapper)
         weights = np.array([FEATURE_WEIGHTS[name] for name in AUDIO_FEATURES], dtype=np.float32)
         self._factor = (np.sqrt(weights) / catalog.scale).astype(np.float32)
         # Distances are reported per unit of total weight so their size does not depend on the weights chosen.
@@ -209,14 +212,10 @@ class Recommender:
         """A playlist for the request (see the module docstring for the steps)."""
         target = apply_mode(request.features.to_vector(), request.mode)
         query = self.to_space(target)
-        warnings: list[str] = []
         seeds = self.resolve_genres(request.genres)
-        present = {g: w for g, w in seeds.items() if g in self.catalog.genre_rows}
-        if seeds and not present:
-            warnings.append(f"no catalog tracks in genre(s) {', '.join(seeds)}; genres were ignored")
-        elif len(present) < len(seeds):
-            absent = [g for g in seeds if g not in present]
-            warnings.append(f"no catalog tracks in genre(s) {', '.join(absent)}")
+        # Seeds without tracks are replaced by what stands in for them (genre_fallback.py), each with a warning.
+        plan = self.fallback.plan(seeds)
+        present, warnings = plan.weights, list(plan.warnings)
         pool = max(POOL_PER_TRACK * request.n, MIN_POOL)
         strict = bool(present) and request.genre_match == "filter"
         ids, dist = self._pool(query, present, pool=pool, include_all=not strict)
@@ -245,7 +244,7 @@ class Recommender:
     def _pool(
         self, query: np.ndarray, seeds: dict[str, float], *, pool: int, include_all: bool
     ) -> tuple[np.ndarray, np.ndarray]:
-        parts = [self.index.search(query, k=pool, rows=self.catalog.genre_rows[g]) for g in seeds]
+        parts = [self.index.search(query, k=pool, rows=self.fallback.members(g)[0]) for g in seeds]
         if include_all:
             parts.append(self.index.search(query, k=pool))
         ids = np.concatenate([p[0] for p in parts])
@@ -260,7 +259,7 @@ class Recommender:
             return affinity
         top = max(seeds.values())
         for genre, weight in seeds.items():
-            members, ranks = self.catalog.genre_rows[genre], self.catalog.genre_ranks[genre]
+            members, ranks = self.fallback.members(genre)
             at = np.minimum(np.searchsorted(members, rows), members.shape[0] - 1)
             hit = members[at] == rows
             # Floored so a member of the genre never drops to 0 (which would exclude it from a filter).

@@ -133,9 +133,12 @@ def test_an_unknown_genre_is_rejected_with_the_valid_list(recommender: Recommend
         ask(recommender, genres=["pop", "zzyzx"])
 
 
-def test_a_valid_genre_with_no_catalog_tracks_is_ignored_with_a_warning(recommender: Recommender) -> None:
+def test_a_valid_genre_with_no_catalog_tracks_and_nothing_related_uses_the_whole_catalog_and_says_so(
+    recommender: Recommender,
+) -> None:
     rec = ask(recommender, n=5, genres=["k-pop"])
-    assert len(rec.tracks) == 5 and rec.warnings == ["no catalog tracks in genre(s) k-pop; genres were ignored"]
+    assert len(rec.tracks) == 5
+    assert rec.warnings == ["no k-pop in the catalog yet and no related genre has tracks: used the whole catalog"]
 
 
 def test_boost_lifts_and_calm_lowers_energy_and_valence() -> None:
