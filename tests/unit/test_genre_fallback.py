@@ -66,7 +66,6 @@ def test_a_genre_with_tracks_is_served_exactly_and_without_a_warning(recommender
 
 def test_a_missing_genre_uses_its_nearest_genres_and_names_them(recommender: Recommender) -> None:
     rec = ask(recommender, ["bossanova"])
-    # latin, the table's third choice for bossanova, has no tracks here, so it is not named.
     assert rec.warnings == ["no bossanova in the catalog yet: used mpb and brazil"]
     assert len(rec.tracks) == 10 and all({"mpb", "brazil"} & set(t.genres) for t in rec.tracks)
     assert rec.genres == ["bossanova"]
