@@ -137,7 +137,7 @@ class RecommendedTrack(BaseModel):
     duration_ms: int = 0
     features: AudioFeatures
     genres: list[str]
-    why: str = Field(examples=["bright, high-energy, hip-hop"])
+    why: str = Field(examples=["bright and upbeat like your photo, danceable, hip-hop"])
     distance: float = Field(description="Weighted feature distance to the target (lower is closer).")
 
 
@@ -232,7 +232,10 @@ class Recommender:
                     f"{len(extra)} closest tracks from other genres were added"
                 )
             chosen, chosen_dist = chosen + extra, chosen_dist + extra_dist
-        tracks = [self._track(row, d, requested=list(present)) for row, d in zip(chosen, chosen_dist, strict=True)]
+        tracks = [
+            self._track(row, d, target=target, requested=list(present))
+            for row, d in zip(chosen, chosen_dist, strict=True)
+        ]
         return Recommendation(
             tracks=tracks,
             target=AudioFeatures.from_vector(target),
@@ -301,7 +304,7 @@ class Recommender:
         )
         return [int(ids[p]) for p in picks], [float(dist[p]) for p in picks]
 
-    def _track(self, row: int, distance: float, *, requested: list[str]) -> RecommendedTrack:
+    def _track(self, row: int, distance: float, *, target: np.ndarray, requested: list[str]) -> RecommendedTrack:
         catalog = self.catalog
         track_id = str(catalog.track_ids[row])
         genres = list(catalog.genres[row])
@@ -321,6 +324,6 @@ class Recommender:
             duration_ms=int(catalog.duration_ms[row]),
             features=AudioFeatures.model_construct(_fields_set=set(values), **values),
             genres=genres,
-            why=why(raw, genres=genres, requested=requested),
+            why=why(raw, target=target, genres=genres, requested=requested),
             distance=round(distance, 4),
         )

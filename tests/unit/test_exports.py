@@ -35,7 +35,7 @@ def make_track(track_id: str, name: str, artist: str, duration_ms: int = 201_500
         duration_ms=duration_ms,
         features=FEATURES,
         genres=["hip-hop", "pop"],
-        why="bright, high-energy, hip-hop",
+        why="bright and upbeat like your photo, hip-hop",
         distance=0.1234,
     )
 
@@ -76,7 +76,7 @@ def test_csv_round_trips_names_genres_and_features(rec: Recommendation) -> None:
     for name in AUDIO_FEATURES:
         assert float(rows[2][name]) == getattr(FEATURES, name)
     assert [int(r["position"]) for r in rows] == [1, 2, 3]
-    assert float(rows[0]["distance"]) == 0.1234 and rows[0]["why"] == "bright, high-energy, hip-hop"
+    assert float(rows[0]["distance"]) == 0.1234 and rows[0]["why"] == "bright and upbeat like your photo, hip-hop"
 
 
 def test_an_empty_recommendation_exports_headers_only(rec: Recommendation) -> None:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from services.playlist.diversity import encode, mmr_select, title_key
-from services.playlist.explain import traits, why
+from services.playlist.explain import mood_words, traits, why
 from services.playlist.feature_index import ExactIndex
 from shared.features import AUDIO_FEATURES
 
@@ -85,23 +85,36 @@ def test_encode_gives_equal_keys_equal_codes() -> None:
     assert encode(["a", "b", "a", ("x", "y"), ("x", "y")]).tolist() == [0, 1, 0, 2, 2]
 
 
-def test_why_names_the_two_strongest_traits_and_the_matched_genre() -> None:
-    text = why(raw(valence=0.95, energy=0.9, danceability=0.76), genres=["pop", "hip-hop"], requested=["hip-hop"])
-    assert text == "bright, high-energy, hip-hop"
+def test_why_says_a_track_in_the_photos_mood_is_like_it_and_names_a_trait_and_the_matched_genre() -> None:
+    track = raw(valence=0.9, energy=0.85, danceability=0.9)
+    text = why(track, target=raw(valence=0.8, energy=0.8), genres=["pop", "hip-hop"], requested=["hip-hop"])
+    assert text == "bright and upbeat like your photo, danceable, hip-hop"
+
+
+def test_why_names_the_larger_mood_gap_when_the_track_sits_elsewhere() -> None:
+    bright_photo = raw(valence=0.9, energy=0.8)
+    assert why(raw(valence=0.9, energy=0.3), target=bright_photo, genres=["folk"]).startswith(
+        "warm and gentle, a little calmer than your photo"
+    )
+    assert why(raw(valence=0.1, energy=0.8), target=bright_photo, genres=[]) == (
+        "dark and intense, a little darker than your photo"
+    )
 
 
 def test_why_uses_the_tracks_own_first_genre_when_none_was_requested() -> None:
-    assert why(raw(acousticness=0.95, energy=0.1), genres=["folk", "acoustic"]) == "mellow, acoustic, folk"
+    quiet = raw(acousticness=0.95, energy=0.1, valence=0.2)
+    assert why(quiet, target=quiet, genres=["folk", "acoustic"]) == "calm and wistful like your photo, acoustic, folk"
 
 
-def test_why_says_balanced_when_nothing_stands_out() -> None:
+def test_mood_words_cover_every_band_pair_with_distinct_phrases() -> None:
+    phrases = {mood_words(raw(valence=v, energy=e)) for v in (0.1, 0.5, 0.9) for e in (0.2, 0.6, 0.9)}
+    assert len(phrases) == 9
+
+
+def test_traits_beside_mood_name_the_strongest_only() -> None:
     assert traits(raw()) == []
-    assert why(raw(), genres=[]) == "balanced"
-
-
-def test_dark_quiet_and_wordy_tracks_are_described_as_such() -> None:
-    assert traits(raw(valence=0.05, loudness=-30.0)) == ["dark", "quiet"]
-    assert traits(raw(speechiness=0.9)) == ["wordy"]
+    assert traits(raw(speechiness=0.9, loudness=-3.5)) == ["wordy"]
+    assert traits(raw(loudness=-30.0)) == ["quiet"]
 
 
 def test_exact_index_matches_brute_force_with_and_without_a_row_subset() -> None:
