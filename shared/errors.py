@@ -1,11 +1,13 @@
 """The one error hierarchy and the one envelope every service answers with.
 
     ServiceError                      500 InternalError (base; never raised bare)
+    ├── BadRequest                    400  a request that cannot be acted on (a bad sign-in callback)
     ├── InvalidInput                  422  bad values: features out of range, unknown genre, corrupt image ...
     ├── NotFound                      404
     ├── PayloadTooLarge               413
     ├── UnsupportedMediaType          415
     ├── Unauthorized                  401
+    ├── Forbidden                     403
     ├── Overloaded                    503  with Retry-After (a bounded queue is full)
     ├── NotReady                      503  with Retry-After (model or dependency not ready yet)
     └── UpstreamError                 502  another service or Spotify failed
@@ -49,6 +51,10 @@ class ServiceError(Exception):
         self.name = name or type(self).__name__
 
 
+class BadRequest(ServiceError):
+    status_code = 400
+
+
 class InvalidInput(ServiceError):
     status_code = 422
 
@@ -67,6 +73,10 @@ class UnsupportedMediaType(ServiceError):
 
 class Unauthorized(ServiceError):
     status_code = 401
+
+
+class Forbidden(ServiceError):
+    status_code = 403
 
 
 class Overloaded(ServiceError):

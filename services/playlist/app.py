@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 from collections.abc import AsyncIterator, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -18,6 +19,9 @@ from services.playlist.catalog import Catalog, load_catalog
 from services.playlist.genre_map import GenreMapper, load_genre_mapper
 from services.playlist.recommender import Recommendation, RecommendationRequest, Recommender
 from services.playlist.settings import Settings
+from services.playlist.spotify.runtime import build_spotify
+from services.playlist.spotify.store import KeyValueStore
+from services.playlist.spotify_api import router as spotify_router
 from shared.errors import NotReady, Overloaded, ServiceError, envelope_response
 from shared.health import ReadinessCheck, mount_health
 from shared.service import install_common
@@ -90,6 +94,11 @@ class PlaylistRuntime:
         except TimeoutError:
             raise RecommendationTimeout(f"no answer within {timeout:g} s; the service is busy", retry_after=2) from None
 
+    def require_domain(self) -> tuple[Catalog, GenreMapper]:
+        """The catalog and genre map, or NotReady while they load."""
+        recommender, mapper = self.require()
+        return recommender.catalog, mapper
+
     async def recommend(self, request: RecommendationRequest) -> Recommendation:
         """A playlist for the request, computed off the event loop."""
         recommender, _ = self.require()
@@ -99,12 +108,16 @@ class PlaylistRuntime:
 class JsonBodyGuard:
     """Bodies of POST requests must be JSON (415 otherwise) and under the limit, counted while they stream (413)."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, *, max_bytes: int, raw_paths: re.Pattern[str] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.raw_paths = raw_paths  # routes that take a raw body (a cover photo) and bound it themselves
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
+            await self.app(scope, receive, send)
+            return
+        if self.raw_paths is not None and self.raw_paths.fullmatch(scope.get("path", "")):
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
@@ -165,7 +178,11 @@ def _json_problem(body: bytes) -> dict[str, Any] | None:
 
 
 def create_app(
-    settings: Settings | None = None, *, catalog: Catalog | None = None, mapper: GenreMapper | None = None
+    settings: Settings | None = None,
+    *,
+    catalog: Catalog | None = None,
+    mapper: GenreMapper | None = None,
+    spotify_store: KeyValueStore | None = None,
 ) -> FastAPI:
     """The playlist app; tests pass a small `catalog` and `mapper` instead of loading the shipped files."""
     settings = settings or Settings()
@@ -174,9 +191,11 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await runtime.start()
+        app.state.spotify = build_spotify(settings, domain=runtime.require_domain, run=runtime.run, store=spotify_store)
         try:
             yield
         finally:
+            await app.state.spotify.aclose()
             await runtime.stop()
 
     app = FastAPI(
@@ -188,12 +207,23 @@ def create_app(
     app.state.settings = settings
     app.state.runtime = runtime
     # Added before install_common, so the request-id middleware (added last, runs first) wraps the guard too.
-    app.add_middleware(JsonBodyGuard, max_bytes=settings.max_body_bytes)
+    app.add_middleware(JsonBodyGuard, max_bytes=settings.max_body_bytes, raw_paths=_COVER_PATH)
     install_common(app, "playlist")
 
     def checks() -> Mapping[str, ReadinessCheck]:
-        return {"catalog_and_genre_map": runtime.ready}
+        spotify = getattr(app.state, "spotify", None)
+        if spotify is None:
+            return {"catalog_and_genre_map": runtime.ready, "spotify_store": _never_ready}
+        return {"catalog_and_genre_map": runtime.ready, "spotify_store": spotify.ready}
 
     mount_health(app, checks)
     app.include_router(router)
+    app.include_router(spotify_router)
     return app
+
+
+_COVER_PATH = re.compile(r"/v1/spotify/playlists/[^/]+/cover")
+
+
+async def _never_ready() -> bool:
+    return False

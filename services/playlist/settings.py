@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -25,3 +25,37 @@ class Settings(BaseSettings):
     genre_map_timeout_s: float = Field(default=30.0, gt=0, description="Longest /v1/genres/map may take.")
     warm_genre_model: bool = Field(default=True, description="Load the genre text-embedding model at start-up.")
     max_body_bytes: int = Field(default=1024 * 1024, gt=0, description="JSON request body limit, streamed.")
+
+    # --- Spotify (services/playlist/spotify/) ----------------------------------------------------------------------
+    redis_url: str | None = Field(
+        default=None, description="redis://host:port/db for tokens, sign-ins and genre profiles; unset = in-process."
+    )
+    redis_timeout_s: float = Field(default=2.0, gt=0)
+    spotify_client_id: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("PLAYLIST_SPOTIFY_CLIENT_ID", "SPOTIFY_CLIENT_ID"),
+        description="The app's client id from the Spotify dashboard; unset = Spotify sign-in is off.",
+    )
+    spotify_client_secret: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("PLAYLIST_SPOTIFY_CLIENT_SECRET", "SPOTIFY_CLIENT_SECRET"),
+        description="Optional: PKCE needs no secret; when set it is sent as HTTP Basic to the token endpoint.",
+    )
+    spotify_redirect_uri: str = Field(
+        default="http://127.0.0.1:8000/v1/auth/callback",
+        validation_alias=AliasChoices("PLAYLIST_SPOTIFY_REDIRECT_URI", "SPOTIFY_REDIRECT_URI"),
+        description="Registered in the Spotify dashboard; Spotify accepts loopback IPs, not `localhost`.",
+    )
+    spotify_accounts_url: str = "https://accounts.spotify.com"
+    spotify_api_url: str = "https://api.spotify.com/v1/"
+    spotify_timeout_s: float = Field(default=10.0, gt=0, description="Per Spotify HTTP call.")
+    spotify_max_retry_after_s: int = Field(
+        default=5, ge=0, description="Longest 429 Retry-After waited out; past it 503."
+    )
+    token_key: SecretStr | None = Field(
+        default=None,
+        description="Fernet key encrypting tokens at rest; unset = a new key per start (everyone signs in again).",
+    )
+    token_ttl_s: int = Field(default=30 * 24 * 3600, gt=0, description="Forget a session's tokens after this long.")
+    profile_ttl_s: int = Field(default=6 * 3600, gt=0, description="How long a genre profile is cached.")
+    max_cover_upload_bytes: int = Field(default=12 * 1024 * 1024, gt=0, description="Photo body limit for covers.")

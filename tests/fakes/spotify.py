@@ -4,7 +4,9 @@ One FastAPI app serves both hosts: accounts (`/authorize`, `/api/token`), the AP
 under `/images` (standing in for i.scdn.co). It follows docs SPOTIFY_WEB_API_2026.md: development-mode removals
 answer 403/404, search limits to 10, audio features need `extended_access` on the app. Tests seed a
 `SpotifyState`, inject faults (`state.inject(429, retry_after=1)`, `state.inject(503, times=2)`) and read back
-`state.requests`.
+`state.requests`; tests in another process do the same over HTTP under `/_fake` (spotify_control.py).
+`python -m tests.fakes.spotify_dev` serves it as a dev server with a demo user (what `PRESSEDPLAY_SPOTIFY=fake make
+run` starts).
 
     with FakeSpotify(SpotifyState.seeded()) as spotify:
         spotify.api_url       # http://127.0.0.1:PORT/v1/   (spotipy's `prefix`)
@@ -13,6 +15,7 @@ answer 403/404, search limits to 10, audio features need `extended_access` on th
 
 from __future__ import annotations
 
+import asyncio
 import re
 import threading
 import time
@@ -26,6 +29,7 @@ from fastapi.responses import JSONResponse, Response
 from tests.fakes.spotify_access import SpotifyApiError
 from tests.fakes.spotify_accounts import create_accounts_router, s256
 from tests.fakes.spotify_api import create_api_router
+from tests.fakes.spotify_control import create_control_router
 from tests.fakes.spotify_objects import api_error
 from tests.fakes.spotify_playlists import create_playlists_router
 from tests.fakes.spotify_state import SpotifyState
@@ -44,7 +48,9 @@ def create_app(state: SpotifyState) -> FastAPI:
     async def record_and_inject(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         state.record(request.method, request.url.path, request.url.query)
         fault = state.take_fault(request.url.path)
-        if fault is not None:
+        if fault is not None and fault.delay_s:
+            await asyncio.sleep(fault.delay_s)
+        if fault is not None and fault.status:
             headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else None
             message = "API rate limit exceeded" if fault.status == 429 else "Service unavailable"
             return JSONResponse(api_error(fault.status, message), status_code=fault.status, headers=headers)
@@ -65,15 +71,18 @@ def create_app(state: SpotifyState) -> FastAPI:
     app.include_router(create_accounts_router(state))
     app.include_router(create_api_router(state))
     app.include_router(create_playlists_router(state))
+    app.include_router(create_control_router(state))
     return app
 
 
 class FakeSpotify:
     """Serves the fake on a free 127.0.0.1 port from a background thread; a context manager."""
 
-    def __init__(self, state: SpotifyState | None = None, *, start_timeout_s: float = 10.0) -> None:
+    def __init__(
+        self, state: SpotifyState | None = None, *, start_timeout_s: float = 10.0, port: int | None = None
+    ) -> None:
         self.state = state or SpotifyState()
-        self.port = free_port()
+        self.port = port or free_port()
         self.start_timeout_s = start_timeout_s
         config = uvicorn.Config(
             create_app(self.state), host="127.0.0.1", port=self.port, log_level="warning", lifespan="off"

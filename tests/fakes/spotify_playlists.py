@@ -83,7 +83,7 @@ def create_playlists_router(state: SpotifyState) -> APIRouter:
     def my_playlists(request: Request) -> dict[str, Any]:
         grant = require_grant(state, request, user=True)
         limit, offset = page_params(request, default=20, maximum=50)
-        mine = [p for p in state.playlists.values() if p.owner_id == grant.user_id]
+        mine = [p for p in state.playlists.values() if p.owner_id == grant.user_id and p.followed]
         items = [playlist_json(p, state, request) for p in mine[offset : offset + limit]]
         return paging(request, items, total=len(mine), limit=limit, offset=offset)
 
@@ -129,6 +129,8 @@ def create_playlists_router(state: SpotifyState) -> APIRouter:
             new = [_track_id(u) for u in uris]
             if not new or len(new) > 100:
                 raise SpotifyApiError(400, "You can add between 1 and 100 items per request")
+            if any(state.existing_track(t) is None for t in new):
+                raise SpotifyApiError(400, "Payload contains a non-existing ID")
             position = request.query_params.get("position", body.get("position") if isinstance(body, dict) else None)
             at = len(playlist.track_ids) if position is None else int(position)
             playlist.track_ids[at:at] = new
@@ -171,6 +173,17 @@ def create_playlists_router(state: SpotifyState) -> APIRouter:
     def tracks_path_removed(playlist_id: str, request: Request) -> dict[str, Any]:
         require_grant(state, request)
         raise SpotifyApiError(403, "Forbidden: use /playlists/{id}/items")
+
+    @router.delete("/playlists/{playlist_id}/followers")
+    def unfollow(playlist_id: str, request: Request) -> Response:
+        grant = require_grant(state, request, user=True)
+        if not ({"playlist-modify-public", "playlist-modify-private"} & grant.scopes):
+            raise SpotifyApiError(403, "Insufficient client scope")
+        with state.lock:
+            playlist = visible(playlist_id, grant)
+            if playlist.owner_id == grant.user_id:
+                playlist.followed = False
+        return Response(status_code=200)
 
     @router.get("/playlists/{playlist_id}/images")
     def get_images(playlist_id: str, request: Request) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ import secrets
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,6 +61,7 @@ class FakePlaylist:
     track_ids: list[str] = field(default_factory=list)
     image_jpeg: bytes | None = None
     snapshot: int = 1
+    followed: bool = True  # False once the owner unfollowed (deleted) it
 
 
 @dataclass
@@ -91,12 +93,14 @@ class PendingCode:
 
 @dataclass
 class Fault:
-    """Answer the next `times` matching calls with `status` (429 carries Retry-After)."""
+    """Answer the next `times` matching calls with `status` (429 carries Retry-After), after `delay_s`; status 0
+    only delays them (a slow Spotify, for timeouts)."""
 
     status: int
     times: int
     retry_after: int | None = None
     path_prefix: str = "/v1/"
+    delay_s: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,12 @@ class SpotifyState:
         self.token_lifetime_s = token_lifetime_s
         self.signed_in_user: str | None = None  # who "logs in" at /authorize; default: the first user
         self.deny_next_authorization = False
+        # Track ids Spotify no longer has: adding one to a playlist is refused (400) with its whole batch.
+        self.gone_tracks: set[str] = set()
+        # When set, unknown well-formed track ids are taken as existing (the dev server's catalog is ours, not the
+        # fake's); the function names them: id -> (track name, artist name).
+        self.describe_unknown_track: Callable[[str], tuple[str, str]] | None = None
+        self.issued_tokens: list[str] = []  # every access and refresh token ever issued (tests search logs for them)
         self._ids = itertools.count(1)
 
     # --- seeding -------------------------------------------------------------------------------------------
@@ -201,10 +211,18 @@ class SpotifyState:
         return state
 
     # --- faults and the request log -------------------------------------------------------------------------
-    def inject(self, status: int, *, times: int = 1, retry_after: int | None = None, path_prefix: str = "/v1/") -> None:
+    def inject(
+        self,
+        status: int,
+        *,
+        times: int = 1,
+        retry_after: int | None = None,
+        path_prefix: str = "/v1/",
+        delay_s: float = 0.0,
+    ) -> None:
         """Answer the next `times` calls under `path_prefix` with `status` (e.g. 429 + Retry-After, 500, 503)."""
         with self.lock:
-            self.faults.append(Fault(status, times, retry_after, path_prefix))
+            self.faults.append(Fault(status, times, retry_after, path_prefix, delay_s))
 
     def take_fault(self, path: str) -> Fault | None:
         with self.lock:
@@ -230,6 +248,7 @@ class SpotifyState:
         """A new access token (and, for a user, a new refresh token) as /api/token answers it."""
         with self.lock:
             access = secrets.token_urlsafe(24)
+            self.issued_tokens.append(access)
             self.tokens[access] = Grant(client_id, user_id, scopes, time.time() + self.token_lifetime_s)
             body: dict[str, Any] = {
                 "access_token": access,
@@ -239,9 +258,29 @@ class SpotifyState:
             }
             if user_id is not None:
                 refresh = secrets.token_urlsafe(24)
+                self.issued_tokens.append(refresh)
                 self.refresh_tokens[refresh] = (client_id, user_id, scopes)
                 body["refresh_token"] = refresh
             return body
+
+    def existing_track(self, track_id: str) -> FakeTrack | None:
+        """The track if Spotify has it: a known one not gone, or an unknown one the dev server vouches for."""
+        with self.lock:
+            if track_id in self.gone_tracks:
+                return None
+            if track_id in self.tracks:
+                return self.tracks[track_id]
+            if self.describe_unknown_track is None:
+                return None
+            name, artist_name = self.describe_unknown_track(track_id)
+            artist = next((a for a in self.artists.values() if a.name == artist_name), None)
+            artist = artist or self.add_artist(artist_name)
+            return self.add_track(name, artist_ids=[artist.id], track_id=track_id)
+
+    def revoke_refresh_tokens(self) -> None:
+        """Void every refresh token (as when a user removes the app's access)."""
+        with self.lock:
+            self.refresh_tokens.clear()
 
     def expire_all_tokens(self) -> None:
         """Make every access token expired (refresh tokens stay valid)."""

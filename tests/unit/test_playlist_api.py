@@ -256,7 +256,8 @@ def test_not_ready_while_the_catalog_is_missing(tmp_path: Path) -> None:
 
 
 def test_ready_once_catalog_and_genre_map_are_loaded(client: TestClient) -> None:
-    assert client.get("/readyz").json() == {"status": "ready", "checks": {"catalog_and_genre_map": True}}
+    checks = {"catalog_and_genre_map": True, "spotify_store": True}
+    assert client.get("/readyz").json() == {"status": "ready", "checks": checks}
 
 
 def test_request_id_is_echoed_on_success_and_in_error_envelopes(client: TestClient) -> None:

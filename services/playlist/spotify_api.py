@@ -1,0 +1,174 @@
+"""Routes of the playlist service's Spotify side (internal: only the gateway calls them).
+
+The caller names the browser session with the `X-Account-Key` header: the gateway's hash of the session cookie.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Final
+
+from fastapi import APIRouter, Header, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.playlist.spotify.errors import SpotifyNotConfigured
+from services.playlist.spotify.naming import playlist_description, playlist_name
+from services.playlist.spotify.profile import GenreProfile
+from services.playlist.spotify.publish import PublishedPlaylist
+from services.playlist.spotify.runtime import SpotifyRuntime
+from services.playlist.spotify.service import SpotifyService
+from shared.errors import PayloadTooLarge, error_responses
+from shared.features import AudioFeatures
+
+router = APIRouter(prefix="/v1/spotify", tags=["spotify"])
+ACCOUNT_PATTERN: Final = r"^[A-Za-z0-9_-]{16,128}$"
+Account = Annotated[str, Header(alias="X-Account-Key", pattern=ACCOUNT_PATTERN, description="The session's key.")]
+SPOTIFY_CODES: Final = (401, 403, 422, 502, 503, 504)
+SPOTIFY_ERRORS: Final = error_responses(*SPOTIFY_CODES)
+
+
+class SignInStart(BaseModel):
+    authorize_url: str
+
+
+class CallbackIn(BaseModel):
+    """What Spotify sent back to the browser, and the key the new session will have."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    new_account: str = Field(pattern=ACCOUNT_PATTERN)
+    state: str | None = Field(default=None, max_length=512)
+    code: str | None = Field(default=None, max_length=2048)
+    error: str | None = Field(default=None, max_length=512)
+
+
+class SpotifyUser(BaseModel):
+    configured: bool
+    signed_in: bool
+    user_id: str | None = None
+    display_name: str | None = None
+
+
+class GenresIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    genres: list[Annotated[str, Field(max_length=200)]] = Field(min_length=1, max_length=20)
+
+
+class PublishIn(BaseModel):
+    """A playlist to create: what it was made from (for its name and description), the candidate tracks best first."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    features: AudioFeatures
+    mood: str | None = Field(default=None, max_length=60, description="The photo's mood in words, if known.")
+    genres: list[Annotated[str, Field(max_length=60)]] = Field(default_factory=list, max_length=20)
+    mode: str = Field(default="match", max_length=20)
+    public: bool = False
+    candidates: list[Annotated[str, Field(pattern=r"^[A-Za-z0-9]{1,64}$")]] = Field(min_length=1, max_length=300)
+    n: int = Field(ge=1, le=100)
+
+
+def _runtime(request: Request) -> SpotifyRuntime:
+    runtime: SpotifyRuntime = request.app.state.spotify
+    return runtime
+
+
+def _service(request: Request) -> SpotifyService:
+    service = _runtime(request).service
+    if service is None:
+        raise SpotifyNotConfigured(
+            "Spotify sign-in is not set up here: set SPOTIFY_CLIENT_ID (see the README), or run with "
+            "PRESSEDPLAY_SPOTIFY=fake for the local fake Spotify"
+        )
+    return service
+
+
+@router.post("/sign-in", response_model=SignInStart, responses=error_responses(503))
+async def sign_in(request: Request, account: Account) -> SignInStart:
+    """Start a sign-in for this session: the URL of Spotify's consent page."""
+    return SignInStart(authorize_url=await _service(request).access.start_sign_in(account))
+
+
+@router.post("/callback", response_model=SpotifyUser, responses=error_responses(400, *SPOTIFY_CODES))
+async def callback(request: Request, account: Account, body: CallbackIn) -> SpotifyUser:
+    """Finish the sign-in begun by `account`; the tokens are kept under `new_account`."""
+    tokens = await _service(request).access.finish_sign_in(
+        account=account, new_account=body.new_account, state=body.state, code=body.code, error=body.error
+    )
+    return SpotifyUser(configured=True, signed_in=True, user_id=tokens.user_id, display_name=tokens.display_name)
+
+
+@router.post("/sign-out", status_code=204, responses=error_responses(503))
+async def sign_out(request: Request, account: Account) -> Response:
+    """Delete the session's tokens and cached profile."""
+    if _runtime(request).service is not None:
+        await _service(request).sign_out(account)
+    return Response(status_code=204)
+
+
+@router.get("/me", response_model=SpotifyUser, responses=error_responses(503))
+async def me(request: Request, account: Account) -> SpotifyUser:
+    """Who is signed in under this session (no Spotify call)."""
+    service = _runtime(request).service
+    tokens = await service.who(account) if service is not None else None
+    if tokens is None:
+        return SpotifyUser(configured=service is not None, signed_in=False)
+    return SpotifyUser(configured=True, signed_in=True, user_id=tokens.user_id, display_name=tokens.display_name)
+
+
+@router.get("/genres", response_model=GenreProfile, responses=SPOTIFY_ERRORS)
+async def genres(
+    request: Request, account: Account, refresh: Annotated[bool, Query(description="Rebuild from Spotify")] = False
+) -> GenreProfile:
+    """The user's genre profile (cached; `refresh=true` rebuilds it from Spotify)."""
+    return await _service(request).profile(account, refresh=refresh)
+
+
+@router.put("/genres", response_model=GenreProfile, responses=SPOTIFY_ERRORS)
+async def put_genres(request: Request, account: Account, body: GenresIn) -> GenreProfile:
+    """Set the genres playlists use (names map to seed genres; at most five)."""
+    return await _service(request).set_genres(account, body.genres)
+
+
+@router.post("/genres/shuffle", response_model=GenreProfile, responses=SPOTIFY_ERRORS)
+async def shuffle(request: Request, account: Account) -> GenreProfile:
+    """Draw the genres again from the profile's weights."""
+    return await _service(request).shuffle(account)
+
+
+@router.post("/playlists", status_code=201, response_model=PublishedPlaylist, responses=SPOTIFY_ERRORS)
+async def publish(request: Request, account: Account, body: PublishIn) -> PublishedPlaylist:
+    """Create the playlist on the user's account with the first n candidates Spotify accepts."""
+    return await _service(request).publish(
+        account,
+        name=playlist_name(features=body.features, mood=body.mood),
+        description=playlist_description(genres=body.genres, mode=body.mode),
+        public=body.public,
+        candidates=body.candidates,
+        n=body.n,
+    )
+
+
+@router.put(
+    "/playlists/{playlist_id}/cover",
+    status_code=204,
+    responses=error_responses(401, 403, 413, 422, 502, 503, 504),
+    openapi_extra={"requestBody": {"content": {"image/*": {"schema": {"type": "string", "format": "binary"}}}}},
+)
+async def put_cover(request: Request, account: Account, playlist_id: str) -> Response:
+    """The photo (raw image body) as the playlist's cover, cropped square and compressed for Spotify."""
+    limit = request.app.state.settings.max_cover_upload_bytes
+    photo = bytearray()
+    async for chunk in request.stream():
+        photo.extend(chunk)
+        if len(photo) > limit:
+            raise PayloadTooLarge(f"the photo is larger than the {limit:,}-byte limit")
+    await _service(request).upload_cover(account, playlist_id, bytes(photo))
+    return Response(status_code=204)
+
+
+@router.post("/playlists/{playlist_id}/save", status_code=204, responses=error_responses(401, 404, 503))
+async def save(request: Request, account: Account, playlist_id: str) -> Response:
+    """Keep this generated playlist when the next one is made."""
+    await _service(request).save(account, playlist_id)
+    return Response(status_code=204)
