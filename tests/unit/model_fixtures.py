@@ -67,3 +67,45 @@ def random_checkpoint(path: Path, *, architecture: str = "effnet-vae", seed: int
     prior = MoodPrior.calibrate(stats=rng.uniform(0, 1, (50, 3)), targets_norm=rng.uniform(0, 1, (50, 8)))
     checkpoint = stamp_version(Checkpoint(architecture, model_state(model), transform, prior))
     return save_checkpoint(checkpoint, path)
+
+
+LOOK_GENRES = ("Country", "Electronic", "HipHop", "Pop", "Rock")
+
+
+def mood_checkpoint(path: Path, *, seed: int = 0) -> Path:
+    """An untrained but valid effnet-vae checkpoint with a genre-look head, a mood head and a feature mapping.
+
+    The mood head reads only the first input (the stem's first channel mean) so a test can steer the mood with the
+    photo; the catalog is a uniform stand-in.
+    """
+    import torch
+
+    from services.inference.model.architectures import build_model
+    from services.inference.model.checkpoint import Checkpoint, model_state, save_checkpoint, stamp_version
+    from services.inference.model.feature_mapping import FeatureMapping, quantile_table
+    from services.inference.model.genre_head import HeadConfig
+    from services.inference.model.mood_head import MoodHead
+    from services.inference.model.transforms import effnet_transform
+
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    model = build_model("effnet-vae", pretrained=False, head=HeadConfig(genres=LOOK_GENRES, colour_inputs=True))
+    with torch.no_grad():
+        model.head.centroids.copy_(torch.from_numpy(rng.uniform(0.2, 0.8, (len(LOOK_GENRES), 8)).astype(np.float32)))
+    head = MoodHead()
+    with torch.no_grad():
+        head.linear.weight.normal_(0.0, 0.05)
+        head.linear.bias.fill_(5.0)
+    mapping = FeatureMapping(
+        catalog_quantiles=quantile_table(rng.uniform(0, 1, (500, 8))),
+        mood_quantiles=quantile_table(rng.uniform(2, 8, (200, 2))),
+    )
+    checkpoint = Checkpoint(
+        "effnet-vae",
+        model_state(model),
+        effnet_transform(),
+        head=model.head.config,
+        mood_state={k: v.detach().clone() for k, v in head.state_dict().items()},
+        feature_mapping=mapping,
+    )
+    return save_checkpoint(stamp_version(checkpoint), path)

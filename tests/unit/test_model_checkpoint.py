@@ -67,3 +67,28 @@ def test_a_checkpoint_with_another_feature_order_is_refused(tmp_path: Path) -> N
     torch.save(payload, path)
     with pytest.raises(InvalidCheckpoint, match="another order"):
         load_checkpoint(path)
+
+
+def test_a_mood_checkpoint_round_trips_its_mood_head_and_feature_mapping(tmp_path: Path) -> None:
+    from services.inference.model.architectures import EffnetVAE
+    from tests.unit.model_fixtures import mood_checkpoint
+
+    path = mood_checkpoint(tmp_path / "mood.pt")
+    checkpoint = load_checkpoint(path)
+    assert checkpoint.feature_mapping is not None and checkpoint.mood_state is not None
+    model = checkpoint.build(pretrained_backbone=False)
+    assert isinstance(model, EffnetVAE) and model.mood is not None
+    described = checkpoint.describe()
+    assert "mood_state" not in described and described["feature_mapping"]["coupling"]["valence"][0] > 0
+
+
+def test_a_checkpoint_with_an_unusable_feature_mapping_is_refused(tmp_path: Path) -> None:
+    import torch
+
+    from tests.unit.model_fixtures import mood_checkpoint
+
+    payload = torch.load(mood_checkpoint(tmp_path / "mood.pt"), weights_only=True)
+    payload["feature_mapping"]["mood_quantiles"] = [[1.0]]
+    torch.save(payload, tmp_path / "broken.pt")
+    with pytest.raises(InvalidCheckpoint, match="feature mapping"):
+        load_checkpoint(tmp_path / "broken.pt")

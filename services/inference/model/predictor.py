@@ -1,4 +1,8 @@
-"""`Predictor`: a loaded checkpoint that turns photos into audio features (+ attention maps)."""
+"""`Predictor`: a loaded checkpoint that turns photos into audio features, their mood and genre look (+ attention).
+
+A checkpoint with a mood head and a feature mapping (the shipped one) composes the features from both heads in
+one backbone pass (feature_mapping.py). Older checkpoints, and seed-cnn, serve their head's own features.
+"""
 
 from __future__ import annotations
 
@@ -15,17 +19,31 @@ from services.inference.model.mood import MOOD_INDICES, MoodPrior
 from services.inference.model.transforms import colour_stats
 from shared.features import AudioFeatures, denormalise
 from shared.paths import REPO_ROOT
+from shared.photo_reading import GenreLook, PhotoMood
 
 DEFAULT_MODEL_PATH = REPO_ROOT / "models" / "effnet-vae.pt"
 
 
 @dataclass(frozen=True)
 class Prediction:
-    """One photo's features (raw Spotify units), its (h, w) attention map summing to 1 if asked, and the model."""
+    """One photo's features (raw Spotify units), its (h, w) attention map summing to 1 if asked, and the model;
+    its mood (1-9) and genre look (probabilities over the cover genres) where the model has those heads."""
 
     features: AudioFeatures
     attention: np.ndarray | None
     model_version: str
+    mood: PhotoMood | None = None
+    genre_look: GenreLook | None = None
+
+
+@dataclass(frozen=True)
+class BatchOutputs:
+    """A batch's (n, 8) normalised features, (n, h, w) attention, (n, 2) mood and (n, g) genre look (or None)."""
+
+    features: np.ndarray
+    attention: np.ndarray
+    mood: np.ndarray | None
+    look: np.ndarray | None
 
 
 def pick_device(device: str | None) -> str:
@@ -75,15 +93,45 @@ class Predictor:
             norm = norm + self.mood_prior.shift(stats)
         return np.clip(norm, 0.0, 1.0), out.attention.float().cpu().numpy()
 
+    @property
+    def genres(self) -> tuple[str, ...]:
+        """The cover genres of the genre look, in the order of its probabilities (empty for a linear head)."""
+        return self.model.head.config.genres if isinstance(self.model, EffnetVAE) else ()
+
+    def outputs(self, images: list[Image.Image], *, sample: bool = False) -> BatchOutputs:
+        """Photos -> features, attention, mood and genre look, from one backbone pass."""
+        batch = self.checkpoint.transform.batch(images).to(self.device)
+        stats = np.stack([colour_stats(image).as_array() for image in images])
+        mapping = self.checkpoint.feature_mapping
+        if not (isinstance(self.model, EffnetVAE) and self.model.mood is not None and mapping is not None):
+            with torch.inference_mode():
+                fmaps = self.model.features(batch)
+            norm, attention = self.predict_maps(fmaps, stats, sample=sample)
+            return BatchOutputs(norm, attention, None, None)
+        head = self.model.head
+        with torch.inference_mode():
+            fmaps, stages = self.model.backbone.forward_with_stages(batch)
+            out = head(fmaps, sample=sample, stats=torch.from_numpy(stats).to(self.device))
+            look = torch.softmax(out.logits.float(), dim=-1) if out.logits is not None else None
+            mood = self.model.mood(stages.float()).cpu().numpy()
+        if look is None:
+            raise ValueError("a mood checkpoint needs a genre-look head")
+        mixture = (look @ head.centroids.float()).cpu().numpy()
+        norm = np.clip(mapping.compose(mixture, mood), 0.0, 1.0)
+        return BatchOutputs(norm, out.attention.float().cpu().numpy(), mood, look.cpu().numpy())
+
     def predict_normalised(
         self, images: list[Image.Image], *, sample: bool = False, mood: bool = True
     ) -> tuple[np.ndarray, np.ndarray]:
         """Photos -> ((n, 8) normalised features, (n, h, w) attention)."""
+        if mood:
+            outputs = self.outputs(images, sample=sample)
+            return outputs.features, outputs.attention
         batch = self.checkpoint.transform.batch(images).to(self.device)
         with torch.inference_mode():
             fmaps = self.model.features(batch)
         stats = np.stack([colour_stats(image).as_array() for image in images])
-        return self.predict_maps(fmaps, stats, sample=sample, mood=mood)
+        return self.predict_maps(fmaps, stats, sample=sample, mood=False)
 
     def predict(
         self, images: list[Image.Image], *, with_attention: bool = False, sample: bool = False
@@ -91,13 +139,24 @@ class Predictor:
         """Photos -> one Prediction each; the latent mean is used unless `sample` is set."""
         if not images:
             return []
-        norm, attention = self.predict_normalised(images, sample=sample)
-        raw = denormalise(norm)
+        outputs = self.outputs(images, sample=sample)
+        raw = denormalise(outputs.features)
+        genres = self.genres
         return [
             Prediction(
                 features=AudioFeatures.from_vector(raw[i]),
-                attention=attention[i] if with_attention else None,
+                attention=outputs.attention[i] if with_attention else None,
                 model_version=self.version,
+                mood=_mood(outputs.mood[i]) if outputs.mood is not None else None,
+                genre_look=(
+                    {g: float(p) for g, p in zip(genres, outputs.look[i].tolist(), strict=True)}
+                    if outputs.look is not None
+                    else None
+                ),
             )
             for i in range(len(images))
         ]
+
+
+def _mood(values: np.ndarray) -> PhotoMood:
+    return PhotoMood(valence=float(values[0]), arousal=float(values[1]))
