@@ -1,0 +1,155 @@
+"""`pressedplay mood fit|report` on a small synthetic set of rated photos: bright photos were rated pleasant."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from pipeline.cli import main
+from pipeline.data_errors import DatasetError
+from pipeline.mood_fit import extract, fit_mood, fold_ids, read_ratings
+from services.inference.model.checkpoint import load_checkpoint
+from services.inference.model.predictor import Predictor
+from tests.unit.model_fixtures import mood_checkpoint
+
+PHOTOS = 40
+
+
+def _scene(brightness: float, saturation: float, rng: np.random.Generator) -> Image.Image:
+    base = np.array([brightness, brightness * (1 - saturation), brightness * (1 - saturation)]) * 255
+    pixels = np.clip(base + rng.normal(0, 10, (48, 64, 3)), 0, 255).astype(np.uint8)
+    return Image.fromarray(pixels)
+
+
+@pytest.fixture(scope="module")
+def affect(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Rated photos: valence follows brightness, arousal follows how red (saturated) the photo is."""
+    root = tmp_path_factory.mktemp("affect")
+    rng = np.random.default_rng(0)
+    rows = ["file,folder,valence,arousal"]
+    for i in range(PHOTOS):
+        brightness, saturation = rng.uniform(0.1, 0.95), rng.uniform(0.0, 0.9)
+        folder = "joy" if brightness > 0.5 else "sadness"
+        (root / "images" / folder).mkdir(parents=True, exist_ok=True)
+        _scene(brightness, saturation, rng).save(root / "images" / folder / f"{i}.jpg", quality=92)
+        rows.append(f"{folder}/{i}.jpg,{folder},{1 + 8 * brightness:.2f},{1 + 8 * saturation:.2f}")
+    (root / "ratings.csv").write_text("\n".join(rows) + "\n")
+    return root
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return mood_checkpoint(tmp_path_factory.mktemp("base") / "base.pt")
+
+
+@pytest.fixture(scope="module")
+def fitted(affect: Path, base: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("fitted") / "mood.pt"
+    assert main(["mood", "fit", "--base", str(base), "--affect", str(affect), "--out", str(out), "--cache-dir",
+                 str(tmp_path_factory.mktemp("cache"))]) == 0  # fmt: skip
+    return out
+
+
+def test_folds_are_balanced_and_cover_every_row() -> None:
+    folds = fold_ids(23)
+    assert sorted(set(folds.tolist())) == [0, 1, 2, 3, 4]
+    assert max(np.bincount(folds)) - min(np.bincount(folds)) <= 1
+
+
+def test_the_fitted_checkpoint_learns_the_ratings_and_records_its_parent_and_cross_validated_numbers(
+    fitted: Path, base: Path
+) -> None:
+    checkpoint = load_checkpoint(fitted)
+    parent = load_checkpoint(base)
+    assert checkpoint.version != parent.version
+    assert checkpoint.training["mood"]["parent"] == parent.version
+    assert checkpoint.training["mood"]["photos"] == PHOTOS
+    assert checkpoint.metrics["mood_cv"]["valence_spearman"] > 0.8  # brightness is easy to read
+    assert checkpoint.mood_prior is None and checkpoint.feature_mapping is not None
+
+
+def test_a_bright_photo_gets_more_valence_from_the_fitted_model_than_a_dark_one(fitted: Path) -> None:
+    predictor = Predictor.load(fitted, device="cpu")
+    rng = np.random.default_rng(5)
+    bright, dark = predictor.predict([_scene(0.9, 0.4, rng), _scene(0.15, 0.4, rng)])
+    assert bright.mood is not None and dark.mood is not None
+    assert bright.mood.valence > dark.mood.valence + 2
+    assert bright.features.valence > dark.features.valence
+    assert bright.genre_look is not None and sum(bright.genre_look.values()) == pytest.approx(1.0)
+
+
+def test_the_backbone_pass_is_cached_by_model_version(affect: Path, base: Path, tmp_path: Path) -> None:
+    predictor = Predictor.load(base, device="cpu")
+    first = extract(predictor, affect, cache_dir=tmp_path)
+    assert len(list(tmp_path.glob("*.npz"))) == 1
+    again = extract(predictor, affect, cache_dir=tmp_path)
+    assert np.array_equal(first.stages, again.stages) and first.stages.shape == (PHOTOS, 2064)
+
+
+def test_fit_refuses_a_checkpoint_without_a_genre_look_head(affect: Path, tmp_path: Path) -> None:
+    from tests.unit.model_fixtures import random_checkpoint
+
+    predictor = Predictor.load(random_checkpoint(tmp_path / "plain.pt"), device="cpu")
+    with pytest.raises(DatasetError, match="genre-look head"):
+        extract(predictor, affect, cache_dir=None)
+
+
+@pytest.mark.parametrize(
+    ("ratings", "message"),
+    [
+        (None, "no ratings.csv"),
+        ("file,valence\na.jpg,5\n", "lacks column"),
+        ("file,valence,arousal\n" + "a.jpg,5,12\n" * 12, "1-9 scale"),
+        ("file,valence,arousal\n" + "a.jpg,5,5\n" * 3, "at least 10"),
+    ],
+)
+def test_bad_ratings_files_are_refused_with_the_reason(tmp_path: Path, ratings: str | None, message: str) -> None:
+    if ratings is not None:
+        (tmp_path / "ratings.csv").write_text(ratings)
+    with pytest.raises(DatasetError, match=message):
+        read_ratings(tmp_path)
+
+
+def test_a_missing_rated_photo_is_named(affect: Path, base: Path, tmp_path: Path) -> None:
+    (tmp_path / "images").mkdir()
+    (tmp_path / "ratings.csv").write_text((affect / "ratings.csv").read_text())
+    with pytest.raises(DatasetError, match="is missing"):
+        extract(Predictor.load(base, device="cpu"), tmp_path, cache_dir=None)
+
+
+def test_fit_mood_on_the_same_photos_is_deterministic(affect: Path, base: Path) -> None:
+    predictor = Predictor.load(base, device="cpu")
+    photos = extract(predictor, affect, cache_dir=None)
+    one, oof_one = fit_mood(predictor.checkpoint, photos)
+    two, oof_two = fit_mood(predictor.checkpoint, photos)
+    assert np.array_equal(oof_one, oof_two)
+    assert all(np.array_equal(one.mood_state[k], two.mood_state[k]) for k in one.mood_state or {})  # type: ignore[index]
+
+
+def test_the_report_measures_served_features_and_playlists_from_out_of_fold_mood(
+    fitted: Path, affect: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["mood", "report", str(fitted), "--affect", str(affect), "--photos", "6", "--json",
+                 "--cache-dir", str(tmp_path)])  # fmt: skip
+    assert code == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["photos"] == PHOTOS and report["playlist_photos"] == 6
+    assert report["served_valence_spearman"] > 0.8
+    assert 0.0 <= report["playlist_jaccard"] <= 1.0
+    assert set(report["distinct_values"]) == {
+        "acousticness", "danceability", "energy", "instrumentalness", "liveness", "loudness", "speechiness", "valence"
+    }  # fmt: skip
+
+
+def test_report_on_a_checkpoint_without_a_mood_head_is_a_one_line_error(
+    affect: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.unit.model_fixtures import random_checkpoint
+
+    plain = random_checkpoint(tmp_path / "plain.pt")
+    assert main(["mood", "report", str(plain), "--affect", str(affect), "--cache-dir", str(tmp_path)]) == 2
+    assert "genre-look head" in capsys.readouterr().err
