@@ -58,6 +58,8 @@ async def create_playlist(
         id=new_playlist_id(),
         created_at=datetime.now(UTC),
         features=prediction.features,
+        mood=prediction.mood,
+        genre_look=prediction.genre_look,
         model_version=prediction.model_version,
         genres=used_genres,
         mode=recommendation.mode or mode,

@@ -7,7 +7,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.gateway.account_schemas import SpotifyPlaylistRef
 from shared.features import FEATURES_EXAMPLE, AudioFeatures
+from shared.photo_reading import GENRE_LOOK_EXAMPLE, MOOD_EXAMPLE, PhotoReading
 
 Mode = Literal["match", "boost", "calm"]
 
@@ -29,8 +31,8 @@ class Track(BaseModel):
     distance: float | None = Field(default=None, ge=0, examples=[0.12])
 
 
-class Playlist(BaseModel):
-    """A playlist made from a photo: what the model heard in it and the tracks chosen."""
+class Playlist(PhotoReading):
+    """A playlist made from a photo: what the model read in it (features, mood, genre look) and the tracks chosen."""
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -39,7 +41,9 @@ class Playlist(BaseModel):
                     "id": "Jm3k9QpXb2c",
                     "created_at": "2026-11-25T15:30:00Z",
                     "features": FEATURES_EXAMPLE,
-                    "model_version": "effnet-vae-20261125",
+                    "mood": MOOD_EXAMPLE,
+                    "genre_look": GENRE_LOOK_EXAMPLE,
+                    "model_version": "effnet-vae-20261130-3929c1db",
                     "genres": ["pop", "indie"],
                     "mode": "match",
                     "warnings": [],
@@ -53,7 +57,7 @@ class Playlist(BaseModel):
                             "album": "Whenever You Need Somebody",
                             "features": FEATURES_EXAMPLE,
                             "genres": ["pop"],
-                            "why": "close in energy and valence; pop",
+                            "why": "bright and easy like your photo, pop",
                             "distance": 0.12,
                         }
                     ],
@@ -70,6 +74,9 @@ class Playlist(BaseModel):
     mode: Mode
     tracks: list[Track]
     warnings: list[str] = Field(default_factory=list, description="What the recommender had to relax, if anything.")
+    spotify: SpotifyPlaylistRef | None = Field(
+        default=None, description="The playlist on the user's Spotify account; absent when not signed in."
+    )
 
 
 class StoredPlaylist(Playlist):
@@ -116,7 +123,7 @@ class GenreList(BaseModel):
     genres: list[str]
 
 
-class UpstreamPrediction(BaseModel):
+class UpstreamPrediction(PhotoReading):
     """The part of inference's answer the gateway uses."""
 
     model_config = ConfigDict(extra="ignore")

@@ -40,7 +40,8 @@ async def predict(
     attention: Annotated[AttentionMode, Query(description="true: attention values; png: a heat-map overlay")] = "false",
     sample: Annotated[bool, Query(description="Sample the VAE latent instead of using its mean")] = False,
 ) -> PredictResponse:
-    """Raw image body or multipart `image` -> 8 audio features, the model version and, if asked, the attention."""
+    """Raw image body or multipart `image` -> 8 audio features, mood, genre look, the model version and, if asked,
+    the attention."""
     runtime = _runtime(request)
     runtime.slot.require()  # before reading 10 MB: a cold service says 503 at once
     data = await read_image_upload(request, max_bytes=runtime.settings.max_upload_bytes)
@@ -49,7 +50,9 @@ async def predict(
     result = await runtime.batcher.predict(
         image, with_attention=attention != "false", sample=sample, timeout_s=timeout_s
     )
-    response = PredictResponse(features=result.features, model_version=result.model_version)
+    response = PredictResponse(
+        features=result.features, mood=result.mood, genre_look=result.genre_look, model_version=result.model_version
+    )
     if attention == "true" and result.attention is not None:
         response.attention = attention_map(result.attention)
     elif attention == "png" and result.attention is not None:

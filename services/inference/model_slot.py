@@ -15,6 +15,7 @@ from PIL import Image
 
 from shared.errors import InvalidInput, NotReady, ServiceError
 from shared.features import AudioFeatures
+from shared.photo_reading import GenreLook, PhotoMood
 
 log = logging.getLogger("pressedplay.inference.model")
 
@@ -28,6 +29,10 @@ class PredictionLike(Protocol):
     def attention(self) -> np.ndarray | None: ...
     @property
     def model_version(self) -> str: ...
+    @property
+    def mood(self) -> PhotoMood | None: ...
+    @property
+    def genre_look(self) -> GenreLook | None: ...
 
 
 class PredictorLike(Protocol):

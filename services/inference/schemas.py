@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.features import FEATURES_EXAMPLE, AudioFeatures
+from shared.photo_reading import GENRE_LOOK_EXAMPLE, MOOD_EXAMPLE, PhotoReading
 
 AttentionMode = Literal["false", "true", "png"]
 
@@ -19,14 +20,22 @@ class AttentionMap(BaseModel):
     values: list[list[float]] = Field(description="Row-major weights, rows top to bottom.")
 
 
-class PredictResponse(BaseModel):
-    """The photo's predicted audio features, the model that made them, and the attention map if asked."""
+class PredictResponse(PhotoReading):
+    """The photo's predicted audio features, its mood and genre look, the model that made them, and the attention
+    map if asked."""
 
-    model_config = {
-        "json_schema_extra": {
-            "examples": [{"features": FEATURES_EXAMPLE, "model_version": "effnet-vae-20261125-3f2b9c0e"}]
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "features": FEATURES_EXAMPLE,
+                    "mood": MOOD_EXAMPLE,
+                    "genre_look": GENRE_LOOK_EXAMPLE,
+                    "model_version": "effnet-vae-20261130-3929c1db",
+                }
+            ]
         }
-    }
+    )
 
     features: AudioFeatures
     model_version: str = Field(examples=["effnet-vae-20261125-3f2b9c0e"])

@@ -15,6 +15,7 @@ import numpy as np
 from PIL import Image
 
 from shared.features import AudioFeatures
+from shared.photo_reading import GenreLook, PhotoMood
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,8 @@ class FakePrediction:
     features: AudioFeatures
     attention: np.ndarray | None
     model_version: str
+    mood: PhotoMood | None = None
+    genre_look: GenreLook | None = None
 
 
 @dataclass
@@ -53,7 +56,9 @@ class FakePredictor:
         red, green, blue = (float(v) / 255 for v in np.asarray(image, dtype=np.float64).mean(axis=(0, 1)))
         vector = [1 - red, green, red, blue, 0.1, -60 + 60 * red, 0.05, green]
         attention = np.full((4, 4), 1 / 16) if with_attention else None
-        return FakePrediction(AudioFeatures.from_vector(vector), attention, self.version)
+        mood = PhotoMood(valence=1 + 8 * green, arousal=1 + 8 * red)
+        look = {"Pop": 0.5 + blue / 4, "Rock": 0.5 - blue / 4}
+        return FakePrediction(AudioFeatures.from_vector(vector), attention, self.version, mood, look)
 
 
 def fake_loader(

@@ -63,7 +63,8 @@ class FakeUpstreams:
             return failed
         if not request.content.startswith(b"\xff\xd8"):
             return httpx.Response(422, json={"error": "InvalidImage", "detail": "not a decodable image"})
-        return httpx.Response(200, json={"features": FEATURES, "model_version": "fake-1", "attention": None})
+        reading = {"mood": {"valence": 7.2, "arousal": 3.1}, "genre_look": {"Pop": 0.7, "Rock": 0.3}}
+        return httpx.Response(200, json={"features": FEATURES, **reading, "model_version": "fake-1"})
 
     def playlist(self, request: httpx.Request) -> httpx.Response:
         if failed := self._maybe_fail("playlist", request):
@@ -150,6 +151,13 @@ def test_a_photo_becomes_a_playlist_of_n_tracks_within_the_genres(client: TestCl
     assert len(playlist["tracks"]) == 4
     assert all(set(t["genres"]) <= {"rock", "jazz"} for t in playlist["tracks"])
     assert playlist["tracks"][0]["why"] == "close in energy, rock"
+
+
+def test_a_playlist_says_what_mood_and_genre_look_the_model_read_in_the_photo(client: TestClient) -> None:
+    created = make_playlist(client).json()
+    assert created["mood"] == {"valence": 7.2, "arousal": 3.1}
+    assert created["genre_look"] == {"Pop": 0.7, "Rock": 0.3}
+    assert client.get(f"/v1/playlists/{created['id']}").json()["mood"] == created["mood"]
 
 
 def test_the_session_cookie_is_httponly_and_samesite_lax(client: TestClient) -> None:

@@ -77,6 +77,12 @@ def test_raw_jpeg_body_gets_features_and_model_version(client: TestClient) -> No
     assert "attention" not in body and "attention_png" not in body
 
 
+def test_a_prediction_carries_the_photos_mood_and_genre_look(client: TestClient) -> None:
+    body = client.post("/v1/predict", content=jpeg(), headers={"Content-Type": "image/jpeg"}).json()
+    assert 1 <= body["mood"]["valence"] <= 9 and 1 <= body["mood"]["arousal"] <= 9
+    assert set(body["genre_look"]) == {"Pop", "Rock"} and abs(sum(body["genre_look"].values()) - 1) < 1e-6
+
+
 def test_multipart_image_field_is_accepted(client: TestClient) -> None:
     response = client.post("/v1/predict", files={"image": ("cover.jpg", jpeg(), "image/jpeg")})
     assert response.status_code == 200 and response.json()["model_version"] == "fake-1"
