@@ -74,3 +74,46 @@ def test_a_missing_model_is_a_one_line_error_with_exit_code_2(
     image = _photo(tmp_path / "a.jpg", "pink")
     assert main(["predict", "--model", str(tmp_path / "none.pt"), str(image)]) == 2
     assert "none.pt" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def mood_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.unit.model_fixtures import mood_checkpoint
+
+    return mood_checkpoint(tmp_path_factory.mktemp("mood") / "m.pt")
+
+
+def test_json_output_gives_each_photos_mood_and_genre_look_beside_its_features(
+    mood_model: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    image = _photo(tmp_path / "a.jpg", "orange")
+    assert main(["predict", "--json", "--model", str(mood_model), str(image)]) == 0
+    result = json.loads(capsys.readouterr().out)[0]
+    assert set(result["mood"]) == {"valence", "arousal"} and all(1 <= v <= 9 for v in result["mood"].values())
+    assert list(result["genre_look"]) == ["Country", "Electronic", "HipHop", "Pop", "Rock"]
+    assert sum(result["genre_look"].values()) == pytest.approx(1.0)
+
+
+def test_photos_are_predicted_in_bounded_batches_with_results_in_the_order_given(
+    mood_model: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    colours = ["red", "green", "blue", "white", "black"]
+    images = [_photo(tmp_path / f"{i}.jpg", c) for i, c in enumerate(colours)]
+    corrupt = tmp_path / "corrupt.jpg"
+    corrupt.write_bytes(b"not an image")
+    paths = [*map(str, images[:2]), str(corrupt), *map(str, images[2:])]
+    assert main(["predict", "--json", "--batch", "2", "--model", str(mood_model), *paths]) == 1
+    batched = json.loads(capsys.readouterr().out)
+    assert [r["image"] for r in batched] == paths and "error" in batched[2]
+    assert main(["predict", "--json", "--batch", "32", "--model", str(mood_model), *map(str, images)]) == 0
+    whole = json.loads(capsys.readouterr().out)
+    for alone, together in zip(whole, [r for r in batched if "features" in r], strict=True):
+        assert alone["features"] == pytest.approx(together["features"], rel=1e-4)  # batch size changes BLAS order
+
+
+def test_a_batch_size_below_one_is_a_one_line_error(
+    mood_model: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    image = _photo(tmp_path / "a.jpg", "pink")
+    assert main(["predict", "--batch", "0", "--model", str(mood_model), str(image)]) == 2
+    assert "--batch" in capsys.readouterr().err
