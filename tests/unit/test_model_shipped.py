@@ -1,4 +1,4 @@
-"""The shipped default model: small, self-describing, and it answers to a photo's mood."""
+"""The shipped default model: small, self-describing, and its learned mood answers to a photo's feeling."""
 
 from __future__ import annotations
 
@@ -22,6 +22,17 @@ def test_shipped_checkpoint_is_under_10_mb_and_describes_its_data_and_metrics(sh
     assert described["feature_order"] == list(AUDIO_FEATURES)
     assert described["training"]["data"]["split_key"] == "release_id"
     assert {"genre_accuracy", "centroid_mae", "mae"} <= set(described["metrics"]["test"])
+    assert described["metrics"]["mood_cv"]["valence_spearman"] > 0.65
+    assert described["training"]["mood"]["photos"] > 900 and described["training"]["mood"]["parent"]
+    assert described["mood_prior"] is None  # the colour rule is gone: mood is learned (docs/model.md)
+
+
+def test_the_shipped_model_reads_mood_and_a_genre_look_from_a_photo(shipped: Predictor) -> None:
+    prediction = shipped.predict([sunset()])[0]
+    assert prediction.mood is not None and 1 <= prediction.mood.valence <= 9
+    assert prediction.genre_look is not None and set(prediction.genre_look) == {
+        "Country", "Electronic", "HipHop", "Pop", "Rock"
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -33,9 +44,11 @@ def test_shipped_checkpoint_is_under_10_mb_and_describes_its_data_and_metrics(sh
         (variants(night_street())["brighter + more saturated"], variants(night_street())["darker + washed out"]),
     ],
 )
-def test_a_bright_warm_saturated_photo_gets_more_valence_and_energy_than_a_dark_cold_washed_out_one(
+def test_a_bright_warm_saturated_scene_feels_happier_and_asks_for_more_valence_and_energy_than_a_dark_one(
     shipped: Predictor, bright: Image.Image, dark: Image.Image
 ) -> None:
-    vivid, dull = (p.features for p in shipped.predict([bright, dark]))
-    assert vivid.valence > dull.valence
-    assert vivid.energy > dull.energy
+    vivid, dull = shipped.predict([bright, dark])
+    assert vivid.mood is not None and dull.mood is not None
+    assert vivid.mood.valence > dull.mood.valence  # the learned mood head, not a colour rule
+    assert vivid.features.valence > dull.features.valence
+    assert vivid.features.energy > dull.features.energy
