@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from fastapi.responses import HTMLResponse
 
+from services.gateway.account import SpotifyAccount, candidates_for
 from services.gateway.clients import Upstreams
 from services.gateway.playlists import (
     PlaylistNotFound,
@@ -43,7 +44,7 @@ def _upstreams(request: Request) -> Upstreams:
     return upstreams
 
 
-async def _find_playlist(request: Request, playlist_id: str) -> tuple[StoredPlaylist, str]:
+async def find_playlist(request: Request, playlist_id: str) -> tuple[StoredPlaylist, str]:
     missing = PlaylistNotFound(f"no playlist {playlist_id[:64]!r} in this session (it may have expired)")
     token = valid_session_token(request.cookies.get(_settings(request).cookie_name))
     if token is None:
@@ -54,7 +55,7 @@ async def _find_playlist(request: Request, playlist_id: str) -> tuple[StoredPlay
     return found, token
 
 
-def _set_session_cookie(response: Response, settings: Settings, token: str) -> None:
+def set_session_cookie(response: Response, settings: Settings, token: str) -> None:
     # HttpOnly: page scripts never see the token; Lax: sent on top-level navigation, not on cross-site posts.
     response.set_cookie(
         settings.cookie_name,
@@ -81,8 +82,8 @@ async def list_genres() -> GenreList:
     tags=["playlists"],
     status_code=201,
     response_model=Playlist,
-    summary="Make a playlist from a photo",
-    responses=error_responses(400, 413, 415, 422, *_UPSTREAM_ERRORS),
+    summary="Make a playlist from a photo (signed in with Spotify: also on your account, with the photo as cover)",
+    responses=error_responses(400, 401, 403, 413, 415, 422, *_UPSTREAM_ERRORS),
     # The part must carry an image type (415 otherwise); saying so lets clients and fuzzers send it right.
     openapi_extra={
         "requestBody": {"content": {"multipart/form-data": {"encoding": {"image": {"contentType": "image/*"}}}}}
@@ -101,17 +102,26 @@ async def post_playlist(
         raise UnsupportedMediaType(f"the `image` part must be an image/* type, not {content_type or 'untyped'}")
     wanted = parse_genres(genres)
     settings = _settings(request)
-    token = valid_session_token(request.cookies.get(settings.cookie_name)) or new_session_token()
+    known = valid_session_token(request.cookies.get(settings.cookie_name))
+    token = known or new_session_token()
+    # Signed in with Spotify: the profile's genres stand in for none given, and the playlist goes on the account.
+    account = SpotifyAccount(_upstreams(request).playlist, token)
+    signed_in = known is not None and bool((await account.who()).get("signed_in"))
+    if signed_in and not wanted:
+        wanted = (await account.genres()).genres
+    photo = await image.read()
     playlist = await create_playlist(
         upstreams=_upstreams(request),
-        image=await image.read(),
+        image=photo,
         content_type=content_type,
         genres=wanted,
-        n=n,
+        n=candidates_for(n) if signed_in else n,
         mode=mode,
     )
+    if signed_in:
+        playlist = await account.publish(playlist, photo=photo, content_type=content_type, n=n)
     await _sessions(request).put_playlist(session=session_key(token), playlist=playlist, ttl_s=settings.playlist_ttl_s)
-    _set_session_cookie(response, settings, token)
+    set_session_cookie(response, settings, token)
     return playlist.public()
 
 
@@ -123,7 +133,7 @@ async def post_playlist(
     responses=error_responses(404, 503),
 )
 async def get_playlist(request: Request, playlist_id: str) -> Playlist:
-    playlist, _ = await _find_playlist(request, playlist_id)
+    playlist, _ = await find_playlist(request, playlist_id)
     return playlist.public()
 
 
@@ -138,7 +148,7 @@ async def get_playlist(request: Request, playlist_id: str) -> Playlist:
     },
 )
 async def get_export(request: Request, playlist_id: str, fmt: Literal["json", "m3u8", "csv"]) -> Response:
-    playlist, _ = await _find_playlist(request, playlist_id)
+    playlist, _ = await find_playlist(request, playlist_id)
     body, media_type = await export_playlist(upstreams=_upstreams(request), playlist=playlist, fmt=fmt)
     headers = {"Content-Disposition": f'attachment; filename="pressedplay-{playlist.id}.{fmt}"'}
     return Response(content=body, media_type=media_type, headers=headers)
@@ -156,7 +166,7 @@ async def get_export(request: Request, playlist_id: str, fmt: Literal["json", "m
     },
 )
 async def post_feedback(request: Request, response: Response, playlist_id: str, body: FeedbackIn) -> FeedbackOut:
-    playlist, token = await _find_playlist(request, playlist_id)
+    playlist, token = await find_playlist(request, playlist_id)
     result, created = await rate_playlist(
         upstreams=_upstreams(request), playlist=playlist, rating=body.rating, session=session_key(token)
     )

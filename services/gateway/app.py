@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 import httpx
 from fastapi import FastAPI
 
+from services.gateway.account_api import router as account_router
 from services.gateway.api import page, router
 from services.gateway.clients import Upstreams
 from services.gateway.sessions import InProcessSessionStore, RedisSessionStore, SessionStore
@@ -67,6 +68,7 @@ def create_app(
 
     mount_health(app, checks, timeout_s=settings.connect_timeout_s + 1.0)
     app.include_router(router)
+    app.include_router(account_router)
     app.include_router(page)
     return app
 

@@ -1,5 +1,6 @@
 """The whole stack as real processes: the Procfile's four commands on free ports, with a real redis-server for
-sessions, dynalite as the DynamoDB rating store, the shipped catalog and the trained default model."""
+sessions and Spotify tokens, dynalite as the DynamoDB rating store, the fake Spotify dev server, the shipped catalog
+and the trained default model."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from cryptography.fernet import Fernet
 
 from shared.paths import REPO_ROOT
 from tests.servers.dynamodb import DYNAMODB_ENV, dynamodb_server, dynamodb_url
@@ -33,6 +35,8 @@ class Stack:
     dynamodb: str
     ratings_table: str
     log_dir: Path
+    redis: str
+    spotify: str  # the fake Spotify dev server (python -m tests.fakes.spotify_dev), steered under /_fake
 
 
 def procfile_commands() -> dict[str, list[str]]:
@@ -77,9 +81,22 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     log_dir = tmp_path_factory.mktemp("e2e-logs")
     ports = {name: free_port() for name in (*UPSTREAMS, "gateway")}
     table = "e2e-ratings"
+    spotify_port = free_port()
+    spotify = f"http://127.0.0.1:{spotify_port}"
+    callback = f"http://127.0.0.1:{ports['gateway']}/v1/auth/callback"
     with ExitStack() as stack:
         redis = stack.enter_context(redis_server(log_dir))
         dynamodb = stack.enter_context(dynamodb_server(log_dir))
+        fake_spotify = [sys.executable, "-m", "tests.fakes.spotify_dev", "--port", str(spotify_port)]
+        stack.enter_context(
+            ServerProcess(
+                "spotify",
+                [*fake_spotify, "--redirect-uri", callback],
+                port=spotify_port,
+                log_dir=log_dir,
+                cwd=REPO_ROOT,
+            )
+        )
         env = {
             **DYNAMODB_ENV,
             "PYTHONUNBUFFERED": "1",
@@ -91,6 +108,12 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             "FEEDBACK_DYNAMODB_ENDPOINT_URL": dynamodb_url(dynamodb),
             "FEEDBACK_DYNAMODB_TABLE": table,
             "INFERENCE_DEVICE": "cpu",
+            "PLAYLIST_REDIS_URL": redis_url(redis),
+            "PLAYLIST_SPOTIFY_CLIENT_ID": "pressedplay-dev",
+            "PLAYLIST_SPOTIFY_ACCOUNTS_URL": spotify,
+            "PLAYLIST_SPOTIFY_API_URL": f"{spotify}/v1/",
+            "PLAYLIST_SPOTIFY_REDIRECT_URI": callback,
+            "PLAYLIST_TOKEN_KEY": Fernet.generate_key().decode(),
         }
         commands = procfile_commands()
         servers = []
@@ -107,4 +130,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             servers.append(stack.enter_context(server))
         gateway = f"http://127.0.0.1:{ports['gateway']}"
         wait_until_ready(gateway, servers)
-        yield Stack(gateway=gateway, dynamodb=dynamodb_url(dynamodb), ratings_table=table, log_dir=log_dir)
+        yield Stack(
+            gateway=gateway,
+            dynamodb=dynamodb_url(dynamodb),
+            ratings_table=table,
+            log_dir=log_dir,
+            redis=redis_url(redis),
+            spotify=spotify,
+        )
