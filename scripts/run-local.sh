@@ -3,14 +3,22 @@
 # feedback :8003, gateway :8000. Embedded defaults serve one person (SQLite ratings, in-process sessions);
 # PRESSEDPLAY_SERVERS=redis,dynamodb also starts a local redis-server / dynalite and points the services at them,
 # and GATEWAY_REDIS_URL, FEEDBACK_STORE=dynamodb (+ FEEDBACK_DYNAMODB_ENDPOINT_URL), INFERENCE_MODEL_URI=s3://...
-# reach real ones. Ctrl-C stops every process.
+# reach real ones. PRESSEDPLAY_SPOTIFY=fake also starts the fake Spotify dev server on 127.0.0.1:8005 (a demo user,
+# sign-in approved at once) and points the playlist service at it; SPOTIFY_CLIENT_ID (+ the redirect URI
+# http://127.0.0.1:8000/v1/auth/callback registered in the Spotify dashboard) talks to the real Spotify instead.
+# Ctrl-C stops every process.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH" PYTHONUNBUFFERED=1
 
 procfile=Procfile
 servers=",${PRESSEDPLAY_SERVERS:-},"
-if [[ $servers == *,redis,* || $servers == *,dynamodb,* ]]; then
+spotify="${PRESSEDPLAY_SPOTIFY:-}"
+if [[ -n $spotify && $spotify != fake ]]; then
+  echo "PRESSEDPLAY_SPOTIFY must be 'fake' or unset (for the real Spotify set SPOTIFY_CLIENT_ID)" >&2
+  exit 2
+fi
+if [[ $servers == *,redis,* || $servers == *,dynamodb,* || $spotify == fake ]]; then
   mkdir -p var
   procfile=var/Procfile.local
   cp Procfile "$procfile"
@@ -25,6 +33,15 @@ if [[ $servers == *,redis,* || $servers == *,dynamodb,* ]]; then
     mkdir -p var/dynamodb
     echo "dynamodb: tools/dynamodb/node_modules/.bin/dynalite --host 127.0.0.1 --port ${DYNAMODB_PORT:-8004} --path var/dynamodb" >>"$procfile"
   fi
+  if [[ $spotify == fake ]]; then
+    port="${SPOTIFY_FAKE_PORT:-8005}"
+    export PLAYLIST_SPOTIFY_CLIENT_ID=pressedplay-dev
+    export PLAYLIST_SPOTIFY_ACCOUNTS_URL="http://127.0.0.1:$port" PLAYLIST_SPOTIFY_API_URL="http://127.0.0.1:$port/v1/"
+    echo "spotify: python -m tests.fakes.spotify_dev --port $port" >>"$procfile"
+  fi
+fi
+if [[ $servers == *,redis,* ]]; then
+  export PLAYLIST_REDIS_URL="${PLAYLIST_REDIS_URL:-$GATEWAY_REDIS_URL}"
 fi
 
 if [[ -z ${INFERENCE_MODEL_URI:-} && ! -f models/effnet-vae.pt ]]; then
@@ -32,10 +49,18 @@ if [[ -z ${INFERENCE_MODEL_URI:-} && ! -f models/effnet-vae.pt ]]; then
 fi
 
 url="http://${GATEWAY_HOST:-127.0.0.1}:${GATEWAY_PORT:-8000}"
+if [[ $spotify == fake ]]; then
+  spotify_shown="the fake on http://127.0.0.1:${SPOTIFY_FAKE_PORT:-8005}: sign in at $url/v1/auth/login as its demo user"
+elif [[ -n ${SPOTIFY_CLIENT_ID:-${PLAYLIST_SPOTIFY_CLIENT_ID:-}} ]]; then
+  spotify_shown="Spotify (client id set): sign in at $url/v1/auth/login"
+else
+  spotify_shown="off (PRESSEDPLAY_SPOTIFY=fake for the local fake, or SPOTIFY_CLIENT_ID for Spotify)"
+fi
 cat <<BANNER
 PRESSED / PLAY is starting (Ctrl-C stops everything):
   web page  $url
   API docs  $url/docs
   sessions  ${GATEWAY_REDIS_URL:-in-process}    ratings  ${FEEDBACK_STORE:-sqlite}
+  spotify   $spotify_shown
 BANNER
 exec honcho --procfile "$procfile" --app-root . start

@@ -6,6 +6,8 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from cryptography.fernet import Fernet
+
 from services.playlist.catalog import Catalog
 from services.playlist.genre_map import GenreMapper
 from services.playlist.settings import Settings
@@ -56,7 +58,9 @@ def build_spotify(
     if not settings.spotify_client_id:
         log.info("spotify.off", extra={"reason": "no PLAYLIST_SPOTIFY_CLIENT_ID / SPOTIFY_CLIENT_ID"})
         return SpotifyRuntime(store=store, service=None)
-    key = settings.token_key.get_secret_value() if settings.token_key else None
+    key = (settings.token_key.get_secret_value() if settings.token_key else "") or None
+    if key is not None and not _valid_fernet_key(key):
+        raise ValueError("PLAYLIST_TOKEN_KEY must be a Fernet key (cryptography.fernet.Fernet.generate_key())")
     if key is None:
         # Tokens are still encrypted, with a key that dies with the process: a restart signs everyone out.
         log.warning("spotify.ephemeral_token_key", extra={"hint": "set PLAYLIST_TOKEN_KEY to keep sign-ins"})
@@ -91,3 +95,11 @@ def build_spotify(
         run=run,
     )
     return SpotifyRuntime(store=store, service=service)
+
+
+def _valid_fernet_key(key: str) -> bool:
+    try:
+        Fernet(key.encode("ascii"))
+    except (ValueError, UnicodeEncodeError):
+        return False
+    return True
