@@ -245,13 +245,12 @@ def committed_decode(
 
 
 def decode_report(model_path: Path, data: Path, *, margin: float, temperatures: list[float]) -> list[dict]:
-    """The shipped decoding against committed_decode, on validation and test, the model alone and served."""
+    """The shipped decoding against committed_decode, on validation and test (the model alone)."""
     from pipeline.evaluate import score as score_predictions
     from pipeline.train_decode import head_outputs
     from pipeline.train_inputs import default_per_release, load_examples
     from services.inference.model.architectures import EffnetVAE
-    from services.inference.model.genre_head import mixture_decode, tempered_posterior
-    from services.inference.model.mood import MOOD_INDICES
+    from services.inference.model.genre_head import tempered_posterior
     from services.inference.model.predictor import Predictor
 
     predictor = Predictor.load(model_path, device="cpu")
@@ -273,22 +272,15 @@ def decode_report(model_path: Path, data: Path, *, margin: float, temperatures: 
             return round(100 * report.genre_accuracy, 1), round(100 * report.centroid_gain, 1)
 
         top1 = round(100 * float((genres[logits.argmax(1).numpy()] == ex.genres.astype(str)).mean()), 1)
-        shipped = metrics(predictor.predict_maps(ex.inputs.float(), ex.stats, mood=False)[0])
-        served = metrics(predictor.predict_maps(ex.inputs.float(), ex.stats, mood=True)[0])
+        shipped = metrics(predictor.predict_maps(ex.inputs.float(), ex.stats)[0])
         row: dict[str, Any] = {
             "split": split,
             "classifier_top1": top1,
             "shipped_model": shipped,
-            "shipped_served": served,
         }
-        mixed = mixture_decode(torch.softmax(logits, -1), model.head.centroids).numpy()
-        prior = predictor.mood_prior
-        mood_values = np.clip(mixed + prior.shift(ex.stats), 0, 1) if prior is not None else mixed
         for t in temperatures:
             posterior = tempered_posterior(logits, temperature=t).numpy()
             row[f"committed_T{t}_model"] = metrics(committed_decode(posterior, centroids, margin=margin))
-            pinned = {f: mood_values[:, f] for f in MOOD_INDICES}
-            row[f"committed_T{t}_served"] = metrics(committed_decode(posterior, centroids, margin=margin, fixed=pinned))
         print(json.dumps(row), flush=True)
         rows.append(row)
     return rows

@@ -15,10 +15,7 @@ from PIL import Image, ImageDraw, ImageEnhance
 
 from services.inference.model.attention import overlay_png
 from services.inference.model.predictor import DEFAULT_MODEL_PATH, Predictor
-from shared.features import AUDIO_FEATURES, denormalise
 from shared.paths import REPO_ROOT
-
-VALENCE, ENERGY = AUDIO_FEATURES.index("valence"), AUDIO_FEATURES.index("energy")
 
 
 def sunset(size: int = 256) -> Image.Image:
@@ -54,18 +51,16 @@ def variants(image: Image.Image) -> dict[str, Image.Image]:
 
 
 def mood_table(predictor: Predictor) -> str:
-    """Markdown: valence and energy of each scene variant with and without the prior."""
-    rows = [
-        "| scene | variant | valence (no prior) | valence | energy (no prior) | energy |",
-        "|---|---|---|---|---|---|",
-    ]
+    """Markdown: the learned mood and the valence and energy served for each scene variant."""
+    rows = ["| scene | variant | mood valence | mood arousal | valence | energy |", "|---|---|---|---|---|---|"]
     for name, scene in (("sunset", sunset()), ("night street", night_street())):
         for label, image in variants(scene).items():
-            plain = denormalise(predictor.predict_normalised([image], mood=False)[0])[0]
-            moody = denormalise(predictor.predict_normalised([image])[0])[0]
+            prediction = predictor.predict([image])[0]
+            mood = prediction.mood
+            valence, arousal = (f"{mood.valence:.2f}", f"{mood.arousal:.2f}") if mood else ("-", "-")
+            features = prediction.features
             rows.append(
-                f"| {name} | {label} | {plain[VALENCE]:.3f} | {moody[VALENCE]:.3f} "
-                f"| {plain[ENERGY]:.3f} | {moody[ENERGY]:.3f} |"
+                f"| {name} | {label} | {valence} | {arousal} | {features.valence:.3f} | {features.energy:.3f} |"
             )
     return "\n".join(rows)
 

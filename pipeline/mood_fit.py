@@ -192,7 +192,6 @@ def fit_mood(
         architecture=base.architecture,
         state_dict=base.state_dict,
         transform=base.transform,
-        mood_prior=None,  # the colour prior adds nothing beside the learned mood (docs/model.md), so it is dropped
         training={
             **base.training,
             "mood": {

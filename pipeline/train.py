@@ -25,7 +25,6 @@ from pipeline.train_inputs import Examples, default_per_release, load_examples
 from services.inference.model.architectures import EFFNET_VAE, EffnetVAE, SeedCNN, VAEOutput, build_model, vae_loss
 from services.inference.model.checkpoint import Checkpoint, model_state, save_checkpoint, stamp_version
 from services.inference.model.genre_head import HeadConfig
-from services.inference.model.mood import DEFAULT_STRENGTH, MoodPrior
 from services.inference.model.transforms import ImageTransform, effnet_transform, seed_cnn_transform
 from shared.paths import REPO_ROOT
 
@@ -54,7 +53,6 @@ class TrainConfig:
     per_release: dict[str, int] = field(default_factory=dict)
     target: str = "genre-mean"
     dropout: float = 0.5
-    mood_strength: float = DEFAULT_STRENGTH
     head: str = "genre"
     genre_weight: float = 2.0
     pool_std: bool = False
@@ -84,7 +82,7 @@ class TrainConfig:
             "colour_inputs",
         )
         data = {k: v for k, v in asdict(self).items() if k in keep}
-        return {**data, "per_release": self.resolved_per_release(), "mood_strength": self.mood_strength}
+        return {**data, "per_release": self.resolved_per_release()}
 
     def resolved_per_release(self) -> dict[str, int]:
         """Copies per release to encode per split (0 = all)."""
@@ -203,7 +201,6 @@ def train(config: TrainConfig) -> TrainResult:
         "release-mean": train_set.release_mean_targets(),
         "genre-mean": train_set.genre_mean_targets(),
     }[config.target]
-    prior = MoodPrior.calibrate(stats=train_set.stats, targets_norm=train_set.targets, strength=config.mood_strength)
     if isinstance(model, EffnetVAE) and config.head == "genre":
         head_config = install_genre_head(model, train_set, config=config, device=ctx.device)
     else:
@@ -230,7 +227,7 @@ def train(config: TrainConfig) -> TrainResult:
     def checkpoint_of(state: dict[str, torch.Tensor], epoch: int) -> Checkpoint:
         summary = {"config": config.summary(), "epoch": epoch, "data": data_summary(examples)}
         summary["world_size"] = ctx.world_size
-        ckpt = Checkpoint(config.architecture, state, transform, prior, training=summary, head=head_config)
+        ckpt = Checkpoint(config.architecture, state, transform, training=summary, head=head_config)
         return stamp_version(ckpt)
 
     bar = tqdm(range(start_epoch, config.epochs + 1), desc="epochs", disable=not (config.progress and ctx.is_main))

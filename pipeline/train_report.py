@@ -30,9 +30,8 @@ def evaluate_and_record(result: TrainResult, *, out: Path, device: str | None) -
         "mae": {k: round(v, 4) for k, v in report.mae.items()},
         "r2": {k: round(v, 4) for k, v in report.r2.items()},
     }
-    plain = report.extra.get("without_mood_prior")
-    if plain:
-        summary["without_mood_prior"] = {k: round(v, 4) for k, v in plain.items()}
+    if "genre_look_top1" in report.extra:
+        summary["genre_look_top1"] = round(report.extra["genre_look_top1"], 4)
     checkpoint.metrics = {**checkpoint.metrics, "test": summary}
     save_checkpoint(checkpoint, result.model_path)
     (out / "metrics.json").write_text(json.dumps(report.to_dict(), indent=2) + "\n")

@@ -17,8 +17,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--out", type=Path, default=None, help="write metrics.json and confusion.png here")
     parser.add_argument("--per-release", type=int, nargs=3, default=None, metavar=("TRAIN", "VAL", "TEST"))
     parser.add_argument("--seed", type=int, default=0, help="the training run's seed (picks the same copies)")
-    parser.add_argument("--no-mood", action="store_true", help="evaluate without the colour-emotion prior")
-    parser.add_argument("--mood-strength", type=float, default=None, help="override the checkpoint's prior strength")
     parser.add_argument("--json", action="store_true", help="print the full report as JSON")
     parser.add_argument("--split", choices=["test", "val"], default="test",
                         help="score the held-out test split (default) or the validation split")  # fmt: skip
@@ -42,8 +40,6 @@ def _evaluate(args: argparse.Namespace) -> int:
     torch.set_num_threads(args.threads)
     predictor = Predictor.load(args.model, device=args.device)
     architecture = predictor.architecture
-    if args.mood_strength is not None and predictor.mood_prior is not None:
-        predictor.mood_prior = predictor.mood_prior.with_strength(args.mood_strength)
     per_release = default_per_release(architecture)
     if args.per_release:
         per_release = dict(zip(("train", "val", "test"), args.per_release, strict=True))
@@ -57,7 +53,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         cache_dir=args.cache_dir or DEFAULT_CACHE,
     )
     scored = {"train": examples["train"], "test": examples[args.split]}
-    report = evaluate(predictor, scored, mood=not args.no_mood)
+    report = evaluate(predictor, scored)
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
         (args.out / "metrics.json").write_text(json.dumps(report.to_dict(), indent=2) + "\n")

@@ -36,7 +36,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--genre-weight", type=float, default=2.0, help="lambda of the genre cross-entropy term")
     parser.add_argument("--pool-std", action="store_true", help="also pool the attention-weighted channel spread")
     parser.add_argument("--no-colour-inputs", action="store_true", help="do not feed colour statistics to the head")
-    parser.add_argument("--mood-strength", type=float, default=0.15, help="colour-emotion prior strength (0 = off)")
     parser.add_argument("--resume", action="store_true", help="continue from OUT/train-state.pt")
     parser.add_argument("--device", default=None, help="cpu, cuda, cuda:1 ... (default: cuda if present)")
     parser.add_argument("--threads", type=int, default=2, help="torch intra-op threads")
@@ -71,7 +70,6 @@ def _train(args: argparse.Namespace) -> int:
         per_release=dict(zip(("train", "val", "test"), args.per_release, strict=True)) if args.per_release else {},
         target=args.target,
         dropout=args.dropout,
-        mood_strength=args.mood_strength,
         head=args.head,
         genre_weight=args.genre_weight,
         pool_std=args.pool_std,

@@ -52,20 +52,17 @@ def write_synthetic_shards(folder: Path, *, releases_per_genre: int = 4, pairs: 
 
 
 def random_checkpoint(path: Path, *, architecture: str = "effnet-vae", seed: int = 0) -> Path:
-    """An untrained but valid checkpoint (with a mood prior) written to `path`."""
+    """An untrained but valid checkpoint (a head without a mood) written to `path`."""
     import torch
 
     from services.inference.model.architectures import build_model
     from services.inference.model.checkpoint import Checkpoint, model_state, save_checkpoint, stamp_version
-    from services.inference.model.mood import MoodPrior
     from services.inference.model.transforms import effnet_transform, seed_cnn_transform
 
     torch.manual_seed(seed)
     model = build_model(architecture, pretrained=False)
     transform = effnet_transform() if architecture == "effnet-vae" else seed_cnn_transform()
-    rng = np.random.default_rng(seed)
-    prior = MoodPrior.calibrate(stats=rng.uniform(0, 1, (50, 3)), targets_norm=rng.uniform(0, 1, (50, 8)))
-    checkpoint = stamp_version(Checkpoint(architecture, model_state(model), transform, prior))
+    checkpoint = stamp_version(Checkpoint(architecture, model_state(model), transform))
     return save_checkpoint(checkpoint, path)
 
 

@@ -55,14 +55,23 @@ def test_no_images_give_no_predictions(predictor: Predictor) -> None:
     assert predictor.predict([]) == []
 
 
-def test_the_mood_prior_raises_valence_and_energy_for_a_bright_warm_photo_over_a_dark_cold_one(
-    predictor: Predictor,
-) -> None:
-    bright, dark = Image.new("RGB", (64, 64), (255, 160, 30)), Image.new("RGB", (64, 64), (30, 34, 48))
-    with_prior, _ = predictor.predict_normalised([bright, dark])
-    without, _ = predictor.predict_normalised([bright, dark], mood=False)
-    gain = (with_prior - without)[0] - (with_prior - without)[1]
-    assert gain[7] > 0 and gain[2] > 0  # valence, energy
+def test_a_checkpoint_without_a_mood_head_serves_its_heads_own_features_and_no_mood(predictor: Predictor) -> None:
+    prediction = predictor.predict(_photos()[:1])[0]
+    assert prediction.mood is None and prediction.genre_look is None
+
+
+def test_a_mood_checkpoint_composes_features_from_mood_and_genre_look_in_one_pass(tmp_path: Path) -> None:
+    from tests.unit.model_fixtures import mood_checkpoint
+
+    mood_predictor = Predictor.load(mood_checkpoint(tmp_path / "mood.pt"), device="cpu")
+    outputs = mood_predictor.outputs(_photos())
+    assert outputs.mood is not None and outputs.look is not None
+    assert np.allclose(outputs.look.sum(axis=1), 1.0, atol=1e-5)
+    mapping = mood_predictor.checkpoint.feature_mapping
+    assert mapping is not None
+    head = mood_predictor.model.head
+    mixture = outputs.look @ head.centroids.numpy()
+    assert np.allclose(outputs.features, np.clip(mapping.compose(mixture, outputs.mood), 0, 1), atol=1e-5)
 
 
 def test_loading_a_seed_cnn_checkpoint_gives_a_16x16_attention_map(tmp_path: Path) -> None:

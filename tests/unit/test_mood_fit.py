@@ -69,7 +69,7 @@ def test_the_fitted_checkpoint_learns_the_ratings_and_records_its_parent_and_cro
     assert checkpoint.training["mood"]["parent"] == parent.version
     assert checkpoint.training["mood"]["photos"] == PHOTOS
     assert checkpoint.metrics["mood_cv"]["valence_spearman"] > 0.8  # brightness is easy to read
-    assert checkpoint.mood_prior is None and checkpoint.feature_mapping is not None
+    assert checkpoint.feature_mapping is not None
 
 
 def test_a_bright_photo_gets_more_valence_from_the_fitted_model_than_a_dark_one(fitted: Path) -> None:

@@ -45,7 +45,6 @@ def test_training_writes_a_checkpoint_per_epoch_a_loss_curve_and_the_best_model(
     assert model.training["epoch"] == result.best_epoch
     assert model.training["data"]["train"]["examples"] == 12
     assert model.training["data"]["split_key"] == "release_id"
-    assert model.mood_prior is not None
     assert len(result.history) == 2
 
 

@@ -22,7 +22,6 @@ import torch
 from services.inference.model.architectures import ARCHITECTURES, EFFNET_VAE, EffnetVAE, SeedCNN, build_model
 from services.inference.model.feature_mapping import FeatureMapping
 from services.inference.model.genre_head import HeadConfig
-from services.inference.model.mood import MoodPrior
 from services.inference.model.mood_head import MoodHead
 from services.inference.model.transforms import ImageTransform
 from shared.errors import InvalidInput
@@ -44,7 +43,6 @@ class Checkpoint:
     architecture: str
     state_dict: dict[str, torch.Tensor]
     transform: ImageTransform
-    mood_prior: MoodPrior | None = None
     training: dict[str, Any] = field(default_factory=dict)
     metrics: dict[str, Any] = field(default_factory=dict)
     version: str = ""
@@ -77,7 +75,6 @@ class Checkpoint:
             "normalisation": NORMALISATION,
             "transform": self.transform.to_dict(),
             "backbone": _backbone_note(self.architecture),
-            "mood_prior": self.mood_prior.to_dict() if self.mood_prior else None,
             "head": self.head.to_dict(),
             "training": self.training,
             "metrics": self.metrics,
@@ -146,7 +143,6 @@ def checkpoint_from_payload(payload: Any, *, source: str) -> Checkpoint:
         raise InvalidCheckpoint(f"{source} has unknown architecture {payload.get('architecture')!r}")
     if list(payload.get("feature_order", [])) != list(AUDIO_FEATURES):
         raise InvalidCheckpoint(f"{source} predicts features in another order: {payload.get('feature_order')}")
-    prior = payload.get("mood_prior")
     try:
         head = HeadConfig.from_dict(payload.get("head"))  # absent in checkpoints from before the genre decoder
     except (TypeError, ValueError) as exc:
@@ -160,7 +156,6 @@ def checkpoint_from_payload(payload: Any, *, source: str) -> Checkpoint:
         architecture=payload["architecture"],
         state_dict=payload["state_dict"],
         transform=ImageTransform.from_dict(payload["transform"]),
-        mood_prior=MoodPrior.from_dict(prior) if prior else None,
         training=payload.get("training", {}),
         metrics=payload.get("metrics", {}),
         version=payload.get("version", ""),

@@ -6,7 +6,7 @@ one backbone pass (feature_mapping.py). Older checkpoints, and seed-cnn, serve t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +15,6 @@ from PIL import Image
 
 from services.inference.model.architectures import EffnetVAE, SeedCNN
 from services.inference.model.checkpoint import Checkpoint, load_checkpoint
-from services.inference.model.mood import MOOD_INDICES, MoodPrior
 from services.inference.model.transforms import colour_stats
 from shared.features import AudioFeatures, denormalise
 from shared.paths import REPO_ROOT
@@ -61,7 +60,6 @@ class Predictor:
         self.model = model.to(device).eval()
         self.device = device
         self.version = checkpoint.version or checkpoint.architecture
-        self.mood_prior: MoodPrior | None = checkpoint.mood_prior
 
     @classmethod
     def load(cls, uri: str | Path, *, device: str | None = None) -> Predictor:
@@ -75,22 +73,14 @@ class Predictor:
         return self.checkpoint.architecture
 
     def predict_maps(
-        self, fmaps: torch.Tensor, stats: np.ndarray, *, sample: bool = False, mood: bool = True
+        self, fmaps: torch.Tensor, stats: np.ndarray, *, sample: bool = False
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Encoder maps (n, c, h, w) + colour stats (n, 3) -> ((n, 8) normalised features, (n, h, w) attention)."""
+        """Encoder maps (n, c, h, w) + colour stats (n, 3) -> the head's own ((n, 8) normalised features, (n, h, w)
+        attention): what the covers evaluation scores, from cached maps, without the mood."""
         colour = torch.from_numpy(np.asarray(stats, dtype=np.float32)).to(self.device)
         with torch.inference_mode():
             out = self.model.head(fmaps.to(self.device, dtype=torch.float32), sample=sample, stats=colour)
             norm = self.model.head.served(out).float().cpu().numpy()
-            if mood and self.mood_prior is not None and out.logits is not None:
-                # The prior's features (valence, energy) come from the smooth posterior mean, not the median: a
-                # median jumps from one genre's value to another's when a colour change flips the likeliest genre,
-                # which could outweigh the colour-emotion shift and invert the bright > dark ordering.
-                smooth = replace(self.model.head.config, decode="mean", temperature=1.0)
-                mixed = self.model.head.served(out, config=smooth).float().cpu().numpy()
-                norm[:, MOOD_INDICES] = mixed[:, MOOD_INDICES]
-        if mood and self.mood_prior is not None:
-            norm = norm + self.mood_prior.shift(stats)
         return np.clip(norm, 0.0, 1.0), out.attention.float().cpu().numpy()
 
     @property
@@ -120,18 +110,10 @@ class Predictor:
         norm = np.clip(mapping.compose(mixture, mood), 0.0, 1.0)
         return BatchOutputs(norm, out.attention.float().cpu().numpy(), mood, look.cpu().numpy())
 
-    def predict_normalised(
-        self, images: list[Image.Image], *, sample: bool = False, mood: bool = True
-    ) -> tuple[np.ndarray, np.ndarray]:
+    def predict_normalised(self, images: list[Image.Image], *, sample: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """Photos -> ((n, 8) normalised features, (n, h, w) attention)."""
-        if mood:
-            outputs = self.outputs(images, sample=sample)
-            return outputs.features, outputs.attention
-        batch = self.checkpoint.transform.batch(images).to(self.device)
-        with torch.inference_mode():
-            fmaps = self.model.features(batch)
-        stats = np.stack([colour_stats(image).as_array() for image in images])
-        return self.predict_maps(fmaps, stats, sample=sample, mood=False)
+        outputs = self.outputs(images, sample=sample)
+        return outputs.features, outputs.attention
 
     def predict(
         self, images: list[Image.Image], *, with_attention: bool = False, sample: bool = False
