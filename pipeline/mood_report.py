@@ -70,10 +70,21 @@ def playlist_rows(count: int, folders: np.ndarray, *, seed: int = 0) -> np.ndarr
 
 
 def build_report(
-    affect: AffectSet, mapping: FeatureMapping, *, playlist_photos: int = 60, seed: int = 0, catalog: Path | None = None
+    affect: AffectSet,
+    mapping: FeatureMapping,
+    *,
+    playlist_photos: int = 60,
+    seed: int = 0,
+    catalog: Path | None = None,
+    scatter: Path | None = None,
 ) -> MoodReport:
-    """All the numbers, from cross-validated mood predictions (takes ~1 min: nested CV and 60 playlists)."""
+    """All the numbers, from cross-validated mood predictions (takes ~1 min: nested CV and 60 playlists); with
+    `scatter`, also the predicted-against-human figure."""
     oof = out_of_fold(affect.stages, affect.ratings, seed=seed)
+    if scatter is not None:
+        from pipeline.mood_figures import scatter_figure
+
+        scatter_figure(oof, affect.ratings, scatter, title=f"Mood, out of fold ({len(oof)} rated photos)")
     with_colour = out_of_fold(np.hstack([affect.stages, affect.colour]), affect.ratings, seed=seed)
     served = served_features(affect, oof, mapping)
     human_valence, human_arousal = affect.ratings[:, 0], affect.ratings[:, 1]

@@ -36,6 +36,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     report.add_argument("model", nargs="?", default="models/effnet-vae.pt", help="a checkpoint with a mood head")
     report.add_argument("--photos", type=int, default=60, help="photos to make playlists for (default 60)")
     report.add_argument("--json", action="store_true", help="print the report as JSON")
+    report.add_argument("--scatter", type=Path, default=None, help="write predicted-vs-human mood as a PNG here")
     report.set_defaults(func=_report)
 
 
@@ -81,6 +82,8 @@ def _report(args: argparse.Namespace) -> int:
     mapping = predictor.checkpoint.feature_mapping
     if mapping is None:
         raise InvalidInput(f"{args.model} has no mood head: make one with `pressedplay mood fit`")
-    report = build_report(affect, mapping, playlist_photos=args.photos, seed=args.seed, catalog=args.catalog)
+    report = build_report(
+        affect, mapping, playlist_photos=args.photos, seed=args.seed, catalog=args.catalog, scatter=args.scatter
+    )
     print(json.dumps(report.to_dict(), indent=2) if args.json else render(report))
     return 0
