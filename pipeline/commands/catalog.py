@@ -55,7 +55,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _build(args: argparse.Namespace) -> int:
-    from pipeline.catalog_build import build_catalog_frame, load_artist_genres, write_catalog
+    from pipeline.catalog.build import build_catalog_frame, load_artist_genres, write_catalog
     from services.playlist.catalog import DEFAULT_CATALOG_PATH
     from services.playlist.genre_map import load_genre_mapper
     from shared.paths import shared_data_dir

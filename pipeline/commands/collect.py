@@ -31,8 +31,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def _collect(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from pipeline.collector import collect
-    from pipeline.spotify_calls import PoliteCaller, SpotifySettings, spotify_client
+    from pipeline.collect.collector import collect
+    from pipeline.collect.spotify_calls import PoliteCaller, SpotifySettings, spotify_client
     from shared.errors import InvalidInput
 
     if args.max_playlists is not None and args.max_playlists < 1:

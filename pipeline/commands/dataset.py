@@ -8,7 +8,12 @@ from pathlib import Path
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `dataset` command group."""
-    from pipeline.dataset import DEFAULT_COVERS_PER_SHARD, DEFAULT_IMAGE_SIZE, DEFAULT_OUT_DIR, DEFAULT_PAIRS_PER_COVER
+    from pipeline.data.dataset import (
+        DEFAULT_COVERS_PER_SHARD,
+        DEFAULT_IMAGE_SIZE,
+        DEFAULT_OUT_DIR,
+        DEFAULT_PAIRS_PER_COVER,
+    )
 
     parser = subparsers.add_parser("dataset", help="build or inspect the training shards")
     actions = parser.add_subparsers(dest="dataset_command", metavar="ACTION")
@@ -57,13 +62,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _build(args: argparse.Namespace) -> int:
-    from pipeline.dataset import build_dataset
+    from pipeline.data.dataset import build_dataset
 
     jobs_from = None
     if args.collection is not None:
         from functools import partial
 
-        from pipeline.collection_jobs import collection_jobs
+        from pipeline.collect.jobs import collection_jobs
 
         jobs_from = partial(collection_jobs, args.collection, seed=args.seed, ratios=args.split)
 
@@ -86,14 +91,14 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _inspect(args: argparse.Namespace) -> int:
-    from pipeline.dataset_inspect import inspect_dataset
+    from pipeline.data.dataset_inspect import inspect_dataset
 
     print(inspect_dataset(args.path).render())
     return 0
 
 
 def _pools(args: argparse.Namespace) -> int:
-    from pipeline.pairing import load_track_pools
+    from pipeline.data.pairing import load_track_pools
 
     for genre, pool in load_track_pools().items():
         print(f"{genre:<12}{len(pool):>7}  {pool.source}")

@@ -31,10 +31,10 @@ def _evaluate(args: argparse.Namespace) -> int:
 
     import torch
 
-    from pipeline.dataset import DEFAULT_OUT_DIR
-    from pipeline.evaluate import evaluate, plot_confusion, render_table
-    from pipeline.train import DEFAULT_CACHE
-    from pipeline.train_inputs import default_per_release, load_examples
+    from pipeline.data.dataset import DEFAULT_OUT_DIR
+    from pipeline.evaluation.evaluate import evaluate, plot_confusion, render_table
+    from pipeline.training.inputs import default_per_release, load_examples
+    from pipeline.training.train import DEFAULT_CACHE
     from services.inference.model.predictor import Predictor
 
     torch.set_num_threads(args.threads)

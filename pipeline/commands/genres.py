@@ -29,7 +29,7 @@ def register(subparsers: Any) -> None:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from pipeline.genre_map_build import run_build
+    from pipeline.genres.map_build import run_build
 
     result = run_build()
     counts = result.counts()
@@ -53,7 +53,7 @@ def _map(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from pipeline.genre_eval import evaluate, format_report
+    from pipeline.genres.evaluation import evaluate, format_report
 
     report = evaluate(split=args.split)
     print(json.dumps(report.as_dict(), indent=2) if args.json else format_report(report, errors=args.errors))

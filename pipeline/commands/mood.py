@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from pipeline.mood_fit import AffectSet
+    from pipeline.mood.fit import AffectSet
     from services.inference.model.predictor import Predictor
 
 
@@ -49,7 +49,7 @@ def _affect_root(args: argparse.Namespace) -> Path:
 def _extract(args: argparse.Namespace, uri: str) -> tuple[Predictor, AffectSet]:
     import torch
 
-    from pipeline.mood_fit import DEFAULT_CACHE, extract
+    from pipeline.mood.fit import DEFAULT_CACHE, extract
     from services.inference.model.predictor import Predictor
 
     torch.set_num_threads(2)
@@ -60,7 +60,7 @@ def _extract(args: argparse.Namespace, uri: str) -> tuple[Predictor, AffectSet]:
 def _fit(args: argparse.Namespace) -> int:
     import json
 
-    from pipeline.mood_fit import fit_mood, summary
+    from pipeline.mood.fit import fit_mood, summary
     from services.inference.model.checkpoint import save_checkpoint
 
     predictor, affect = _extract(args, args.base)
@@ -75,7 +75,7 @@ def _fit(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     import json
 
-    from pipeline.mood_report import build_report, render
+    from pipeline.mood.report import build_report, render
     from shared.errors import InvalidInput
 
     predictor, affect = _extract(args, args.model)

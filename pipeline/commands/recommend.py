@@ -106,7 +106,7 @@ def _recommend(args: argparse.Namespace) -> int:
 
 
 def _quality(args: argparse.Namespace) -> int:
-    from pipeline.recommender_quality import evaluate
+    from pipeline.evaluation.recommender_quality import evaluate
 
     report = evaluate(catalog_path=args.catalog, queries=args.queries, n=args.n, seed=args.seed)
     print(json.dumps(report, indent=2) if args.json else report["table"])

@@ -48,8 +48,8 @@ def _train(args: argparse.Namespace) -> int:
     import json
     import shutil
 
-    from pipeline.train import TrainConfig, sagemaker_defaults, train
-    from pipeline.train_report import evaluate_and_record
+    from pipeline.training.report import evaluate_and_record
+    from pipeline.training.train import TrainConfig, sagemaker_defaults, train
     from shared.paths import REPO_ROOT
 
     sagemaker = sagemaker_defaults()
@@ -101,7 +101,7 @@ def _weight_decay(args: argparse.Namespace) -> float:
 
 def _default_dataset(*, progress: bool) -> Path:
     """var/dataset, built from ../shared first if it has no shards (the one-command reproduction)."""
-    from pipeline.dataset import DEFAULT_OUT_DIR, build_dataset
+    from pipeline.data.dataset import DEFAULT_OUT_DIR, build_dataset
     from shared.paths import shared_data_dir
 
     if any(DEFAULT_OUT_DIR.rglob("*.parquet")):

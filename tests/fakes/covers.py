@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from pipeline.pairing import TrackPool
+from pipeline.data.pairing import TrackPool
 
 
 def write_covers(root: Path, layout: dict[str, list[str]], *, size: int = 80, index: bool = False) -> Path:

@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from pipeline.collection_jobs import collection_jobs
-from pipeline.collector import collect
+from pipeline.collect.collector import collect
+from pipeline.collect.jobs import collection_jobs
+from pipeline.collect.spotify_calls import PoliteCaller, SpotifySettings, spotify_client
+from pipeline.data.dataset import build_dataset
+from pipeline.data.dataset_inspect import read_dataset
 from pipeline.data_errors import SpotifyFailed, SpotifyForbidden, SpotifyRateLimited
-from pipeline.dataset import build_dataset
-from pipeline.dataset_inspect import read_dataset
-from pipeline.spotify_calls import PoliteCaller, SpotifySettings, spotify_client
 from shared.features import AUDIO_FEATURES
 from tests.fakes.spotify import FakeSpotify
 from tests.fakes.spotify_signin import TEST_CLIENT_ID, TEST_CLIENT_SECRET

@@ -128,7 +128,7 @@ def test_the_shipped_catalog_has_every_unique_track_with_seed_genres() -> None:
 @pytest.mark.slow
 @pytest.mark.needs_shared
 def test_rebuilding_from_shared_data_matches_the_shipped_catalog(shared_data: Path, tmp_path: Path) -> None:
-    from pipeline.catalog_build import build_catalog_frame, load_artist_genres
+    from pipeline.catalog.build import build_catalog_frame, load_artist_genres
     from pipeline.commands.catalog import SHARED_SOURCES
     from services.playlist.genre_map import load_genre_mapper
 

@@ -9,9 +9,9 @@ from typing import Any, ClassVar
 import pandas as pd
 import pytest
 
-from pipeline.catalog_build import BuildReport, artist_join_key, build_catalog_frame, load_artist_genres, write_catalog
+from pipeline.catalog.build import BuildReport, artist_join_key, build_catalog_frame, load_artist_genres, write_catalog
+from pipeline.catalog.importers import detect_layout, import_source
 from services.playlist.catalog import CATALOG_COLUMNS, CatalogError, load_catalog
-from services.playlist.catalog_import import detect_layout, import_source
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "catalog"
 

@@ -8,10 +8,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pipeline.catalog_build import build_catalog_frame
-from pipeline.catalog_merge import spelling_key
-from pipeline.catalog_report import BuildReport
-from pipeline.catalog_sound_check import MIN_LABELLED, GenreSoundCheck
+from pipeline.catalog.build import build_catalog_frame
+from pipeline.catalog.merge import spelling_key
+from pipeline.catalog.report import BuildReport
+from pipeline.catalog.sound_check import MIN_LABELLED, GenreSoundCheck
 from shared.genres import SEED_GENRES
 from tests.unit.test_catalog_import import FakeMapper
 

@@ -10,9 +10,9 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
+from pipeline.data.dataset import SHARD_SCHEMA, DatasetSummary, build_dataset
+from pipeline.data.dataset_inspect import inspect_dataset, read_dataset
 from pipeline.data_errors import DatasetError, PairingError
-from pipeline.dataset import SHARD_SCHEMA, DatasetSummary, build_dataset
-from pipeline.dataset_inspect import inspect_dataset, read_dataset
 from tests.fakes.covers import make_pools, write_covers
 
 LAYOUT = {

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageFilter, ImageOps
 
-from pipeline.dataset import keyed_rng
-from pipeline.distortions import (
+from pipeline.data.dataset import keyed_rng
+from pipeline.data.distortions import (
     DISTORTION_NAMES,
     DISTORTIONS,
     choose_distortions,

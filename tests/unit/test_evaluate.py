@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import torch
 
-from pipeline.evaluate import EvalReport, genre_centroids, plot_confusion, r_squared, render_table, score
-from pipeline.train_inputs import Examples
+from pipeline.evaluation.evaluate import EvalReport, genre_centroids, plot_confusion, r_squared, render_table, score
+from pipeline.training.inputs import Examples
 
 
 def _examples(genres: list[str], targets: np.ndarray) -> Examples:
@@ -99,7 +99,7 @@ def test_evaluate_command_prints_the_report_and_writes_metrics_and_confusion(
     import json
 
     from pipeline.cli import main
-    from pipeline.train import TrainConfig, train
+    from pipeline.training.train import TrainConfig, train
     from tests.unit.model_fixtures import write_synthetic_shards
 
     shards = write_synthetic_shards(tmp_path / "shards", releases_per_genre=2, pairs=1)

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from pipeline.cli import main
-from pipeline.genre_eval import Label, Score
-from pipeline.genre_map_build import (
+from pipeline.genres.evaluation import Label, Score
+from pipeline.genres.map_build import (
     GenreSources,
     SharedDataMissing,
     build_genre_map,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
-from pipeline.model_figures import night_street, sunset, variants
+from pipeline.mood.scenes import night_street, sunset, variants
 from services.inference.model.predictor import DEFAULT_MODEL_PATH, Predictor
 from shared.features import AUDIO_FEATURES
 

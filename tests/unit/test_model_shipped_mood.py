@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 
-from pipeline.mood_fit import AffectSet, extract, fit_mood, spearman
+from pipeline.mood.fit import AffectSet, extract, fit_mood, spearman
 from services.inference.model.predictor import DEFAULT_MODEL_PATH, Predictor
 
 pytestmark = [pytest.mark.slow, pytest.mark.needs_shared]

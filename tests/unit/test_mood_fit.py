@@ -11,7 +11,7 @@ from PIL import Image
 
 from pipeline.cli import main
 from pipeline.data_errors import DatasetError
-from pipeline.mood_fit import extract, fit_mood, fold_ids, read_ratings
+from pipeline.mood.fit import extract, fit_mood, fold_ids, read_ratings
 from services.inference.model.checkpoint import load_checkpoint
 from services.inference.model.predictor import Predictor
 from tests.unit.model_fixtures import mood_checkpoint

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.covers import Release, assign_splits, read_releases
+from pipeline.data.covers import Release, assign_splits, read_releases
+from pipeline.data.dataset import pair_releases
+from pipeline.data.pairing import CATALOG_GENRE_FOR_COVER, load_track_pools, read_catalog_tracks, read_country_artists
 from pipeline.data_errors import DatasetError, PairingError
-from pipeline.dataset import pair_releases
-from pipeline.pairing import CATALOG_GENRE_FOR_COVER, load_track_pools, read_catalog_tracks, read_country_artists
 from shared.features import AUDIO_FEATURES
 from tests.fakes.covers import make_pools, write_covers
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pipeline.recommender_quality import evaluate
+from pipeline.evaluation.recommender_quality import evaluate
 from shared.features import AUDIO_FEATURES
 
 

@@ -8,15 +8,15 @@ import tarfile
 from pathlib import Path
 from typing import Any
 
-from pipeline.sagemaker_launch import ENTRY_SCRIPT, source_archive, training_job_request
-from pipeline.train import sagemaker_defaults
+from pipeline.training.sagemaker_launch import ENTRY_SCRIPT, source_archive, training_job_request
+from pipeline.training.train import sagemaker_defaults
 
 
 def test_source_archive_holds_the_packages_entry_and_requirements_but_no_caches(tmp_path: Path) -> None:
     with tarfile.open(source_archive(tmp_path / "src.tar.gz")) as archive:
         names = archive.getnames()
     assert ENTRY_SCRIPT in names and "requirements.txt" in names
-    assert "services/inference/model/architectures.py" in names and "pipeline/train.py" in names
+    assert "services/inference/model/architectures.py" in names and "pipeline/training/train.py" in names
     assert not any("__pycache__" in n or n.startswith((".venv", "var", "data")) for n in names)
 
 

@@ -11,7 +11,7 @@ classifier (trained with cross-entropy beside the VAE loss), and the features ar
   posterior mass on that feature instead of averaging every genre in.
 
 A temperature T sharpens (T < 1) or flattens the posterior before decoding; T and the rule are chosen on the
-validation split after training (`pipeline/train.py`) and stored in the checkpoint's `head` entry.
+validation split after training (`pipeline/training/train.py`) and stored in the checkpoint's `head` entry.
 """
 
 from __future__ import annotations

@@ -18,10 +18,10 @@ import numpy as np
 import torch
 from torch import nn
 
-from pipeline.train_curve import plot_loss_curve
-from pipeline.train_decode import choose_decode, genre_indices, install_genre_head
-from pipeline.train_dist import DistContext, dist_context
-from pipeline.train_inputs import Examples, default_per_release, load_examples
+from pipeline.training.curve import plot_loss_curve
+from pipeline.training.decode import choose_decode, genre_indices, install_genre_head
+from pipeline.training.dist import DistContext, dist_context
+from pipeline.training.inputs import Examples, default_per_release, load_examples
 from services.inference.model.architectures import EFFNET_VAE, EffnetVAE, SeedCNN, VAEOutput, build_model, vae_loss
 from services.inference.model.checkpoint import Checkpoint, model_state, save_checkpoint, stamp_version
 from services.inference.model.genre_head import HeadConfig

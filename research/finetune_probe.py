@@ -1,6 +1,6 @@
 """Measure fine-tuning Lite0's last block(s) against the frozen backbone, and horizontal-flip TTA, on validation.
 
-`python -m pipeline.finetune_probe --data var/model-dataset [--train-per-release 1] [--tail-blocks 1]`
+`python -m research.finetune_probe --data var/model-dataset [--train-per-release 1] [--tail-blocks 1]`
 
 The backbone runs once per image up to the input of block 14 (7x7x192, cached as float16 under
 var/cache/finetune/); each epoch then runs only the tail (blocks 16-k..15 + head conv) and the genre-decoder head.
@@ -25,10 +25,10 @@ import torch
 from PIL import Image, ImageOps
 from torch import nn
 
-from pipeline.evaluate import score
-from pipeline.train import TrainConfig, seed_everything
-from pipeline.train_decode import TEMPERATURES, genre_indices, install_genre_head
-from pipeline.train_inputs import Examples, read_rows, shard_files, subsample
+from pipeline.evaluation.evaluate import score
+from pipeline.training.decode import TEMPERATURES, genre_indices, install_genre_head
+from pipeline.training.inputs import Examples, read_rows, shard_files, subsample
+from pipeline.training.train import TrainConfig, seed_everything
 from services.inference.model.architectures import EffnetVAE, VAEOutput, vae_loss
 from services.inference.model.genre_head import DECODE_RULES
 from services.inference.model.transforms import colour_stats, effnet_transform

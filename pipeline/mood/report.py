@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.mood_fit import AffectSet, out_of_fold, spearman
+from pipeline.mood.fit import AffectSet, out_of_fold, spearman
 from services.inference.model.feature_mapping import FeatureMapping
 from services.playlist.catalog import load_catalog
 from services.playlist.genre_map import load_genre_mapper
@@ -82,7 +82,7 @@ def build_report(
     `scatter`, also the predicted-against-human figure."""
     oof = out_of_fold(affect.stages, affect.ratings, seed=seed)
     if scatter is not None:
-        from pipeline.mood_figures import scatter_figure
+        from pipeline.mood.figures import scatter_figure
 
         scatter_figure(oof, affect.ratings, scatter, title=f"Mood, out of fold ({len(oof)} rated photos)")
     with_colour = out_of_fold(np.hstack([affect.stages, affect.colour]), affect.ratings, seed=seed)

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from pipeline.train_inputs import Examples
+from pipeline.training.inputs import Examples
 from services.inference.model.architectures import EffnetVAE
 from services.inference.model.predictor import Predictor
 from shared.features import AUDIO_FEATURES
@@ -123,7 +123,7 @@ def look_top1(predictor: Predictor, examples: Examples) -> float | None:
     model = predictor.model
     if not isinstance(model, EffnetVAE) or not model.head.config.genre_decoder or len(examples) == 0:
         return None
-    from pipeline.train_decode import head_outputs
+    from pipeline.training.decode import head_outputs
 
     logits = torch.cat(
         [o.logits for o in head_outputs(model, examples, device=predictor.device) if o.logits is not None]

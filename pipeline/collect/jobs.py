@@ -10,9 +10,9 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from pipeline.covers import DEFAULT_RATIOS, Release, assign_splits
+from pipeline.data.covers import DEFAULT_RATIOS, Release, assign_splits
+from pipeline.data.dataset import CoverJob, Pair
 from pipeline.data_errors import DatasetError
-from pipeline.dataset import CoverJob, Pair
 from shared.features import N_FEATURES
 
 

@@ -23,11 +23,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from PIL import Image, UnidentifiedImageError
 
-from pipeline.covers import DEFAULT_RATIOS, SPLITS, Release, assign_splits, read_releases, stable_order
+from pipeline.data.covers import DEFAULT_RATIOS, SPLITS, Release, assign_splits, read_releases, stable_order
+from pipeline.data.dataset_dask import run_shards
+from pipeline.data.distortions import distort, encode_jpeg, prepare_cover
+from pipeline.data.pairing import TrackPool, load_track_pools
 from pipeline.data_errors import DatasetError, PairingError
-from pipeline.dataset_dask import run_shards
-from pipeline.distortions import distort, encode_jpeg, prepare_cover
-from pipeline.pairing import TrackPool, load_track_pools
 from shared.features import N_FEATURES
 from shared.paths import REPO_ROOT, shared_data_dir
 

@@ -17,7 +17,7 @@ from typing import Any, Final
 
 import pandas as pd
 
-from services.playlist.catalog_import import import_source
+from pipeline.catalog.importers import import_source
 
 _NOT_LETTERS: Final = re.compile(r"[^\w\s]+")
 # Importers join several artists with this; a stripped source also turned commas inside names into it.

@@ -21,9 +21,9 @@ from typing import Final, Protocol
 import numpy as np
 import pandas as pd
 
-from pipeline.catalog_merge import import_sources, restore_stripped_names
-from pipeline.catalog_report import BuildReport
-from pipeline.catalog_sound_check import GenreSoundCheck
+from pipeline.catalog.merge import import_sources, restore_stripped_names
+from pipeline.catalog.report import BuildReport
+from pipeline.catalog.sound_check import GenreSoundCheck
 from services.playlist.catalog import CATALOG_COLUMNS, CatalogError, spotify_uri, validate_catalog_frame
 from shared.features import AUDIO_FEATURES, normalise
 from shared.genres import is_seed_genre
@@ -143,7 +143,7 @@ def assign_seed_genres(
 
     A source's own seed labels (`genres`, e.g. the Kaggle set's track_genre) come first, in their order; the rest
     is scored. An artist-name join adds a seed only where the track sounds like that genre's source-labelled tracks
-    (pipeline/catalog_sound_check.py).
+    (pipeline/catalog/sound_check.py).
     """
     cache: dict[str, list[str]] = {}
     unmapped: set[str] = set()

@@ -7,7 +7,7 @@ content; audio features need an app with extended access). Output in OUT:
     playlists/<id>.json        {id, name, owner, cover_file, cover_url, tracks: [{id, features: [8 floats]}]}
     covers/<id>.jpg            the playlist's cover as Spotify serves it
 
-`pressedplay dataset build --collection OUT` turns that into training shards (pipeline/collection_jobs.py).
+`pressedplay dataset build --collection OUT` turns that into training shards (pipeline/collect/jobs.py).
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from typing import Any, Final
 
 import requests
 
+from pipeline.collect.spotify_calls import PoliteCaller
 from pipeline.data_errors import SpotifyFailed, SpotifyForbidden, SpotifyNotFound
-from pipeline.spotify_calls import PoliteCaller
 from shared.features import AUDIO_FEATURES
 
 log = logging.getLogger("pressedplay.collector")

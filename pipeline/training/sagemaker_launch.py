@@ -4,7 +4,7 @@ The job gets the repository's code as a source archive whose entry script calls 
 container SageMaker sets SM_MODEL_DIR (what ends up in model.tar.gz) and SM_CHANNEL_TRAIN (the `train` channel's
 local copy of the Parquet shards), which `pressedplay train` reads as its --out and --data, like the original.
 
-    python -m pipeline.sagemaker_launch --role arn:aws:iam::123:role/SageMaker \\
+    python -m pipeline.training.sagemaker_launch --role arn:aws:iam::123:role/SageMaker \\
         --train s3://bucket/dataset/ --output s3://bucket/models/ --code s3://bucket/code/
 """
 
@@ -155,7 +155,9 @@ def launch(
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line: start a SageMaker training job for `pressedplay train`."""
-    parser = argparse.ArgumentParser(prog="python -m pipeline.sagemaker_launch", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m pipeline.training.sagemaker_launch", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--role", required=True, help="SageMaker execution role ARN")
     parser.add_argument("--train", required=True, help="s3:// prefix of the Parquet shards")
     parser.add_argument("--output", required=True, help="s3:// prefix for model.tar.gz")

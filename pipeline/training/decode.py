@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import torch
 
-from pipeline.evaluate import genre_centroids, score
-from pipeline.train_inputs import Examples
+from pipeline.evaluation.evaluate import genre_centroids, score
+from pipeline.training.inputs import Examples
 from services.inference.model.architectures import EffnetVAE, SeedCNN, VAEAttentionHead, VAEOutput
 from services.inference.model.backbone import LITE0_CHANNELS
 from services.inference.model.genre_head import DECODE_RULES, HeadConfig
 
 if TYPE_CHECKING:
-    from pipeline.train import TrainConfig
+    from pipeline.training.train import TrainConfig
 
 TEMPERATURES = (2.0, 1.5, 1.0, 0.7, 0.5, 0.35, 0.25)
 

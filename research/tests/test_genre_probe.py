@@ -1,4 +1,4 @@
-"""The genre probe (pipeline/genre_probe.py): committed decoding, grouped cross-validation, stage pooling."""
+"""The genre probe (research/genre_probe.py): committed decoding, grouped cross-validation, stage pooling."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from pipeline.genre_probe import classifier, committed_decode, cv_accuracy, feature_matrix, stage_pools
+from research.genre_probe import classifier, committed_decode, cv_accuracy, feature_matrix, stage_pools
 
 CENTROIDS = np.array([[0.2, 0.2, 0.5], [0.8, 0.3, 0.5], [0.5, 0.9, 0.4]])
 
@@ -112,7 +112,7 @@ def test_feature_matrix_selects_means_stats_and_whole_blocks() -> None:
 
 @pytest.mark.slow
 def test_stage_pools_cover_every_stage_of_lite0() -> None:
-    from pipeline.genre_probe import load_backbone
+    from research.genre_probe import load_backbone
 
     net = load_backbone("lite0")
     with torch.inference_mode():

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pipeline.evaluate import evaluate, plot_confusion
-from pipeline.train import TrainResult
+from pipeline.evaluation.evaluate import evaluate, plot_confusion
+from pipeline.training.train import TrainResult
 from services.inference.model.checkpoint import save_checkpoint
 from services.inference.model.predictor import Predictor, pick_device
 

@@ -1,0 +1,1 @@
+"""Measuring a model and the recommender."""

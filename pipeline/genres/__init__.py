@@ -1,0 +1,1 @@
+"""The genre map: rebuilding genremappings.json from ../shared and measuring it on hand labels."""

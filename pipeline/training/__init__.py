@@ -1,0 +1,1 @@
+"""Training the image model: inputs, the training loop, the genre decoder, DDP and the SageMaker launcher."""

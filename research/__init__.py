@@ -1,0 +1,1 @@
+"""Experiments and probes (see README.md); the product never imports this package."""
