@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Request, Response, UploadFile
-from fastapi.responses import HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse
 
 from services.gateway.account import SpotifyAccount, candidates_for
 from services.gateway.clients import Upstreams
@@ -25,7 +25,8 @@ from shared.genres import SEED_GENRES
 
 router = APIRouter(prefix="/v1")
 page = APIRouter()
-_INDEX = Path(__file__).parent / "static" / "index.html"
+STATIC_DIR = Path(__file__).parent / "static"
+_INDEX = STATIC_DIR / "index.html"
 _UPSTREAM_ERRORS = (502, 503, 504)
 
 
@@ -69,7 +70,13 @@ def set_session_cookie(response: Response, settings: Settings, token: str) -> No
 
 @page.get("/", include_in_schema=False)
 async def index() -> HTMLResponse:
-    return HTMLResponse(_INDEX.read_text(encoding="utf-8"))
+    # no-cache: the page names its script and style files, so a new release must not meet an old page.
+    return HTMLResponse(_INDEX.read_text(encoding="utf-8"), headers={"Cache-Control": "no-cache"})
+
+
+@page.get("/favicon.ico", include_in_schema=False)
+async def favicon() -> FileResponse:
+    return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
 
 
 @router.get("/genres", tags=["genres"], response_model=GenreList, summary="The 126 seed genres playlists draw from")

@@ -7,10 +7,12 @@ from contextlib import asynccontextmanager
 
 import httpx
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from services.gateway.account_api import router as account_router
-from services.gateway.api import page, router
+from services.gateway.api import STATIC_DIR, page, router
 from services.gateway.clients import Upstreams
+from services.gateway.security_headers import PageSecurityHeaders
 from services.gateway.sessions import InProcessSessionStore, RedisSessionStore, SessionStore
 from services.gateway.settings import Settings
 from services.gateway.uploads import MultipartUploadGuard
@@ -53,6 +55,7 @@ def create_app(
     app.state.settings = settings
     # Added before install_common so the request-id middleware (added last, runs first) wraps the guard too.
     app.add_middleware(MultipartUploadGuard, paths=frozenset({"/v1/playlists"}), max_bytes=settings.max_upload_bytes)
+    app.add_middleware(PageSecurityHeaders)
     install_common(app, "gateway")
 
     def checks() -> Mapping[str, ReadinessCheck]:
@@ -70,6 +73,8 @@ def create_app(
     app.include_router(router)
     app.include_router(account_router)
     app.include_router(page)
+    # The page's scripts, styles and icon: ES modules and CSS files, no build step (the CSP forbids inline code).
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
 
 

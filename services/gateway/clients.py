@@ -51,9 +51,14 @@ class Upstreams:
             await client.aclose()
 
     async def predict(self, *, image: bytes, content_type: str) -> UpstreamPrediction:
-        """Audio features of a photo (inference POST /v1/predict, raw image body)."""
+        """Audio features and attention map of a photo (inference POST /v1/predict?attention=true, raw image body)."""
+        # The model computes the attention on every prediction; asking for it costs a 7x7 grid in the answer.
         response = await self.inference.request(
-            "POST", "/v1/predict", content=image, headers={"Content-Type": content_type}
+            "POST",
+            "/v1/predict",
+            params={"attention": "true"},
+            content=image,
+            headers={"Content-Type": content_type},
         )
         return parse_upstream(UpstreamPrediction, response, service="inference")
 

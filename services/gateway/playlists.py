@@ -65,6 +65,7 @@ async def create_playlist(
         mode=recommendation.mode or mode,
         tracks=tracks,
         warnings=recommendation.warnings,
+        attention=prediction.attention,
         recommendation=raw,
     )
     log.info(

@@ -31,6 +31,16 @@ class Track(BaseModel):
     distance: float | None = Field(default=None, ge=0, examples=[0.12])
 
 
+class AttentionGrid(BaseModel):
+    """Where the model looked: a (height x width) grid of weights over the photo (squashed square), summing to 1."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    height: int = Field(ge=1, le=64, examples=[7])
+    width: int = Field(ge=1, le=64, examples=[7])
+    values: list[list[float]] = Field(description="Row-major weights, rows top to bottom.")
+
+
 class Playlist(PhotoReading):
     """A playlist made from a photo: what the model read in it (features, mood, genre look) and the tracks chosen."""
 
@@ -76,6 +86,9 @@ class Playlist(PhotoReading):
     warnings: list[str] = Field(default_factory=list, description="What the recommender had to relax, if anything.")
     spotify: SpotifyPlaylistRef | None = Field(
         default=None, description="The playlist on the user's Spotify account; absent when not signed in."
+    )
+    attention: AttentionGrid | None = Field(
+        default=None, description="The model's attention over the photo (the web page draws it as a heat map)."
     )
 
 
@@ -130,6 +143,7 @@ class UpstreamPrediction(PhotoReading):
 
     features: AudioFeatures
     model_version: str
+    attention: AttentionGrid | None = None
 
 
 class UpstreamResolvedGenres(BaseModel):

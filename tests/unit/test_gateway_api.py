@@ -304,7 +304,8 @@ def test_the_web_page_is_served_at_the_root(client: TestClient) -> None:
     response = client.get("/")
     assert response.status_code == 200
     assert "text/html" in response.headers["content-type"]
-    assert "/v1/playlists" in response.text
+    assert "/static/js/main.js" in response.text
+    assert "/v1/playlists" in client.get("/static/js/main.js").text
 
 
 def test_readiness_follows_the_upstreams(client: TestClient, fakes: FakeUpstreams) -> None:

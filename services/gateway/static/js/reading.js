@@ -1,0 +1,183 @@
+// What the model saw in the photo: its mood in words, the 8 audio features as a radar chart, the genre look,
+// the dominant colours and the attention heat map over the photo. Everything is drawn here (SVG and canvas).
+
+const SVG = "http://www.w3.org/2000/svg";
+
+// Spotify's names -> words a person uses; loudness is in dB (-60..0), the rest in 0..1.
+export const FEATURE_LABELS = {
+  energy: "Energy",
+  danceability: "Danceable",
+  valence: "Happy",
+  loudness: "Loud",
+  speechiness: "Spoken words",
+  liveness: "Live feel",
+  instrumentalness: "Instrumental",
+  acousticness: "Acoustic",
+};
+const FEATURE_ORDER = Object.keys(FEATURE_LABELS);
+
+const LOOK_LABELS = { Country: "Country", Electronic: "Electronic", HipHop: "Hip-hop", Pop: "Pop", Rock: "Rock" };
+
+// Valence (unpleasant 1 .. pleasant 9) x arousal (calm 1 .. excited 9), in thirds around the scale's middle.
+const MOOD_WORDS = {
+  high: { high: "bright, upbeat", mid: "warm, easy-going", low: "serene, content" },
+  mid: { high: "lively, restless", mid: "even, unhurried", low: "quiet, mellow" },
+  low: { high: "dark, intense", mid: "moody, brooding", low: "calm, wistful" },
+};
+
+function third(value, low, high) {
+  if (value >= high) return "high";
+  if (value <= low) return "low";
+  return "mid";
+}
+
+/** Plain words for a {valence, arousal} mood on the 1-9 scale. */
+export function moodWords(mood) {
+  if (!mood) return null;
+  return MOOD_WORDS[third(mood.valence, 4.6, 5.6)][third(mood.arousal, 4.4, 5.4)];
+}
+
+/** A feature on 0..1 for the chart (loudness: -60 dB -> 0, 0 dB -> 1). */
+export function unitValue(name, value) {
+  const unit = name === "loudness" ? (value + 60) / 60 : value;
+  return Math.min(1, Math.max(0, unit));
+}
+
+function svg(tag, attributes = {}) {
+  const element = document.createElementNS(SVG, tag);
+  for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, String(value));
+  return element;
+}
+
+/** The radar chart of the 8 features as an accessible SVG (role img, a text alternative listing every value). */
+export function radarChart(features) {
+  const size = 320;
+  const centre = size / 2;
+  const radius = 104;
+  const angle = (i) => (Math.PI * 2 * i) / FEATURE_ORDER.length - Math.PI / 2;
+  const point = (i, r) => [centre + Math.cos(angle(i)) * r, centre + Math.sin(angle(i)) * r];
+  const described = FEATURE_ORDER.map((name) => `${FEATURE_LABELS[name]} ${Math.round(unitValue(name, features[name]) * 100)}%`);
+  const chart = svg("svg", { viewBox: `0 0 ${size} ${size}`, role: "img", class: "radar" });
+  const title = svg("title");
+  title.textContent = `How the playlist should sound: ${described.join(", ")}.`;
+  chart.append(title);
+  for (const ring of [0.25, 0.5, 0.75, 1]) {
+    const ringPoints = FEATURE_ORDER.map((_, i) => point(i, radius * ring).join(",")).join(" ");
+    chart.append(svg("polygon", { points: ringPoints, class: "radar-ring" }));
+  }
+  FEATURE_ORDER.forEach((name, i) => {
+    const [x, y] = point(i, radius);
+    chart.append(svg("line", { x1: centre, y1: centre, x2: x, y2: y, class: "radar-axis" }));
+    const [lx, ly] = point(i, radius + 18);
+    const anchor = Math.abs(lx - centre) < 4 ? "middle" : lx > centre ? "start" : "end";
+    const label = svg("text", { x: lx, y: ly, "text-anchor": anchor, "dominant-baseline": "middle", class: "radar-label" });
+    label.textContent = FEATURE_LABELS[name];
+    chart.append(label);
+  });
+  const shape = FEATURE_ORDER.map((name, i) => point(i, radius * Math.max(0.03, unitValue(name, features[name]))).join(","));
+  chart.append(svg("polygon", { points: shape.join(" "), class: "radar-shape" }));
+  FEATURE_ORDER.forEach((name, i) => {
+    const [x, y] = point(i, radius * Math.max(0.03, unitValue(name, features[name])));
+    chart.append(svg("circle", { cx: x, cy: y, r: 3.5, class: "radar-dot" }));
+  });
+  return chart;
+}
+
+/** Bars of the genre look, most likely first. */
+export function genreLookItems(look) {
+  return Object.entries(look || {})
+    .sort((a, b) => b[1] - a[1])
+    .map(([genre, probability]) => {
+      const item = document.createElement("li");
+      const name = document.createElement("span");
+      name.className = "bar-name";
+      name.textContent = LOOK_LABELS[genre] || genre;
+      const track = document.createElement("span");
+      track.className = "bar-track";
+      const fill = document.createElement("span");
+      fill.className = "bar-fill";
+      fill.style.width = `${Math.round(probability * 100)}%`; // CSSOM, allowed by the CSP (no style attribute)
+      track.append(fill);
+      const value = document.createElement("span");
+      value.className = "bar-value";
+      value.textContent = `${Math.round(probability * 100)}%`;
+      item.append(name, track, value);
+      return item;
+    });
+}
+
+/** The photo's dominant colours: a coarse colour histogram of a small copy, the k most common bins' means. */
+export function dominantColours(image, k = 5) {
+  const canvas = document.createElement("canvas");
+  const side = 64;
+  canvas.width = side;
+  canvas.height = side;
+  const context = canvas.getContext("2d", { willReadFrequently: true });
+  context.drawImage(image, 0, 0, side, side);
+  const { data } = context.getImageData(0, 0, side, side);
+  const bins = new Map();
+  for (let i = 0; i < data.length; i += 4) {
+    const key = ((data[i] >> 5) << 6) | ((data[i + 1] >> 5) << 3) | (data[i + 2] >> 5);
+    const bin = bins.get(key) || { n: 0, r: 0, g: 0, b: 0 };
+    bin.n += 1;
+    bin.r += data[i];
+    bin.g += data[i + 1];
+    bin.b += data[i + 2];
+    bins.set(key, bin);
+  }
+  return [...bins.values()]
+    .sort((a, b) => b.n - a.n)
+    .slice(0, k)
+    .map((bin) => {
+      const hex = [bin.r, bin.g, bin.b].map((sum) => Math.round(sum / bin.n).toString(16).padStart(2, "0")).join("");
+      return { hex: `#${hex}`, share: bin.n / (side * side) };
+    });
+}
+
+export function swatchItems(colours) {
+  return colours.map(({ hex, share }) => {
+    const item = document.createElement("li");
+    const chip = document.createElement("span");
+    chip.className = "swatch";
+    chip.style.backgroundColor = hex;
+    const text = document.createElement("span");
+    text.className = "swatch-text";
+    text.textContent = `${hex} · ${Math.round(share * 100)}%`;
+    item.append(chip, text);
+    return item;
+  });
+}
+
+// Transparent -> amber -> hot red, so the photo stays visible where the model did not look.
+function heatColour(t) {
+  const r = 255;
+  const g = Math.round(220 - 180 * t);
+  const b = Math.round(80 - 60 * t);
+  const alpha = Math.min(0.75, Math.pow(t, 1.2) * 0.8);
+  return [r, g, b, Math.round(alpha * 255)];
+}
+
+/** Draw the attention grid (rows top to bottom over the squashed photo) on `canvas`, smoothed to its size. */
+export function drawHeatMap(canvas, attention, width, height) {
+  const grid = document.createElement("canvas");
+  grid.width = attention.width;
+  grid.height = attention.height;
+  const small = grid.getContext("2d");
+  const cells = small.createImageData(attention.width, attention.height);
+  const flat = attention.values.flat();
+  const low = Math.min(...flat);
+  const high = Math.max(...flat);
+  const span = high - low || 1;
+  flat.forEach((value, i) => {
+    const [r, g, b, a] = heatColour((value - low) / span);
+    cells.data.set([r, g, b, a], i * 4);
+  });
+  small.putImageData(cells, 0, 0);
+  canvas.width = width;
+  canvas.height = height;
+  const context = canvas.getContext("2d");
+  context.clearRect(0, 0, width, height);
+  context.imageSmoothingEnabled = true;
+  context.imageSmoothingQuality = "high";
+  context.drawImage(grid, 0, 0, width, height);
+}
