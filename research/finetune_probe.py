@@ -25,9 +25,9 @@ import torch
 from PIL import Image, ImageOps
 from torch import nn
 
+from pipeline.data.examples import Examples, read_rows, shard_files, subsample
 from pipeline.evaluation.evaluate import score
 from pipeline.training.decode import TEMPERATURES, genre_indices, install_genre_head
-from pipeline.training.inputs import Examples, read_rows, shard_files, subsample
 from pipeline.training.train import TrainConfig, seed_everything
 from services.inference.model.architectures import EffnetVAE, VAEOutput, vae_loss
 from services.inference.model.genre_head import DECODE_RULES
@@ -150,7 +150,14 @@ def run_arm(cache: dict[str, Any], net_state: dict[str, torch.Tensor], *, finetu
     frozen_maps = maps_of(tail, tr["inputs"]).half()
     as_ex = lambda d, m: Examples(m, d["stats"], d["targets"], d["genres"], d["release_ids"])  # noqa: E731
     train_ex = as_ex(tr, frozen_maps)
-    install_genre_head(model, train_ex, config=cfg, device="cpu")
+    install_genre_head(
+        model,
+        train_ex,
+        pool_std=cfg.pool_std,
+        colour_inputs=cfg.colour_inputs,
+        dropout=cfg.dropout,
+        device="cpu",
+    )
     targets = torch.tensor(train_ex.genre_mean_targets())
     labels = genre_indices(model, train_ex)
     val_ex = as_ex(va, torch.zeros(0))

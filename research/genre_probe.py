@@ -28,7 +28,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-from pipeline.training.inputs import SPLITS, read_rows, shard_files, subsample
+from pipeline.data.examples import SPLITS, read_rows, shard_files, subsample
 from services.inference.model.transforms import LITE_MEAN, LITE_STD, ImageTransform, colour_stats
 from shared.features import normalise
 from shared.paths import REPO_ROOT
@@ -246,9 +246,9 @@ def committed_decode(
 
 def decode_report(model_path: Path, data: Path, *, margin: float, temperatures: list[float]) -> list[dict]:
     """The shipped decoding against committed_decode, on validation and test (the model alone)."""
+    from pipeline.data.examples import default_per_release, load_examples
+    from pipeline.evaluation.evaluate import head_outputs
     from pipeline.evaluation.evaluate import score as score_predictions
-    from pipeline.training.decode import head_outputs
-    from pipeline.training.inputs import default_per_release, load_examples
     from services.inference.model.architectures import EffnetVAE
     from services.inference.model.genre_head import tempered_posterior
     from services.inference.model.predictor import Predictor

@@ -9,9 +9,11 @@
     ├── Unauthorized                  401
     ├── Forbidden                     403
     ├── Overloaded                    503  with Retry-After (a bounded queue is full)
+    │   └── ComputeTimeout            503  the work (a prediction, a recommendation) did not finish in time
     ├── NotReady                      503  with Retry-After (model or dependency not ready yet)
     └── UpstreamError                 502  another service or Spotify failed
         ├── UpstreamUnavailable       503  could not connect
+        │   └── StoreUnavailable      503  the store a service keeps its state in (Redis, SQLite, DynamoDB) failed
         └── UpstreamTimeout           504
 
 The JSON body is always {"error": "<ClassName or given name>", "detail": ..., "request_id": "..."}. Domain modules
@@ -83,6 +85,10 @@ class Overloaded(ServiceError):
     status_code = 503
 
 
+class ComputeTimeout(Overloaded):
+    """The service's own work did not finish within its request timeout: it is busy (503 + Retry-After)."""
+
+
 class NotReady(ServiceError):
     status_code = 503
 
@@ -93,6 +99,10 @@ class UpstreamError(ServiceError):
 
 class UpstreamUnavailable(UpstreamError):
     status_code = 503
+
+
+class StoreUnavailable(UpstreamUnavailable):
+    """A store the service keeps state in (sessions, ratings, Spotify tokens) failed or timed out (503, retry)."""
 
 
 class UpstreamTimeout(UpstreamError):

@@ -11,6 +11,11 @@ from fastapi.responses import JSONResponse
 ReadinessCheck = Callable[[], Awaitable[bool]]
 
 
+async def not_ready() -> bool:
+    """The check of a dependency that does not exist yet (before the lifespan has started it)."""
+    return False
+
+
 async def _run_check(check: ReadinessCheck, timeout_s: float) -> bool:
     try:
         return bool(await asyncio.wait_for(check(), timeout=timeout_s))

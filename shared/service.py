@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, Protocol
 
 import uvicorn
 from fastapi import FastAPI
 
 from shared.errors import install_error_handlers
+from shared.health import ReadinessCheck
 from shared.logging import RequestContextMiddleware, configure_logging
 from shared.metrics import HttpMetrics, MetricsMiddleware, mount_metrics
 
@@ -22,6 +24,36 @@ def install_common(app: FastAPI, service: str) -> HttpMetrics:
     app.add_middleware(RequestContextMiddleware)
     mount_metrics(app, metrics)
     return metrics
+
+
+class ServiceRuntime(Protocol):
+    """What every service's runtime.py offers its app: started and stopped by the lifespan, checked by /readyz."""
+
+    async def start(self) -> None:
+        """Open clients and pools; begin loading what loads in the background."""
+        ...
+
+    async def stop(self) -> None:
+        """Release everything start() opened."""
+        ...
+
+    def checks(self) -> Mapping[str, ReadinessCheck]:
+        """The readiness checks of what the runtime holds now."""
+        ...
+
+
+def runtime_lifespan(runtime: ServiceRuntime) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """The one lifespan style: start the runtime, serve, stop it."""
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await runtime.start()
+        try:
+            yield
+        finally:
+            await runtime.stop()
+
+    return lifespan
 
 
 class ServeSettings(Protocol):

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Final, Protocol
+from typing import Final
 
 import numpy as np
 import pandas as pd
@@ -25,6 +25,7 @@ from pipeline.catalog.merge import import_sources, restore_stripped_names
 from pipeline.catalog.report import BuildReport
 from pipeline.catalog.sound_check import GenreSoundCheck
 from services.playlist.catalog import CATALOG_COLUMNS, CatalogError, spotify_uri, validate_catalog_frame
+from services.playlist.genre_map import GenreMapping
 from shared.features import AUDIO_FEATURES, normalise
 from shared.genres import is_seed_genre
 
@@ -39,12 +40,6 @@ RANK_WEIGHTS: Final = (1.0, 0.7, 0.5)
 # Seeds scoring below this fraction of the track's best seed are noise from one weak artist tag.
 MIN_RELATIVE_SCORE: Final = 0.2
 _PUNCTUATION: Final = re.compile(r"[^\w&]+")
-
-
-class SeedMapper(Protocol):
-    """The part of GenreMapper the builder needs."""
-
-    def map(self, genre: str) -> list[str]: ...
 
 
 def artist_join_key(name: str) -> str:
@@ -137,7 +132,7 @@ def _artist_scores(micro: list[str], mapped: Callable[[str], list[str]]) -> dict
 
 
 def assign_seed_genres(
-    tracks: pd.DataFrame, *, mapper: SeedMapper, artist_genres: dict[str, list[str]], report: BuildReport
+    tracks: pd.DataFrame, *, mapper: GenreMapping, artist_genres: dict[str, list[str]], report: BuildReport
 ) -> pd.DataFrame:
     """Fill `genres` (seed genres, best first) on collapsed tracks and record coverage in the report.
 
@@ -192,7 +187,7 @@ def assign_seed_genres(
 
 
 def build_catalog_frame(
-    sources: Path | Sequence[Path], *, mapper: SeedMapper, artist_genres: dict[str, list[str]] | None = None
+    sources: Path | Sequence[Path], *, mapper: GenreMapping, artist_genres: dict[str, list[str]] | None = None
 ) -> tuple[pd.DataFrame, BuildReport]:
     """Import, merge, collapse and genre-tag one or more sources; the frame has exactly CATALOG_COLUMNS, validated."""
     paths = [sources] if isinstance(sources, Path) else list(sources)

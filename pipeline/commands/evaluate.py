@@ -32,8 +32,8 @@ def _evaluate(args: argparse.Namespace) -> int:
     import torch
 
     from pipeline.data.dataset import DEFAULT_OUT_DIR
+    from pipeline.data.examples import default_per_release, load_examples
     from pipeline.evaluation.evaluate import evaluate, plot_confusion, render_table
-    from pipeline.training.inputs import default_per_release, load_examples
     from pipeline.training.train import DEFAULT_CACHE
     from services.inference.model.predictor import Predictor
 

@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from pipeline.training.inputs import Examples
-from services.inference.model.architectures import EffnetVAE
+from pipeline.data.examples import Examples
+from services.inference.model.architectures import EffnetVAE, VAEOutput
 from services.inference.model.predictor import Predictor
 from shared.features import AUDIO_FEATURES
 
@@ -118,13 +118,22 @@ def score(pred: np.ndarray, test: Examples, train: Examples, *, version: str, ar
     )
 
 
+def head_outputs(model: EffnetVAE, examples: Examples, *, device: str) -> list[VAEOutput]:
+    """The head's outputs (latent mean, eval mode) on cached examples, in batches."""
+    model.head.eval()
+    outs = []
+    with torch.inference_mode():
+        for start in range(0, len(examples), 256):
+            stats = torch.from_numpy(examples.stats[start : start + 256]).to(device)
+            outs.append(model.head(examples.inputs[start : start + 256].to(device).float(), stats=stats))
+    return outs
+
+
 def look_top1(predictor: Predictor, examples: Examples) -> float | None:
     """Top-1 accuracy of the genre look (the head's genre classifier) on cached examples; None without one."""
     model = predictor.model
     if not isinstance(model, EffnetVAE) or not model.head.config.genre_decoder or len(examples) == 0:
         return None
-    from pipeline.training.decode import head_outputs
-
     logits = torch.cat(
         [o.logits for o in head_outputs(model, examples, device=predictor.device) if o.logits is not None]
     )

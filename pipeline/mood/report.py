@@ -24,8 +24,9 @@ from pipeline.mood.fit import AffectSet, out_of_fold, spearman
 from services.inference.model.feature_mapping import FeatureMapping
 from services.playlist.catalog import load_catalog
 from services.playlist.genre_map import load_genre_mapper
-from services.playlist.recommender import RecommendationRequest, Recommender
+from services.playlist.recommender import Recommender
 from shared.features import AUDIO_FEATURES, AudioFeatures, denormalise
+from shared.recommendation import RecommendationRequest
 
 PLAYLIST_GENRES = ("pop", "rock")
 PLAYLIST_LENGTH = 20

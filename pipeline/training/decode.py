@@ -8,31 +8,28 @@ after training picks the decode rule ("mean" or "median") and the temperature on
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import torch
 
-from pipeline.evaluation.evaluate import genre_centroids, score
-from pipeline.training.inputs import Examples
-from services.inference.model.architectures import EffnetVAE, SeedCNN, VAEAttentionHead, VAEOutput
+from pipeline.data.examples import Examples
+from pipeline.evaluation.evaluate import genre_centroids, head_outputs, score
+from services.inference.model.architectures import EffnetVAE, SeedCNN, VAEAttentionHead
 from services.inference.model.backbone import LITE0_CHANNELS
 from services.inference.model.genre_head import DECODE_RULES, HeadConfig
-
-if TYPE_CHECKING:
-    from pipeline.training.train import TrainConfig
 
 TEMPERATURES = (2.0, 1.5, 1.0, 0.7, 0.5, 0.35, 0.25)
 
 
-def install_genre_head(model: EffnetVAE, train: Examples, *, config: TrainConfig, device: str) -> HeadConfig:
+def install_genre_head(
+    model: EffnetVAE, train: Examples, *, pool_std: bool, colour_inputs: bool, dropout: float, device: str
+) -> HeadConfig:
     """Replace the model's head by a genre-decoder head fitted to the training split; returns its config."""
     genres, centroids = genre_centroids(train)
-    head_config = HeadConfig(
-        genres=tuple(genres), pool_std=config.pool_std, colour_inputs=config.colour_inputs, decode="mean"
-    )
+    head_config = HeadConfig(genres=tuple(genres), pool_std=pool_std, colour_inputs=colour_inputs, decode="mean")
     head = VAEAttentionHead(
-        channels=LITE0_CHANNELS, positions=49, flatten=False, dropout=config.dropout, config=head_config
+        channels=LITE0_CHANNELS, positions=49, flatten=False, dropout=dropout, config=head_config
     ).to(device)
     with torch.no_grad():
         head.centroids.copy_(torch.from_numpy(centroids))
@@ -56,17 +53,6 @@ def genre_indices(model: SeedCNN | EffnetVAE, examples: Examples) -> torch.Tenso
     index = {g: i for i, g in enumerate(genres)}
     # A genre the training split never saw gets ignore_index (-100): it adds nothing to the cross-entropy.
     return torch.tensor([index.get(str(g), -100) for g in examples.genres], dtype=torch.long)
-
-
-def head_outputs(model: EffnetVAE, examples: Examples, *, device: str) -> list[VAEOutput]:
-    """The head's outputs (latent mean, eval mode) on cached examples, in batches."""
-    model.head.eval()
-    outs = []
-    with torch.inference_mode():
-        for start in range(0, len(examples), 256):
-            stats = torch.from_numpy(examples.stats[start : start + 256]).to(device)
-            outs.append(model.head(examples.inputs[start : start + 256].to(device).float(), stats=stats))
-    return outs
 
 
 def choose_decode(

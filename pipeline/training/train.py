@@ -18,10 +18,10 @@ import numpy as np
 import torch
 from torch import nn
 
+from pipeline.data.examples import Examples, default_per_release, load_examples
 from pipeline.training.curve import plot_loss_curve
 from pipeline.training.decode import choose_decode, genre_indices, install_genre_head
 from pipeline.training.dist import DistContext, dist_context
-from pipeline.training.inputs import Examples, default_per_release, load_examples
 from services.inference.model.architectures import EFFNET_VAE, EffnetVAE, SeedCNN, VAEOutput, build_model, vae_loss
 from services.inference.model.checkpoint import Checkpoint, model_state, save_checkpoint, stamp_version
 from services.inference.model.genre_head import HeadConfig
@@ -202,7 +202,14 @@ def train(config: TrainConfig) -> TrainResult:
         "genre-mean": train_set.genre_mean_targets(),
     }[config.target]
     if isinstance(model, EffnetVAE) and config.head == "genre":
-        head_config = install_genre_head(model, train_set, config=config, device=ctx.device)
+        head_config = install_genre_head(
+            model,
+            train_set,
+            pool_std=config.pool_std,
+            colour_inputs=config.colour_inputs,
+            dropout=config.dropout,
+            device=ctx.device,
+        )
     else:
         head_config = HeadConfig()
         with torch.no_grad():  # start the decoder at the mean target so early epochs learn the differences

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
-from services.feedback.ratings import RatingStore, new_rating, record_rating
+from services.feedback.ratings import new_rating, record_rating
+from services.feedback.runtime import FeedbackRuntime
 from services.feedback.schemas import RatingDetail, RatingIn, RatingList, RatingOut
 from shared.errors import error_responses
 
 router = APIRouter(prefix="/v1", tags=["ratings"])
 
 
-def _store(request: Request) -> RatingStore:
-    store: RatingStore = request.app.state.store
-    return store
+def get_runtime(request: Request) -> FeedbackRuntime:
+    """The runtime create_app() made (started by the lifespan)."""
+    runtime: FeedbackRuntime = request.app.state.runtime
+    return runtime
+
+
+Runtime = Annotated[FeedbackRuntime, Depends(get_runtime)]
 
 
 @router.post(
@@ -25,10 +30,10 @@ def _store(request: Request) -> RatingStore:
     summary="Record a like or dislike of a playlist (201 new; 200 when it replaced the session's earlier rating)",
     responses={
         200: {"model": RatingOut, "description": "Replaced this session's rating"},
-        **error_responses(400, 422, 503),
+        **error_responses(400, 413, 415, 422, 503),
     },
 )
-async def post_rating(body: RatingIn, request: Request, response: Response) -> RatingOut:
+async def post_rating(body: RatingIn, runtime: Runtime, response: Response) -> RatingOut:
     rating = new_rating(
         playlist_id=body.playlist_id,
         rating=body.rating,
@@ -37,7 +42,7 @@ async def post_rating(body: RatingIn, request: Request, response: Response) -> R
         track_ids=body.track_ids,
         session=body.session,
     )
-    created = await record_rating(store=_store(request), rating=rating)
+    created = await record_rating(store=runtime.store, rating=rating)
     response.status_code = 201 if created else 200
     return RatingOut.model_validate(rating.model_dump())
 
@@ -49,8 +54,8 @@ async def post_rating(body: RatingIn, request: Request, response: Response) -> R
     responses=error_responses(422, 503),
 )
 async def list_ratings(
-    request: Request,
+    runtime: Runtime,
     playlist_id: Annotated[str, Query(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._-]+$")],
 ) -> RatingList:
-    ratings = await _store(request).for_playlist(playlist_id)
+    ratings = await runtime.store.for_playlist(playlist_id)
     return RatingList(ratings=[RatingDetail.model_validate(r.model_dump()) for r in ratings])

@@ -14,16 +14,11 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel, Field
 
-from shared.errors import NotReady
 from shared.features import AudioFeatures
 
 log = logging.getLogger("pressedplay.feedback")
 # Fixed namespace so the same (playlist, session) pair maps to the same rating id in every process and store.
 _RATING_NAMESPACE = uuid.UUID("5b0f2f4e-5a55-4f0b-9c1f-0d6c6f0e7a11")
-
-
-class RatingStoreUnavailable(NotReady):
-    """The rating store did not answer in time or refused the call (503, retry later)."""
 
 
 class Rating(BaseModel):

@@ -27,3 +27,4 @@ class Settings(BaseSettings):
     aws_region: str = "us-east-1"
     # Every store call is bounded: a slow database answers 503, it never hangs a request.
     store_timeout_s: float = Field(default=5.0, gt=0)
+    max_body_bytes: int = Field(default=256 * 1024, gt=0, description="JSON request body limit, streamed.")

@@ -17,13 +17,9 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from services.gateway.schemas import StoredPlaylist
-from shared.errors import UpstreamUnavailable
+from shared.errors import StoreUnavailable
 
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
-
-
-class SessionStoreUnavailable(UpstreamUnavailable):
-    """The session store (Redis) did not answer (503, retry later)."""
 
 
 def new_session_token() -> str:
@@ -111,14 +107,14 @@ class RedisSessionStore:
         try:
             await self._redis.set(self._key(session, playlist.id), playlist.model_dump_json(), ex=ttl_s)
         except (RedisError, OSError) as exc:
-            raise SessionStoreUnavailable(f"the session store failed: {type(exc).__name__}", retry_after=2) from exc
+            raise StoreUnavailable(f"the session store failed: {type(exc).__name__}", retry_after=2) from exc
 
     async def get_playlist(self, *, session: str, playlist_id: str) -> StoredPlaylist | None:
         """The playlist if the key still exists."""
         try:
             payload = await self._redis.get(self._key(session, playlist_id))
         except (RedisError, OSError) as exc:
-            raise SessionStoreUnavailable(f"the session store failed: {type(exc).__name__}", retry_after=2) from exc
+            raise StoreUnavailable(f"the session store failed: {type(exc).__name__}", retry_after=2) from exc
         return None if payload is None else StoredPlaylist.model_validate_json(payload)
 
     async def ping(self) -> bool:

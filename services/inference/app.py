@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+import re
 
 from fastapi import FastAPI
 
@@ -12,38 +11,39 @@ from services.inference.batching import InferenceMetrics
 from services.inference.model_slot import PredictorLoader, load_real_predictor
 from services.inference.runtime import InferenceRuntime
 from services.inference.settings import Settings
-from shared.health import ReadinessCheck, mount_health
-from shared.service import install_common
+from services.inference.uploads import IMAGE_FIELD, MULTIPART_OVERHEAD_BYTES
+from shared.body_limits import MULTIPART, BodyGuard, BodyRule
+from shared.health import mount_health
+from shared.service import install_common, runtime_lifespan
 
 
 def create_app(settings: Settings | None = None, *, loader: PredictorLoader | None = None) -> FastAPI:
     """The inference app; tests pass `loader` to serve a small or fake predictor instead of the checkpoint's."""
     settings = settings or Settings()
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await runtime.start()
-        try:
-            yield
-        finally:
-            await runtime.stop()
-
     app = FastAPI(
         title="PRESSED / PLAY inference",
         version="1.0.0",
         summary="Predicts a photo's 8 Spotify audio features (and where the model looked).",
-        lifespan=lifespan,
     )
+    photo = BodyRule(
+        path=re.compile(r"/v1/predict"),
+        media=("image/", "application/octet-stream", MULTIPART),
+        max_bytes=settings.max_upload_bytes,
+        unsupported=(
+            "send the photo as the raw body with an image/* Content-Type, or as multipart/form-data with a file "
+            f"field '{IMAGE_FIELD}'; got {{media}}"
+        ),
+        what="upload",
+        multipart_extra=MULTIPART_OVERHEAD_BYTES,
+    )
+    app.add_middleware(BodyGuard, rules=[photo])
     metrics = install_common(app, "inference")
     runtime = InferenceRuntime(
         settings, loader=loader or load_real_predictor, metrics=InferenceMetrics(metrics.registry)
     )
+    app.router.lifespan_context = runtime_lifespan(runtime)
     app.state.settings = settings
     app.state.runtime = runtime
-
-    def checks() -> Mapping[str, ReadinessCheck]:
-        return {"model": runtime.ready}
-
-    mount_health(app, checks)
+    mount_health(app, runtime.checks)
     app.include_router(router)
     return app

@@ -18,7 +18,7 @@ from PIL import Image
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from services.inference.model_slot import ModelSlot, PredictionLike, PredictorLike
-from shared.errors import NotReady, Overloaded, ServiceError
+from shared.errors import ComputeTimeout, NotReady, Overloaded, ServiceError
 from shared.logging import current_request_id
 
 log = logging.getLogger("pressedplay.inference.batching")
@@ -29,10 +29,6 @@ _SECONDS_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.
 
 class InferenceFailed(ServiceError):
     """The model raised on a batch; the service log has the traceback (500)."""
-
-
-class InferenceTimeout(Overloaded):
-    """No prediction within the request timeout: the service is too busy (503 + Retry-After)."""
 
 
 class InferenceMetrics:
@@ -138,7 +134,7 @@ class MicroBatcher:
             # Cancelling the future on timeout makes the collector skip the job instead of computing it for nobody.
             return await asyncio.wait_for(future, timeout=timeout_s)
         except TimeoutError:
-            raise InferenceTimeout(
+            raise ComputeTimeout(
                 f"no prediction within {timeout_s:g} s; the service is busy", retry_after=self.retry_after_s
             ) from None
 

@@ -6,6 +6,7 @@ import asyncio
 import base64
 import contextlib
 import logging
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
@@ -18,6 +19,7 @@ from services.inference.model_slot import LoadedModel, ModelSlot, PredictorLoade
 from services.inference.schemas import AttentionMap, BatchingInfo, ModelInfo
 from services.inference.settings import Settings
 from shared.errors import ServiceError
+from shared.health import ReadinessCheck
 
 log = logging.getLogger("pressedplay.inference")
 
@@ -69,6 +71,10 @@ class InferenceRuntime:
     async def ready(self) -> bool:
         """Readiness: a model is loaded."""
         return self.slot.current is not None
+
+    def checks(self) -> Mapping[str, ReadinessCheck]:
+        """The model is loaded."""
+        return {"model": self.ready}
 
     async def decode(self, data: bytes) -> Image.Image:
         """Decode off the event loop (a 10 MB JPEG takes long enough to stall every other request)."""

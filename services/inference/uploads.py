@@ -1,7 +1,6 @@
-"""Read an uploaded image from the request body, counting bytes as they stream so an oversized body is refused early.
-
-Accepted: a raw `image/*` (or application/octet-stream) body, or multipart/form-data with a file field `image`.
-"""
+"""Read an uploaded image from the request body: a raw `image/*` (or application/octet-stream) body, or
+multipart/form-data with a file field `image`. The body guard in app.py has already refused other media types and
+bodies over the limit."""
 
 from __future__ import annotations
 
@@ -13,7 +12,8 @@ from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import ClientDisconnect
 
-from shared.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
+from shared.body_limits import MULTIPART
+from shared.errors import InvalidInput, PayloadTooLarge
 
 IMAGE_FIELD: Final = "image"
 # Multipart framing (boundaries, part headers) on top of the image itself; the image alone still obeys the limit.
@@ -28,46 +28,27 @@ class UploadInterrupted(InvalidInput):
     """The client went away before the body was complete (logged as a client error, not a crash)."""
 
 
-def _too_large(limit: int) -> PayloadTooLarge:
-    return PayloadTooLarge(f"the upload is larger than the {limit:,}-byte limit")
-
-
-async def _counted(chunks: AsyncIterator[bytes], *, limit: int, reported_limit: int) -> AsyncGenerator[bytes, None]:
-    """Pass chunks through, raising PayloadTooLarge the moment the running total passes `limit`."""
+async def _with_disconnect(chunks: AsyncIterator[bytes]) -> AsyncGenerator[bytes, None]:
+    """Pass chunks through; a client that goes away mid-body is UploadInterrupted (a client error, not a crash)."""
     total = 0
     try:
         async for chunk in chunks:
             total += len(chunk)
-            if total > limit:
-                raise _too_large(reported_limit)
             yield chunk
     except ClientDisconnect:
         raise UploadInterrupted(f"the upload stopped after {total:,} bytes (the client disconnected)") from None
 
 
-def _media_type(request: Request) -> str:
-    return request.headers.get("content-type", "").split(";")[0].strip().lower()
-
-
 async def read_image_upload(request: Request, *, max_bytes: int) -> bytes:
-    """The uploaded image's bytes; 415 for other content types, 413 past `max_bytes`, 422 for a bad multipart."""
-    media = _media_type(request)
-    multipart = media == "multipart/form-data"
-    if not (multipart or media.startswith("image/") or media == "application/octet-stream"):
-        raise UnsupportedMediaType(
-            f"send the photo as the raw body with an image/* Content-Type, or as multipart/form-data with a file "
-            f"field '{IMAGE_FIELD}'; got {media or 'no Content-Type'}"
-        )
-    limit = max_bytes + (MULTIPART_OVERHEAD_BYTES if multipart else 0)
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise _too_large(max_bytes)  # refused from the header, before a byte of the body is read
-    body = _counted(request.stream(), limit=limit, reported_limit=max_bytes)
-    if not multipart:
+    """The uploaded image's bytes: the raw body, or the multipart field `image` (at most `max_bytes`; 422 for a
+    bad multipart). Media type and the body's size are the body guard's (shared/body_limits.py, see app.py)."""
+    body = _with_disconnect(request.stream())
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media != MULTIPART:
         return b"".join([chunk async for chunk in body])
     data = await _image_from_multipart(request, body)
     if len(data) > max_bytes:
-        raise _too_large(max_bytes)
+        raise PayloadTooLarge(f"the upload is larger than the {max_bytes:,}-byte limit")
     return data
 
 

@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Request, Response
+from fastapi import APIRouter, Body, Depends, Query, Request, Response
 
 from services.playlist.exports import to_csv, to_json, to_m3u8
 from services.playlist.genre_map import resolve_seed_genres
-from services.playlist.recommender import Recommendation, RecommendationRequest
+from services.playlist.runtime import PlaylistRuntime
 from services.playlist.schemas import (
     EXPORT_MEDIA_TYPES,
     RECOMMENDATION_EXAMPLE,
     ExportFormat,
     GenreList,
     GenreMapRequest,
+    Recommendation,
+    RecommendationRequest,
     ResolvedGenres,
 )
 from shared.errors import error_responses
 from shared.genres import SEED_GENRES
 
-if TYPE_CHECKING:
-    from services.playlist.app import PlaylistRuntime
-
 router = APIRouter(prefix="/v1")
-EXAMPLE = RECOMMENDATION_EXAMPLE
 EXPORTERS = {"json": to_json, "m3u8": to_m3u8, "csv": to_csv}
 RequestBody = Annotated[
     RecommendationRequest,
@@ -34,9 +32,13 @@ RequestBody = Annotated[
 ]
 
 
-def _runtime(request: Request) -> PlaylistRuntime:
+def get_runtime(request: Request) -> PlaylistRuntime:
+    """The runtime create_app() made (started by the lifespan)."""
     runtime: PlaylistRuntime = request.app.state.runtime
     return runtime
+
+
+Runtime = Annotated[PlaylistRuntime, Depends(get_runtime)]
 
 
 @router.post(
@@ -46,9 +48,9 @@ def _runtime(request: Request) -> PlaylistRuntime:
     response_model=Recommendation,
     responses=error_responses(413, 415, 422, 503),
 )
-async def recommend(body: RequestBody, request: Request) -> Recommendation:
+async def recommend(body: RequestBody, runtime: Runtime) -> Recommendation:
     """Features + genres (a list or {genre: weight}) + n + mode -> a playlist, each track with a why."""
-    return await _runtime(request).recommend(body)
+    return await runtime.recommend(body)
 
 
 @router.post(
@@ -65,11 +67,10 @@ async def export(
         Recommendation | RecommendationRequest,
         Body(description="A recommendation already made (exported as is) or a request to make one."),
     ],
-    request: Request,
+    runtime: Runtime,
     fmt: Annotated[ExportFormat, Query(alias="format", description="json, m3u8 or csv")] = "json",
 ) -> Response:
     """Render a playlist for download; the file name says the format."""
-    runtime = _runtime(request)
     recommendation = body if isinstance(body, Recommendation) else await runtime.recommend(body)
     text = await runtime.run(EXPORTERS[fmt], recommendation)
     headers = {"Content-Disposition": f'attachment; filename="pressedplay.{fmt}"'}
@@ -79,9 +80,9 @@ async def export(
 @router.get(
     "/genres", tags=["genres"], summary="The seed genres and their catalog track counts", response_model=GenreList
 )
-async def genres(request: Request) -> GenreList:
+async def genres(runtime: Runtime) -> GenreList:
     """The 126 seed genres any request may name, with how many catalog tracks each has (0 if absent)."""
-    recommender, _ = _runtime(request).require()
+    recommender, _ = runtime.require()
     counts = recommender.catalog.genre_counts()
     return GenreList(genres=list(SEED_GENRES), track_counts={g: int(counts.get(g, 0)) for g in SEED_GENRES})
 
@@ -93,9 +94,8 @@ async def genres(request: Request) -> GenreList:
     response_model=dict[str, list[str]],
     responses=error_responses(413, 415, 422, 503),
 )
-async def map_genres(body: GenreMapRequest, request: Request) -> dict[str, list[str]]:
+async def map_genres(body: GenreMapRequest, runtime: Runtime) -> dict[str, list[str]]:
     """{"genres": [...]} -> {name: [up to 3 seed genres, best first]} ([] for names that map to nothing)."""
-    runtime = _runtime(request)
     _, mapper = runtime.require()
     return await runtime.run(mapper.map_many, body.genres, timeout_s=runtime.settings.genre_map_timeout_s)
 
@@ -107,9 +107,8 @@ async def map_genres(body: GenreMapRequest, request: Request) -> dict[str, list[
     response_model=ResolvedGenres,
     responses=error_responses(413, 415, 422, 503),
 )
-async def resolve_genres(body: GenreMapRequest, request: Request) -> ResolvedGenres:
+async def resolve_genres(body: GenreMapRequest, runtime: Runtime) -> ResolvedGenres:
     """The same resolution /v1/recommendations applies, alone: lets a caller fail fast before costlier work."""
-    runtime = _runtime(request)
     _, mapper = runtime.require()
     resolved = await runtime.run(
         resolve_seed_genres, body.genres, mapper, timeout_s=runtime.settings.genre_map_timeout_s

@@ -6,8 +6,8 @@ import csv
 import io
 from typing import Final
 
-from services.playlist.recommender import Recommendation
 from shared.features import AUDIO_FEATURES
+from shared.recommendation import Recommendation
 
 CSV_COLUMNS: Final[tuple[str, ...]] = (
     "position",

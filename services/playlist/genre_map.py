@@ -37,8 +37,9 @@ class GenreMapInvalid(ServiceError):
     """The genre map file is missing or breaks its invariants (a deployment error, not a client's)."""
 
 
-class SupportsGenreMap(Protocol):
-    """What resolve_seed_genres needs: GenreMapper, or a test's stand-in."""
+class GenreMapping(Protocol):
+    """What a user of the genre map needs (the recommender, resolve_seed_genres, the catalog builder): GenreMapper,
+    or a test's stand-in."""
 
     def map(self, genre: str) -> list[str]: ...
 
@@ -167,7 +168,7 @@ def load_genre_mapper(path: Path | None = None) -> GenreMapper:
     return GenreMapper(mapping, embeddings=embeddings)
 
 
-def resolve_seed_genres(names: Iterable[str], mapper: SupportsGenreMap) -> list[str]:
+def resolve_seed_genres(names: Iterable[str], mapper: GenreMapping) -> list[str]:
     """User-given names -> distinct seed genres (seed genres pass through); UnknownGenre when a name maps to none.
 
     An empty list resolves to [] (no genre asked for); each name must map, so one bad name fails the request.

@@ -10,26 +10,21 @@ genre affinity; re-rank by MMR with a per-artist cap and no repeated titles.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Annotated, Any, Final, Literal, Protocol, cast
+from collections.abc import Sequence
+from typing import Any, Final
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema, field_validator
+from pydantic import ValidationError
 
 from services.playlist.catalog import Catalog, spotify_uri, spotify_url
 from services.playlist.diversity import artist_key, encode, mmr_select, title_key
 from services.playlist.explain import why
 from services.playlist.feature_index import FeatureIndex, choose_index
 from services.playlist.genre_fallback import GenreFallback
-from services.playlist.genre_map import resolve_seed_genres
+from services.playlist.genre_map import GenreMapping, resolve_seed_genres
 from shared.errors import InvalidInput
 from shared.features import AUDIO_FEATURES, AudioFeatures, clip_raw, normalise
-
-if TYPE_CHECKING:
-    from services.playlist.genre_map import GenreMapper
-
-Mode = Literal["match", "boost", "calm"]
-GenreMatch = Literal["filter", "boost"]
+from shared.recommendation import Mode, Recommendation, RecommendationRequest, RecommendedTrack
 
 # How much each feature counts in the distance. Energy and valence carry the mood a photo conveys best; liveness
 # mostly says how a track was recorded and loudness how it was mastered, so they count less.
@@ -57,98 +52,6 @@ MIN_POOL: Final = 300
 SEED_JITTER: Final = 0.04
 # A mapped name's 2nd and 3rd seed genres get less of its weight.
 SEED_RANK_WEIGHTS: Final = (1.0, 0.6, 0.4)
-
-
-# The before-validator accepts a list or a comma string too; the published schema says so.
-# Weights are relative; the cap keeps their sum finite (two weights near 1e308 overflowed to inf, then 0/0).
-MAX_GENRE_WEIGHT: Final = 1e6
-GENRES_SCHEMA: Final[dict[str, Any]] = {
-    "anyOf": [
-        {
-            "type": "object",
-            "additionalProperties": {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_GENRE_WEIGHT},
-        },
-        {"type": "array", "items": {"type": "string"}},
-        {"type": "string"},
-        {"type": "null"},
-    ]
-}
-
-
-class GenreMapping(Protocol):
-    """What the recommender needs from GenreMapper."""
-
-    def map(self, genre: str) -> list[str]: ...
-
-    def map_many(self, genres: Iterable[str]) -> dict[str, list[str]]: ...
-
-
-class RecommendationRequest(BaseModel):
-    """Target features, the user's genres (a list or {genre: weight}), and how to pick."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    features: AudioFeatures
-    genres: Annotated[dict[str, float] | None, WithJsonSchema(GENRES_SCHEMA)] = Field(
-        default=None,
-        description="Any genre names (mapped onto seed genres): a list, a comma-separated string, or weights.",
-        examples=[["hip hop", "r&b"], {"hip-hop": 2.0, "r&b": 1.0}],
-    )
-    n: int = Field(default=20, ge=1, le=100, description="Tracks to return.")
-    mode: Mode = Field(default="match", description="boost lifts energy and valence; calm lowers them.")
-    diversity: float = Field(default=0.3, ge=0.0, le=1.0, description="0 = closest tracks, 1 = most spread out.")
-    seed: int | None = Field(
-        default=None, ge=0, le=2**32 - 1, description="Seeds a small jitter: same seed, same playlist."
-    )
-    genre_match: GenreMatch = Field(default="filter", description="filter: only these genres; boost: prefer them.")
-    max_per_artist: int = Field(default=2, ge=1, le=100)
-
-    @field_validator("genres", mode="before")
-    @classmethod
-    def _genres_as_weights(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            value = [part for part in value.split(",")]
-        if isinstance(value, list | tuple):
-            names = [str(v).strip() for v in value if str(v).strip()]
-            return {name: 1.0 for name in names} or None
-        return value
-
-    @field_validator("genres")
-    @classmethod
-    def _positive_weights(cls, value: dict[str, float] | None) -> dict[str, float] | None:
-        if value is None:
-            return None
-        bad = [name for name, weight in value.items() if not np.isfinite(weight) or not 0 < weight <= MAX_GENRE_WEIGHT]
-        if bad:
-            raise ValueError(f"genre weights must be numbers in (0, {MAX_GENRE_WEIGHT:g}]: {', '.join(bad)}")
-        return {name.strip(): weight for name, weight in value.items() if name.strip()} or None
-
-
-class RecommendedTrack(BaseModel):
-    """One track of a playlist."""
-
-    id: str
-    uri: str
-    url: str
-    name: str
-    artist: str
-    album: str
-    release_date: str = ""
-    duration_ms: int = 0
-    features: AudioFeatures
-    genres: list[str]
-    why: str = Field(examples=["bright and upbeat like your photo, danceable, hip-hop"])
-    distance: float = Field(description="Weighted feature distance to the target (lower is closer).")
-
-
-class Recommendation(BaseModel):
-    """A playlist and what it was chosen for."""
-
-    tracks: list[RecommendedTrack]
-    target: AudioFeatures = Field(description="The features searched for, after the mode was applied.")
-    genres: list[str] = Field(description="Seed genres the request resolved to, best first.")
-    mode: Mode
-    warnings: list[str] = Field(default_factory=list)
 
 
 def parse_request(data: dict[str, Any]) -> RecommendationRequest:
@@ -201,8 +104,7 @@ class Recommender:
         seeds: dict[str, float] = {}
         total = sum(genres.values())
         for name, weight in genres.items():
-            # resolve_seed_genres is annotated with the concrete class but only calls map().
-            mapped = resolve_seed_genres([name], cast("GenreMapper", self.mapper))
+            mapped = resolve_seed_genres([name], self.mapper)
             shares = np.array(SEED_RANK_WEIGHTS[: len(mapped)])
             for seed, share in zip(mapped, shares / shares.sum(), strict=False):
                 seeds[seed] = seeds.get(seed, 0.0) + weight / total * float(share)

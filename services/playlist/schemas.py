@@ -1,29 +1,39 @@
-"""Request and response bodies of the playlist API beyond the recommender's own models."""
+"""Request and response bodies of the playlist API: the recommendation contract (shared with the gateway, so
+defined in shared/recommendation.py) and the genre bodies only this service speaks."""
 
 from __future__ import annotations
 
-from typing import Annotated, Final, Literal
+from typing import Annotated, Final
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.playlist.genre_map import MAX_NAME_CHARS
-from shared.features import FEATURES_EXAMPLE
+from shared.recommendation import (
+    EXPORT_MEDIA_TYPES,
+    RECOMMENDATION_EXAMPLE,
+    ExportFormat,
+    Mode,
+    Recommendation,
+    RecommendationRequest,
+    RecommendedTrack,
+    ResolvedGenres,
+)
 
-ExportFormat = Literal["json", "m3u8", "csv"]
+__all__ = [
+    "EXPORT_MEDIA_TYPES",
+    "MAX_GENRES_PER_REQUEST",
+    "RECOMMENDATION_EXAMPLE",
+    "ExportFormat",
+    "GenreList",
+    "GenreMapRequest",
+    "Mode",
+    "Recommendation",
+    "RecommendationRequest",
+    "RecommendedTrack",
+    "ResolvedGenres",
+]
+
 MAX_GENRES_PER_REQUEST: Final = 200
-
-EXPORT_MEDIA_TYPES: Final[dict[str, str]] = {
-    "json": "application/json",
-    "m3u8": "audio/x-mpegurl",
-    "csv": "text/csv; charset=utf-8",
-}
-
-RECOMMENDATION_EXAMPLE: Final = {
-    "features": FEATURES_EXAMPLE,
-    "genres": ["hip-hop", "uk garage"],
-    "n": 20,
-    "mode": "match",
-}
 
 
 class GenreList(BaseModel):
@@ -31,12 +41,6 @@ class GenreList(BaseModel):
 
     genres: list[str] = Field(examples=[["acoustic", "afrobeat", "alt-rock"]])
     track_counts: dict[str, int] = Field(examples=[{"acoustic": 412, "afrobeat": 95}])
-
-
-class ResolvedGenres(BaseModel):
-    """The distinct seed genres some names resolve to, in the order a recommendation uses them."""
-
-    genres: list[str] = Field(examples=[["hip-hop", "british"]])
 
 
 class GenreMapRequest(BaseModel):

@@ -10,13 +10,14 @@ from typing import Annotated, Final
 from fastapi import APIRouter, Header, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.playlist.api import get_runtime
 from services.playlist.spotify.errors import SpotifyNotConfigured
 from services.playlist.spotify.naming import playlist_description, playlist_name
 from services.playlist.spotify.profile import GenreProfile
 from services.playlist.spotify.publish import PublishedPlaylist
 from services.playlist.spotify.runtime import SpotifyRuntime
 from services.playlist.spotify.service import SpotifyService
-from shared.errors import PayloadTooLarge, error_responses
+from shared.errors import NotReady, error_responses
 from shared.features import AudioFeatures
 
 router = APIRouter(prefix="/v1/spotify", tags=["spotify"])
@@ -69,7 +70,9 @@ class PublishIn(BaseModel):
 
 
 def _runtime(request: Request) -> SpotifyRuntime:
-    runtime: SpotifyRuntime = request.app.state.spotify
+    runtime = get_runtime(request).spotify
+    if runtime is None:
+        raise NotReady("the service is starting", retry_after=2)
     return runtime
 
 
@@ -157,13 +160,8 @@ async def publish(request: Request, account: Account, body: PublishIn) -> Publis
 )
 async def put_cover(request: Request, account: Account, playlist_id: str) -> Response:
     """The photo (raw image body) as the playlist's cover, cropped square and compressed for Spotify."""
-    limit = request.app.state.settings.max_cover_upload_bytes
-    photo = bytearray()
-    async for chunk in request.stream():
-        photo.extend(chunk)
-        if len(photo) > limit:
-            raise PayloadTooLarge(f"the photo is larger than the {limit:,}-byte limit")
-    await _service(request).upload_cover(account, playlist_id, bytes(photo))
+    photo = await request.body()  # bounded by the body guard (PLAYLIST_MAX_COVER_UPLOAD_BYTES)
+    await _service(request).upload_cover(account, playlist_id, photo)
     return Response(status_code=204)
 
 

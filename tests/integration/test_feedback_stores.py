@@ -13,7 +13,8 @@ import pytest
 
 from services.feedback.adapters.dynamodb_store import DynamoRatingStore
 from services.feedback.adapters.sqlite_store import SqliteRatingStore
-from services.feedback.ratings import Rating, RatingStore, RatingStoreUnavailable, new_rating
+from services.feedback.ratings import Rating, RatingStore, new_rating
+from shared.errors import StoreUnavailable
 from shared.features import AudioFeatures
 
 pytestmark = pytest.mark.integration
@@ -107,7 +108,7 @@ async def test_an_unreachable_dynamodb_is_reported_as_unavailable_not_a_crash(dy
     store = DynamoRatingStore(
         table="nowhere", region="us-east-1", endpoint_url=f"http://127.0.0.1:{free_port()}", timeout_s=2.0
     )
-    with pytest.raises(RatingStoreUnavailable) as caught:
+    with pytest.raises(StoreUnavailable) as caught:
         await store.put(rating("p6", 1, session=None))
     assert caught.value.status_code == 503
     assert caught.value.retry_after

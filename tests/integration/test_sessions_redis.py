@@ -10,7 +10,8 @@ import pytest
 from redis.asyncio import Redis
 
 from services.gateway.schemas import StoredPlaylist
-from services.gateway.sessions import RedisSessionStore, SessionStoreUnavailable
+from services.gateway.sessions import RedisSessionStore
+from shared.errors import StoreUnavailable
 from shared.features import AudioFeatures
 from tests.servers.process import free_port
 
@@ -65,7 +66,7 @@ async def test_an_expired_playlist_is_gone(redis_service: str) -> None:
 
 async def test_an_unreachable_redis_is_503_with_retry_after_not_a_crash() -> None:
     store = RedisSessionStore(f"redis://127.0.0.1:{free_port()}/0", timeout_s=0.5)
-    with pytest.raises(SessionStoreUnavailable) as caught:
+    with pytest.raises(StoreUnavailable) as caught:
         await store.get_playlist(session="alice", playlist_id="p1")
     assert caught.value.status_code == 503
     assert caught.value.retry_after == 2

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import torch
 
+from pipeline.data.examples import Examples
 from pipeline.evaluation.evaluate import EvalReport, genre_centroids, plot_confusion, r_squared, render_table, score
-from pipeline.training.inputs import Examples
 
 
 def _examples(genres: list[str], targets: np.ndarray) -> Examples:

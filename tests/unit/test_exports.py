@@ -8,8 +8,8 @@ import io
 import pytest
 
 from services.playlist.exports import CSV_COLUMNS, to_csv, to_json, to_m3u8
-from services.playlist.recommender import Recommendation, RecommendedTrack
 from shared.features import AUDIO_FEATURES, AudioFeatures
+from shared.recommendation import Recommendation, RecommendedTrack
 
 FEATURES = AudioFeatures(
     acousticness=0.1,

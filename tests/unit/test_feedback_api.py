@@ -10,8 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from services.feedback.app import create_app
-from services.feedback.ratings import Rating, RatingStoreUnavailable
+from services.feedback.ratings import Rating
 from services.feedback.settings import Settings
+from shared.errors import StoreUnavailable
 
 FEATURES = {
     "acousticness": 0.1,
@@ -34,7 +35,7 @@ class FakeRatingStore:
 
     def _check(self) -> None:
         if self.down:
-            raise RatingStoreUnavailable("store is down", retry_after=2)
+            raise StoreUnavailable("store is down", retry_after=2)
 
     async def put(self, rating: Rating) -> bool:
         self._check()
@@ -121,7 +122,7 @@ def test_a_store_outage_is_503_with_retry_after_and_not_ready(client: TestClient
     store.down = True
     response = client.post("/v1/ratings", json=body())
     assert response.status_code == 503
-    assert response.json()["error"] == "RatingStoreUnavailable"
+    assert response.json()["error"] == "StoreUnavailable"
     assert response.headers["Retry-After"] == "2"
     assert client.get("/readyz").status_code == 503
 
@@ -135,7 +136,7 @@ def test_ready_when_the_store_answers(client: TestClient) -> None:
 def test_ratings_go_to_sqlite_by_default_and_dynamodb_when_configured(tmp_path: Path) -> None:
     from services.feedback.adapters.dynamodb_store import DynamoRatingStore
     from services.feedback.adapters.sqlite_store import SqliteRatingStore
-    from services.feedback.app import build_store
+    from services.feedback.runtime import build_store
 
     sqlite = build_store(Settings(sqlite_path=tmp_path / "r.sqlite3"))
     assert isinstance(sqlite, SqliteRatingStore)

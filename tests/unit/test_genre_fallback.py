@@ -14,9 +14,10 @@ from services.playlist.app import create_app
 from services.playlist.catalog import Catalog, catalog_from_records
 from services.playlist.genre_fallback import GenreFallback
 from services.playlist.genre_map import GenreMapper
-from services.playlist.recommender import Recommendation, Recommender, parse_request
+from services.playlist.recommender import Recommender, parse_request
 from services.playlist.settings import Settings
 from shared.features import AUDIO_FEATURES
+from shared.recommendation import Recommendation
 
 FEATURES = {
     "acousticness": 0.1,

@@ -163,7 +163,7 @@ def test_prediction_slower_than_the_request_timeout_is_503() -> None:
             return response
 
     response = asyncio.run(scenario())
-    assert response.status_code == 503 and response.json()["error"] == "InferenceTimeout"
+    assert response.status_code == 503 and response.json()["error"] == "ComputeTimeout"
     assert "Retry-After" in response.headers
 
 

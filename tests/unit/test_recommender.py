@@ -12,15 +12,10 @@ from pydantic import ValidationError
 
 from services.playlist.catalog import Catalog, catalog_from_records
 from services.playlist.genre_map import UnknownGenre
-from services.playlist.recommender import (
-    Recommendation,
-    RecommendationRequest,
-    Recommender,
-    apply_mode,
-    parse_request,
-)
+from services.playlist.recommender import Recommender, apply_mode, parse_request
 from shared.errors import InvalidInput
 from shared.features import AUDIO_FEATURES, AudioFeatures
+from shared.recommendation import Recommendation, RecommendationRequest
 
 
 class FakeMapper:

@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 import torch
 
-from pipeline.training.inputs import InvalidDataset, check_release_split, read_rows, shard_files, subsample
+from pipeline.data.examples import InvalidDataset, check_release_split, read_rows, shard_files, subsample
 from pipeline.training.train import TrainConfig, train
 from services.inference.model.checkpoint import load_checkpoint
 from tests.unit.model_fixtures import write_synthetic_shards
@@ -101,7 +101,7 @@ def test_subsampling_keeps_at_most_k_rows_per_release_reproducibly() -> None:
 def test_genre_mean_targets_replace_each_target_by_its_genres_mean() -> None:
     import numpy as np
 
-    from pipeline.training.inputs import Examples
+    from pipeline.data.examples import Examples
 
     targets = np.array([[0.0] * 8, [1.0] * 8, [0.5] * 8], dtype=np.float32)
     examples = Examples(

@@ -13,7 +13,8 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from services.feedback.ratings import Rating, RatingStoreUnavailable
+from services.feedback.ratings import Rating
+from shared.errors import StoreUnavailable
 
 T = TypeVar("T")
 log = logging.getLogger("pressedplay.feedback.dynamodb")
@@ -48,9 +49,9 @@ class DynamoRatingStore:
         try:
             return await asyncio.wait_for(asyncio.to_thread(fn), timeout=self.timeout_s)
         except TimeoutError as exc:
-            raise RatingStoreUnavailable("DynamoDB did not answer in time", retry_after=2) from exc
+            raise StoreUnavailable("DynamoDB did not answer in time", retry_after=2) from exc
         except (BotoCoreError, ClientError) as exc:
-            raise RatingStoreUnavailable(f"DynamoDB failed: {exc}", retry_after=2) from exc
+            raise StoreUnavailable(f"DynamoDB failed: {exc}", retry_after=2) from exc
 
     async def ensure_table(self) -> None:
         """Create the ratings table (on-demand billing) if it does not exist yet, and wait until it is active."""

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from services.feedback.ratings import Rating, RatingStoreUnavailable
+from services.feedback.ratings import Rating
+from shared.errors import StoreUnavailable
 from shared.features import AudioFeatures
 
 T = TypeVar("T")
@@ -51,7 +52,7 @@ class SqliteRatingStore:
         try:
             return await asyncio.wait_for(asyncio.to_thread(locked), timeout=self.timeout_s)
         except (TimeoutError, sqlite3.OperationalError) as exc:
-            raise RatingStoreUnavailable(f"the SQLite rating store failed: {exc}", retry_after=2) from exc
+            raise StoreUnavailable(f"the SQLite rating store failed: {exc}", retry_after=2) from exc
 
     async def put(self, rating: Rating) -> bool:
         """Insert or replace the rating with this id; True when it was new."""

@@ -12,11 +12,7 @@ from typing import Protocol
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from shared.errors import UpstreamUnavailable
-
-
-class StateStoreUnavailable(UpstreamUnavailable):
-    """The playlist service's Redis did not answer (503, retry later)."""
+from shared.errors import StoreUnavailable
 
 
 class KeyValueStore(Protocol):
@@ -126,8 +122,8 @@ class RedisKeyValueStore:
         await self._redis.aclose()
 
 
-def _unavailable(exc: BaseException) -> StateStoreUnavailable:
-    return StateStoreUnavailable(f"the Spotify state store failed: {type(exc).__name__}", retry_after=2)
+def _unavailable(exc: BaseException) -> StoreUnavailable:
+    return StoreUnavailable(f"the Spotify state store failed: {type(exc).__name__}", retry_after=2)
 
 
 def _as_bytes(value: bytes | str | None) -> bytes | None:
