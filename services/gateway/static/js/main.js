@@ -138,7 +138,7 @@ function render(made) {
   const words = moodWords(made.mood);
   $("mood-words").textContent = words || "hard to read";
   $("mood-numbers").textContent = made.mood
-    ? `Pleasantness ${made.mood.valence.toFixed(1)} and energy ${made.mood.arousal.toFixed(1)} on a 1 to 9 scale.`
+    ? `Pleasantness ${made.mood.valence.toFixed(1)} and excitement ${made.mood.arousal.toFixed(1)}, on a 1 to 9 scale.`
     : "This model does not read mood.";
   $("radar").replaceChildren(radarChart(made.features));
   $("genre-look").replaceChildren(...genreLookItems(made.genre_look));

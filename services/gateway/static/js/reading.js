@@ -51,13 +51,14 @@ function svg(tag, attributes = {}) {
 
 /** The radar chart of the 8 features as an accessible SVG (role img, a text alternative listing every value). */
 export function radarChart(features) {
-  const size = 320;
+  const size = 300;
   const centre = size / 2;
-  const radius = 104;
+  const radius = 88;
+  const margin = 72; // room for the side labels ("Instrumental") inside the viewBox at any width
   const angle = (i) => (Math.PI * 2 * i) / FEATURE_ORDER.length - Math.PI / 2;
   const point = (i, r) => [centre + Math.cos(angle(i)) * r, centre + Math.sin(angle(i)) * r];
   const described = FEATURE_ORDER.map((name) => `${FEATURE_LABELS[name]} ${Math.round(unitValue(name, features[name]) * 100)}%`);
-  const chart = svg("svg", { viewBox: `0 0 ${size} ${size}`, role: "img", class: "radar" });
+  const chart = svg("svg", { viewBox: `${-margin} 0 ${size + 2 * margin} ${size}`, role: "img", class: "radar" });
   const title = svg("title");
   title.textContent = `How the playlist should sound: ${described.join(", ")}.`;
   chart.append(title);
@@ -68,7 +69,7 @@ export function radarChart(features) {
   FEATURE_ORDER.forEach((name, i) => {
     const [x, y] = point(i, radius);
     chart.append(svg("line", { x1: centre, y1: centre, x2: x, y2: y, class: "radar-axis" }));
-    const [lx, ly] = point(i, radius + 18);
+    const [lx, ly] = point(i, radius + 15);
     const anchor = Math.abs(lx - centre) < 4 ? "middle" : lx > centre ? "start" : "end";
     const label = svg("text", { x: lx, y: ly, "text-anchor": anchor, "dominant-baseline": "middle", class: "radar-label" });
     label.textContent = FEATURE_LABELS[name];
