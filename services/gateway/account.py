@@ -99,10 +99,8 @@ class SpotifyAccount:
         kept = [str(i) for i in published.get("track_ids", [])]
         order = {track_id: place for place, track_id in enumerate(kept)}
         tracks = sorted((t for t in playlist.tracks if t.id in order), key=lambda t: order[t.id])
-        raw = dict(playlist.recommendation)
-        raw["tracks"] = sorted(
-            (t for t in raw.get("tracks", []) if t.get("id") in order), key=lambda t: order[str(t["id"])]
-        )
+        kept_tracks = sorted((t for t in playlist.recommendation.tracks if t.id in order), key=lambda t: order[t.id])
+        recommendation = playlist.recommendation.model_copy(update={"tracks": kept_tracks})
         warnings = list(playlist.warnings)
         skipped = int(published.get("skipped", 0))
         if skipped:
@@ -117,5 +115,5 @@ class SpotifyAccount:
         except ServiceError as exc:  # the playlist is there; a cover that failed is worth a warning, not a failure
             warnings.append(f"the photo could not be set as the playlist's cover ({exc.name})")
         spotify = SpotifyPlaylistRef.model_validate({**published, "saved": False})
-        update = {"tracks": tracks, "recommendation": raw, "warnings": warnings, "spotify": spotify}
+        update = {"tracks": tracks, "recommendation": recommendation, "warnings": warnings, "spotify": spotify}
         return playlist.model_copy(update=update)

@@ -13,9 +13,9 @@ from fastapi.responses import RedirectResponse
 from services.gateway.account import InvalidSignIn, SpotifyAccount, SpotifySignInRequired
 from services.gateway.account_schemas import GenreProfile, GenresIn, Me
 from services.gateway.api import find_playlist, set_session_cookie
-from services.gateway.clients import Upstreams
+from services.gateway.runtime import get_runtime
 from services.gateway.schemas import Playlist
-from services.gateway.sessions import SessionStore, new_session_token, session_key, valid_session_token
+from services.gateway.sessions import new_session_token, session_key, valid_session_token
 from services.gateway.settings import Settings
 from shared.errors import ServiceError, error_responses
 
@@ -30,8 +30,7 @@ def _settings(request: Request) -> Settings:
 
 
 def _account(request: Request, token: str) -> SpotifyAccount:
-    upstreams: Upstreams = request.app.state.upstreams
-    return SpotifyAccount(upstreams.playlist, token)
+    return SpotifyAccount(get_runtime(request).upstreams.playlist, token)
 
 
 def _token(request: Request) -> str | None:
@@ -165,6 +164,7 @@ async def save_playlist(request: Request, playlist_id: str) -> Playlist:
         raise SpotifySignInRequired("this playlist is not on Spotify: sign in with Spotify before making one")
     await _account(request, token).save(playlist.spotify.id)
     saved = playlist.model_copy(update={"spotify": playlist.spotify.model_copy(update={"saved": True})})
-    sessions: SessionStore = request.app.state.sessions
-    await sessions.put_playlist(session=session_key(token), playlist=saved, ttl_s=_settings(request).playlist_ttl_s)
+    await get_runtime(request).sessions.put_playlist(
+        session=session_key(token), playlist=saved, ttl_s=_settings(request).playlist_ttl_s
+    )
     return saved.public()

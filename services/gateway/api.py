@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse
@@ -17,11 +17,13 @@ from services.gateway.playlists import (
     parse_genres,
     rate_playlist,
 )
-from services.gateway.schemas import FeedbackIn, FeedbackOut, GenreList, Mode, Playlist, StoredPlaylist
+from services.gateway.runtime import get_runtime
+from services.gateway.schemas import FeedbackIn, FeedbackOut, GenreList, Playlist, StoredPlaylist
 from services.gateway.sessions import SessionStore, new_session_token, session_key, valid_session_token
 from services.gateway.settings import Settings
 from shared.errors import UnsupportedMediaType, error_responses
 from shared.genres import SEED_GENRES
+from shared.recommendation import ExportFormat, Mode
 
 router = APIRouter(prefix="/v1")
 page = APIRouter()
@@ -36,13 +38,11 @@ def _settings(request: Request) -> Settings:
 
 
 def _sessions(request: Request) -> SessionStore:
-    sessions: SessionStore = request.app.state.sessions
-    return sessions
+    return get_runtime(request).sessions
 
 
 def _upstreams(request: Request) -> Upstreams:
-    upstreams: Upstreams = request.app.state.upstreams
-    return upstreams
+    return get_runtime(request).upstreams
 
 
 async def find_playlist(request: Request, playlist_id: str) -> tuple[StoredPlaylist, str]:
@@ -154,7 +154,7 @@ async def get_playlist(request: Request, playlist_id: str) -> Playlist:
         **error_responses(404, 422, *_UPSTREAM_ERRORS),
     },
 )
-async def get_export(request: Request, playlist_id: str, fmt: Literal["json", "m3u8", "csv"]) -> Response:
+async def get_export(request: Request, playlist_id: str, fmt: ExportFormat) -> Response:
     playlist, _ = await find_playlist(request, playlist_id)
     body, media_type = await export_playlist(upstreams=_upstreams(request), playlist=playlist, fmt=fmt)
     headers = {"Content-Disposition": f'attachment; filename="pressedplay-{playlist.id}.{fmt}"'}

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from services.gateway.schemas import UpstreamPrediction, UpstreamRecommendation, UpstreamResolvedGenres
+from services.gateway.schemas import FeedbackOut, UpstreamPrediction
 from services.gateway.settings import Settings
 from shared.errors import UpstreamError
 from shared.http import ServiceClient
+from shared.rating import RatingIn
+from shared.recommendation import (
+    EXPORT_MEDIA_TYPES,
+    ExportFormat,
+    Recommendation,
+    RecommendationRequest,
+    ResolvedGenres,
+)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -65,28 +73,28 @@ class Upstreams:
     async def resolve_genres(self, names: list[str]) -> list[str]:
         """Names -> the seed genres a recommendation would use (playlist POST /v1/genres/resolve; 422 if unknown)."""
         response = await self.playlist.request("POST", "/v1/genres/resolve", json={"genres": names})
-        return parse_upstream(UpstreamResolvedGenres, response, service="playlist").genres
+        return parse_upstream(ResolvedGenres, response, service="playlist").genres
 
-    async def recommend(self, request: dict[str, Any]) -> tuple[UpstreamRecommendation, dict[str, Any]]:
-        """Tracks near the features (playlist POST /v1/recommendations); the parsed and the raw answer."""
-        response = await self.playlist.request("POST", "/v1/recommendations", json=request)
-        parsed = parse_upstream(UpstreamRecommendation, response, service="playlist")
-        return parsed, response.json()
+    async def recommend(self, request: RecommendationRequest) -> Recommendation:
+        """Tracks near the features (playlist POST /v1/recommendations)."""
+        body = request.model_dump(mode="json")
+        response = await self.playlist.request("POST", "/v1/recommendations", json=body)
+        return parse_upstream(Recommendation, response, service="playlist")
 
-    async def export(self, *, recommendation: dict[str, Any], fmt: str) -> httpx.Response:
-        """A recommendation rendered as json, m3u8 or csv (playlist POST /v1/recommendations/export)."""
-        return await self.playlist.request(
-            "POST", "/v1/recommendations/export", params={"format": fmt}, json=recommendation
+    async def export(self, *, recommendation: Recommendation, fmt: ExportFormat) -> tuple[bytes, str]:
+        """A recommendation rendered as json, m3u8 or csv (playlist POST /v1/recommendations/export): the file and
+        its media type."""
+        response = await self.playlist.request(
+            "POST", "/v1/recommendations/export", params={"format": fmt}, json=recommendation.model_dump(mode="json")
         )
+        media_type = response.headers.get("content-type", "").split(";")[0].strip()
+        return response.content, media_type or EXPORT_MEDIA_TYPES[fmt]
 
-    async def rate(self, body: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    async def rate(self, rating: RatingIn) -> tuple[FeedbackOut, bool]:
         """Store a rating (feedback POST /v1/ratings); the stored rating and whether it was new (201)."""
+        body = rating.model_dump(mode="json", exclude_none=True)
         response = await self.feedback.request("POST", "/v1/ratings", json=body)
-        try:
-            result: dict[str, Any] = response.json()
-        except ValueError as exc:
-            raise UpstreamError("feedback answered with a body that is not JSON") from exc
-        return result, response.status_code == 201
+        return parse_upstream(FeedbackOut, response, service="feedback"), response.status_code == 201
 
     async def ready(self, name: str) -> bool:
         """True when the upstream's /readyz says it is ready."""

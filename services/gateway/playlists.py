@@ -5,17 +5,16 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import UTC, datetime
-from typing import Final
-
-from pydantic import ValidationError
+from typing import Final, Literal
 
 from services.gateway.clients import Upstreams
-from services.gateway.schemas import FeedbackOut, Mode, StoredPlaylist, Track
-from shared.errors import InvalidInput, NotFound, UpstreamError
+from services.gateway.schemas import FeedbackOut, StoredPlaylist, Track
+from shared.errors import InvalidInput, NotFound
+from shared.rating import RatingIn
+from shared.recommendation import ExportFormat, Mode, Recommendation, RecommendationRequest
 
 MAX_GENRES: Final = 10
 log = logging.getLogger("pressedplay.gateway")
-EXPORT_MEDIA_TYPES: Final = {"json": "application/json", "m3u8": "audio/x-mpegurl", "csv": "text/csv"}
 
 
 class PlaylistNotFound(NotFound):
@@ -46,14 +45,9 @@ async def create_playlist(
     """
     seeds = await upstreams.resolve_genres(genres) if genres else []
     prediction = await upstreams.predict(image=image, content_type=content_type)
-    request = {"features": prediction.features.model_dump(), "genres": seeds or None, "n": n, "mode": mode}
-    recommendation, raw = await upstreams.recommend(request)
-    try:
-        tracks = [Track.model_validate(t) for t in recommendation.tracks]
-    except ValidationError as exc:
-        raise UpstreamError(f"playlist answered with a malformed track: {str(exc)[:300]}") from exc
-    used = recommendation.genres
-    used_genres = list(used) if isinstance(used, dict | list) else genres
+    weights = dict.fromkeys(seeds, 1.0) or None  # equal weights: what the playlist service makes of a list
+    request = RecommendationRequest(features=prediction.features, genres=weights, n=n, mode=mode)
+    recommendation = await upstreams.recommend(request)
     playlist = StoredPlaylist(
         id=new_playlist_id(),
         created_at=datetime.now(UTC),
@@ -61,43 +55,40 @@ async def create_playlist(
         mood=prediction.mood,
         genre_look=prediction.genre_look,
         model_version=prediction.model_version,
-        genres=used_genres,
-        mode=recommendation.mode or mode,
-        tracks=tracks,
+        genres=recommendation.genres,
+        mode=recommendation.mode,
+        tracks=public_tracks(recommendation),
         warnings=recommendation.warnings,
         attention=prediction.attention,
-        recommendation=raw,
+        recommendation=recommendation,
     )
     log.info(
         "playlist.created",
-        extra={"playlist_id": playlist.id, "n": len(tracks), "genres": used_genres, "mode": playlist.mode},
+        extra={"playlist_id": playlist.id, "n": len(playlist.tracks), "genres": playlist.genres, "mode": playlist.mode},
     )
     return playlist
 
 
+def public_tracks(recommendation: Recommendation) -> list[Track]:
+    """The public view of the recommended tracks."""
+    return [Track.model_validate(track.model_dump()) for track in recommendation.tracks]
+
+
 async def rate_playlist(
-    *, upstreams: Upstreams, playlist: StoredPlaylist, rating: int, session: str
+    *, upstreams: Upstreams, playlist: StoredPlaylist, rating: Literal[1, -1], session: str
 ) -> tuple[FeedbackOut, bool]:
     """Send the rating, with what the playlist was made from, to the feedback service; (rating, was it new)."""
-    body = {
-        "playlist_id": playlist.id,
-        "rating": rating,
-        "features": playlist.features.model_dump(),
-        "model_version": playlist.model_version,
-        "track_ids": [track.id for track in playlist.tracks],
-        "session": session,
-    }
-    answer, created = await upstreams.rate(body)
-    try:
-        return FeedbackOut.model_validate(answer), created
-    except ValidationError as exc:
-        raise UpstreamError(f"feedback answered with an unexpected body: {str(exc)[:300]}") from exc
+    body = RatingIn(
+        playlist_id=playlist.id,
+        rating=rating,
+        features=playlist.features,
+        model_version=playlist.model_version,
+        track_ids=[track.id for track in playlist.tracks],
+        session=session,
+    )
+    return await upstreams.rate(body)
 
 
-async def export_playlist(*, upstreams: Upstreams, playlist: StoredPlaylist, fmt: str) -> tuple[bytes, str]:
+async def export_playlist(*, upstreams: Upstreams, playlist: StoredPlaylist, fmt: ExportFormat) -> tuple[bytes, str]:
     """The playlist as a file (json, m3u8 or csv), rendered by the playlist service; returns (body, media type)."""
-    if fmt not in EXPORT_MEDIA_TYPES:
-        raise PlaylistNotFound(f"no export format {fmt!r}; use one of {', '.join(EXPORT_MEDIA_TYPES)}")
-    response = await upstreams.export(recommendation=playlist.recommendation, fmt=fmt)
-    media_type = response.headers.get("content-type", EXPORT_MEDIA_TYPES[fmt]).split(";")[0].strip()
-    return response.content, media_type or EXPORT_MEDIA_TYPES[fmt]
+    return await upstreams.export(recommendation=playlist.recommendation, fmt=fmt)

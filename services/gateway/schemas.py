@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.gateway.account_schemas import SpotifyPlaylistRef
 from shared.features import FEATURES_EXAMPLE, AudioFeatures
 from shared.photo_reading import GENRE_LOOK_EXAMPLE, MOOD_EXAMPLE, PhotoReading
-
-Mode = Literal["match", "boost", "calm"]
+from shared.rating import RatingOut
+from shared.recommendation import Mode, Recommendation
 
 
 class Track(BaseModel):
@@ -93,9 +93,10 @@ class Playlist(PhotoReading):
 
 
 class StoredPlaylist(Playlist):
-    """A playlist as the session store keeps it: the public view plus the upstream recommendation for exports."""
+    """A playlist as the session store keeps it: the public view plus the playlist service's typed answer, which
+    exports are rendered from (its tracks carry what the public view leaves out: release date, duration)."""
 
-    recommendation: dict[str, Any] = Field(description="The playlist service's answer, replayed for exports.")
+    recommendation: Recommendation
 
     def public(self) -> Playlist:
         """The view a client sees."""
@@ -110,8 +111,8 @@ class FeedbackIn(BaseModel):
     rating: Literal[1, -1] = Field(description="1 = liked, -1 = disliked.")
 
 
-class FeedbackOut(BaseModel):
-    """The stored rating."""
+class FeedbackOut(RatingOut):
+    """The stored rating (the feedback service's answer, passed on)."""
 
     model_config = ConfigDict(
         extra="ignore",
@@ -121,11 +122,6 @@ class FeedbackOut(BaseModel):
             ]
         },
     )
-
-    id: str
-    playlist_id: str
-    rating: Literal[1, -1]
-    created_at: datetime
 
 
 class GenreList(BaseModel):
@@ -144,22 +140,3 @@ class UpstreamPrediction(PhotoReading):
     features: AudioFeatures
     model_version: str
     attention: AttentionGrid | None = None
-
-
-class UpstreamResolvedGenres(BaseModel):
-    """The playlist service's resolution of genre names to seed genres."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    genres: list[str]
-
-
-class UpstreamRecommendation(BaseModel):
-    """The part of the playlist service's answer the gateway uses."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    tracks: list[dict[str, Any]]
-    genres: list[str] | dict[str, float] | None = None
-    mode: Mode | None = None
-    warnings: list[str] = Field(default_factory=list)

@@ -13,6 +13,7 @@ from services.gateway.schemas import StoredPlaylist
 from services.gateway.sessions import RedisSessionStore
 from shared.errors import StoreUnavailable
 from shared.features import AudioFeatures
+from shared.recommendation import Recommendation
 from tests.servers.process import free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.anyio]
@@ -28,7 +29,7 @@ def playlist(playlist_id: str) -> StoredPlaylist:
         genres=["pop"],
         mode="match",
         tracks=[],
-        recommendation={"tracks": [], "genres": ["pop"]},
+        recommendation=Recommendation(tracks=[], target=features, genres=["pop"], mode="match"),
     )
 
 

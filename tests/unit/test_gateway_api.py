@@ -93,7 +93,7 @@ class FakeUpstreams:
             }
             for t in chosen
         ]
-        answer = {"tracks": tracks, "target": FEATURES, "genres": body["genres"] or [], "mode": body["mode"]}
+        answer = {"tracks": tracks, "target": FEATURES, "genres": list(body["genres"] or []), "mode": body["mode"]}
         return httpx.Response(200, json=answer)
 
     def feedback(self, request: httpx.Request) -> httpx.Response:

@@ -9,6 +9,7 @@ import pytest
 from services.gateway.schemas import StoredPlaylist
 from services.gateway.sessions import InProcessSessionStore, new_session_token, session_key, valid_session_token
 from shared.features import AudioFeatures
+from shared.recommendation import Recommendation
 
 pytestmark = pytest.mark.anyio
 
@@ -22,7 +23,9 @@ def playlist(playlist_id: str) -> StoredPlaylist:
         genres=[],
         mode="calm",
         tracks=[],
-        recommendation={},
+        recommendation=Recommendation(
+            tracks=[], target=AudioFeatures.from_vector([0.5] * 5 + [-8.0, 0.05, 0.5]), genres=[], mode="calm"
+        ),
     )
 
 
@@ -67,7 +70,7 @@ def test_the_storage_key_does_not_reveal_the_token() -> None:
 
 
 def test_sessions_live_in_process_by_default_and_in_redis_when_configured() -> None:
-    from services.gateway.app import build_session_store
+    from services.gateway.runtime import build_session_store
     from services.gateway.sessions import RedisSessionStore
     from services.gateway.settings import Settings
 
