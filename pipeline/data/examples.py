@@ -20,6 +20,7 @@ import pandas as pd
 import torch
 from PIL import Image
 
+from pipeline.data.covers import SPLITS
 from services.inference.model.architectures import EFFNET_VAE, EffnetVAE, SeedCNN
 from services.inference.model.transforms import ImageTransform, colour_stats
 from shared.errors import InvalidInput
@@ -28,7 +29,6 @@ from shared.features import N_FEATURES, normalise
 log = logging.getLogger("pressedplay.train")
 
 REQUIRED_COLUMNS: Final = ("cover", "features", "genre", "release_id", "split", "track_id")
-SPLITS: Final = ("train", "val", "test")
 CACHE_VERSION: Final = 1
 
 
