@@ -9,6 +9,9 @@ PYTEST_ARGS ?=
 .PHONY: install system-deps test test-fast check lint format bench run up clean
 
 install: system-deps $(STAMP)
+	@# Playwright (pinned in constraints.txt) for the browser tests, also into a venv made before it was a dependency.
+	@$(BIN)/python -c 'import playwright' 2>/dev/null || \
+		$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt playwright
 
 # Re-installs only when the dependency declarations change; pip takes torch from the machine's local wheels.
 $(STAMP): pyproject.toml constraints.txt

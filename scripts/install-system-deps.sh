@@ -7,6 +7,10 @@ need=()
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v node >/dev/null || need+=(nodejs)
 command -v npm >/dev/null || need+=(npm)
+# The browser tests (tests/browser) drive Debian's chromium through Playwright, never `playwright install`; a font
+# so the page's text renders.
+command -v chromium >/dev/null || need+=(chromium)
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 
 if ((${#need[@]})); then
   echo "installing system packages: ${need[*]}"

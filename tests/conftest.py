@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from shared.paths import REPO_ROOT, shared_data_dir
+from tests.servers.stack import stack  # noqa: F401  (one running stack for the e2e and the browser tests)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,265 @@
+"""The web page in a real browser, signed out: a photo becomes a playlist with what the model saw, the rating lands
+in the store, errors read as sentences, the keyboard reaches every control, and a phone's width fits."""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+
+from tests.browser.conftest import Page, Visit
+from tests.e2e.test_playlist_flow import sunset_photo
+from tests.servers.dynamodb import DYNAMODB_ENV
+from tests.servers.stack import Stack
+
+pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.slow]
+MOOD_WORDS = {
+    "bright, upbeat",
+    "warm, easy-going",
+    "serene, content",
+    "lively, restless",
+    "even, unhurried",
+    "quiet, mellow",
+    "dark, intense",
+    "moody, brooding",
+    "calm, wistful",
+}
+FEATURE_LABELS = {"Energy", "Danceable", "Happy", "Loud", "Spoken words", "Live feel", "Instrumental", "Acoustic"}
+
+
+def choose_photo(page: Page, data: bytes, *, name: str = "sunset.jpg", mime: str = "image/jpeg") -> None:
+    page.set_input_files("#photo", files=[{"name": name, "mimeType": mime, "buffer": data}])
+
+
+def pick_genre(page: Page, typed: str) -> None:
+    search = page.locator("#genre-search")
+    search.fill(typed)
+    search.press("ArrowDown")
+    search.press("Enter")
+
+
+def make_playlist(page: Page) -> None:
+    page.click("#make-button")
+    page.wait_for_selector("#result:not([hidden])")
+
+
+def stored_ratings(stack: Stack, playlist_id: str) -> list[dict]:
+    dynamodb = boto3.client(
+        "dynamodb",
+        endpoint_url=stack.dynamodb,
+        region_name=DYNAMODB_ENV["AWS_DEFAULT_REGION"],
+        aws_access_key_id=DYNAMODB_ENV["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=DYNAMODB_ENV["AWS_SECRET_ACCESS_KEY"],
+    )
+    return dynamodb.query(
+        TableName=stack.ratings_table,
+        KeyConditionExpression="playlist_id = :p",
+        ExpressionAttributeValues={":p": {"S": playlist_id}},
+    )["Items"]
+
+
+def heat_map_pixels(page: Page) -> int:
+    """How many pixels of the heat-map canvas over the photo are painted."""
+    return page.evaluate(
+        """() => {
+            const canvas = document.getElementById("heat");
+            const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+            let painted = 0;
+            for (let i = 3; i < data.length; i += 4) if (data[i] > 20) painted += 1;
+            return painted;
+        }"""
+    )
+
+
+def test_a_photo_becomes_a_playlist_with_what_the_model_saw_and_the_rating_is_stored(desktop: Visit) -> None:
+    page = desktop.open()
+    assert page.title().startswith("PRESSED / PLAY")
+    choose_photo(page, sunset_photo())
+    page.wait_for_selector("#stage:not([hidden]) #preview")
+    pick_genre(page, "roc")  # type to filter: "rock" comes first
+    pick_genre(page, "pop")
+    assert page.locator("#chips .chip").all_inner_texts() == ["rock", "pop"]
+    page.locator("#length").focus()
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    assert page.locator("#length-out").inner_text() == "10 tracks"
+    with page.expect_response("**/v1/playlists") as answer:
+        make_playlist(page)
+    playlist = answer.value.json()
+
+    assert page.locator("#mood-words").inner_text() in MOOD_WORDS
+    assert set(page.locator("#radar .radar-label").all_text_contents()) == FEATURE_LABELS
+    assert "Energy" in page.locator("#radar svg title").text_content()
+    assert page.locator("#genre-look li").count() == 5
+    assert page.locator("#colours li").count() >= 3
+    assert page.locator("#heat").is_visible()
+    assert heat_map_pixels(page) > 1000
+
+    tracks = page.locator("#tracks .track")
+    assert tracks.count() == 10 == len(playlist["tracks"])
+    first = playlist["tracks"][0]
+    assert page.locator(".track-name").first.inner_text() == first["name"]
+    assert page.locator(".track-artist").first.inner_text() == first["artist"]
+    assert page.locator(".track-why").first.inner_text() == first["why"]
+    assert page.locator(".track-open").first.get_attribute("href") == first["url"]
+    assert page.locator("#cover").get_attribute("src").startswith("data:image/jpeg")
+    assert "your photo" in page.locator("#cover").get_attribute("alt")
+    assert page.locator("#playlist-title").inner_text().lower() == page.locator("#mood-words").inner_text()
+    with page.expect_download() as download:
+        page.click("#export-m3u8")
+    assert first["name"] in download.value.path().read_text()
+
+    page.click("#like")
+    page.wait_for_selector("#like[aria-pressed=true]")
+    assert "you liked it" in page.locator("#rate-note").inner_text()
+    (stored,) = stored_ratings(desktop.stack, playlist["id"])
+    assert stored["rating"] == {"N": "1"}
+    page.click("#dislike")  # a change of mind replaces the rating
+    page.wait_for_selector("#dislike[aria-pressed=true]")
+    assert page.locator("#like").get_attribute("aria-pressed") == "false"
+    assert "you disliked it" in page.locator("#rate-note").inner_text()
+    (stored,) = stored_ratings(desktop.stack, playlist["id"])
+    assert stored["rating"] == {"N": "-1"}
+
+    page.click("#toggle-heat")
+    assert not page.locator("#heat").is_visible()
+    page.click("#toggle-heat")
+    desktop.screenshot("desktop-playlist")
+    page.evaluate("window.scrollTo(0, 0)")
+    desktop.screenshot("desktop-top", full_page=False)
+
+
+def test_at_a_phones_width_the_page_fits_and_works(phone: Visit) -> None:
+    page = phone.open()
+    phone.screenshot("phone-start", full_page=False)
+    choose_photo(page, sunset_photo())
+    make_playlist(page)
+    page.wait_for_selector("#reading:not([hidden])")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page.locator("#like").is_visible()
+    phone.screenshot("phone-playlist")
+    for section in ("reading", "result"):
+        page.evaluate(f"document.getElementById('{section}').scrollIntoView()")
+        phone.screenshot(f"phone-{section}", full_page=False)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "mime", "status", "message"),
+    [
+        ("huge.jpg", b"\xff\xd8" + bytes(11 * 1024 * 1024), "image/jpeg", 413, "too big"),
+        ("notes.txt", b"just some text", "text/plain", 415, "isn't a photo we can read"),
+        ("broken.jpg", sunset_photo()[:200], "image/jpeg", 422, "isn't a photo we can read"),
+    ],
+    ids=["oversize", "not-an-image", "corrupt-image"],
+)
+def test_a_bad_upload_gets_a_sentence_not_json(
+    desktop: Visit, name: str, data: bytes, mime: str, status: int, message: str
+) -> None:
+    desktop.allowed_statuses = {status}
+    page = desktop.open()
+    choose_photo(page, data, name=name, mime=mime)
+    with page.expect_response("**/v1/playlists") as answer:
+        page.click("#make-button")
+    assert answer.value.status == status
+    error = page.locator("#error")
+    error.wait_for()
+    assert message in error.inner_text()
+    assert "{" not in error.inner_text()
+    assert page.locator("#result").is_hidden()
+    assert page.locator("#make-button").is_enabled()
+
+
+def test_an_unknown_genre_is_named_in_the_message(desktop: Visit) -> None:
+    desktop.allowed_statuses = {422}
+    page = desktop.open()
+    choose_photo(page, sunset_photo())
+    search = page.locator("#genre-search")
+    search.fill("qwrtp")  # not a seed genre, and no Spotify micro-genre maps it to one
+    search.press("Enter")
+    assert page.locator("#chips .chip").all_inner_texts() == ["qwrtp"]
+    page.click("#make-button")
+    page.locator("#error").wait_for()
+    assert 'We don\'t know the genre "qwrtp"' in page.locator("#error").inner_text()
+
+
+@pytest.mark.parametrize(
+    ("status", "error", "detail", "message"),
+    [
+        (429, "RateLimited", "slow down", "Too many requests"),
+        (503, "UpstreamUnavailable", "inference is unreachable", "The image model is down"),
+        (504, "UpstreamTimeout", "playlist did not answer in time", "The playlist service took too long"),
+        (502, "UpstreamError", "feedback answered with an unexpected body", "The rating service is down"),
+        (401, "SpotifySignInRequired", "sign in with Spotify first", "Sign in again"),
+        (403, "SpotifyForbidden", "this account is not a user of the app", "Development Mode"),
+    ],
+)
+def test_every_api_error_reads_as_a_specific_sentence(
+    desktop: Visit, status: int, error: str, detail: str, message: str
+) -> None:
+    desktop.allowed_statuses = {status}
+    page = desktop.open()
+    envelope = {"error": error, "detail": detail, "request_id": "test"}
+    page.route(
+        "**/v1/playlists",
+        lambda route: route.fulfill(status=status, json=envelope, headers={"Retry-After": "7"}),
+    )
+    choose_photo(page, sunset_photo())
+    page.click("#make-button")
+    page.locator("#error").wait_for()
+    text = page.locator("#error").inner_text()
+    assert message in text
+    assert detail not in text and "{" not in text
+
+
+def focus_order(page: Page, presses: int) -> list[str]:
+    """What Tab reaches, in order: each focused element's id, or its tag and text."""
+    reached = []
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        reached.append(
+            page.evaluate(
+                """() => {
+                    const el = document.activeElement;
+                    return el.id || `${el.tagName.toLowerCase()}:${(el.textContent || "").trim().slice(0, 30)}`;
+                }"""
+            )
+        )
+    return reached
+
+
+def test_the_keyboard_alone_reaches_every_control_and_makes_and_rates_a_playlist(desktop: Visit) -> None:
+    page = desktop.open()
+    order = focus_order(page, 9)
+    assert order[:3] == ["a:Skip to the page", "sign-in", "photo"]
+    assert order[3:6] == ["mode-match", "length", "genre-search"]
+    assert order[6] == "make-button"
+
+    page.locator("#photo").focus()
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    chooser.value.set_files(files=[{"name": "sunset.jpg", "mimeType": "image/jpeg", "buffer": sunset_photo()}])
+    page.locator("#mode-match").focus()
+    page.keyboard.press("ArrowRight")  # radio group: arrows move between match / boost / calm
+    assert page.locator("#mode-boost").is_checked()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.type("jaz")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    assert page.locator("#chips .chip").all_inner_texts() == ["jazz"]
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Remove jazz"
+    page.keyboard.press("Enter")
+    assert page.locator("#chips .chip").count() == 0
+    page.locator("#make-button").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#result:not([hidden])")
+    assert page.evaluate("document.activeElement.id") == "reading-title"  # focus moves to the answer
+
+    after = focus_order(page, 40)
+    for control in ("toggle-heat", "like", "dislike", "export-m3u8", "export-csv", "export-json"):
+        assert control in after, after
+    assert sum(1 for name in after if name.startswith("a:Open in Spotify")) >= 5
+    assert after.index("toggle-heat") < after.index("like") < after.index("export-json")
+    page.locator("#like").focus()
+    page.keyboard.press("Space")
+    page.wait_for_selector("#like[aria-pressed=true]")
