@@ -263,3 +263,87 @@ def test_the_keyboard_alone_reaches_every_control_and_makes_and_rates_a_playlist
     page.locator("#like").focus()
     page.keyboard.press("Space")
     page.wait_for_selector("#like[aria-pressed=true]")
+
+
+def drop_or_paste(page: Page, how: str, data: bytes, name: str) -> None:
+    """Hand the page a photo as a person would by dropping it on the box or pasting it (a real DataTransfer)."""
+    page.evaluate(
+        """([how, bytes, name]) => {
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([new Uint8Array(bytes)], name, { type: "image/jpeg" }));
+            if (how === "paste") {
+                document.dispatchEvent(new ClipboardEvent("paste", { clipboardData: transfer, bubbles: true }));
+            } else {
+                const box = document.getElementById("drop");
+                for (const type of ["dragenter", "dragover", "drop"]) {
+                    box.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+                }
+            }
+        }""",
+        [how, list(data), name],
+    )
+
+
+@pytest.mark.parametrize("how", ["drop", "paste"])
+def test_a_photo_can_be_dropped_or_pasted(desktop: Visit, how: str) -> None:
+    page = desktop.open()
+    drop_or_paste(page, how, sunset_photo(), f"{how}.jpg")
+    page.wait_for_selector("#stage:not([hidden])")
+    assert page.locator("#preview").get_attribute("alt") == f"Your photo, {how}.jpg"
+    page.wait_for_function("document.getElementById('preview').naturalWidth === 640")
+    assert f"{how}.jpg" in page.locator("#status").inner_text()
+    with page.expect_response("**/v1/playlists") as answer:
+        make_playlist(page)
+    assert answer.value.status == 201
+    assert page.locator("#tracks .track").count() == 20
+
+
+# WCAG 2 contrast of every visible text against the colours under it (layers with alpha blended over their parents).
+CONTRAST_FAILURES = """() => {
+    const parse = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+    const lum = ([r, g, b]) => {
+        const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const over = (top, under) => {
+        const a = top.length > 3 ? top[3] : 1;
+        return [0, 1, 2].map((i) => top[i] * a + under[i] * (1 - a));
+    };
+    const background = (el) => {
+        const layers = [];
+        for (let node = el; node; node = node.parentElement) {
+            const c = parse(getComputedStyle(node).backgroundColor);
+            if (c.length && (c.length < 4 || c[3] > 0)) layers.push(c);
+        }
+        return layers.reverse().reduce((under, top) => over(top, under), [255, 255, 255]);
+    };
+    const failures = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+        const el = text.parentElement;
+        if (!text.textContent.trim() || !el.checkVisibility() || el.closest(":disabled, .visually-hidden")) continue;
+        const style = getComputedStyle(el);
+        const fg = over(parse(style.color), background(el));
+        const [hi, lo] = [lum(fg), lum(background(el))].sort((a, b) => b - a);
+        const ratio = (hi + 0.05) / (lo + 0.05);
+        const size = parseFloat(style.fontSize);
+        const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+        if (ratio < (large ? 3 : 4.5)) failures.push(`${text.textContent.trim().slice(0, 40)}: ${ratio.toFixed(2)}`);
+    }
+    return failures;
+}"""
+
+
+def test_every_text_meets_aa_contrast(desktop: Visit) -> None:
+    page = desktop.open()
+    assert page.evaluate(CONTRAST_FAILURES) == []
+    choose_photo(page, sunset_photo())
+    pick_genre(page, "jazz")
+    page.locator("#genre-search").fill("ja")  # the open list of suggestions too
+    page.locator("#genre-search").click()
+    assert page.evaluate(CONTRAST_FAILURES) == []
+    page.keyboard.press("Escape")
+    make_playlist(page)
+    page.click("#like")
+    page.wait_for_selector("#like[aria-pressed=true]")
+    assert page.evaluate(CONTRAST_FAILURES) == []
