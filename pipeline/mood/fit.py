@@ -207,6 +207,7 @@ def fit_mood(
         head=base.head,
         mood_state=model_state_of(head),
         feature_mapping=mapping,
+        backbone_state=base.backbone_state,
     )
     return stamp_version(fitted), oof
 

