@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
@@ -23,8 +24,15 @@ async def _run_check(check: ReadinessCheck, timeout_s: float) -> bool:
         return False
 
 
-def mount_health(app: FastAPI, checks: Callable[[], Mapping[str, ReadinessCheck]], *, timeout_s: float = 2.0) -> None:
-    """Add /healthz and /readyz; `checks` is called per probe so it can read the app's current state."""
+def mount_health(
+    app: FastAPI,
+    checks: Callable[[], Mapping[str, ReadinessCheck]],
+    *,
+    timeout_s: float = 2.0,
+    details: Callable[[], Awaitable[Mapping[str, Any]]] | None = None,
+) -> None:
+    """Add /healthz and /readyz; `checks` is called per probe so it can read the app's current state; `details`
+    adds what the service wants a probe to see beside them (e.g. the feedback outbox's backlog)."""
 
     @app.get("/healthz", tags=["health"], summary="Liveness: the process answers")
     async def healthz() -> dict[str, str]:
@@ -36,5 +44,7 @@ def mount_health(app: FastAPI, checks: Callable[[], Mapping[str, ReadinessCheck]
         results = await asyncio.gather(*(_run_check(c, timeout_s) for c in named.values()))
         status = dict(zip(named, results, strict=True))
         ready = all(results)
-        body = {"status": "ready" if ready else "not_ready", "checks": status}
+        body: dict[str, Any] = {"status": "ready" if ready else "not_ready", "checks": status}
+        if details is not None:
+            body.update(await details())
         return JSONResponse(status_code=200 if ready else 503, content=body)

@@ -1,14 +1,26 @@
 """The feedback service's contract: a rating in, the stored rating out. Defined once here because the gateway
-sends one and parses the answer."""
+sends one and parses the answer.
+
+A rating belongs to a rater: the Spotify user when signed in (`user`), else the browser's anonymous `session`.
+One rating per rater and playlist: rating again replaces it, but only with a newer `rated_at` (a late retry or a
+rating delivered from the outbox never overwrites a later change of mind), and a retry carrying the same
+`Idempotency-Key` header changes nothing.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.features import FEATURES_EXAMPLE, AudioFeatures
+from shared.photo_reading import GENRE_LOOK_EXAMPLE, MOOD_EXAMPLE, GenreLook, PhotoMood
+
+PHOTO_MAX_BYTES: Final = 250_000  # the re-encoded photo a rating carries (JPEG), as the original kept it
+IDEMPOTENCY_HEADER: Final = "Idempotency-Key"
+IDEMPOTENCY_PATTERN: Final = r"^[A-Za-z0-9._:-]{1,128}$"
+_KEY = r"^[A-Za-z0-9._-]+$"
 
 
 class RatingIn(BaseModel):
@@ -16,13 +28,19 @@ class RatingIn(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        ser_json_bytes="base64",
+        val_json_bytes="base64",
         json_schema_extra={
             "examples": [
                 {
                     "playlist_id": "b3f1c2d4e5f6a7b8",
                     "rating": 1,
                     "features": FEATURES_EXAMPLE,
+                    "mood": MOOD_EXAMPLE,
+                    "genre_look": GENRE_LOOK_EXAMPLE,
                     "model_version": "effnet-vae-20261125",
+                    "genres": ["pop", "indie"],
+                    "mode": "match",
                     "track_ids": ["4uLU6hMCjMI75M1A2tKUQC"],
                     "session": "9f86d081884c7d65",
                 }
@@ -30,7 +48,7 @@ class RatingIn(BaseModel):
         },
     )
 
-    playlist_id: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._-]+$")
+    playlist_id: str = Field(min_length=1, max_length=128, pattern=_KEY)
     rating: Literal[1, -1] = Field(description="1 = liked, -1 = disliked.")
     features: AudioFeatures
     model_version: str = Field(min_length=1, max_length=128)
@@ -39,13 +57,24 @@ class RatingIn(BaseModel):
         default=None,
         min_length=1,
         max_length=128,
-        pattern=r"^[A-Za-z0-9._-]+$",
-        description="An opaque, non-secret session key: a second rating from it replaces the first.",
+        pattern=_KEY,
+        description="An opaque, non-secret session key: the rater when no `user` is given.",
     )
+    user: str | None = Field(
+        default=None, min_length=1, max_length=128, pattern=_KEY, description="The Spotify user id when signed in."
+    )
+    mood: PhotoMood | None = None
+    genre_look: GenreLook | None = None
+    genres: list[str] = Field(default_factory=list, max_length=20)
+    mode: Literal["match", "boost", "calm"] | None = None
+    photo: bytes | None = Field(
+        default=None, description="The photo, JPEG (base64 in JSON); above the inline limit it goes to object storage."
+    )
+    rated_at: datetime | None = Field(default=None, description="When the person rated; default: when received.")
 
 
 class RatingOut(BaseModel):
-    """What was stored."""
+    """What was stored (or, `queued`, accepted into the outbox while the store is unreachable)."""
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -55,6 +84,7 @@ class RatingOut(BaseModel):
                     "playlist_id": "b3f1c2d4e5f6a7b8",
                     "rating": 1,
                     "created_at": "2026-11-25T15:30:00Z",
+                    "queued": False,
                 }
             ]
         }
@@ -64,3 +94,35 @@ class RatingOut(BaseModel):
     playlist_id: str
     rating: Literal[1, -1]
     created_at: datetime
+    queued: bool = Field(default=False, description="True: in the outbox, delivered when the store returns.")
+
+
+class RatingDetail(RatingOut):
+    """A stored rating with everything it carries (the photo as base64 JPEG: URL-safe alphabet out, either in)."""
+
+    model_config = ConfigDict(ser_json_bytes="base64", val_json_bytes="base64")
+
+    rater: str = Field(description="spotify:<user id> when signed in, else session:<session key>.")
+    user: str | None = None
+    session: str | None = None
+    features: AudioFeatures
+    mood: PhotoMood | None = None
+    genre_look: GenreLook | None = None
+    model_version: str
+    genres: list[str] = Field(default_factory=list)
+    mode: str | None = None
+    track_ids: list[str]
+    photo: bytes | None = None
+    stored_at: datetime | None = None
+
+
+class RatingList(BaseModel):
+    """Ratings, oldest first."""
+
+    ratings: list[RatingDetail]
+
+
+class DeletedRatings(BaseModel):
+    """How many ratings (with their photos) were deleted."""
+
+    deleted: int

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import hmac
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
-from services.feedback.ratings import new_rating, record_rating
+from services.feedback.export import export_parquet_bytes
+from services.feedback.ratings import new_rating
 from services.feedback.runtime import FeedbackRuntime
-from services.feedback.schemas import RatingDetail, RatingIn, RatingList, RatingOut
-from shared.errors import error_responses
+from services.feedback.schemas import DeletedRatings, RatingDetail, RatingIn, RatingList, RatingOut
+from shared.errors import InvalidInput, Unauthorized, error_responses
+from shared.rating import IDEMPOTENCY_PATTERN
 
 router = APIRouter(prefix="/v1", tags=["ratings"])
+admin = APIRouter(prefix="/v1/admin", tags=["admin"])
+_STATUS = {"created": 201, "replaced": 200, "unchanged": 200, "queued": 202}
+_RATER = r"^(spotify|session|anon):[A-Za-z0-9._-]{1,128}$"
 
 
 def get_runtime(request: Request) -> FeedbackRuntime:
@@ -21,19 +27,26 @@ def get_runtime(request: Request) -> FeedbackRuntime:
 
 
 Runtime = Annotated[FeedbackRuntime, Depends(get_runtime)]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", pattern=IDEMPOTENCY_PATTERN, description="A retry with the same key is a no-op."),
+]
 
 
 @router.post(
     "/ratings",
     status_code=201,
     response_model=RatingOut,
-    summary="Record a like or dislike of a playlist (201 new; 200 when it replaced the session's earlier rating)",
+    summary="Record a like or dislike (201 new; 200 replaced or a retry; 202 queued while the store is down)",
     responses={
-        200: {"model": RatingOut, "description": "Replaced this session's rating"},
+        200: {"model": RatingOut, "description": "Replaced the rater's earlier rating, or a retry changed nothing"},
+        202: {"model": RatingOut, "description": "Accepted into the outbox; delivered when the store returns"},
         **error_responses(400, 413, 415, 422, 503),
     },
 )
-async def post_rating(body: RatingIn, runtime: Runtime, response: Response) -> RatingOut:
+async def post_rating(
+    body: RatingIn, runtime: Runtime, response: Response, idempotency_key: IdempotencyKey = None
+) -> RatingOut:
     rating = new_rating(
         playlist_id=body.playlist_id,
         rating=body.rating,
@@ -41,21 +54,92 @@ async def post_rating(body: RatingIn, runtime: Runtime, response: Response) -> R
         model_version=body.model_version,
         track_ids=body.track_ids,
         session=body.session,
+        user=body.user,
+        mood=body.mood,
+        genre_look=body.genre_look,
+        genres=body.genres,
+        mode=body.mode,
+        photo=body.photo,
+        idempotency_key=idempotency_key,
+        now=body.rated_at,
     )
-    created = await record_rating(store=runtime.store, rating=rating)
-    response.status_code = 201 if created else 200
-    return RatingOut.model_validate(rating.model_dump())
+    outcome = await runtime.recorder.record(rating)
+    if hasattr(runtime, "outcomes"):
+        runtime.outcomes.labels(outcome).inc()
+    if outcome == "queued":
+        runtime.wake()
+    response.status_code = _STATUS[outcome]
+    if outcome == "unchanged":  # answer with what is stored (a retry gets the original's answer)
+        stored = await runtime.store.get(rating.playlist_id, rating.id)
+        if stored is not None:
+            return RatingOut.model_validate(stored.model_dump())
+    return RatingOut.model_validate({**rating.model_dump(), "queued": outcome == "queued"})
 
 
 @router.get(
     "/ratings",
     response_model=RatingList,
-    summary="The ratings of one playlist, oldest first",
+    summary="The ratings of one playlist or of one rater (photos included), oldest first",
     responses=error_responses(422, 503),
 )
 async def list_ratings(
     runtime: Runtime,
-    playlist_id: Annotated[str, Query(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._-]+$")],
+    playlist_id: Annotated[str | None, Query(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._-]+$")] = None,
+    rater: Annotated[list[str] | None, Query(description="spotify:<id> | session:<key>")] = None,
 ) -> RatingList:
-    ratings = await runtime.store.for_playlist(playlist_id)
+    if (playlist_id is None) == (not rater):
+        raise InvalidInput("give either playlist_id or rater")
+    if playlist_id is not None:
+        ratings = [await runtime.recorder.with_photo(r) for r in await runtime.store.for_playlist(playlist_id)]
+    else:
+        ratings = await runtime.recorder.for_raters(_raters(rater))
     return RatingList(ratings=[RatingDetail.model_validate(r.model_dump()) for r in ratings])
+
+
+@router.delete(
+    "/ratings",
+    response_model=DeletedRatings,
+    summary="Delete every rating of these raters, with their photos (also those still waiting in the outbox)",
+    responses=error_responses(422, 503),
+)
+async def delete_ratings(
+    runtime: Runtime, rater: Annotated[list[str], Query(description="spotify:<id> | session:<key>")]
+) -> DeletedRatings:
+    return DeletedRatings(deleted=await runtime.recorder.delete_raters(_raters(rater)))
+
+
+def _raters(raters: list[str] | None) -> list[str]:
+    import re
+
+    given = list(dict.fromkeys(raters or []))
+    if not given or len(given) > 4 or not all(re.fullmatch(_RATER, r) for r in given):
+        raise InvalidInput("rater must be 1-4 keys like spotify:<id> or session:<key>")
+    return given
+
+
+def require_admin(runtime: Runtime, authorization: Annotated[str | None, Header()] = None) -> None:
+    """A valid `Authorization: Bearer <FEEDBACK_ADMIN_TOKEN>`; admin routes are off without a token set."""
+    token = runtime.settings.admin_token
+    if token is None:
+        raise Unauthorized("admin routes are disabled: FEEDBACK_ADMIN_TOKEN is not set")
+    given = (authorization or "").removeprefix("Bearer ").strip()
+    if not hmac.compare_digest(given.encode(), token.get_secret_value().encode()):
+        raise Unauthorized("a valid 'Authorization: Bearer <admin token>' header is required")
+
+
+@admin.get(
+    "/export.parquet",
+    dependencies=[Depends(require_admin)],
+    summary="Every rating as one Parquet file (the training dataset's schema + reward, model version, timestamps)",
+    response_class=Response,
+    responses={200: {"content": {"application/vnd.apache.parquet": {}}}, **error_responses(401, 503)},
+)
+async def export_ratings(
+    runtime: Runtime,
+    delete: Annotated[bool, Query(description="Delete exactly the exported ratings afterwards.")] = False,
+) -> Response:
+    body, count = await export_parquet_bytes(
+        runtime.recorder, page_size=runtime.settings.export_page_size, delete=delete
+    )
+    headers = {"X-Ratings-Exported": str(count), "Content-Disposition": 'attachment; filename="ratings.parquet"'}
+    return Response(content=body, media_type="application/vnd.apache.parquet", headers=headers)

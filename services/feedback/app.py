@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from services.feedback.api import router
+from services.feedback.api import admin, router
+from services.feedback.photos import PhotoStore
 from services.feedback.ratings import RatingStore
 from services.feedback.runtime import FeedbackRuntime
 from services.feedback.settings import Settings
@@ -13,10 +14,12 @@ from shared.health import mount_health
 from shared.service import install_common, runtime_lifespan
 
 
-def create_app(settings: Settings | None = None, *, store: RatingStore | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, store: RatingStore | None = None, photos: PhotoStore | None = None
+) -> FastAPI:
     """The feedback app; `store` overrides the one the settings name (tests pass a fake or a real server's)."""
     settings = settings or Settings()
-    runtime = FeedbackRuntime(settings, store=store)
+    runtime = FeedbackRuntime(settings, store=store, photos=photos)
     app = FastAPI(
         title="PRESSED / PLAY feedback",
         version="1.0.0",
@@ -26,7 +29,9 @@ def create_app(settings: Settings | None = None, *, store: RatingStore | None = 
     app.state.settings = settings
     app.state.runtime = runtime
     app.add_middleware(BodyGuard, rules=[json_rule(r"/.*", max_bytes=settings.max_body_bytes)])
-    install_common(app, "feedback")
-    mount_health(app, runtime.checks, timeout_s=settings.store_timeout_s)
+    metrics = install_common(app, "feedback")
+    runtime.register_metrics(metrics.registry)
+    mount_health(app, runtime.checks, timeout_s=settings.store_timeout_s, details=runtime.details)
     app.include_router(router)
+    app.include_router(admin)
     return app

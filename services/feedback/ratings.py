@@ -1,8 +1,13 @@
 """Ratings: what a person thought of a playlist, and the store interface every adapter satisfies.
 
-Idempotency: a rating that names a `session` is keyed on (playlist_id, session), so a person who rates the same
-playlist twice (a double click, a retry, a change of mind from like to dislike) leaves one rating, the latest. A
-rating without a session is a new rating every time (batch imports, other callers).
+One rating per rater and playlist. The rater is `spotify:<user id>` when the person was signed in, else
+`session:<session key>`; a rating with neither is its own rater (`anon:<random>`, batch imports). The rating's id
+is derived from (playlist, rater), so every store, every replica and the outbox agree on it.
+
+Writes are conditional (`RatingStore.put`): a rating replaces the stored one only when it was made later
+(`created_at`, the moment the person rated) and does not carry the stored one's idempotency key. So a client retry
+with the same `Idempotency-Key` is a no-op, and a rating delivered late from the outbox never overwrites a later
+change of mind.
 """
 
 from __future__ import annotations
@@ -12,37 +17,68 @@ import uuid
 from datetime import UTC, datetime
 from typing import Literal, Protocol
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.features import AudioFeatures
+from shared.photo_reading import GenreLook, PhotoMood
 
 log = logging.getLogger("pressedplay.feedback")
-# Fixed namespace so the same (playlist, session) pair maps to the same rating id in every process and store.
+# Fixed namespace so the same (playlist, rater) pair maps to the same rating id in every process and store.
 _RATING_NAMESPACE = uuid.UUID("5b0f2f4e-5a55-4f0b-9c1f-0d6c6f0e7a11")
+
+PutOutcome = Literal["created", "replaced", "unchanged"]
 
 
 class Rating(BaseModel):
     """One stored rating."""
 
+    model_config = ConfigDict(ser_json_bytes="base64", val_json_bytes="base64")
+
     id: str
     playlist_id: str = Field(min_length=1, max_length=128)
+    rater: str = Field(min_length=1, max_length=160)
+    user: str | None = Field(default=None, max_length=128)
     session: str | None = Field(default=None, max_length=128)
     rating: Literal[1, -1]
     features: AudioFeatures
+    mood: PhotoMood | None = None
+    genre_look: GenreLook | None = None
     model_version: str = Field(max_length=128)
+    genres: list[str] = Field(default_factory=list)
+    mode: str | None = None
     track_ids: list[str] = Field(default_factory=list, max_length=100)
+    photo: bytes | None = None
+    photo_ref: str | None = None
+    idempotency_key: str | None = None
     created_at: datetime
+    stored_at: datetime | None = None
 
 
 class RatingStore(Protocol):
     """Where ratings live (SQLite on a laptop, DynamoDB in deployment)."""
 
-    async def put(self, rating: Rating) -> bool:
-        """Insert or replace the rating with this id; True when it was new."""
+    async def put(self, rating: Rating) -> PutOutcome:
+        """Write conditionally (see the module docstring): created, replaced, or unchanged (retry or stale)."""
+        ...
+
+    async def get(self, playlist_id: str, rating_id: str) -> Rating | None:
+        """One rating, or None."""
         ...
 
     async def for_playlist(self, playlist_id: str) -> list[Rating]:
         """Every rating of one playlist, oldest first."""
+        ...
+
+    async def for_rater(self, rater: str) -> list[Rating]:
+        """Every rating of one rater, oldest first."""
+        ...
+
+    async def delete(self, playlist_id: str, rating_id: str, *, created_at: datetime | None = None) -> bool:
+        """Delete one rating (only if still the version made at `created_at`, when given); True when deleted."""
+        ...
+
+    async def scan(self, *, limit: int, cursor: str | None = None) -> tuple[list[Rating], str | None]:
+        """One page of the whole table and the cursor of the next (None at the end)."""
         ...
 
     async def ping(self) -> bool:
@@ -54,11 +90,25 @@ class RatingStore(Protocol):
         ...
 
 
-def rating_id(*, playlist_id: str, session: str | None) -> str:
-    """The rating's id: stable for (playlist_id, session), random without a session."""
-    if session is None:
-        return uuid.uuid4().hex
-    return uuid.uuid5(_RATING_NAMESPACE, f"{playlist_id}\x1f{session}").hex
+def rater_key(*, user: str | None, session: str | None) -> str:
+    """Who rated: the Spotify user, else the session, else a new anonymous rater."""
+    if user:
+        return f"spotify:{user}"
+    if session:
+        return f"session:{session}"
+    return f"anon:{uuid.uuid4().hex}"
+
+
+def rating_id(*, playlist_id: str, rater: str) -> str:
+    """The rating's id: stable for (playlist_id, rater)."""
+    return uuid.uuid5(_RATING_NAMESPACE, f"{playlist_id}\x1f{rater}").hex
+
+
+def timestamp(value: datetime) -> str:
+    """A fixed-width UTC ISO string, so stored timestamps compare correctly as strings (DynamoDB conditions)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def new_rating(
@@ -69,26 +119,42 @@ def new_rating(
     model_version: str,
     track_ids: list[str],
     session: str | None = None,
+    user: str | None = None,
+    mood: PhotoMood | None = None,
+    genre_look: GenreLook | None = None,
+    genres: list[str] | None = None,
+    mode: str | None = None,
+    photo: bytes | None = None,
+    idempotency_key: str | None = None,
     now: datetime | None = None,
 ) -> Rating:
-    """Build the rating to store, with its id and timestamp."""
+    """Build the rating to store, with its id and timestamp (microseconds: what the stores keep)."""
+    rater = rater_key(user=user, session=session)
+    created = datetime.fromisoformat(timestamp(now or datetime.now(UTC)))
     return Rating(
-        id=rating_id(playlist_id=playlist_id, session=session),
+        id=rating_id(playlist_id=playlist_id, rater=rater),
         playlist_id=playlist_id,
+        rater=rater,
+        user=user,
         session=session,
         rating=rating,
         features=features,
+        mood=mood,
+        genre_look=genre_look,
         model_version=model_version,
+        genres=list(genres or []),
+        mode=mode,
         track_ids=track_ids,
-        created_at=now or datetime.now(UTC),
+        photo=photo,
+        idempotency_key=idempotency_key,
+        created_at=created,
     )
 
 
-async def record_rating(*, store: RatingStore, rating: Rating) -> bool:
-    """Store the rating; True when it is new, False when it replaced the same session's earlier rating."""
-    created = await store.put(rating)
-    log.info(
-        "rating.recorded",
-        extra={"rating_id": rating.id, "playlist_id": rating.playlist_id, "rating": rating.rating, "new": created},
-    )
-    return created
+def should_replace(stored: Rating | None, incoming: Rating) -> bool:
+    """The conditional write's rule, for stores that check it themselves (SQLite, fakes)."""
+    if stored is None:
+        return True
+    if incoming.idempotency_key is not None and stored.idempotency_key == incoming.idempotency_key:
+        return False
+    return timestamp(stored.created_at) < timestamp(incoming.created_at)

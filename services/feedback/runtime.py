@@ -1,55 +1,125 @@
-"""The feedback service's running parts: the rating store the settings name, opened and closed by the lifespan."""
+"""The feedback service's running parts: the rating store, the outbox and its delivery task, the photo store."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from collections.abc import Mapping
+from typing import Any
 
+from prometheus_client import CollectorRegistry, Counter, Gauge
+
+from services.feedback.outbox import Outbox
+from services.feedback.photos import PhotoStore
 from services.feedback.ratings import RatingStore
+from services.feedback.recorder import Recorder
 from services.feedback.settings import Settings
+from services.feedback.stores import build_photo_store, build_store
 from shared.errors import NotReady
 from shared.health import ReadinessCheck, not_ready
 
-
-def build_store(settings: Settings) -> RatingStore:
-    """The rating store the settings name: SQLite (default) or DynamoDB."""
-    if settings.store == "dynamodb":
-        from services.feedback.adapters.dynamodb_store import DynamoRatingStore
-
-        return DynamoRatingStore(
-            table=settings.dynamodb_table,
-            region=settings.aws_region,
-            endpoint_url=settings.dynamodb_endpoint_url,
-            timeout_s=settings.store_timeout_s,
-        )
-    from services.feedback.adapters.sqlite_store import SqliteRatingStore
-
-    return SqliteRatingStore(settings.sqlite_path, timeout_s=settings.store_timeout_s)
+log = logging.getLogger("pressedplay.feedback")
 
 
 class FeedbackRuntime:
-    """The rating store; `store` overrides the one the settings name (tests pass a fake or a real server's)."""
+    """The stores and the outbox; `store` / `photos` override the ones the settings name (tests)."""
 
-    def __init__(self, settings: Settings, *, store: RatingStore | None = None) -> None:
+    def __init__(
+        self, settings: Settings, *, store: RatingStore | None = None, photos: PhotoStore | None = None
+    ) -> None:
         self.settings = settings
         self._given = store
-        self._store: RatingStore | None = None
+        self._given_photos = photos
+        self._recorder: Recorder | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
+        self.store_reachable = False
+
+    def register_metrics(self, registry: CollectorRegistry) -> None:
+        """The outbox's backlog and deliveries on the service's /metrics."""
+        backlog = Gauge("feedback_outbox_backlog", "Ratings waiting in the outbox for the store.", registry=registry)
+        backlog.set_function(lambda: float(self._recorder.outbox.backlog) if self._recorder else 0.0)
+        self.outcomes = Counter(
+            "feedback_ratings_total", "Ratings received, by outcome.", ["outcome"], registry=registry
+        )
+        delivered = Counter("feedback_outbox_delivered_total", "Ratings delivered from the outbox.", registry=registry)
+        self._delivered = delivered
 
     async def start(self) -> None:
-        """Open the store."""
-        self._store = self._given or build_store(self.settings)
+        """Open the stores and the outbox, and start delivering what the outbox holds."""
+        self._recorder = Recorder(
+            store=self._given or build_store(self.settings),
+            outbox=Outbox(self.settings.outbox_path),
+            photos=self._given_photos or build_photo_store(self.settings),
+            photo_inline_max_bytes=self.settings.photo_inline_max_bytes,
+        )
+        self._task = asyncio.create_task(self._deliver_forever(), name="feedback-outbox")
 
     async def stop(self) -> None:
-        """Close the store."""
-        if self._store is not None:
-            await self._store.close()
+        """Stop delivering; close the stores and the outbox (what it holds stays on disk)."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        if self._recorder is not None:
+            await self._recorder.store.close()
+            self._recorder.outbox.close()
+
+    def wake(self) -> None:
+        """Try delivering now (a rating was just queued)."""
+        self._wake.set()
+
+    async def _deliver_forever(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self.settings.outbox_retry_s)
+            self._wake.clear()
+            recorder = self.recorder
+            if recorder.outbox.backlog == 0:
+                continue
+            try:
+                sent = await recorder.deliver()
+            except Exception:  # never let the delivery task die; the next round tries again
+                log.exception("outbox.delivery_failed")
+                continue
+            if sent and hasattr(self, "_delivered"):
+                self._delivered.inc(sent)
+
+    async def _store_ping(self) -> bool:
+        try:
+            ping = self.recorder.store.ping()
+            self.store_reachable = bool(await asyncio.wait_for(ping, self.settings.store_timeout_s))
+        except Exception:
+            self.store_reachable = False
+        return self.store_reachable
 
     def checks(self) -> Mapping[str, ReadinessCheck]:
-        """The store answers."""
-        return {"store": self._store.ping if self._store is not None else not_ready}
+        """Ready when ratings can be accepted: the outbox answers (the store may be down; ratings then wait)."""
+        if self._recorder is None:
+            return {"outbox": not_ready}
+        return {"outbox": self._recorder.outbox.ping}
+
+    async def details(self) -> dict[str, Any]:
+        """What /readyz shows beside its checks: whether the store answers, and the outbox's backlog."""
+        if self._recorder is None:
+            return {"store": False, "outbox": {"backlog": 0, "oldest_s": 0.0}}
+        return {
+            "store": await self._store_ping(),
+            "outbox": {
+                "backlog": self._recorder.outbox.backlog,
+                "oldest_s": round(await self._recorder.outbox.oldest_age_s(), 3),
+            },
+        }
+
+    @property
+    def recorder(self) -> Recorder:
+        """The open write path (NotReady before the lifespan has started it)."""
+        if self._recorder is None:
+            raise NotReady("the rating store is not open yet", retry_after=2)
+        return self._recorder
 
     @property
     def store(self) -> RatingStore:
-        """The open store (NotReady before the lifespan has started it)."""
-        if self._store is None:
-            raise NotReady("the rating store is not open yet", retry_after=2)
-        return self._store
+        """The open store."""
+        return self.recorder.store

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.paths import REPO_ROOT
+from shared.rating import PHOTO_MAX_BYTES
 
 
 class Settings(BaseSettings):
@@ -27,4 +28,14 @@ class Settings(BaseSettings):
     aws_region: str = "us-east-1"
     # Every store call is bounded: a slow database answers 503, it never hangs a request.
     store_timeout_s: float = Field(default=5.0, gt=0)
-    max_body_bytes: int = Field(default=256 * 1024, gt=0, description="JSON request body limit, streamed.")
+    # A rating carries its photo (<= 250 KB JPEG, ~340 KB as base64) so the JSON limit leaves room for it.
+    max_body_bytes: int = Field(default=1024 * 1024, gt=0, description="JSON request body limit, streamed.")
+    # Ratings accepted while the store is unreachable wait here (SQLite, WAL) and are delivered in order.
+    outbox_path: Path = REPO_ROOT / "var" / "feedback-outbox.sqlite3"
+    outbox_retry_s: float = Field(default=1.0, gt=0, description="How often delivery is retried while waiting.")
+    # Photos up to this size sit in the rating; larger ones go to the photo store with a reference.
+    photo_inline_max_bytes: int = Field(default=PHOTO_MAX_BYTES, ge=0)
+    photo_store: str = Field(default=str(REPO_ROOT / "var" / "feedback-photos"), description="A folder or s3://")
+    s3_endpoint_url: str | None = None
+    admin_token: SecretStr | None = Field(default=None, description="Bearer token for /v1/admin/*.")
+    export_page_size: int = Field(default=500, ge=1, le=10_000)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Request, Response, UploadFile
+from fastapi import APIRouter, File, Form, Header, Request, Response, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse
 
 from services.gateway.account import SpotifyAccount, candidates_for
@@ -16,13 +16,23 @@ from services.gateway.playlists import (
     export_playlist,
     parse_genres,
     rate_playlist,
+    raters,
 )
 from services.gateway.runtime import get_runtime
-from services.gateway.schemas import FeedbackIn, FeedbackOut, GenreList, Playlist, StoredPlaylist
+from services.gateway.schemas import (
+    FeedbackIn,
+    FeedbackOut,
+    GenreList,
+    MyRatings,
+    MyRatingsDeleted,
+    Playlist,
+    StoredPlaylist,
+)
 from services.gateway.sessions import SessionStore, new_session_token, session_key, valid_session_token
 from services.gateway.settings import Settings
 from shared.errors import UnsupportedMediaType, error_responses
 from shared.genres import SEED_GENRES
+from shared.rating import IDEMPOTENCY_PATTERN
 from shared.recommendation import ExportFormat, Mode
 
 router = APIRouter(prefix="/v1")
@@ -113,7 +123,8 @@ async def post_playlist(
     token = known or new_session_token()
     # Signed in with Spotify: the profile's genres stand in for none given, and the playlist goes on the account.
     account = SpotifyAccount(_upstreams(request).playlist, token)
-    signed_in = known is not None and bool((await account.who()).get("signed_in"))
+    who = await account.who() if known is not None else {}
+    signed_in = bool(who.get("signed_in"))
     if signed_in and not wanted:
         wanted = (await account.genres()).genres
     photo = await image.read()
@@ -124,6 +135,7 @@ async def post_playlist(
         genres=wanted,
         n=candidates_for(n) if signed_in else n,
         mode=mode,
+        spotify_user=who.get("user_id") if signed_in else None,
     )
     if signed_in:
         playlist = await account.publish(playlist, photo=photo, content_type=content_type, n=n)
@@ -168,14 +180,65 @@ async def get_export(request: Request, playlist_id: str, fmt: ExportFormat) -> R
     response_model=FeedbackOut,
     summary="Like (1) or dislike (-1) a playlist; rating again replaces the earlier rating",
     responses={
-        200: {"model": FeedbackOut, "description": "Replaced this session's rating"},
+        200: {"model": FeedbackOut, "description": "Replaced your rating, or a retry with the same Idempotency-Key"},
+        202: {"model": FeedbackOut, "description": "Accepted while the rating store is down; stored when it returns"},
         **error_responses(400, 404, 422, *_UPSTREAM_ERRORS),
     },
 )
-async def post_feedback(request: Request, response: Response, playlist_id: str, body: FeedbackIn) -> FeedbackOut:
+async def post_feedback(
+    request: Request,
+    response: Response,
+    playlist_id: str,
+    body: FeedbackIn,
+    idempotency_key: Annotated[
+        str | None,
+        Header(alias="Idempotency-Key", pattern=IDEMPOTENCY_PATTERN, description="Retry with the same key: no-op."),
+    ] = None,
+) -> FeedbackOut:
     playlist, token = await find_playlist(request, playlist_id)
-    result, created = await rate_playlist(
-        upstreams=_upstreams(request), playlist=playlist, rating=body.rating, session=session_key(token)
+    result, status = await rate_playlist(
+        upstreams=_upstreams(request),
+        playlist=playlist,
+        rating=body.rating,
+        session=session_key(token),
+        idempotency_key=idempotency_key,
     )
-    response.status_code = 201 if created else 200
+    response.status_code = status
     return result
+
+
+async def _my_raters(request: Request) -> list[str]:
+    token = valid_session_token(request.cookies.get(_settings(request).cookie_name))
+    if token is None:
+        return []
+    who = await SpotifyAccount(_upstreams(request).playlist, token).who()
+    user = who.get("user_id") if who.get("signed_in") else None
+    return raters(session=session_key(token), spotify_user=user)
+
+
+@router.get(
+    "/me/ratings",
+    tags=["ratings"],
+    response_model=MyRatings,
+    summary="Your ratings (this browser's and, signed in, your Spotify account's), photos included",
+    responses=error_responses(*_UPSTREAM_ERRORS),
+)
+async def get_my_ratings(request: Request) -> MyRatings:
+    keys = await _my_raters(request)
+    if not keys:
+        return MyRatings(ratings=[])
+    return MyRatings.model_validate((await _upstreams(request).ratings_of(keys)).model_dump())
+
+
+@router.delete(
+    "/me/ratings",
+    tags=["ratings"],
+    response_model=MyRatingsDeleted,
+    summary="Delete your ratings and their photos (also those still waiting to be stored)",
+    responses=error_responses(*_UPSTREAM_ERRORS),
+)
+async def delete_my_ratings(request: Request) -> MyRatingsDeleted:
+    keys = await _my_raters(request)
+    if not keys:
+        return MyRatingsDeleted(deleted=0)
+    return MyRatingsDeleted(deleted=(await _upstreams(request).delete_ratings_of(keys)).deleted)

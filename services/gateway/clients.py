@@ -12,7 +12,7 @@ from services.gateway.schemas import FeedbackOut, UpstreamPrediction
 from services.gateway.settings import Settings
 from shared.errors import UpstreamError
 from shared.http import ServiceClient
-from shared.rating import RatingIn
+from shared.rating import IDEMPOTENCY_HEADER, DeletedRatings, RatingIn, RatingList
 from shared.recommendation import (
     EXPORT_MEDIA_TYPES,
     ExportFormat,
@@ -90,11 +90,23 @@ class Upstreams:
         media_type = response.headers.get("content-type", "").split(";")[0].strip()
         return response.content, media_type or EXPORT_MEDIA_TYPES[fmt]
 
-    async def rate(self, rating: RatingIn) -> tuple[FeedbackOut, bool]:
-        """Store a rating (feedback POST /v1/ratings); the stored rating and whether it was new (201)."""
+    async def rate(self, rating: RatingIn, *, idempotency_key: str | None = None) -> tuple[FeedbackOut, int]:
+        """Store a rating (feedback POST /v1/ratings); the stored rating and the status (201 new, 200 replaced or a
+        retry, 202 queued in the feedback service's outbox)."""
         body = rating.model_dump(mode="json", exclude_none=True)
-        response = await self.feedback.request("POST", "/v1/ratings", json=body)
-        return parse_upstream(FeedbackOut, response, service="feedback"), response.status_code == 201
+        headers = {IDEMPOTENCY_HEADER: idempotency_key} if idempotency_key else None
+        response = await self.feedback.request("POST", "/v1/ratings", json=body, headers=headers)
+        return parse_upstream(FeedbackOut, response, service="feedback"), response.status_code
+
+    async def ratings_of(self, raters: list[str]) -> RatingList:
+        """Every rating of these raters, photos included (feedback GET /v1/ratings?rater=...)."""
+        response = await self.feedback.request("GET", "/v1/ratings", params=[("rater", r) for r in raters])
+        return parse_upstream(RatingList, response, service="feedback")
+
+    async def delete_ratings_of(self, raters: list[str]) -> DeletedRatings:
+        """Delete every rating of these raters with their photos (feedback DELETE /v1/ratings?rater=...)."""
+        response = await self.feedback.request("DELETE", "/v1/ratings", params=[("rater", r) for r in raters])
+        return parse_upstream(DeletedRatings, response, service="feedback")
 
     async def ready(self, name: str) -> bool:
         """True when the upstream's /readyz says it is ready."""

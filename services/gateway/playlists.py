@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from datetime import UTC, datetime
 from typing import Final, Literal
 
 from services.gateway.clients import Upstreams
+from services.gateway.photos import reencode_photo
 from services.gateway.schemas import FeedbackOut, StoredPlaylist, Track
 from shared.errors import InvalidInput, NotFound
 from shared.rating import RatingIn
@@ -36,7 +38,14 @@ def parse_genres(raw: str | None) -> list[str]:
 
 
 async def create_playlist(
-    *, upstreams: Upstreams, image: bytes, content_type: str, genres: list[str], n: int, mode: Mode
+    *,
+    upstreams: Upstreams,
+    image: bytes,
+    content_type: str,
+    genres: list[str],
+    n: int,
+    mode: Mode,
+    spotify_user: str | None = None,
 ) -> StoredPlaylist:
     """Predict the photo's features, ask for n tracks near them within the genres, and build the playlist.
 
@@ -48,6 +57,7 @@ async def create_playlist(
     weights = dict.fromkeys(seeds, 1.0) or None  # equal weights: what the playlist service makes of a list
     request = RecommendationRequest(features=prediction.features, genres=weights, n=n, mode=mode)
     recommendation = await upstreams.recommend(request)
+    photo = await asyncio.to_thread(reencode_photo, image)  # what a rating of this playlist will keep
     playlist = StoredPlaylist(
         id=new_playlist_id(),
         created_at=datetime.now(UTC),
@@ -61,6 +71,8 @@ async def create_playlist(
         warnings=recommendation.warnings,
         attention=prediction.attention,
         recommendation=recommendation,
+        photo=photo,
+        spotify_user=spotify_user,
     )
     log.info(
         "playlist.created",
@@ -75,18 +87,37 @@ def public_tracks(recommendation: Recommendation) -> list[Track]:
 
 
 async def rate_playlist(
-    *, upstreams: Upstreams, playlist: StoredPlaylist, rating: Literal[1, -1], session: str
-) -> tuple[FeedbackOut, bool]:
-    """Send the rating, with what the playlist was made from, to the feedback service; (rating, was it new)."""
+    *,
+    upstreams: Upstreams,
+    playlist: StoredPlaylist,
+    rating: Literal[1, -1],
+    session: str,
+    idempotency_key: str | None = None,
+) -> tuple[FeedbackOut, int]:
+    """Send the rating, with what the playlist was made from (features, mood, genre look, model version, genres,
+    mode, tracks, the photo), to the feedback service; (rating, status: 201 new, 200 replaced, 202 queued)."""
     body = RatingIn(
         playlist_id=playlist.id,
         rating=rating,
         features=playlist.features,
+        mood=playlist.mood,
+        genre_look=playlist.genre_look,
         model_version=playlist.model_version,
+        genres=playlist.genres,
+        mode=playlist.mode,
         track_ids=[track.id for track in playlist.tracks],
         session=session,
+        user=playlist.spotify_user,
+        photo=playlist.photo,
+        rated_at=datetime.now(UTC),
     )
-    return await upstreams.rate(body)
+    return await upstreams.rate(body, idempotency_key=idempotency_key)
+
+
+def raters(*, session: str | None, spotify_user: str | None) -> list[str]:
+    """The rater keys a person's ratings are stored under: this browser's session, and the Spotify account."""
+    keys = [f"session:{session}"] if session else []
+    return keys + ([f"spotify:{spotify_user}"] if spotify_user else [])
 
 
 async def export_playlist(*, upstreams: Upstreams, playlist: StoredPlaylist, fmt: ExportFormat) -> tuple[bytes, str]:

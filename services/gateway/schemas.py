@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from services.gateway.account_schemas import SpotifyPlaylistRef
 from shared.features import FEATURES_EXAMPLE, AudioFeatures
 from shared.photo_reading import GENRE_LOOK_EXAMPLE, MOOD_EXAMPLE, PhotoReading
-from shared.rating import RatingOut
+from shared.rating import DeletedRatings, RatingList, RatingOut
 from shared.recommendation import Mode, Recommendation
 
 
@@ -96,11 +96,15 @@ class StoredPlaylist(Playlist):
     """A playlist as the session store keeps it: the public view plus the playlist service's typed answer, which
     exports are rendered from (its tracks carry what the public view leaves out: release date, duration)."""
 
+    model_config = ConfigDict(ser_json_bytes="base64", val_json_bytes="base64")
+
     recommendation: Recommendation
+    photo: bytes | None = Field(default=None, description="The photo re-encoded for the rating (<= 250 KB JPEG).")
+    spotify_user: str | None = Field(default=None, description="Who made it, when signed in with Spotify.")
 
     def public(self) -> Playlist:
         """The view a client sees."""
-        return Playlist.model_validate(self.model_dump(exclude={"recommendation"}))
+        return Playlist.model_validate(self.model_dump(exclude={"recommendation", "photo", "spotify_user"}))
 
 
 class FeedbackIn(BaseModel):
@@ -122,6 +126,14 @@ class FeedbackOut(RatingOut):
             ]
         },
     )
+
+
+class MyRatings(RatingList):
+    """Your ratings (this browser's, and your Spotify account's when signed in), photos included, oldest first."""
+
+
+class MyRatingsDeleted(DeletedRatings):
+    """How many of your ratings were deleted, with their photos."""
 
 
 class GenreList(BaseModel):

@@ -16,6 +16,7 @@ from services.feedback.adapters.sqlite_store import SqliteRatingStore
 from services.feedback.ratings import Rating, RatingStore, new_rating
 from shared.errors import StoreUnavailable
 from shared.features import AudioFeatures
+from shared.photo_reading import PhotoMood
 
 pytestmark = pytest.mark.integration
 FEATURES = AudioFeatures(
@@ -57,17 +58,53 @@ def rating(playlist_id: str, value: Literal[1, -1], *, session: str | None, minu
 
 @pytest.mark.anyio
 async def test_a_stored_rating_comes_back_with_everything_it_carried(store: RatingStore) -> None:
-    stored = rating("p1", 1, session="s1")
-    assert await store.put(stored) is True
+    stored = rating("p1", 1, session="s1").model_copy(
+        update={"photo": b"\xff\xd8jpeg", "mood": PhotoMood(valence=6.5, arousal=2.25), "genres": ["pop"]}
+    )
+    stored = Rating.model_validate(stored.model_dump())
+    assert await store.put(stored) == "created"
     assert await store.for_playlist("p1") == [stored]
+    assert await store.for_rater("session:s1") == [stored]
+    assert await store.get("p1", stored.id) == stored
 
 
 @pytest.mark.anyio
 async def test_a_second_rating_from_the_same_session_replaces_the_first(store: RatingStore) -> None:
-    assert await store.put(rating("p1", 1, session="s1")) is True
-    assert await store.put(rating("p1", -1, session="s1", minutes=1)) is False
+    assert await store.put(rating("p1", 1, session="s1")) == "created"
+    assert await store.put(rating("p1", -1, session="s1", minutes=1)) == "replaced"
     (only,) = await store.for_playlist("p1")
     assert only.rating == -1
+
+
+@pytest.mark.anyio
+async def test_writes_are_conditional_on_time_and_idempotency_key(store: RatingStore) -> None:
+    newer = rating("pc", -1, session="s1", minutes=5).model_copy(update={"idempotency_key": "k1"})
+    assert await store.put(newer) == "created"
+    assert await store.put(rating("pc", 1, session="s1", minutes=1)) == "unchanged"  # older: a late delivery
+    retry = rating("pc", 1, session="s1", minutes=9).model_copy(update={"idempotency_key": "k1"})
+    assert await store.put(retry) == "unchanged"  # a retry of the stored one
+    (only,) = await store.for_playlist("pc")
+    assert only.rating == -1
+
+
+@pytest.mark.anyio
+async def test_scan_pages_through_everything_and_deletes_are_conditional(store: RatingStore) -> None:
+    made = [rating(f"sc{i}", 1, session=f"s{i}", minutes=i) for i in range(7)]
+    for one in made:
+        await store.put(one)
+    seen: list[str] = []
+    cursor: str | None = None
+    pages = 0
+    while True:
+        page, cursor = await store.scan(limit=3, cursor=cursor)
+        seen.extend(r.id for r in page)
+        pages += 1
+        if cursor is None:
+            break
+    assert sorted(seen) == sorted(r.id for r in made) and pages >= 3
+    assert await store.delete("sc0", made[0].id, created_at=T0 - timedelta(minutes=1)) is False  # changed since
+    assert await store.delete("sc0", made[0].id, created_at=made[0].created_at) is True
+    assert await store.for_playlist("sc0") == []
 
 
 @pytest.mark.anyio
@@ -114,7 +151,7 @@ async def test_an_unreachable_dynamodb_is_reported_as_unavailable_not_a_crash(dy
     assert caught.value.retry_after
 
 
-def test_the_feedback_service_configured_for_dynamodb_stores_there(dynamodb_service: str) -> None:
+def test_the_feedback_service_configured_for_dynamodb_stores_there(dynamodb_service: str, tmp_path: Path) -> None:
     from fastapi.testclient import TestClient
 
     from services.feedback.app import create_app
@@ -123,6 +160,7 @@ def test_the_feedback_service_configured_for_dynamodb_stores_there(dynamodb_serv
     table = f"svc-{uuid.uuid4().hex[:8]}"
     settings = Settings(store="dynamodb", dynamodb_table=table, dynamodb_endpoint_url=dynamodb_service)
     body = {"playlist_id": "p7", "rating": -1, "features": FEATURES.model_dump(), "model_version": "m1"}
+    settings.outbox_path = tmp_path / "outbox.sqlite3"
     with TestClient(create_app(settings)) as client:
         assert client.get("/readyz").status_code == 200
         assert client.post("/v1/ratings", json=body).status_code == 201

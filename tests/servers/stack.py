@@ -27,6 +27,7 @@ from tests.servers.redis import redis_server, redis_url
 MODEL = REPO_ROOT / "models" / "effnet-vae.pt"
 CATALOG = REPO_ROOT / "data" / "catalog.parquet"
 UPSTREAMS = ("inference", "playlist", "feedback")
+ADMIN_TOKEN = "e2e-feedback-admin-token-0123456789"
 READY_TIMEOUT_S = 180.0  # loading the model and the catalog on 2 CPU cores
 
 
@@ -40,6 +41,9 @@ class Stack:
     log_dir: Path
     redis: str
     spotify: str  # the fake Spotify dev server (python -m tests.fakes.spotify_dev), steered under /_fake
+    feedback: str  # the feedback service (its /readyz and /metrics show the outbox)
+    dynamodb_server: ServerProcess  # on disk: a test may stop and start it (the outage test)
+    feedback_admin_token: str
 
 
 def procfile_commands() -> dict[str, list[str]]:
@@ -89,7 +93,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     callback = f"http://127.0.0.1:{ports['gateway']}/v1/auth/callback"
     with ExitStack() as stack:
         redis = stack.enter_context(redis_server(log_dir))
-        dynamodb = stack.enter_context(dynamodb_server(log_dir))
+        dynamodb = stack.enter_context(dynamodb_server(log_dir, data_dir=log_dir / "dynamodb-data"))
         fake_spotify = [sys.executable, "-m", "tests.fakes.spotify_dev", "--port", str(spotify_port)]
         stack.enter_context(
             ServerProcess(
@@ -110,6 +114,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             "FEEDBACK_STORE": "dynamodb",
             "FEEDBACK_DYNAMODB_ENDPOINT_URL": dynamodb_url(dynamodb),
             "FEEDBACK_DYNAMODB_TABLE": table,
+            "FEEDBACK_OUTBOX_PATH": str(log_dir / "feedback-outbox.sqlite3"),
+            "FEEDBACK_OUTBOX_RETRY_S": "0.5",
+            "FEEDBACK_STORE_TIMEOUT_S": "3",
+            "FEEDBACK_PHOTO_STORE": str(log_dir / "feedback-photos"),
+            "FEEDBACK_ADMIN_TOKEN": ADMIN_TOKEN,
             "INFERENCE_DEVICE": "cpu",
             "PLAYLIST_REDIS_URL": redis_url(redis),
             "PLAYLIST_SPOTIFY_CLIENT_ID": "pressedplay-dev",
@@ -140,4 +149,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             log_dir=log_dir,
             redis=redis_url(redis),
             spotify=spotify,
+            feedback=f"http://127.0.0.1:{ports['feedback']}",
+            dynamodb_server=dynamodb,
+            feedback_admin_token=ADMIN_TOKEN,
         )

@@ -1,23 +1,47 @@
-"""The shared rating store: a DynamoDB table keyed on (playlist_id, id), created on first use if missing."""
+"""The shared rating store: a DynamoDB table keyed on (playlist_id, id) with a `by_rater` index (rater,
+created_at), created on first use if missing. Writes are conditional (services/feedback/ratings.py)."""
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
 import boto3
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from boto3.dynamodb.types import Binary, TypeDeserializer, TypeSerializer
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from services.feedback.ratings import Rating
+from services.feedback.ratings import PutOutcome, Rating, timestamp
 from shared.errors import StoreUnavailable
 
 T = TypeVar("T")
 log = logging.getLogger("pressedplay.feedback.dynamodb")
+RATER_INDEX = "by_rater"
+_WRITE_CONDITION = "attribute_not_exists(id) OR created_at < :t"
+_WRITE_CONDITION_KEYED = (
+    "attribute_not_exists(id) OR (created_at < :t AND (attribute_not_exists(idempotency_key) OR idempotency_key <> :k))"
+)
+_RATER_INDEX_SPEC = {
+    "IndexName": RATER_INDEX,
+    "KeySchema": [{"AttributeName": "rater", "KeyType": "HASH"}, {"AttributeName": "created_at", "KeyType": "RANGE"}],
+    "Projection": {"ProjectionType": "ALL"},
+}
+_ATTRIBUTES = [
+    {"AttributeName": "playlist_id", "AttributeType": "S"},
+    {"AttributeName": "id", "AttributeType": "S"},
+    {"AttributeName": "rater", "AttributeType": "S"},
+    {"AttributeName": "created_at", "AttributeType": "S"},
+]
+
+
+def _code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
 
 
 class DynamoRatingStore:
@@ -63,9 +87,9 @@ class DynamoRatingStore:
 
     def _create_table_if_missing(self) -> None:
         try:
-            self._client.describe_table(TableName=self.table)
+            described = self._client.describe_table(TableName=self.table)["Table"]
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
+            if _code(exc) != "ResourceNotFoundException":
                 raise
             try:
                 self._client.create_table(
@@ -74,51 +98,126 @@ class DynamoRatingStore:
                         {"AttributeName": "playlist_id", "KeyType": "HASH"},
                         {"AttributeName": "id", "KeyType": "RANGE"},
                     ],
-                    AttributeDefinitions=[
-                        {"AttributeName": "playlist_id", "AttributeType": "S"},
-                        {"AttributeName": "id", "AttributeType": "S"},
-                    ],
+                    AttributeDefinitions=_ATTRIBUTES,
+                    GlobalSecondaryIndexes=[_RATER_INDEX_SPEC],
                     BillingMode="PAY_PER_REQUEST",
                 )
                 log.info("dynamodb.table_created", extra={"table": self.table})
             except ClientError as race:  # another replica created it first
-                if race.response.get("Error", {}).get("Code") != "ResourceInUseException":
+                if _code(race) != "ResourceInUseException":
                     raise
+        else:
+            indexes = {index["IndexName"] for index in described.get("GlobalSecondaryIndexes", [])}
+            if RATER_INDEX not in indexes:  # a table from before ratings had raters
+                self._client.update_table(
+                    TableName=self.table,
+                    AttributeDefinitions=_ATTRIBUTES,
+                    GlobalSecondaryIndexUpdates=[{"Create": _RATER_INDEX_SPEC}],
+                )
+                log.info("dynamodb.index_added", extra={"table": self.table, "index": RATER_INDEX})
         waiter = self._client.get_waiter("table_exists")
         waiter.wait(TableName=self.table, WaiterConfig={"Delay": 0.2, "MaxAttempts": 25})
 
-    async def put(self, rating: Rating) -> bool:
-        """Insert or replace the rating with this id; True when it was new."""
-        await self.ensure_table()
-        item = {key: self._serialise(value) for key, value in _to_item(rating).items()}
+    def _item(self, rating: Rating) -> dict[str, Any]:
+        return {key: self._serialise(value) for key, value in to_item(rating).items()}
 
-        def put_item() -> bool:
-            response = self._client.put_item(TableName=self.table, Item=item, ReturnValues="ALL_OLD")
-            return "Attributes" not in response
+    def _rating(self, item: dict[str, Any]) -> Rating:
+        return from_item({key: self._deserialise(value) for key, value in item.items()})
+
+    async def put(self, rating: Rating) -> PutOutcome:
+        """Conditional put: new, or newer and not a retry of the stored one; else unchanged."""
+        await self.ensure_table()
+        item = self._item(rating)
+        values: dict[str, Any] = {":t": {"S": timestamp(rating.created_at)}}
+        if rating.idempotency_key is not None:
+            values[":k"] = {"S": rating.idempotency_key}
+
+        def put_item() -> PutOutcome:
+            try:
+                response = self._client.put_item(
+                    TableName=self.table,
+                    Item=item,
+                    ConditionExpression=_WRITE_CONDITION_KEYED if ":k" in values else _WRITE_CONDITION,
+                    ExpressionAttributeValues=values,
+                    ReturnValues="ALL_OLD",
+                )
+            except ClientError as exc:
+                if _code(exc) == "ConditionalCheckFailedException":
+                    return "unchanged"
+                raise
+            return "replaced" if "Attributes" in response else "created"
 
         return await self._run(put_item)
 
-    async def for_playlist(self, playlist_id: str) -> list[Rating]:
-        """Every rating of one playlist, oldest first."""
+    async def get(self, playlist_id: str, rating_id: str) -> Rating | None:
+        """One rating (strongly consistent), or None."""
+        await self.ensure_table()
+        key = {"playlist_id": {"S": playlist_id}, "id": {"S": rating_id}}
+        answer = await self._run(lambda: self._client.get_item(TableName=self.table, Key=key, ConsistentRead=True))
+        return self._rating(answer["Item"]) if "Item" in answer else None
+
+    async def _query(self, **kwargs: Any) -> list[Rating]:
         await self.ensure_table()
 
         def query() -> list[dict[str, Any]]:
             items: list[dict[str, Any]] = []
-            kwargs: dict[str, Any] = {
-                "TableName": self.table,
-                "KeyConditionExpression": "playlist_id = :p",
-                "ExpressionAttributeValues": {":p": {"S": playlist_id}},
-            }
+            args = {"TableName": self.table, **kwargs}
             while True:
-                page = self._client.query(**kwargs)
+                page = self._client.query(**args)
                 items.extend(page.get("Items", []))
                 if "LastEvaluatedKey" not in page:
                     return items
-                kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+                args["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
-        raw = await self._run(query)
-        ratings = [_from_item({k: self._deserialise(v) for k, v in item.items()}) for item in raw]
+        ratings = [self._rating(item) for item in await self._run(query)]
         return sorted(ratings, key=lambda r: (r.created_at, r.id))
+
+    async def for_playlist(self, playlist_id: str) -> list[Rating]:
+        """Every rating of one playlist, oldest first."""
+        return await self._query(
+            KeyConditionExpression="playlist_id = :p", ExpressionAttributeValues={":p": {"S": playlist_id}}
+        )
+
+    async def for_rater(self, rater: str) -> list[Rating]:
+        """Every rating of one rater, oldest first (the by_rater index)."""
+        return await self._query(
+            IndexName=RATER_INDEX,
+            KeyConditionExpression="rater = :r",
+            ExpressionAttributeValues={":r": {"S": rater}},
+        )
+
+    async def delete(self, playlist_id: str, rating_id: str, *, created_at: datetime | None = None) -> bool:
+        """Delete one rating (only the version made at `created_at`, when given); True when something went."""
+        await self.ensure_table()
+        kwargs: dict[str, Any] = {
+            "TableName": self.table,
+            "Key": {"playlist_id": {"S": playlist_id}, "id": {"S": rating_id}},
+            "ReturnValues": "ALL_OLD",
+        }
+        if created_at is not None:
+            kwargs["ConditionExpression"] = "created_at = :t"
+            kwargs["ExpressionAttributeValues"] = {":t": {"S": timestamp(created_at)}}
+
+        def delete_item() -> bool:
+            try:
+                return "Attributes" in self._client.delete_item(**kwargs)
+            except ClientError as exc:
+                if _code(exc) == "ConditionalCheckFailedException":
+                    return False
+                raise
+
+        return await self._run(delete_item)
+
+    async def scan(self, *, limit: int, cursor: str | None = None) -> tuple[list[Rating], str | None]:
+        """One Scan page (at most `limit` items); the cursor is DynamoDB's LastEvaluatedKey, base64 JSON."""
+        await self.ensure_table()
+        kwargs: dict[str, Any] = {"TableName": self.table, "Limit": limit, "ConsistentRead": True}
+        if cursor:
+            kwargs["ExclusiveStartKey"] = json.loads(base64.urlsafe_b64decode(cursor))
+        page = await self._run(lambda: self._client.scan(**kwargs))
+        last = page.get("LastEvaluatedKey")
+        following = base64.urlsafe_b64encode(json.dumps(last).encode()).decode() if last else None
+        return [self._rating(item) for item in page.get("Items", [])], following
 
     async def ping(self) -> bool:
         """True when the table exists (or could be created) and answers."""
@@ -131,28 +230,44 @@ class DynamoRatingStore:
         self._client.close()
 
 
-def _to_item(rating: Rating) -> dict[str, Any]:
+def _to_dynamo(value: Any) -> Any:
     # DynamoDB numbers must be Decimal; str() keeps the float's shortest exact decimal form.
-    item: dict[str, Any] = {
-        "playlist_id": rating.playlist_id,
-        "id": rating.id,
-        "rating": rating.rating,
-        "features": {k: Decimal(str(v)) for k, v in rating.features.model_dump().items()},
-        "model_version": rating.model_version,
-        "track_ids": list(rating.track_ids),
-        "created_at": rating.created_at.isoformat(),
-    }
-    if rating.session is not None:
-        item["session"] = rating.session
-    return item
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, dict):
+        return {k: _to_dynamo(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_to_dynamo(v) for v in value]
+    return value
 
 
-def _from_item(item: dict[str, Any]) -> Rating:
-    return Rating.model_validate(
-        {
-            **item,
-            "rating": int(item["rating"]),
-            "features": {k: float(v) for k, v in item["features"].items()},
-            "session": item.get("session"),
-        }
-    )
+def _from_dynamo(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() and "." not in str(value) else float(value)
+    if isinstance(value, Binary):
+        return bytes(value)
+    if isinstance(value, dict):
+        return {k: _from_dynamo(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_from_dynamo(v) for v in value]
+    return value
+
+
+def to_item(rating: Rating) -> dict[str, Any]:
+    """The item for a rating: its fields, timestamps as fixed-width UTC strings, no empty attributes."""
+    raw = rating.model_dump(mode="python")
+    raw["created_at"] = timestamp(rating.created_at)
+    raw["stored_at"] = timestamp(rating.stored_at) if rating.stored_at else None
+    return {key: _to_dynamo(value) for key, value in raw.items() if value is not None}
+
+
+def from_item(item: dict[str, Any]) -> Rating:
+    """A rating from its item (legacy items without a rater are rated by their session)."""
+    plain = _from_dynamo(item)
+    plain.setdefault("rater", f"session:{plain.get('session')}" if plain.get("session") else f"anon:{plain['id']}")
+    plain["features"] = {k: float(v) for k, v in plain["features"].items()}
+    if "genre_look" in plain:
+        plain["genre_look"] = {k: float(v) for k, v in plain["genre_look"].items()}
+    if "mood" in plain:
+        plain["mood"] = {k: float(v) for k, v in plain["mood"].items()}
+    return Rating.model_validate(plain)

@@ -1,33 +1,33 @@
-"""The embedded rating store: one SQLite file, for one person running the stack on a laptop."""
+"""The embedded rating store: one SQLite file, for one person running the stack on a laptop.
+
+Each rating is a JSON document beside the columns it is looked up by; the conditional write checks and writes in
+one IMMEDIATE transaction."""
 
 from __future__ import annotations
 
 import asyncio
-import json
 import sqlite3
 import threading
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
-from services.feedback.ratings import Rating
+from services.feedback.ratings import PutOutcome, Rating, should_replace, timestamp
 from shared.errors import StoreUnavailable
-from shared.features import AudioFeatures
 
 T = TypeVar("T")
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS ratings (
+CREATE TABLE IF NOT EXISTS ratings_v2 (
     id TEXT PRIMARY KEY,
     playlist_id TEXT NOT NULL,
-    session TEXT,
-    rating INTEGER NOT NULL CHECK (rating IN (-1, 1)),
-    features TEXT NOT NULL,
-    model_version TEXT NOT NULL,
-    track_ids TEXT NOT NULL,
-    created_at TEXT NOT NULL
+    rater TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    body TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS ratings_by_playlist ON ratings (playlist_id, created_at);
+CREATE INDEX IF NOT EXISTS ratings_v2_by_playlist ON ratings_v2 (playlist_id, created_at);
+CREATE INDEX IF NOT EXISTS ratings_v2_by_rater ON ratings_v2 (rater, created_at);
 """
 
 
@@ -54,36 +54,65 @@ class SqliteRatingStore:
         except (TimeoutError, sqlite3.OperationalError) as exc:
             raise StoreUnavailable(f"the SQLite rating store failed: {exc}", retry_after=2) from exc
 
-    async def put(self, rating: Rating) -> bool:
-        """Insert or replace the rating with this id; True when it was new."""
-        row = (
-            rating.id,
-            rating.playlist_id,
-            rating.session,
-            rating.rating,
-            rating.features.model_dump_json(),
-            rating.model_version,
-            json.dumps(rating.track_ids),
-            rating.created_at.isoformat(),
-        )
+    async def put(self, rating: Rating) -> PutOutcome:
+        """Write if new, or newer and not a retry (one transaction: the check and the write see the same state)."""
+        row = (rating.id, rating.playlist_id, rating.rater, timestamp(rating.created_at), rating.model_dump_json())
 
-        def upsert(conn: sqlite3.Connection) -> bool:
-            with conn:  # one transaction: the existence check and the write see the same state
-                conn.execute("BEGIN IMMEDIATE")
-                existed = conn.execute("SELECT 1 FROM ratings WHERE id = ?", (rating.id,)).fetchone() is not None
-                conn.execute("INSERT OR REPLACE INTO ratings VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row)
-            return not existed
+        def upsert(conn: sqlite3.Connection) -> PutOutcome:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                found = conn.execute("SELECT body FROM ratings_v2 WHERE id = ?", (rating.id,)).fetchone()
+                stored = Rating.model_validate_json(found[0]) if found else None
+                if not should_replace(stored, rating):
+                    conn.execute("COMMIT")
+                    return "unchanged"
+                conn.execute("INSERT OR REPLACE INTO ratings_v2 VALUES (?, ?, ?, ?, ?)", row)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            return "created" if stored is None else "replaced"
 
         return await self._run(upsert)
 
+    async def _select(self, where: str, args: tuple[str, ...]) -> list[Rating]:
+        def select(conn: sqlite3.Connection) -> list[tuple[str]]:
+            return conn.execute(f"SELECT body FROM ratings_v2 WHERE {where} ORDER BY created_at, id", args).fetchall()
+
+        return [Rating.model_validate_json(body) for (body,) in await self._run(select)]
+
+    async def get(self, playlist_id: str, rating_id: str) -> Rating | None:
+        """One rating, or None."""
+        found = await self._select("playlist_id = ? AND id = ?", (playlist_id, rating_id))
+        return found[0] if found else None
+
     async def for_playlist(self, playlist_id: str) -> list[Rating]:
         """Every rating of one playlist, oldest first."""
+        return await self._select("playlist_id = ?", (playlist_id,))
 
-        def select(conn: sqlite3.Connection) -> list[tuple[str, ...]]:
-            query = "SELECT * FROM ratings WHERE playlist_id = ? ORDER BY created_at, id"
-            return conn.execute(query, (playlist_id,)).fetchall()
+    async def for_rater(self, rater: str) -> list[Rating]:
+        """Every rating of one rater, oldest first."""
+        return await self._select("rater = ?", (rater,))
 
-        return [_from_row(row) for row in await self._run(select)]
+    async def delete(self, playlist_id: str, rating_id: str, *, created_at: datetime | None = None) -> bool:
+        """Delete one rating (only the version made at `created_at`, when given)."""
+        query = "DELETE FROM ratings_v2 WHERE playlist_id = ? AND id = ?"
+        args: tuple[str, ...] = (playlist_id, rating_id)
+        if created_at is not None:
+            query += " AND created_at = ?"
+            args = (*args, timestamp(created_at))
+        return bool(await self._run(lambda conn: conn.execute(query, args).rowcount))
+
+    async def scan(self, *, limit: int, cursor: str | None = None) -> tuple[list[Rating], str | None]:
+        """One page in id order; the cursor is the last id of the page."""
+
+        def page(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+            query = "SELECT id, body FROM ratings_v2 WHERE id > ? ORDER BY id LIMIT ?"
+            return conn.execute(query, (cursor or "", limit)).fetchall()
+
+        rows = await self._run(page)
+        ratings = [Rating.model_validate_json(body) for _, body in rows]
+        return ratings, (rows[-1][0] if len(rows) == limit else None)
 
     async def ping(self) -> bool:
         """True when the database answers a trivial query."""
@@ -93,17 +122,3 @@ class SqliteRatingStore:
         """Close the database file."""
         with self._lock:
             self._conn.close()
-
-
-def _from_row(row: tuple[str, ...]) -> Rating:
-    rid, playlist_id, session, rating, features, model_version, track_ids, created_at = row
-    return Rating(
-        id=rid,
-        playlist_id=playlist_id,
-        session=session,
-        rating=int(rating),  # type: ignore[arg-type]  # CHECK constraint keeps it to -1 / 1
-        features=AudioFeatures.model_validate_json(features),
-        model_version=model_version,
-        track_ids=json.loads(track_ids),
-        created_at=created_at,  # type: ignore[arg-type]  # pydantic parses the ISO string
-    )

@@ -1,0 +1,112 @@
+"""The outbox: ratings accepted while the store is unreachable, kept on local disk until they are delivered.
+
+A SQLite file in WAL mode with synchronous=FULL: an accepted rating survives a crash of the process. Rows are
+delivered oldest first (`seq`), and each is removed only after the store took it; a crash between the two re-sends
+it, which the store's conditional write turns into a no-op (same id, same idempotency key or not newer). So
+delivery is in order and without duplicates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from services.feedback.ratings import Rating
+
+T = TypeVar("T")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    rater TEXT NOT NULL,
+    rating TEXT NOT NULL,
+    enqueued_at REAL NOT NULL
+);
+"""
+
+
+class Outbox:
+    """A durable FIFO of ratings; every call runs in a worker thread so the event loop never waits on disk."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=FULL")
+        self._conn.executescript(_SCHEMA)
+        self._lock = threading.Lock()
+        self.backlog = self._count()  # kept current so /metrics and /readyz read it without a query
+
+    def _count(self) -> int:
+        return int(self._conn.execute("SELECT COUNT(*) FROM outbox").fetchone()[0])
+
+    async def _run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        def locked() -> T:
+            with self._lock:
+                return fn(self._conn)
+
+        return await asyncio.to_thread(locked)
+
+    async def add(self, rating: Rating) -> None:
+        """Append a rating (durable when this returns)."""
+        body = rating.model_dump_json()
+
+        def insert(conn: sqlite3.Connection) -> None:
+            values = (rating.rater, body, time.time())
+            conn.execute("INSERT INTO outbox (rater, rating, enqueued_at) VALUES (?, ?, ?)", values)
+            self.backlog = self._count()
+
+        await self._run(insert)
+
+    async def head(self, limit: int = 100) -> list[tuple[int, Rating]]:
+        """The oldest `limit` entries, oldest first."""
+
+        def select(conn: sqlite3.Connection) -> list[tuple[int, str]]:
+            return conn.execute("SELECT seq, rating FROM outbox ORDER BY seq LIMIT ?", (limit,)).fetchall()
+
+        return [(seq, Rating.model_validate_json(body)) for seq, body in await self._run(select)]
+
+    async def remove(self, seq: int) -> None:
+        """Drop a delivered entry."""
+
+        def delete(conn: sqlite3.Connection) -> None:
+            conn.execute("DELETE FROM outbox WHERE seq = ?", (seq,))
+            self.backlog = self._count()
+
+        await self._run(delete)
+
+    async def drop_raters(self, raters: list[str]) -> int:
+        """Forget the waiting ratings of these raters (they asked for their ratings to be deleted)."""
+
+        def delete(conn: sqlite3.Connection) -> int:
+            marks = ",".join("?" * len(raters))
+            count = conn.execute(f"DELETE FROM outbox WHERE rater IN ({marks})", raters).rowcount
+            self.backlog = self._count()
+            return int(count)
+
+        return await self._run(delete) if raters else 0
+
+    async def oldest_age_s(self) -> float:
+        """Seconds the oldest entry has waited (0 when empty)."""
+
+        def oldest(conn: sqlite3.Connection) -> float | None:
+            row = conn.execute("SELECT MIN(enqueued_at) FROM outbox").fetchone()
+            return None if row[0] is None else float(row[0])
+
+        first = await self._run(oldest)
+        return 0.0 if first is None else max(0.0, time.time() - first)
+
+    async def ping(self) -> bool:
+        """True when the file answers."""
+        return bool(await self._run(lambda conn: conn.execute("SELECT 1").fetchone()))
+
+    def close(self) -> None:
+        """Close the file."""
+        with self._lock:
+            self._conn.close()

@@ -1,0 +1,100 @@
+"""Where rating photos too large to sit in the rating itself go: a folder or an s3:// prefix. The rating keeps a
+reference (`photo_ref`, the object's key)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import urlparse
+
+from shared.errors import StoreUnavailable
+
+
+class PhotoStore(Protocol):
+    """Put, get and delete photo objects by key."""
+
+    async def put(self, key: str, data: bytes) -> str:
+        """Store; returns the reference to keep."""
+        ...
+
+    async def get(self, ref: str) -> bytes | None:
+        """The object, or None when it is gone."""
+        ...
+
+    async def delete(self, ref: str) -> None:
+        """Remove (no error when it is already gone)."""
+        ...
+
+
+class FolderPhotoStore:
+    """Photos as files under one folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _path(self, ref: str) -> Path:
+        path = (self.root / ref).resolve()
+        if self.root.resolve() not in path.parents:
+            raise ValueError(f"photo reference {ref!r} leaves the photo folder")
+        return path
+
+    async def put(self, key: str, data: bytes) -> str:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_suffix(".tmp")
+        await asyncio.to_thread(temp.write_bytes, data)
+        temp.replace(path)
+        return key
+
+    async def get(self, ref: str) -> bytes | None:
+        path = self._path(ref)
+        return await asyncio.to_thread(path.read_bytes) if path.exists() else None
+
+    async def delete(self, ref: str) -> None:
+        self._path(ref).unlink(missing_ok=True)
+
+
+class S3PhotoStore:
+    """Photos as objects under an s3://bucket/prefix (boto3 in a worker thread)."""
+
+    def __init__(self, uri: str, *, endpoint_url: str | None = None, region: str = "us-east-1") -> None:
+        import boto3
+
+        parsed = urlparse(uri)
+        self.bucket = parsed.netloc
+        self.prefix = parsed.path.strip("/")
+        self._client: Any = boto3.client("s3", endpoint_url=endpoint_url, region_name=region)
+
+    def _key(self, ref: str) -> str:
+        return f"{self.prefix}/{ref}" if self.prefix else ref
+
+    async def _call(self, fn: Any, **kwargs: Any) -> Any:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            return await asyncio.to_thread(fn, Bucket=self.bucket, **kwargs)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in {"NoSuchKey", "404"}:
+                return None
+            raise StoreUnavailable(f"the photo store failed: {exc}", retry_after=2) from exc
+        except BotoCoreError as exc:
+            raise StoreUnavailable(f"the photo store failed: {exc}", retry_after=2) from exc
+
+    async def put(self, key: str, data: bytes) -> str:
+        await self._call(self._client.put_object, Key=self._key(key), Body=data, ContentType="image/jpeg")
+        return key
+
+    async def get(self, ref: str) -> bytes | None:
+        answer = await self._call(self._client.get_object, Key=self._key(ref))
+        return None if answer is None else await asyncio.to_thread(answer["Body"].read)
+
+    async def delete(self, ref: str) -> None:
+        await self._call(self._client.delete_object, Key=self._key(ref))
+
+
+def open_photo_store(location: str, *, endpoint_url: str | None = None, region: str = "us-east-1") -> PhotoStore:
+    """A folder path or an s3:// URI."""
+    if location.startswith("s3://"):
+        return S3PhotoStore(location, endpoint_url=endpoint_url, region=region)
+    return FolderPhotoStore(Path(location))

@@ -1,0 +1,94 @@
+"""Recording ratings so none is lost: the store when it answers, the outbox when it does not, and the delivery
+of the outbox in order once the store is back. Also a rater's own ratings (list, delete with their photos)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal
+
+from services.feedback.outbox import Outbox
+from services.feedback.photos import PhotoStore
+from services.feedback.ratings import PutOutcome, Rating, RatingStore
+from shared.errors import StoreUnavailable
+
+log = logging.getLogger("pressedplay.feedback")
+Recorded = PutOutcome | Literal["queued"]
+
+
+@dataclass
+class Recorder:
+    """The write path of the feedback service."""
+
+    store: RatingStore
+    outbox: Outbox
+    photos: PhotoStore
+    photo_inline_max_bytes: int
+    delivered: int = 0
+
+    async def _offload_photo(self, rating: Rating) -> Rating:
+        if rating.photo is None or len(rating.photo) <= self.photo_inline_max_bytes:
+            return rating
+        ref = await self.photos.put(f"ratings/{rating.id}-{rating.created_at:%Y%m%dT%H%M%S%f}.jpg", rating.photo)
+        return rating.model_copy(update={"photo": None, "photo_ref": ref})
+
+    async def record(self, rating: Rating) -> Recorded:
+        """Store the rating, or keep it in the outbox when the store is unreachable (or still has a backlog, so
+        that ratings reach the store in the order they were made)."""
+        if self.outbox.backlog == 0:
+            try:
+                outcome = await self._put(rating)
+            except StoreUnavailable as exc:
+                log.warning("rating.queued", extra={"rating_id": rating.id, "reason": str(exc)[:200]})
+            else:
+                log.info("rating.recorded", extra={"rating_id": rating.id, "outcome": outcome})
+                return outcome
+        await self.outbox.add(rating)
+        return "queued"
+
+    async def _put(self, rating: Rating) -> PutOutcome:
+        stored = await self._offload_photo(rating.model_copy(update={"stored_at": datetime.now(UTC)}))
+        outcome = await self.store.put(stored)
+        if outcome == "unchanged" and stored.photo_ref is not None:
+            await self.photos.delete(stored.photo_ref)
+        return outcome
+
+    async def deliver(self, *, batch: int = 100) -> int:
+        """Deliver the outbox oldest first until it is empty or the store fails; returns how many went."""
+        sent = 0
+        while True:
+            pending = await self.outbox.head(batch)
+            if not pending:
+                return sent
+            for seq, rating in pending:
+                try:
+                    outcome = await self._put(rating)
+                except StoreUnavailable:
+                    return sent
+                await self.outbox.remove(seq)
+                sent += 1
+                self.delivered += 1
+                log.info("rating.delivered", extra={"rating_id": rating.id, "outcome": outcome, "seq": seq})
+
+    async def with_photo(self, rating: Rating) -> Rating:
+        """The rating with its photo bytes, fetched from the photo store when it has a reference."""
+        if rating.photo is None and rating.photo_ref is not None:
+            return rating.model_copy(update={"photo": await self.photos.get(rating.photo_ref)})
+        return rating
+
+    async def for_raters(self, raters: list[str]) -> list[Rating]:
+        """Every rating of these raters (photos included), oldest first."""
+        found = [rating for rater in raters for rating in await self.store.for_rater(rater)]
+        return sorted([await self.with_photo(r) for r in found], key=lambda r: (r.created_at, r.id))
+
+    async def delete_raters(self, raters: list[str]) -> int:
+        """Delete every rating of these raters and their photo objects; returns how many ratings went."""
+        deleted = await self.outbox.drop_raters(raters)
+        for rater in raters:
+            for rating in await self.store.for_rater(rater):
+                if await self.store.delete(rating.playlist_id, rating.id):
+                    deleted += 1
+                if rating.photo_ref is not None:
+                    await self.photos.delete(rating.photo_ref)
+        return deleted
