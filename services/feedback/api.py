@@ -139,7 +139,7 @@ async def export_ratings(
     delete: Annotated[bool, Query(description="Delete exactly the exported ratings afterwards.")] = False,
 ) -> Response:
     body, count = await export_parquet_bytes(
-        runtime.recorder, page_size=runtime.settings.export_page_size, delete=delete
+        runtime.recorder.store, runtime.recorder.photos, page_size=runtime.settings.export_page_size, delete=delete
     )
     headers = {"X-Ratings-Exported": str(count), "Content-Disposition": 'attachment; filename="ratings.parquet"'}
     return Response(content=body, media_type="application/vnd.apache.parquet", headers=headers)

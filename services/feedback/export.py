@@ -17,8 +17,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from services.feedback.ratings import Rating
-from services.feedback.recorder import Recorder
+from services.feedback.photos import PhotoStore, with_photo
+from services.feedback.ratings import Rating, RatingStore
 from shared.features import AUDIO_FEATURES
 
 SCHEMA = pa.schema(
@@ -89,42 +89,44 @@ def to_table(ratings: list[Rating], *, exported_at: datetime) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=SCHEMA)
 
 
-async def pages(recorder: Recorder, *, page_size: int) -> AsyncIterator[list[Rating]]:
+async def pages(store: RatingStore, photos: PhotoStore, *, page_size: int) -> AsyncIterator[list[Rating]]:
     """Every rating of the store, a page at a time, photos included."""
     cursor: str | None = None
     while True:
-        page, cursor = await recorder.store.scan(limit=page_size, cursor=cursor)
+        page, cursor = await store.scan(limit=page_size, cursor=cursor)
         if page:
-            yield [await recorder.with_photo(r) for r in page]
+            yield [await with_photo(r, photos) for r in page]
         if cursor is None:
             return
 
 
-async def _delete_exported(recorder: Recorder, exported: list[Rating]) -> int:
+async def _delete_exported(store: RatingStore, photos: PhotoStore, exported: list[Rating]) -> int:
     deleted = 0
     for r in exported:
-        if await recorder.store.delete(r.playlist_id, r.id, created_at=r.created_at):
+        if await store.delete(r.playlist_id, r.id, created_at=r.created_at):
             deleted += 1
             if r.photo_ref is not None:
-                await recorder.photos.delete(r.photo_ref)
+                await photos.delete(r.photo_ref)
     return deleted
 
 
-async def export_to_dir(recorder: Recorder, out: Path, *, page_size: int = 500, delete: bool = False) -> ExportResult:
+async def export_to_dir(
+    store: RatingStore, photos: PhotoStore, out: Path, *, page_size: int = 500, delete: bool = False
+) -> ExportResult:
     """One Parquet file per page (`ratings-00000.parquet` ...) and `manifest.json`; then, if asked, delete what
     was written (after every file is on disk)."""
     out.mkdir(parents=True, exist_ok=True)
     exported_at = datetime.now(UTC)
     exported: list[Rating] = []
     files: list[str] = []
-    async for page in pages(recorder, page_size=page_size):
+    async for page in pages(store, photos, page_size=page_size):
         name = f"ratings-{len(files):05d}.parquet"
         temp = out / f".{name}.tmp"
         pq.write_table(to_table(page, exported_at=exported_at), temp)
         temp.replace(out / name)
         files.append(name)
         exported.extend(page)
-    deleted = await _delete_exported(recorder, exported) if delete else 0
+    deleted = await _delete_exported(store, photos, exported) if delete else 0
     manifest = {
         "count": len(exported),
         "files": files,
@@ -137,17 +139,19 @@ async def export_to_dir(recorder: Recorder, out: Path, *, page_size: int = 500, 
     return ExportResult(count=len(exported), files=files, deleted=deleted)
 
 
-async def export_parquet_bytes(recorder: Recorder, *, page_size: int = 500, delete: bool = False) -> tuple[bytes, int]:
+async def export_parquet_bytes(
+    store: RatingStore, photos: PhotoStore, *, page_size: int = 500, delete: bool = False
+) -> tuple[bytes, int]:
     """The whole table as one Parquet file in memory (the admin endpoint) and how many ratings it holds."""
     exported_at = datetime.now(UTC)
     exported: list[Rating] = []
     buffer = io.BytesIO()
     with pq.ParquetWriter(buffer, SCHEMA) as writer:
-        async for page in pages(recorder, page_size=page_size):
+        async for page in pages(store, photos, page_size=page_size):
             writer.write_table(to_table(page, exported_at=exported_at))
             exported.extend(page)
     if delete:
-        await _delete_exported(recorder, exported)
+        await _delete_exported(store, photos, exported)
     return buffer.getvalue(), len(exported)
 
 

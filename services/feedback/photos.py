@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlparse
 
+from services.feedback.ratings import Rating
 from shared.errors import StoreUnavailable
 
 
@@ -98,3 +99,10 @@ def open_photo_store(location: str, *, endpoint_url: str | None = None, region: 
     if location.startswith("s3://"):
         return S3PhotoStore(location, endpoint_url=endpoint_url, region=region)
     return FolderPhotoStore(Path(location))
+
+
+async def with_photo(rating: Rating, photos: PhotoStore) -> Rating:
+    """The rating with its photo bytes, fetched from the photo store when it keeps a reference."""
+    if rating.photo is None and rating.photo_ref is not None:
+        return rating.model_copy(update={"photo": await photos.get(rating.photo_ref)})
+    return rating

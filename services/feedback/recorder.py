@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from services.feedback.outbox import Outbox
-from services.feedback.photos import PhotoStore
+from services.feedback.photos import PhotoStore, with_photo
 from services.feedback.ratings import PutOutcome, Rating, RatingStore
 from shared.errors import StoreUnavailable
 
@@ -73,9 +73,7 @@ class Recorder:
 
     async def with_photo(self, rating: Rating) -> Rating:
         """The rating with its photo bytes, fetched from the photo store when it has a reference."""
-        if rating.photo is None and rating.photo_ref is not None:
-            return rating.model_copy(update={"photo": await self.photos.get(rating.photo_ref)})
-        return rating
+        return await with_photo(rating, self.photos)
 
     async def for_raters(self, raters: list[str]) -> list[Rating]:
         """Every rating of these raters (photos included), oldest first."""
