@@ -40,15 +40,14 @@ def wilson(likes: int, n: int, *, z: float = Z95) -> tuple[float, float]:
 
 def like_rates(table: pa.Table) -> list[VersionRate]:
     """Per model version, oldest first rated first: ratings, likes, like rate and its interval."""
-    rows = table.select(["model_version", "reward", "created_at"]).to_pylist()
-    by_version: dict[str, list[dict[str, object]]] = {}
-    for row in rows:
-        by_version.setdefault(str(row["model_version"]), []).append(row)
+    by_version: dict[str, list[tuple[float, str]]] = {}
+    for row in table.select(["model_version", "reward", "created_at"]).to_pylist():
+        by_version.setdefault(str(row["model_version"]), []).append((float(row["reward"]), str(row["created_at"])))
     rates = []
     for version, group in by_version.items():
-        likes = sum(1 for r in group if float(r["reward"]) > 0)  # type: ignore[arg-type]
+        likes = sum(1 for reward, _ in group if reward > 0)
         low, high = wilson(likes, len(group))
-        times = sorted(str(r["created_at"]) for r in group)
+        times = sorted(when for _, when in group)
         rates.append(VersionRate(version, len(group), likes, likes / len(group), low, high, times[0], times[-1]))
     return sorted(rates, key=lambda r: (r.first, r.model_version))
 
