@@ -43,7 +43,8 @@ format: install
 bench: install
 	$(BIN)/python -m bench
 
-# The whole stack as local processes (honcho + Procfile); prints the URLs; Ctrl-C stops everything.
+# The whole stack as local processes (scripts/supervise.py + Procfile: a process that dies is restarted); prints the
+# URLs; Ctrl-C stops everything.
 run: install
 	bash scripts/run-local.sh
 

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# `make run`: the whole stack as local processes under honcho (Procfile): inference :8001, playlist :8002,
+# `make run`: the whole stack as local processes under our supervisor (scripts/supervise.py reads the Procfile and
+# restarts a process that dies, with backoff): inference :8001, playlist :8002,
 # feedback :8003, gateway :8000. Embedded defaults serve one person (SQLite ratings, in-process sessions);
 # PRESSEDPLAY_SERVERS=redis,dynamodb also starts a local redis-server / dynalite and points the services at them,
 # and GATEWAY_REDIS_URL, FEEDBACK_STORE=dynamodb (+ FEEDBACK_DYNAMODB_ENDPOINT_URL), INFERENCE_MODEL_URI=s3://...
 # reach real ones. PRESSEDPLAY_SPOTIFY=fake also starts the fake Spotify dev server on 127.0.0.1:8005 (a demo user,
 # sign-in approved at once) and points the playlist service at it; SPOTIFY_CLIENT_ID (+ the redirect URI
 # http://127.0.0.1:8000/v1/auth/callback registered in the Spotify dashboard) talks to the real Spotify instead.
-# Ctrl-C stops every process.
+# A process that exits is restarted (0.5 s, doubling up to 8 s); Ctrl-C stops every process.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH" PYTHONUNBUFFERED=1
@@ -24,7 +25,11 @@ if [[ $servers == *,redis,* || $servers == *,dynamodb,* || $spotify == fake ]]; 
   cp Procfile "$procfile"
   if [[ $servers == *,redis,* ]]; then
     export GATEWAY_REDIS_URL="redis://127.0.0.1:${REDIS_PORT:-6379}/0"
-    echo "redis: redis-server --port ${REDIS_PORT:-6379} --bind 127.0.0.1 --save '' --appendonly no" >>"$procfile"
+    # Persistent (append-only file under var/redis, fsync every second) and capped: volatile-ttl evicts the keys
+    # closest to expiry first, so short-lived caches (sign-in states, genre profiles) go before playlists, and
+    # Spotify tokens (30 days) last; see docs/reliability.md.
+    mkdir -p var/redis
+    echo "redis: redis-server --port ${REDIS_PORT:-6379} --bind 127.0.0.1 --dir var/redis --appendonly yes --appendfsync everysec --save '' --maxmemory ${REDIS_MAXMEMORY:-256mb} --maxmemory-policy volatile-ttl" >>"$procfile"
   fi
   if [[ $servers == *,dynamodb,* ]]; then
     export FEEDBACK_STORE=dynamodb FEEDBACK_DYNAMODB_ENDPOINT_URL="http://127.0.0.1:${DYNAMODB_PORT:-8004}"
@@ -63,4 +68,4 @@ PRESSED / PLAY is starting (Ctrl-C stops everything):
   sessions  ${GATEWAY_REDIS_URL:-in-process}    ratings  ${FEEDBACK_STORE:-sqlite}
   spotify   $spotify_shown
 BANNER
-exec honcho --procfile "$procfile" --app-root . start
+exec python scripts/supervise.py --procfile "$procfile"

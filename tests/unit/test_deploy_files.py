@@ -110,3 +110,15 @@ def test_every_service_is_built_from_the_one_dockerfile_with_its_name_and_port()
         assert build.get("dockerfile", "Dockerfile") == "Dockerfile"
         assert build["args"] == {"SERVICE": name, "PORT": ports[name]}
         assert (REPO_ROOT / "services" / name / "requirements.txt").is_file()
+
+
+def test_long_running_containers_restart_and_redis_persists_to_a_volume_with_a_memory_cap() -> None:
+    """Issue 14, findings 1 and 2 in Compose: restart policies, an append-only file on a volume, maxmemory."""
+    services = resolved(COMBINATIONS[0])["services"]
+    for name in (*SERVICES, "redis", "dynamodb", "minio"):
+        assert services[name].get("restart") == "unless-stopped", name
+    redis = services["redis"]
+    command = " ".join(redis["command"])
+    assert "--appendonly yes" in command
+    assert "--maxmemory-policy volatile-ttl" in command and "--maxmemory 512mb" in command
+    assert any(volume["target"] == "/data" and volume["type"] == "volume" for volume in redis["volumes"])
