@@ -84,7 +84,7 @@ async def reload_model(
     """Load `uri` (default: the configured one) beside the serving model, then swap; running batches finish."""
     runtime = _runtime(request)
     _require_admin(runtime, authorization)
-    uri = (body.uri if body else None) or runtime.settings.model_uri
+    uri = body.target(str(runtime.settings.model_uri)) if body else str(runtime.settings.model_uri)
     loaded, previous = await runtime.slot.load(uri)
     return ReloadResponse(model=model_info(loaded), previous_version=previous.predictor.version if previous else None)
 

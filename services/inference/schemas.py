@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from shared.features import FEATURES_EXAMPLE, AudioFeatures
 from shared.photo_reading import GENRE_LOOK_EXAMPLE, MOOD_EXAMPLE, PhotoReading
@@ -46,11 +46,40 @@ class PredictResponse(PhotoReading):
 
 
 class ReloadRequest(BaseModel):
-    """Which checkpoint to serve next; omitted: reload the configured INFERENCE_MODEL_URI."""
+    """Which checkpoint to serve next: a `uri`, or a published `version` in a model store (`store`, default the
+    folder of INFERENCE_MODEL_URI), which is `<store>/<version>.pt`; omitted: reload INFERENCE_MODEL_URI."""
+
+    model_config = ConfigDict(extra="forbid")
 
     uri: str | None = Field(
         default=None, min_length=1, max_length=2048, examples=["s3://pressedplay-models/effnet-vae/v2.pt"]
     )
+    version: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=128,
+        pattern=r"^[A-Za-z0-9._-]+$",
+        examples=["effnet-vae-20261130-1a2b3c4d"],
+    )
+    store: str | None = Field(default=None, min_length=1, max_length=2048, examples=["s3://pressedplay-models/store"])
+
+    @model_validator(mode="after")
+    def _one_way(self) -> ReloadRequest:
+        if self.uri is not None and (self.version is not None or self.store is not None):
+            raise ValueError("give either uri or version (with an optional store), not both")
+        if self.store is not None and self.version is None:
+            raise ValueError("store needs a version")
+        return self
+
+    def target(self, configured: str) -> str:
+        """The checkpoint URI this request names, given the configured INFERENCE_MODEL_URI."""
+        if self.uri is not None:
+            return self.uri
+        if self.version is None:
+            return configured
+        folder = configured.rsplit("/", 1)[0] if "/" in configured else "."
+        store = self.store or folder
+        return f"{store.rstrip('/')}/{self.version}.pt"
 
 
 class ModelInfo(BaseModel):
