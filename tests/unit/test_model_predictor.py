@@ -79,3 +79,34 @@ def test_loading_a_seed_cnn_checkpoint_gives_a_16x16_attention_map(tmp_path: Pat
     prediction = seed.predict(_photos()[:1], with_attention=True)[0]
     assert seed.architecture == "seed-cnn"
     assert prediction.attention is not None and prediction.attention.shape == (16, 16)
+
+
+def test_onnx_runtime_and_eager_pytorch_read_a_photo_the_same_way(tmp_path: Path) -> None:
+    from services.inference.model.onnx_graph import onnxruntime_available
+    from tests.unit.model_fixtures import mood_checkpoint
+
+    assert onnxruntime_available(), "onnxruntime is a declared dependency: the CPU fast path must be testable"
+    path = mood_checkpoint(tmp_path / "mood.pt", seed=3)
+    fast = Predictor.load(path, device="cpu", backend="onnx")
+    plain = Predictor.load(path, device="cpu", backend="eager")
+    assert fast.backend == "onnx" and plain.backend == "eager"
+    photos = _photos()
+    a, b = fast.outputs(photos), plain.outputs(photos)
+    assert a.mood is not None and b.mood is not None and a.look is not None and b.look is not None
+    assert np.allclose(a.mood, b.mood, atol=1e-4) and np.allclose(a.look, b.look, atol=1e-5)
+    assert np.allclose(a.attention, b.attention, atol=1e-5) and np.allclose(a.features, b.features, atol=1e-4)
+
+
+def test_auto_falls_back_to_eager_where_the_fast_path_cannot_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from services.inference.model import predictor as predictor_module
+    from tests.unit.model_fixtures import mood_checkpoint
+
+    plain = Predictor.load(random_checkpoint(tmp_path / "plain.pt"), device="cpu")  # no mood head
+    assert plain.backend == "eager"
+    monkeypatch.setattr(predictor_module, "onnxruntime_available", lambda: False)
+    mood = Predictor.load(mood_checkpoint(tmp_path / "mood.pt"), device="cpu")
+    assert mood.backend == "eager" and mood.predict(_photos()[:1])[0].mood is not None
+    with pytest.raises(ValueError, match="onnxruntime"):
+        Predictor.load(mood_checkpoint(tmp_path / "mood2.pt"), device="cpu", backend="onnx")

@@ -54,10 +54,14 @@ class Lite0Features(nn.Module):
         """
         net: nn.Module = self.net
         x = net._swish(net._bn0(net._conv_stem(images)))  # type: ignore[operator]
-        stages: dict[int, torch.Tensor] = {}
-        for block in net._blocks:  # type: ignore[union-attr]
-            x = block(x)  # eval mode: no drop-connect, as in extract_features
-            stages[x.shape[1]] = x.mean(dim=(2, 3))
+        stage_outputs: list[torch.Tensor] = []
+        for i, block in enumerate(net._blocks):  # type: ignore[arg-type]
+            y = block(x)  # eval mode: no drop-connect, as in extract_features
+            # int(): a plain number even under tracing (ONNX export), where a traced shape would not compare.
+            if i > 0 and int(y.shape[1]) != int(x.shape[1]):
+                stage_outputs.append(x)  # x ended a stage: this block changes the width
+            x = y
+        stage_outputs.append(x)
         fmap = net._swish(net._bn1(net._conv_head(x)))  # type: ignore[operator]
-        pooled = [*stages.values(), fmap.mean(dim=(2, 3))]
+        pooled = [t.mean(dim=(2, 3)) for t in (*stage_outputs, fmap)]
         return fmap, torch.cat(pooled, dim=1)

@@ -1,13 +1,16 @@
 """`Predictor`: a loaded checkpoint that turns photos into audio features, their mood and genre look (+ attention).
 
 A checkpoint with a mood head and a feature mapping (the shipped one) composes the features from both heads in
-one backbone pass (feature_mapping.py). Older checkpoints, and seed-cnn, serve their head's own features.
+one backbone pass (feature_mapping.py); on the CPU that pass runs in ONNX Runtime when it is installed
+(onnx_graph.py: the same outputs, several times faster), else in eager PyTorch. Older checkpoints, and seed-cnn,
+serve their head's own features.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import torch
@@ -15,12 +18,14 @@ from PIL import Image
 
 from services.inference.model.architectures import EffnetVAE, SeedCNN
 from services.inference.model.checkpoint import Checkpoint, load_checkpoint
+from services.inference.model.onnx_graph import OnnxGraph, onnxruntime_available
 from services.inference.model.transforms import colour_stats
 from shared.features import AudioFeatures, denormalise
 from shared.paths import REPO_ROOT
 from shared.photo_reading import GenreLook, PhotoMood
 
 DEFAULT_MODEL_PATH = REPO_ROOT / "models" / "effnet-vae.pt"
+Backend = Literal["auto", "onnx", "eager"]
 
 
 @dataclass(frozen=True)
@@ -55,17 +60,47 @@ def pick_device(device: str | None) -> str:
 class Predictor:
     """A model ready to predict; build with `Predictor.load(uri)`."""
 
-    def __init__(self, checkpoint: Checkpoint, model: SeedCNN | EffnetVAE, *, device: str) -> None:
+    def __init__(
+        self,
+        checkpoint: Checkpoint,
+        model: SeedCNN | EffnetVAE,
+        *,
+        device: str,
+        backend: Backend = "eager",
+        threads: int | None = None,
+    ) -> None:
         self.checkpoint = checkpoint
         self.model = model.to(device).eval()
         self.device = device
         self.version = checkpoint.version or checkpoint.architecture
+        self.graph: OnnxGraph | None = self._graph(backend, threads)
+        self.backend = "onnx" if self.graph is not None else "eager"
 
     @classmethod
-    def load(cls, uri: str | Path, *, device: str | None = None) -> Predictor:
-        """Load a checkpoint from a local path or an s3:// URI onto `device` (default: CUDA if present)."""
+    def load(
+        cls, uri: str | Path, *, device: str | None = None, backend: Backend = "auto", threads: int | None = None
+    ) -> Predictor:
+        """Load a checkpoint from a local path or an s3:// URI onto `device` (default: CUDA if present); `backend`
+        auto runs a mood checkpoint on the CPU in ONNX Runtime when it is installed, else eager."""
         checkpoint = load_checkpoint(uri)
-        return cls(checkpoint, checkpoint.build(), device=pick_device(device))
+        return cls(checkpoint, checkpoint.build(), device=pick_device(device), backend=backend, threads=threads)
+
+    def _graph(self, backend: Backend, threads: int | None) -> OnnxGraph | None:
+        if backend == "eager":
+            return None
+        usable = (
+            isinstance(self.model, EffnetVAE)
+            and self.model.mood is not None
+            and self.checkpoint.feature_mapping is not None
+            and bool(self.checkpoint.version)  # the export is cached by version: an unversioned file would collide
+            and self.device == "cpu"
+        )
+        if usable and onnxruntime_available():
+            assert isinstance(self.model, EffnetVAE)
+            return OnnxGraph.for_model(self.model, version=self.checkpoint.version, threads=threads)
+        if backend == "onnx":
+            raise ValueError("the onnx backend needs onnxruntime, a CPU device and a versioned mood checkpoint")
+        return None
 
     @property
     def architecture(self) -> str:
@@ -99,16 +134,20 @@ class Predictor:
             norm, attention = self.predict_maps(fmaps, stats, sample=sample)
             return BatchOutputs(norm, attention, None, None)
         head = self.model.head
-        with torch.inference_mode():
-            fmaps, stages = self.model.backbone.forward_with_stages(batch)
-            out = head(fmaps, sample=sample, stats=torch.from_numpy(stats).to(self.device))
-            look = torch.softmax(out.logits.float(), dim=-1) if out.logits is not None else None
-            mood = self.model.mood(stages.float()).cpu().numpy()
-        if look is None:
-            raise ValueError("a mood checkpoint needs a genre-look head")
-        mixture = (look @ head.centroids.float()).cpu().numpy()
-        norm = np.clip(mapping.compose(mixture, mood), 0.0, 1.0)
-        return BatchOutputs(norm, out.attention.float().cpu().numpy(), mood, look.cpu().numpy())
+        centroids = head.centroids.float().cpu().numpy()
+        if self.graph is not None and not sample:
+            look, attention, mood = self.graph.run(batch.cpu(), stats)
+        else:
+            with torch.inference_mode():
+                fmaps, stages = self.model.backbone.forward_with_stages(batch)
+                out = head(fmaps, sample=sample, stats=torch.from_numpy(stats).to(self.device))
+                if out.logits is None:
+                    raise ValueError("a mood checkpoint needs a genre-look head")
+                look = torch.softmax(out.logits.float(), dim=-1).cpu().numpy()
+                attention = out.attention.float().cpu().numpy()
+                mood = self.model.mood(stages.float()).cpu().numpy()
+        norm = np.clip(mapping.compose(look @ centroids, mood), 0.0, 1.0)
+        return BatchOutputs(norm, attention, mood, look)
 
     def predict_normalised(self, images: list[Image.Image], *, sample: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """Photos -> ((n, 8) normalised features, (n, h, w) attention)."""
