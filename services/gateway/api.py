@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Header, Request, Response, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse
@@ -123,8 +123,7 @@ async def post_playlist(
     token = known or new_session_token()
     # Signed in with Spotify: the profile's genres stand in for none given, and the playlist goes on the account.
     account = SpotifyAccount(_upstreams(request).playlist, token)
-    who = await account.who() if known is not None else {}
-    signed_in = bool(who.get("signed_in"))
+    signed_in, spotify_user = spotify_identity(await account.who() if known is not None else None)
     if signed_in and not wanted:
         wanted = (await account.genres()).genres
     photo = await image.read()
@@ -135,7 +134,7 @@ async def post_playlist(
         genres=wanted,
         n=candidates_for(n) if signed_in else n,
         mode=mode,
-        spotify_user=who.get("user_id") if signed_in else None,
+        spotify_user=spotify_user,
     )
     if signed_in:
         playlist = await account.publish(playlist, photo=photo, content_type=content_type, n=n)
@@ -211,9 +210,17 @@ async def _my_raters(request: Request) -> list[str]:
     token = valid_session_token(request.cookies.get(_settings(request).cookie_name))
     if token is None:
         return []
-    who = await SpotifyAccount(_upstreams(request).playlist, token).who()
-    user = who.get("user_id") if who.get("signed_in") else None
+    _, user = spotify_identity(await SpotifyAccount(_upstreams(request).playlist, token).who())
     return raters(session=session_key(token), spotify_user=user)
+
+
+def spotify_identity(who: Any) -> tuple[bool, str | None]:
+    """(signed in, Spotify user id) from the playlist service's /v1/spotify/me answer (a dict or its model)."""
+    if who is None:
+        return False, None
+    data = who if isinstance(who, dict) else who.model_dump()
+    signed_in = bool(data.get("signed_in"))
+    return signed_in, (str(data["user_id"]) if signed_in and data.get("user_id") else None)
 
 
 @router.get(
