@@ -2,7 +2,9 @@
 
 Mapping: cannot connect -> UpstreamUnavailable (503); timed out -> UpstreamTimeout (504); upstream 5xx ->
 UpstreamError (502, or the upstream's 503 with its Retry-After); upstream 4xx in our envelope -> the same status
-and error name, so a caller's mistake (an unknown genre, say) reaches the user unchanged.
+and error name, so a caller's mistake (an unknown genre, say) reaches the user unchanged. After `breaker_failures`
+consecutive connect failures or timeouts the client's circuit breaker (shared/circuit_breaker.py) opens: calls are
+refused at once with UpstreamUnavailable (503 + Retry-After) for `breaker_open_s`, then one probe goes through.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 import httpx
 from pydantic import BaseModel, Field
 
+from shared.circuit_breaker import CircuitBreaker
 from shared.errors import ServiceError, UpstreamError, UpstreamTimeout, UpstreamUnavailable
 from shared.logging import REQUEST_ID_HEADER, current_request_id
 
@@ -22,6 +25,8 @@ class ServiceClientSettings(BaseModel):
     base_url: str
     connect_timeout_s: float = Field(default=2.0, gt=0)
     timeout_s: float = Field(default=30.0, gt=0)
+    breaker_failures: int = Field(default=3, ge=1)
+    breaker_open_s: float = Field(default=10.0, gt=0)
 
 
 class _PassThrough(ServiceError):
@@ -46,12 +51,16 @@ class ServiceClient:
         self.name = name
         timeout = httpx.Timeout(settings.timeout_s, connect=settings.connect_timeout_s)
         self._client = httpx.AsyncClient(base_url=settings.base_url, timeout=timeout, transport=transport)
+        self.breaker = CircuitBreaker(failures=settings.breaker_failures, open_s=settings.breaker_open_s)
 
     async def aclose(self) -> None:
         await self._client.aclose()
 
     async def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        """Send a request; returns a 2xx response or raises a ServiceError."""
+        """Send a request (`timeout=` sizes it per route); returns a 2xx response or raises a ServiceError."""
+        wait_s = self.breaker.retry_after_s()
+        if wait_s is not None:
+            raise UpstreamUnavailable(f"{self.name} is down (it failed repeatedly)", retry_after=wait_s)
         headers = dict(kwargs.pop("headers", None) or {})
         request_id = current_request_id()
         if request_id:
@@ -59,9 +68,12 @@ class ServiceClient:
         try:
             response = await self._client.request(method, path, headers=headers, **kwargs)
         except httpx.TimeoutException as exc:
+            self.breaker.record_failure()
             raise UpstreamTimeout(f"{self.name} did not answer in time") from exc
         except httpx.TransportError as exc:
+            self.breaker.record_failure()
             raise UpstreamUnavailable(f"{self.name} is unreachable", retry_after=5) from exc
+        self.breaker.record_success()
         if response.is_success:
             return response
         raise self._error_from(response)

@@ -22,6 +22,8 @@ from shared.recommendation import (
 )
 
 M = TypeVar("M", bound=BaseModel)
+READY_TIMEOUT_S = 2.0
+GENRES_TIMEOUT_S = 5.0
 
 
 def parse_upstream(model: type[M], response: httpx.Response, *, service: str) -> M:
@@ -72,7 +74,9 @@ class Upstreams:
 
     async def resolve_genres(self, names: list[str]) -> list[str]:
         """Names -> the seed genres a recommendation would use (playlist POST /v1/genres/resolve; 422 if unknown)."""
-        response = await self.playlist.request("POST", "/v1/genres/resolve", json={"genres": names})
+        response = await self.playlist.request(
+            "POST", "/v1/genres/resolve", json={"genres": names}, timeout=GENRES_TIMEOUT_S
+        )
         return parse_upstream(ResolvedGenres, response, service="playlist").genres
 
     async def recommend(self, request: RecommendationRequest) -> Recommendation:
@@ -111,5 +115,6 @@ class Upstreams:
     async def ready(self, name: str) -> bool:
         """True when the upstream's /readyz says it is ready."""
         client: ServiceClient = getattr(self, name)
-        await client.request("GET", "/readyz")
+        # A readiness probe should not hang on a frozen upstream; its failures feed the breaker too.
+        await client.request("GET", "/readyz", timeout=READY_TIMEOUT_S)
         return True

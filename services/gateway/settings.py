@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     inference_timeout_s: float = Field(default=30.0, gt=0)
     playlist_timeout_s: float = Field(default=10.0, gt=0)
     feedback_timeout_s: float = Field(default=5.0, gt=0)
+    # After this many consecutive connect failures or timeouts of one upstream, refuse its calls at once (503 +
+    # Retry-After) for breaker_open_s, then let one probe through (shared/circuit_breaker.py).
+    breaker_failures: int = Field(default=3, ge=1)
+    breaker_open_s: float = Field(default=10.0, gt=0)
 
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, gt=0, description="Whole multipart request limit.")
 
@@ -45,4 +49,10 @@ class Settings(BaseSettings):
             "feedback": self.feedback_timeout_s,
         }
         url = {"inference": self.inference_url, "playlist": self.playlist_url, "feedback": self.feedback_url}[name]
-        return ServiceClientSettings(base_url=url, connect_timeout_s=self.connect_timeout_s, timeout_s=timeouts[name])
+        return ServiceClientSettings(
+            base_url=url,
+            connect_timeout_s=self.connect_timeout_s,
+            timeout_s=timeouts[name],
+            breaker_failures=self.breaker_failures,
+            breaker_open_s=self.breaker_open_s,
+        )

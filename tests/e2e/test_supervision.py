@@ -1,6 +1,6 @@
-"""Issue 14, findings 1 and 2: under `make run`'s supervisor a process killed with SIGKILL comes back within 10 s
-while the rest keep serving, and Redis (append-only file, as scripts/run-local.sh starts it) keeps a playlist made
-before its restart."""
+"""Issue 14, findings 1, 2 and 3: under `make run`'s supervisor a process killed with SIGKILL comes back within 10 s
+while the rest keep serving; Redis (append-only file, as scripts/run-local.sh starts it) keeps a playlist made
+before its restart; with inference frozen (SIGSTOP), uploads are refused fast once the gateway's breaker opens."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,6 +80,8 @@ def supervised(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Supervised]
         "FEEDBACK_OUTBOX_PATH": str(root / "outbox.sqlite3"),
         "FEEDBACK_PHOTO_STORE": str(root / "photos"),
         "INFERENCE_DEVICE": "cpu",
+        "GATEWAY_INFERENCE_TIMEOUT_S": "4",
+        "GATEWAY_BREAKER_OPEN_S": "5",
     }
     log = root / "supervise.log"
     with log.open("wb") as out:
@@ -140,3 +143,28 @@ def test_a_playlist_made_before_a_redis_restart_is_still_there(supervised: Super
     os.kill(before, signal.SIGKILL)
     wait_for(lambda: supervised.pids()["redis"] != before, 10, "redis restarted")
     wait_for(lambda: client.get(f"/v1/playlists/{made.json()['id']}").status_code == 200, 15, "the playlist is back")
+
+
+def test_with_inference_frozen_uploads_get_503_fast_once_the_breaker_opens(supervised: Supervised) -> None:
+    files = {"image": ("sunset.jpg", sunset_photo(), "image/jpeg")}
+
+    def upload() -> httpx.Response:
+        return httpx.post(f"{supervised.gateway}/v1/playlists", files=files, data={"n": "5"}, timeout=60)
+
+    inference = supervised.pids()["inference"]
+    os.kill(inference, signal.SIGSTOP)
+    try:
+        with ThreadPoolExecutor(3) as pool:
+            first = list(pool.map(lambda _: upload(), range(3)))
+        assert [r.status_code for r in first] == [504] * 3, [r.text for r in first]
+        start = time.monotonic()
+        refused = upload()
+        took = time.monotonic() - start
+        assert refused.status_code == 503, refused.text
+        assert refused.json()["error"] == "UpstreamUnavailable"
+        assert 1 <= int(refused.headers["Retry-After"]) <= 5
+        assert took < 1.0
+    finally:
+        os.kill(inference, signal.SIGCONT)
+    time.sleep(5)
+    assert upload().status_code == 201

@@ -1,0 +1,76 @@
+"""Issue 14, finding 3 (unit part): once an upstream is known down, the client refuses at once with 503 +
+Retry-After instead of waiting out another timeout; one probe after the open time closes it again."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+
+from shared.circuit_breaker import BreakerState, CircuitBreaker
+from shared.errors import UpstreamTimeout, UpstreamUnavailable
+from shared.http import ServiceClient, ServiceClientSettings
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_breaker_opens_after_consecutive_failures_and_lets_one_probe_through_later() -> None:
+    clock = Clock()
+    breaker = CircuitBreaker(failures=3, open_s=10, clock=clock)
+    for _ in range(2):
+        assert breaker.retry_after_s() is None
+        breaker.record_failure()
+    assert breaker.state is BreakerState.CLOSED
+    breaker.record_failure()
+    assert breaker.state is BreakerState.OPEN
+    clock.now = 2.5
+    assert breaker.retry_after_s() == 8
+    clock.now = 10.0
+    assert breaker.retry_after_s() is None  # the probe
+    assert breaker.retry_after_s() == 1  # others wait for it
+    breaker.record_failure()
+    assert breaker.state is BreakerState.OPEN
+    clock.now = 20.0
+    assert breaker.retry_after_s() is None
+    breaker.record_success()
+    assert breaker.state is BreakerState.CLOSED
+
+
+def test_a_success_resets_the_count_of_failures() -> None:
+    breaker = CircuitBreaker(failures=2, open_s=10)
+    breaker.record_failure()
+    breaker.record_success()
+    breaker.record_failure()
+    assert breaker.state is BreakerState.CLOSED
+
+
+def test_the_client_refuses_at_once_with_retry_after_once_the_upstream_is_known_down() -> None:
+    calls = 0
+
+    def frozen(request: httpx.Request) -> httpx.Response:
+        nonlocal calls
+        calls += 1
+        raise httpx.ReadTimeout("frozen", request=request)
+
+    settings = ServiceClientSettings(base_url="http://inference", breaker_failures=3, breaker_open_s=30)
+    client = ServiceClient("inference", settings, transport=httpx.MockTransport(frozen))
+
+    async def scenario() -> None:
+        for _ in range(3):
+            with pytest.raises(UpstreamTimeout):
+                await client.request("POST", "/v1/predict")
+        with pytest.raises(UpstreamUnavailable) as refused:
+            await client.request("POST", "/v1/predict")
+        assert refused.value.status_code == 503
+        assert refused.value.retry_after is not None and 1 <= refused.value.retry_after <= 30
+        await client.aclose()
+
+    asyncio.run(scenario())
+    assert calls == 3
