@@ -96,27 +96,33 @@ async def _run(model: Path, overrides: dict[str, object], clients: int, photos: 
 
 
 def _model_scaling(model: Path, photos: list[bytes], *, repeats: int) -> list[str]:
-    """Model time per image by batch size, best of `repeats` (the minimum is what a busy machine cannot inflate)."""
+    """Model time per image by backend and batch size, best of `repeats` (the minimum is what a busy machine cannot
+    inflate); eager PyTorch against ONNX Runtime, the service's CPU default."""
     from services.inference.model.image_io import decode_image
     from services.inference.model.predictor import Predictor
 
-    predictor = Predictor.load(model)
-    images = [decode_image(photo) for photo in photos[:8]]
-    sizes = (1, 2, 4, 8)
-    for size in sizes:  # the first calls at each batch shape are many times slower (kernels being set up)
-        for _ in range(3):
-            predictor.predict(images[:size])
-    best = dict.fromkeys(sizes, float("inf"))
-    for _ in range(repeats):  # sizes interleaved, so a burst of load elsewhere cannot favour one of them
-        for size in sizes:
-            started = time.perf_counter()
-            predictor.predict(images[:size])
-            best[size] = min(best[size], time.perf_counter() - started)
+    images = [decode_image(photo) for photo in photos]
+    sizes = tuple(size for size in (1, 8, 32) if size <= len(images))
     rows = []
-    for size in sizes:
-        per_image = best[size] / size * 1000
-        rows.append(f"| {size} | {per_image:.1f} | {1000 / per_image:.1f} |")
-        print(rows[-1], flush=True)
+    for backend in ("eager", "onnx"):
+        try:
+            predictor = Predictor.load(model, backend=backend)
+        except ValueError as exc:  # no onnxruntime, or a checkpoint without a mood head
+            rows.append(f"| {backend} | - | unavailable: {exc} | |")
+            continue
+        for size in sizes:  # the first calls at each batch shape are many times slower (kernels being set up)
+            for _ in range(2):
+                predictor.predict(images[:size])
+        best = dict.fromkeys(sizes, float("inf"))
+        for _ in range(repeats):  # sizes interleaved, so a burst of load elsewhere cannot favour one of them
+            for size in sizes:
+                started = time.perf_counter()
+                predictor.predict(images[:size])
+                best[size] = min(best[size], time.perf_counter() - started)
+        for size in sizes:
+            per_image = best[size] / size * 1000
+            rows.append(f"| {backend} | {size} | {per_image:.1f} | {1000 / per_image:.1f} |")
+            print(rows[-1], flush=True)
     return rows
 
 
@@ -141,7 +147,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         model = _checkpoint(Path(folder))
         with ThreadPoolExecutor(1) as pool:  # a pool thread, as the service runs the model
-            scaling = pool.submit(_model_scaling, model, photos, repeats=9).result()
+            scaling = pool.submit(_model_scaling, model, photos, repeats=5).result()
         # Rounds interleave the configurations, so a neighbour's load on a shared machine hits both alike.
         for _ in range(rounds):
             for clients in CONCURRENCY:
@@ -163,10 +169,11 @@ def main() -> None:
             f"Measured {time.strftime('%Y-%m-%d')} on {device} ({machine}); {count} photos of 640x480 JPEG per run,",
             f"median of {rounds} interleaved rounds; model: {model.name}. Command: `python -m bench inference`.",
             "",
-            "Model alone (Predictor.predict on decoded photos), best of 9 interleaved runs:",
+            "Model alone (Predictor.predict on decoded photos: preprocessing, the model, the feature mapping), best of",
+            "interleaved runs:",
             "",
-            "| batch size | ms per image | images/s |",
-            "|---|---|---|",
+            "| backend | batch size | ms per image | images/s |",
+            "|---|---|---|---|",
             *scaling,
             "",
             "Through the service (decode, queue, batcher, pool), median of the rounds:",
