@@ -120,10 +120,11 @@ def _raters(raters: list[str] | None) -> list[str]:
 def require_admin(runtime: Runtime, authorization: Annotated[str | None, Header()] = None) -> None:
     """A valid `Authorization: Bearer <FEEDBACK_ADMIN_TOKEN>`; admin routes are off without a token set."""
     token = runtime.settings.admin_token
-    if token is None:
+    if token is None or not token.get_secret_value():
         raise Unauthorized("admin routes are disabled: FEEDBACK_ADMIN_TOKEN is not set")
-    given = (authorization or "").removeprefix("Bearer ").strip()
-    if not hmac.compare_digest(given.encode(), token.get_secret_value().encode()):
+    scheme, _, given = (authorization or "").partition(" ")
+    # compare_digest: the time taken must not reveal how much of a guessed token was right.
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.get_secret_value().encode()):
         raise Unauthorized("a valid 'Authorization: Bearer <admin token>' header is required")
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 
 from services.feedback.app import create_app
 from services.feedback.photos import FolderPhotoStore
@@ -290,3 +291,11 @@ def test_ratings_go_to_sqlite_by_default_and_dynamodb_when_configured(tmp_path: 
     dynamo = build_store(Settings(store="dynamodb", dynamodb_endpoint_url="http://127.0.0.1:1"))
     assert isinstance(dynamo, DynamoRatingStore)
     assert isinstance(build_photo_store(Settings(photo_store=str(tmp_path))), FolderPhotoStore)
+
+
+def test_an_empty_admin_token_turns_the_admin_routes_off(store: FakeRatingStore, settings: Settings) -> None:
+    settings.admin_token = SecretStr("")
+    with TestClient(create_app(settings, store=store)) as client:
+        for header in ("Bearer ", "Bearer", ""):
+            answer = client.get("/v1/admin/export.parquet", headers={"Authorization": header})
+            assert answer.status_code == 401
