@@ -13,6 +13,7 @@ from shared.errors import install_error_handlers
 from shared.health import ReadinessCheck
 from shared.logging import RequestContextMiddleware, configure_logging
 from shared.metrics import HttpMetrics, MetricsMiddleware, mount_metrics
+from shared.server_limits import LimitedH11Protocol, ServerLimits
 
 
 def install_common(app: FastAPI, service: str) -> HttpMetrics:
@@ -64,8 +65,21 @@ class ServeSettings(Protocol):
     log_level: str
 
 
-def serve(service: str, create_app: Callable[[Any], FastAPI], settings: ServeSettings) -> None:
-    """Configure JSON logs and run the service's app under uvicorn (the one `python -m services.<name>` entry)."""
+def serve(
+    service: str, create_app: Callable[[Any], FastAPI], settings: ServeSettings, limits: ServerLimits | None = None
+) -> None:
+    """Configure JSON logs and run the service's app under uvicorn (the one `python -m services.<name>` entry), with
+    414 / 431 for oversized heads and a bounded drain on shutdown (shared/server_limits.py)."""
+    limits = limits or ServerLimits()
     configure_logging(service, settings.log_level)
     # uvicorn's own access log is off: RequestContextMiddleware logs request.completed with the request id.
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None, access_log=False)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+        http=LimitedH11Protocol,
+        h11_max_incomplete_event_size=limits.max_head_bytes,
+        timeout_graceful_shutdown=max(1, round(limits.shutdown_drain_s)),
+    )

@@ -9,7 +9,8 @@ from shared.service import serve
 
 def main() -> None:
     """Run the gateway service with settings from the environment."""
-    serve("gateway", create_app, Settings())
+    settings = Settings()
+    serve("gateway", create_app, settings, settings.server_limits())
 
 
 if __name__ == "__main__":

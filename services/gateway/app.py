@@ -16,6 +16,7 @@ from services.gateway.sessions import SessionStore
 from services.gateway.settings import Settings
 from shared.body_limits import MULTIPART, BodyGuard, BodyRule
 from shared.health import mount_health
+from shared.server_limits import BodyDeadline
 from shared.service import install_common, runtime_lifespan
 
 
@@ -45,6 +46,7 @@ def create_app(
         what="upload",
     )
     app.add_middleware(BodyGuard, rules=[photo])
+    app.add_middleware(BodyDeadline, idle_s=settings.body_idle_timeout_s, total_s=settings.body_total_timeout_s)
     app.add_middleware(PageSecurityHeaders)
     install_common(app, "gateway")
 

@@ -6,6 +6,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.http import ServiceClientSettings
+from shared.server_limits import ServerLimits
 
 
 class Settings(BaseSettings):
@@ -31,6 +32,11 @@ class Settings(BaseSettings):
     breaker_open_s: float = Field(default=10.0, gt=0)
 
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, gt=0, description="Whole multipart request limit.")
+    # A trickled body is cut off with 408; a head over max_head_bytes is 414 / 431; SIGTERM drains for shutdown_drain_s.
+    body_idle_timeout_s: float = Field(default=10.0, gt=0)
+    body_total_timeout_s: float = Field(default=60.0, gt=0)
+    max_head_bytes: int = Field(default=64 * 1024, ge=1024)
+    shutdown_drain_s: float = Field(default=10.0, gt=0)
 
     redis_url: str | None = Field(default=None, description="redis://host:port/db; unset = in-process sessions")
     redis_timeout_s: float = Field(default=2.0, gt=0)
@@ -40,6 +46,15 @@ class Settings(BaseSettings):
 
     cookie_name: str = Field(default="pp_session", pattern=r"^[A-Za-z0-9_-]+$")
     cookie_secure: bool = Field(default=False, description="Set true behind HTTPS so the cookie never goes clear")
+
+    def server_limits(self) -> ServerLimits:
+        """What serve() and the body deadline enforce."""
+        return ServerLimits(
+            max_head_bytes=self.max_head_bytes,
+            body_idle_timeout_s=self.body_idle_timeout_s,
+            body_total_timeout_s=self.body_total_timeout_s,
+            shutdown_drain_s=self.shutdown_drain_s,
+        )
 
     def upstream(self, name: str) -> ServiceClientSettings:
         """Client settings of one upstream: inference, playlist or feedback."""
