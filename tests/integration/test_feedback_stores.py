@@ -168,3 +168,23 @@ def test_the_feedback_service_configured_for_dynamodb_stores_there(dynamodb_serv
     (item,) = client_.scan(TableName=table)["Items"]
     assert item["playlist_id"] == {"S": "p7"}
     assert item["rating"] == {"N": "-1"}
+
+
+@pytest.mark.anyio
+async def test_ratings_in_the_first_sqlite_schema_are_carried_over(tmp_path: Path) -> None:
+    import json
+    import sqlite3
+
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "CREATE TABLE ratings (id TEXT PRIMARY KEY, playlist_id TEXT NOT NULL, session TEXT, rating INTEGER NOT "
+            "NULL, features TEXT NOT NULL, model_version TEXT NOT NULL, track_ids TEXT NOT NULL, created_at TEXT)"
+        )
+        row = ("r1", "p1", "s1", -1, FEATURES.model_dump_json(), "m0", json.dumps(["t"]), T0.isoformat())
+        conn.execute("INSERT INTO ratings VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row)
+    store = SqliteRatingStore(path)
+    (old,) = await store.for_rater("session:s1")
+    assert (old.rating, old.model_version, old.created_at) == (-1, "m0", T0)
+    assert await store.put(rating("p1", 1, session="s1", minutes=1)) == "replaced"
+    await store.close()

@@ -6,6 +6,7 @@ one IMMEDIATE transaction."""
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -13,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
-from services.feedback.ratings import PutOutcome, Rating, should_replace, timestamp
+from services.feedback.ratings import PutOutcome, Rating, rating_id, should_replace, timestamp
 from shared.errors import StoreUnavailable
 
 T = TypeVar("T")
@@ -42,6 +43,7 @@ class SqliteRatingStore:
         self._conn = sqlite3.connect(path, timeout=timeout_s, check_same_thread=False, isolation_level=None)
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.executescript(_SCHEMA)
+        _migrate_v1(self._conn)
         self._lock = threading.Lock()
 
     async def _run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
@@ -122,3 +124,28 @@ class SqliteRatingStore:
         """Close the database file."""
         with self._lock:
             self._conn.close()
+
+
+def _migrate_v1(conn: sqlite3.Connection) -> None:
+    """Copy ratings from the first schema (table `ratings`, before raters) once, keyed by session as before."""
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "ratings" not in tables or conn.execute("SELECT 1 FROM ratings_v2 LIMIT 1").fetchone():
+        return
+    query = "SELECT id, playlist_id, session, rating, features, model_version, track_ids, created_at FROM ratings"
+    with conn:
+        for rid, playlist_id, session, value, features, version, tracks, created in conn.execute(query).fetchall():
+            rater = f"session:{session}" if session else f"anon:{rid}"
+            rating = Rating(
+                # Today's id for (playlist, rater), so rating the playlist again replaces the carried-over rating.
+                id=rating_id(playlist_id=playlist_id, rater=rater) if session else rid,
+                playlist_id=playlist_id,
+                rater=rater,
+                session=session,
+                rating=int(value),  # type: ignore[arg-type]  # the old CHECK kept it to -1 / 1
+                features=json.loads(features),
+                model_version=version,
+                track_ids=json.loads(tracks),
+                created_at=datetime.fromisoformat(created),
+            )
+            row = (rating.id, playlist_id, rating.rater, timestamp(rating.created_at), rating.model_dump_json())
+            conn.execute("INSERT OR IGNORE INTO ratings_v2 VALUES (?, ?, ?, ?, ?)", row)
