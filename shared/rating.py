@@ -10,9 +10,9 @@ rating delivered from the outbox never overwrites a later change of mind), and a
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Final, Literal
+from typing import Annotated, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from shared.features import FEATURES_EXAMPLE, AudioFeatures
 from shared.photo_reading import GENRE_LOOK_EXAMPLE, MOOD_EXAMPLE, GenreLook, PhotoMood
@@ -20,6 +20,16 @@ from shared.photo_reading import GENRE_LOOK_EXAMPLE, MOOD_EXAMPLE, GenreLook, Ph
 PHOTO_MAX_BYTES: Final = 250_000  # the re-encoded photo a rating carries (JPEG), as the original kept it
 IDEMPOTENCY_HEADER: Final = "Idempotency-Key"
 IDEMPOTENCY_PATTERN: Final = r"^[A-Za-z0-9._:-]{1,128}$"
+
+
+def _integer_only(value: object) -> object:
+    # Literal[1, -1] alone takes `true` and `1.0` as 1 (lax equality); a rating is the integer itself (issue 14).
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("a rating is the integer 1 (liked) or -1 (disliked)")
+    return value
+
+
+RatingValue = Annotated[Literal[1, -1], BeforeValidator(_integer_only)]
 _KEY = r"^[A-Za-z0-9._-]+$"
 
 
@@ -49,7 +59,7 @@ class RatingIn(BaseModel):
     )
 
     playlist_id: str = Field(min_length=1, max_length=128, pattern=_KEY)
-    rating: Literal[1, -1] = Field(description="1 = liked, -1 = disliked.")
+    rating: RatingValue = Field(description="1 = liked, -1 = disliked.")
     features: AudioFeatures
     model_version: str = Field(min_length=1, max_length=128)
     track_ids: list[str] = Field(default_factory=list, max_length=100)

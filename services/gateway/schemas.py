@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.gateway.account_schemas import SpotifyPlaylistRef
 from shared.features import FEATURES_EXAMPLE, AudioFeatures
 from shared.photo_reading import GENRE_LOOK_EXAMPLE, MOOD_EXAMPLE, PhotoReading
-from shared.rating import DeletedRatings, RatingList, RatingOut
+from shared.rating import DeletedRatings, RatingList, RatingOut, RatingValue
 from shared.recommendation import Mode, Recommendation
 
 
@@ -112,7 +111,7 @@ class FeedbackIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"rating": 1}]})
 
-    rating: Literal[1, -1] = Field(description="1 = liked, -1 = disliked.")
+    rating: RatingValue = Field(description="1 = liked, -1 = disliked.")
 
 
 class FeedbackOut(RatingOut):
