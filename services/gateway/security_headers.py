@@ -1,8 +1,8 @@
-"""Security headers on the web page and its static files: a Content-Security-Policy without inline code, no MIME
-sniffing, no referrer beyond the origin, and no framing of the page by anyone.
-
-Only the page's own paths get them: the API answers JSON, and /docs (Swagger UI) loads its code from a CDN with an
-inline bootstrap script that this policy would block.
+"""Security headers on every gateway response. The web page and its static files: a Content-Security-Policy
+without inline code, no MIME sniffing, no referrer beyond the origin, and no framing of the page by anyone. The API
+(JSON, errors included): the same with a CSP that allows nothing (`default-src 'none'`), so a response opened as a
+document runs and frames nothing (issue 14). /docs and /redoc (Swagger UI and ReDoc load their code from a CDN with
+an inline bootstrap script) get everything but a CSP.
 """
 
 from __future__ import annotations
@@ -36,6 +36,17 @@ PAGE_HEADERS: Final = {
     "X-Frame-Options": "DENY",
 }
 
+API_HEADERS: Final = {**PAGE_HEADERS, "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'"}
+DOCS_HEADERS: Final = {name: value for name, value in PAGE_HEADERS.items() if name != "Content-Security-Policy"}
+DOCS_PATHS: Final = frozenset({"/docs", "/redoc", "/docs/oauth2-redirect"})
+
+
+def headers_for(path: str) -> dict[str, str]:
+    """The security headers of a response on this path."""
+    if is_page_path(path):
+        return PAGE_HEADERS
+    return DOCS_HEADERS if path in DOCS_PATHS else API_HEADERS
+
 
 def is_page_path(path: str) -> bool:
     """The web page, its static files and the favicon."""
@@ -43,20 +54,21 @@ def is_page_path(path: str) -> bool:
 
 
 class PageSecurityHeaders:
-    """ASGI middleware adding PAGE_HEADERS to every response on a page path (errors included)."""
+    """ASGI middleware adding headers_for(path) to every response (errors included)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not is_page_path(scope.get("path", "")):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        chosen = headers_for(scope.get("path", ""))
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                for name, value in PAGE_HEADERS.items():
+                for name, value in chosen.items():
                     headers[name] = value
             await send(message)
 
