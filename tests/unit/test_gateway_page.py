@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from services.gateway.api import STATIC_DIR
 from services.gateway.app import create_app
 from services.gateway.security_headers import CONTENT_SECURITY_POLICY
 from services.gateway.sessions import InProcessSessionStore
 from services.gateway.settings import Settings
+from services.playlist import explain
 from tests.unit.test_gateway_api import FakeUpstreams, make_playlist
 
 ATTENTION = {"height": 2, "width": 3, "values": [[0.1, 0.2, 0.1], [0.3, 0.2, 0.1]]}
@@ -94,3 +97,16 @@ def test_a_playlist_carries_the_attention_map_the_page_draws_as_a_heat_map(
     assert fakes.attention_asked == ["true"]
     assert made["attention"] == ATTENTION
     assert client.get(f"/v1/playlists/{made['id']}").json()["attention"] == ATTENTION
+
+
+def test_the_pages_mood_words_are_the_ones_each_tracks_why_uses() -> None:
+    script = (STATIC_DIR / "js" / "reading.js").read_text()
+
+    def js_constant(name: str) -> object:
+        match = re.search(rf"const {name} = (\[.*?\]);\n", script, flags=re.DOTALL)
+        assert match, f"{name} not found in reading.js"
+        return json.loads(re.sub(r",(\s*\])", r"\1", match.group(1)))
+
+    assert js_constant("VALENCE_BANDS") == list(explain.VALENCE_BANDS)
+    assert js_constant("ENERGY_BANDS") == list(explain.ENERGY_BANDS)
+    assert js_constant("MOOD_WORDS") == [list(row) for row in explain.MOOD_WORDS]

@@ -57,7 +57,11 @@ export function friendlyMessage(status, body, response) {
   }
   if (status === 504) return `${capitalise(whichService(detail))} took too long to answer. Try again ${later}.`;
   if (status === 502 || status === 503) {
-    if (error.startsWith("Spotify") || (typeof detail === "string" && detail.includes("Spotify"))) {
+    const said = typeof detail === "string" ? detail : (detail && detail.message) || "";
+    if (/rate limit/i.test(said) || error === "SpotifyRateLimited") {
+      return `Spotify is limiting how often this app may ask. Try again ${later}.`;
+    }
+    if (error.startsWith("Spotify") || said.includes("Spotify")) {
       return `Spotify isn't answering right now. Try again ${later}.`;
     }
     return `${capitalise(whichService(detail))} is down or still starting. Try again ${later}.`;

@@ -26,7 +26,12 @@ export class GenrePicker {
     this.input.addEventListener("input", () => this.filter());
     this.input.addEventListener("click", () => this.filter());
     this.input.addEventListener("keydown", (event) => this.onKey(event));
-    this.input.addEventListener("blur", () => setTimeout(() => this.close(), 150));
+    // Closed a moment after focus leaves (a click on an option lands first), unless focus came back meanwhile.
+    this.input.addEventListener("blur", () =>
+      setTimeout(() => {
+        if (document.activeElement !== this.input) this.close();
+      }, 150),
+    );
     $("shuffle").addEventListener("click", () => this.shuffle());
   }
 

@@ -1,12 +1,15 @@
 // The page: a photo (picker, drop or paste) with a preview, the controls, one "make my playlist" action with
 // progress, then what the model saw and the playlist. The API's errors arrive here as sentences (api.js).
 
-import { api } from "./api.js";
+import { api, friendlyMessage } from "./api.js";
 import { GenrePicker, loadAccount } from "./genres.js";
 import { showPlaylist, wirePlaylistActions } from "./playlist.js";
 import { dominantColours, drawHeatMap, genreLookItems, moodWords, radarChart, swatchItems } from "./reading.js";
 
 const $ = (id) => document.getElementById(id);
+// The gateway's default upload limit (GATEWAY_MAX_UPLOAD_BYTES); a bigger photo is refused here, before sending
+// megabytes the server would refuse (and whose connection it may reset mid-upload). The server still has the last word.
+const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 const STAGES = ["Reading your photo…", "Feeling its mood and colours…", "Choosing tracks that sound like it…"];
 let photo = null; // the File or Blob to upload
 let playlist = null; // the playlist shown
@@ -105,6 +108,10 @@ async function makePlaylist(picker) {
     $("pick-label").focus();
     return;
   }
+  if (photo.size > MAX_UPLOAD_BYTES) {
+    report({ message: friendlyMessage(413, null, null) });
+    return;
+  }
   const form = $("make");
   const body = new FormData();
   body.append("image", photo, photo.name || "pasted-photo.png");
@@ -135,7 +142,7 @@ async function makePlaylist(picker) {
 }
 
 function render(made) {
-  const words = moodWords(made.mood);
+  const words = moodWords(made.features);
   $("mood-words").textContent = words || "hard to read";
   $("mood-numbers").textContent = made.mood
     ? `Pleasantness ${made.mood.valence.toFixed(1)} and excitement ${made.mood.arousal.toFixed(1)}, on a 1 to 9 scale.`

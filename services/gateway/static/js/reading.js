@@ -18,23 +18,25 @@ const FEATURE_ORDER = Object.keys(FEATURE_LABELS);
 
 const LOOK_LABELS = { Country: "Country", Electronic: "Electronic", HipHop: "Hip-hop", Pop: "Pop", Rock: "Rock" };
 
-// Valence (unpleasant 1 .. pleasant 9) x arousal (calm 1 .. excited 9), in thirds around the scale's middle.
-const MOOD_WORDS = {
-  high: { high: "bright, upbeat", mid: "warm, easy-going", low: "serene, content" },
-  mid: { high: "lively, restless", mid: "even, unhurried", low: "quiet, mellow" },
-  low: { high: "dark, intense", mid: "moody, brooding", low: "calm, wistful" },
-};
+// The photo's mood in the words each track's `why` uses ("bright and upbeat like your photo"): bands of the valence
+// and energy the model read in the photo, as in services/playlist/explain.py (tests/unit/test_gateway_page.py keeps
+// the two in step), so the page and the tracks describe the photo alike.
+const VALENCE_BANDS = [0.35, 0.65];
+const ENERGY_BANDS = [0.5, 0.75];
+const MOOD_WORDS = [
+  ["calm and wistful", "moody", "dark and intense"],
+  ["calm and mellow", "easy-going", "driving"],
+  ["warm and gentle", "bright and easy", "bright and upbeat"],
+];
 
-function third(value, low, high) {
-  if (value >= high) return "high";
-  if (value <= low) return "low";
-  return "mid";
+function band(value, [low, high]) {
+  return value < low ? 0 : value > high ? 2 : 1;
 }
 
-/** Plain words for a {valence, arousal} mood on the 1-9 scale. */
-export function moodWords(mood) {
-  if (!mood) return null;
-  return MOOD_WORDS[third(mood.valence, 4.6, 5.6)][third(mood.arousal, 4.4, 5.4)];
+/** Plain words for the photo's mood, from the valence and energy read in it. */
+export function moodWords(features) {
+  if (!features) return null;
+  return MOOD_WORDS[band(features.valence, VALENCE_BANDS)][band(features.energy, ENERGY_BANDS)];
 }
 
 /** A feature on 0..1 for the chart (loudness: -60 dB -> 0, 0 dB -> 1). */
