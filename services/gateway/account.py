@@ -7,16 +7,29 @@ playlists and ratings are stored under, so neither a rating record nor a session
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Any, TypeVar
 
-from services.gateway.account_schemas import GenreProfile, SpotifyPlaylistRef
+import httpx
+from pydantic import BaseModel
+
+from services.gateway.account_schemas import SpotifyPlaylistRef
 from services.gateway.clients import parse_upstream
 from services.gateway.schemas import StoredPlaylist
 from shared.errors import BadRequest, ServiceError, Unauthorized
 from shared.http import ServiceClient
+from shared.spotify_account import (
+    ACCOUNT_HEADER,
+    CallbackIn,
+    GenreProfile,
+    PublishedPlaylist,
+    PublishIn,
+    SignInStart,
+    SpotifyUser,
+)
 
 # A playlist for a signed-in user asks for spare tracks, so ones Spotify no longer has can be replaced.
 MAX_TRACKS = 100
+M = TypeVar("M", bound=BaseModel)
 
 
 class InvalidSignIn(BadRequest):
@@ -38,82 +51,85 @@ def candidates_for(n: int) -> int:
 
 
 class SpotifyAccount:
-    """One browser session's calls to the playlist service's /v1/spotify routes."""
+    """One browser session's calls to the playlist service's /v1/spotify routes, each answer parsed once."""
 
     def __init__(self, playlist: ServiceClient, session_token: str) -> None:
         self.playlist = playlist
-        self.headers = {"X-Account-Key": account_key(session_token)}
+        self.headers = {ACCOUNT_HEADER: account_key(session_token)}
 
-    async def _json(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
-        response = await self.playlist.request(method, path, headers=self.headers, **kwargs)
-        body: dict[str, Any] = response.json() if response.content else {}
-        return body
+    async def _call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        return await self.playlist.request(
+            method, path, headers={**self.headers, **kwargs.pop("headers", {})}, **kwargs
+        )
+
+    async def _parse(self, model: type[M], method: str, path: str, **kwargs: Any) -> M:
+        return parse_upstream(model, await self._call(method, path, **kwargs), service="playlist")
 
     async def sign_in_url(self) -> str:
         """Spotify's consent page for a new sign-in bound to this session."""
-        return str((await self._json("POST", "/v1/spotify/sign-in", json={}))["authorize_url"])
+        return (await self._parse(SignInStart, "POST", "/v1/spotify/sign-in", json={})).authorize_url
 
-    async def finish(self, *, new_token: str, state: str | None, code: str | None, error: str | None) -> dict[str, Any]:
+    async def finish(self, *, new_token: str, state: str | None, code: str | None, error: str | None) -> SpotifyUser:
         """Hand the callback over; the tokens are kept under the new session's key."""
-        body = {"new_account": account_key(new_token), "state": state, "code": code, "error": error}
-        return await self._json("POST", "/v1/spotify/callback", json=body)
+        # Built unvalidated: the playlist service validates it, and a bad one is its 422, passed on as it is.
+        body = CallbackIn.model_construct(new_account=account_key(new_token), state=state, code=code, error=error)
+        return await self._parse(SpotifyUser, "POST", "/v1/spotify/callback", json=body.model_dump())
 
     async def sign_out(self) -> None:
         """Delete the tokens and cached genres."""
-        await self._json("POST", "/v1/spotify/sign-out", json={})
+        await self._call("POST", "/v1/spotify/sign-out", json={})
 
-    async def who(self) -> dict[str, Any]:
-        """{configured, signed_in, user_id, display_name}, read from the store only."""
-        return await self._json("GET", "/v1/spotify/me")
+    async def who(self) -> SpotifyUser:
+        """Whether Spotify is configured and who is signed in, read from the store only."""
+        return await self._parse(SpotifyUser, "GET", "/v1/spotify/me")
 
     async def genres(self, *, refresh: bool = False) -> GenreProfile:
         """The genre profile (cached by the playlist service)."""
-        response = await self.playlist.request(
-            "GET", "/v1/spotify/genres", params={"refresh": str(refresh).lower()}, headers=self.headers
-        )
-        return parse_upstream(GenreProfile, response, service="playlist")
+        params = {"refresh": str(refresh).lower()}
+        return await self._parse(GenreProfile, "GET", "/v1/spotify/genres", params=params)
 
     async def set_genres(self, names: list[str]) -> GenreProfile:
-        response = await self.playlist.request(
-            "PUT", "/v1/spotify/genres", json={"genres": names}, headers=self.headers
-        )
-        return parse_upstream(GenreProfile, response, service="playlist")
+        """Choose the genres playlists use."""
+        return await self._parse(GenreProfile, "PUT", "/v1/spotify/genres", json={"genres": names})
 
     async def shuffle(self) -> GenreProfile:
-        response = await self.playlist.request("POST", "/v1/spotify/genres/shuffle", json={}, headers=self.headers)
-        return parse_upstream(GenreProfile, response, service="playlist")
+        """Draw the genres again from the profile's weights."""
+        return await self._parse(GenreProfile, "POST", "/v1/spotify/genres/shuffle", json={})
 
     async def save(self, spotify_id: str) -> None:
-        await self._json("POST", f"/v1/spotify/playlists/{spotify_id}/save", json={})
+        """Keep the generated playlist when the next one is made."""
+        await self._call("POST", f"/v1/spotify/playlists/{spotify_id}/save", json={})
 
     async def publish(self, playlist: StoredPlaylist, *, photo: bytes, content_type: str, n: int) -> StoredPlaylist:
         """Put the playlist on the user's account (the first n tracks Spotify takes) with the photo as its cover."""
-        body = {
-            "features": playlist.features.model_dump(),
-            "genres": playlist.genres,
-            "mode": playlist.mode,
-            "candidates": [track.id for track in playlist.tracks],
-            "n": n,
-        }
-        published = await self._json("POST", "/v1/spotify/playlists", json=body)
-        kept = [str(i) for i in published.get("track_ids", [])]
-        order = {track_id: place for place, track_id in enumerate(kept)}
+        body = PublishIn.model_construct(  # validated by the playlist service, as the callback is
+            features=playlist.features,
+            genres=playlist.genres,
+            mode=playlist.mode,
+            candidates=[track.id for track in playlist.tracks],
+            n=n,
+        )
+        published = await self._parse(
+            PublishedPlaylist, "POST", "/v1/spotify/playlists", json=body.model_dump(mode="json", exclude_unset=True)
+        )
+        order = {track_id: place for place, track_id in enumerate(published.track_ids)}
         tracks = sorted((t for t in playlist.tracks if t.id in order), key=lambda t: order[t.id])
         kept_tracks = sorted((t for t in playlist.recommendation.tracks if t.id in order), key=lambda t: order[t.id])
         recommendation = playlist.recommendation.model_copy(update={"tracks": kept_tracks})
         warnings = list(playlist.warnings)
-        skipped = int(published.get("skipped", 0))
-        if skipped:
-            warnings.append(f"{skipped} tracks are no longer on Spotify; the next candidates took their place")
+        if published.skipped:
+            warnings.append(
+                f"{published.skipped} tracks are no longer on Spotify; the next candidates took their place"
+            )
         try:
-            await self.playlist.request(
+            await self._call(
                 "PUT",
-                f"/v1/spotify/playlists/{published['id']}/cover",
+                f"/v1/spotify/playlists/{published.id}/cover",
                 content=photo,
-                headers={**self.headers, "Content-Type": content_type},
+                headers={"Content-Type": content_type},
             )
         except ServiceError as exc:  # the playlist is there; a cover that failed is worth a warning, not a failure
             warnings.append(f"the photo could not be set as the playlist's cover ({exc.name})")
-        spotify = SpotifyPlaylistRef.model_validate({**published, "saved": False})
+        spotify = SpotifyPlaylistRef.model_validate({**published.model_dump(), "saved": False})
         update = {"tracks": tracks, "recommendation": recommendation, "warnings": warnings, "spotify": spotify}
         return playlist.model_copy(update=update)

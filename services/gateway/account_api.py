@@ -7,16 +7,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import RedirectResponse
 
 from services.gateway.account import InvalidSignIn, SpotifyAccount, SpotifySignInRequired
 from services.gateway.account_schemas import GenreProfile, GenresIn, Me
-from services.gateway.api import find_playlist, set_session_cookie
-from services.gateway.runtime import get_runtime
+from services.gateway.dependencies import GatewaySettings, OwnedPlaylist, Sessions, SessionToken, UpstreamClients
 from services.gateway.schemas import Playlist
-from services.gateway.sessions import new_session_token, session_key, valid_session_token
-from services.gateway.settings import Settings
+from services.gateway.sessions import new_session_token, session_key, set_session_cookie
 from shared.errors import ServiceError, error_responses
 
 router = APIRouter(prefix="/v1")
@@ -24,24 +22,18 @@ _SPOTIFY_ERRORS = (401, 403, 502, 503, 504)
 OptionalText = Annotated[str | None, Query(max_length=2048)]
 
 
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
+def _account(upstreams: UpstreamClients, token: str) -> SpotifyAccount:
+    return SpotifyAccount(upstreams.playlist, token)
 
 
-def _account(request: Request, token: str) -> SpotifyAccount:
-    return SpotifyAccount(get_runtime(request).upstreams.playlist, token)
-
-
-def _token(request: Request) -> str | None:
-    return valid_session_token(request.cookies.get(_settings(request).cookie_name))
-
-
-def _signed_in_account(request: Request) -> SpotifyAccount:
-    token = _token(request)
+def signed_in_account(token: SessionToken, upstreams: UpstreamClients) -> SpotifyAccount:
+    """This session's Spotify account; SpotifySignInRequired without a session."""
     if token is None:
         raise SpotifySignInRequired("sign in with Spotify first (GET /v1/auth/login)")
-    return _account(request, token)
+    return _account(upstreams, token)
+
+
+SignedInAccount = Annotated[SpotifyAccount, Depends(signed_in_account)]
 
 
 @router.get(
@@ -52,11 +44,11 @@ def _signed_in_account(request: Request) -> SpotifyAccount:
     summary="Sign in with Spotify: redirects to Spotify's consent page",
     responses={302: {"description": "To Spotify"}, **error_responses(502, 503, 504)},
 )
-async def login(request: Request) -> Response:
-    token = _token(request) or new_session_token()
-    url = await _account(request, token).sign_in_url()
+async def login(known: SessionToken, upstreams: UpstreamClients, settings: GatewaySettings) -> Response:
+    token = known or new_session_token()
+    url = await _account(upstreams, token).sign_in_url()
     response = RedirectResponse(url, status_code=302)
-    set_session_cookie(response, _settings(request), token)
+    set_session_cookie(response, settings, token)
     return response
 
 
@@ -69,40 +61,38 @@ async def login(request: Request) -> Response:
     responses={303: {"description": "To the web page, signed in"}, **error_responses(400, *_SPOTIFY_ERRORS)},
 )
 async def callback(
-    request: Request, code: OptionalText = None, state: OptionalText = None, error: OptionalText = None
+    token: SessionToken,
+    upstreams: UpstreamClients,
+    settings: GatewaySettings,
+    code: OptionalText = None,
+    state: OptionalText = None,
+    error: OptionalText = None,
 ) -> Response:
-    token = _token(request)
     if token is None:
         raise InvalidSignIn("no session cookie: start the sign-in at /v1/auth/login in this browser")
     # A fresh session id at sign-in: a session id fixed by someone else before it never becomes signed in.
     new_token = new_session_token()
-    await _account(request, token).finish(new_token=new_token, state=state, code=code, error=error)
+    await _account(upstreams, token).finish(new_token=new_token, state=state, code=code, error=error)
     response = RedirectResponse("/", status_code=303)
-    set_session_cookie(response, _settings(request), new_token)
+    set_session_cookie(response, settings, new_token)
     return response
 
 
 @router.post("/auth/logout", tags=["auth"], status_code=204, summary="Sign out: Spotify's tokens are deleted")
-async def logout(request: Request) -> Response:
-    token = _token(request)
+async def logout(token: SessionToken, upstreams: UpstreamClients, settings: GatewaySettings) -> Response:
     if token is not None:
-        await _account(request, token).sign_out()
+        await _account(upstreams, token).sign_out()
     response = Response(status_code=204)
-    settings = _settings(request)
     response.delete_cookie(settings.cookie_name, httponly=True, samesite="lax", secure=settings.cookie_secure)
     return response
 
 
 @router.get("/me", tags=["auth"], response_model=Me, summary="Who is signed in, and their genres")
-async def me(request: Request) -> Me:
-    token = _token(request)
-    if token is None:
-        who = await _account(request, new_session_token()).who()
-        return Me(signed_in=False, spotify_configured=bool(who.get("configured")))
-    account = _account(request, token)
+async def me(token: SessionToken, upstreams: UpstreamClients) -> Me:
+    account = _account(upstreams, token or new_session_token())
     who = await account.who()
-    if not who.get("signed_in"):
-        return Me(signed_in=False, spotify_configured=bool(who.get("configured")))
+    if token is None or not who.signed_in:
+        return Me(signed_in=False, spotify_configured=who.configured)
     try:
         genres = await account.genres()
     except ServiceError as exc:
@@ -112,8 +102,8 @@ async def me(request: Request) -> Me:
     return Me(
         signed_in=True,
         spotify_configured=True,
-        display_name=who.get("display_name"),
-        spotify_user_id=who.get("user_id"),
+        display_name=who.display_name,
+        spotify_user_id=who.user_id,
         genres=genres,
     )
 
@@ -125,8 +115,8 @@ async def me(request: Request) -> Me:
     summary="The signed-in user's genre profile (cached; refresh=true rebuilds it from Spotify)",
     responses=error_responses(*_SPOTIFY_ERRORS),
 )
-async def get_genres(request: Request, refresh: bool = False) -> GenreProfile:
-    return await _signed_in_account(request).genres(refresh=refresh)
+async def get_genres(account: SignedInAccount, refresh: bool = False) -> GenreProfile:
+    return await account.genres(refresh=refresh)
 
 
 @router.put(
@@ -136,8 +126,8 @@ async def get_genres(request: Request, refresh: bool = False) -> GenreProfile:
     summary="Choose the genres playlists use (seed genres or micro-genres; at most 5 after mapping)",
     responses=error_responses(400, 422, *_SPOTIFY_ERRORS),
 )
-async def put_genres(request: Request, body: GenresIn) -> GenreProfile:
-    return await _signed_in_account(request).set_genres(body.genres)
+async def put_genres(account: SignedInAccount, body: GenresIn) -> GenreProfile:
+    return await account.set_genres(body.genres)
 
 
 @router.post(
@@ -147,8 +137,8 @@ async def put_genres(request: Request, body: GenresIn) -> GenreProfile:
     summary='"Mix it up": draw the genres again from the profile',
     responses=error_responses(*_SPOTIFY_ERRORS),
 )
-async def shuffle_genres(request: Request) -> GenreProfile:
-    return await _signed_in_account(request).shuffle()
+async def shuffle_genres(account: SignedInAccount) -> GenreProfile:
+    return await account.shuffle()
 
 
 @router.post(
@@ -158,13 +148,13 @@ async def shuffle_genres(request: Request) -> GenreProfile:
     summary="Keep this playlist on Spotify when the next one is made (unsaved ones are replaced)",
     responses=error_responses(401, 404, 503),
 )
-async def save_playlist(request: Request, playlist_id: str) -> Playlist:
-    playlist, token = await find_playlist(request, playlist_id)
+async def save_playlist(
+    owned: OwnedPlaylist, upstreams: UpstreamClients, sessions: Sessions, settings: GatewaySettings
+) -> Playlist:
+    playlist, token = owned
     if playlist.spotify is None:
         raise SpotifySignInRequired("this playlist is not on Spotify: sign in with Spotify before making one")
-    await _account(request, token).save(playlist.spotify.id)
+    await _account(upstreams, token).save(playlist.spotify.id)
     saved = playlist.model_copy(update={"spotify": playlist.spotify.model_copy(update={"saved": True})})
-    await get_runtime(request).sessions.put_playlist(
-        session=session_key(token), playlist=saved, ttl_s=_settings(request).playlist_ttl_s
-    )
+    await sessions.put_playlist(session=session_key(token), playlist=saved, ttl_s=settings.playlist_ttl_s)
     return saved.public()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Literal
-
 from pydantic import BaseModel, ConfigDict, Field
+
+from shared.spotify_account import GenreProfile, GenresIn
+
+__all__ = ["GenreProfile", "GenresIn", "Me", "SpotifyPlaylistRef"]
 
 
 class SpotifyPlaylistRef(BaseModel):
@@ -20,21 +21,6 @@ class SpotifyPlaylistRef(BaseModel):
     saved: bool = Field(default=False, description="Saved playlists are kept when the next one is made.")
 
 
-class GenreProfile(BaseModel):
-    """The signed-in user's genres: weights from their Spotify listening and the ones playlists use now."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    source: Literal["top_artists", "top_tracks", "default"] = Field(
-        description="Where the weights came from: the top artists' genres, the catalog genres of the top tracks' "
-        "artists (when artists carry no genres), or a default mix."
-    )
-    counts: dict[str, float] = Field(examples=[{"indie-pop": 6.0, "chill": 6.0, "hip-hop": 2.0}])
-    genres: list[str] = Field(description="Up to 5 seed genres used when a playlist names none.")
-    edited: bool = False
-    fetched_at: datetime
-
-
 class Me(BaseModel):
     """Who is signed in with Spotify in this browser session, and their genres."""
 
@@ -43,11 +29,3 @@ class Me(BaseModel):
     display_name: str | None = None
     spotify_user_id: str | None = None
     genres: GenreProfile | None = None
-
-
-class GenresIn(BaseModel):
-    """Genres to use: seed genres or Spotify micro-genres (mapped onto seed genres); at most 5 after mapping."""
-
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"genres": ["indie-pop", "uk drill"]}]})
-
-    genres: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(min_length=1, max_length=20)

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Header, Request, Response, UploadFile
+from fastapi import APIRouter, File, Form, Header, Response, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse
 
 from services.gateway.account import SpotifyAccount, candidates_for
 from services.gateway.clients import Upstreams
+from services.gateway.dependencies import GatewaySettings, OwnedPlaylist, Sessions, SessionToken, UpstreamClients
 from services.gateway.playlists import (
-    PlaylistNotFound,
     create_playlist,
     export_playlist,
     parse_genres,
     rate_playlist,
     raters,
 )
-from services.gateway.runtime import get_runtime
 from services.gateway.schemas import (
     FeedbackIn,
     FeedbackOut,
@@ -26,56 +25,19 @@ from services.gateway.schemas import (
     MyRatings,
     MyRatingsDeleted,
     Playlist,
-    StoredPlaylist,
 )
-from services.gateway.sessions import SessionStore, new_session_token, session_key, valid_session_token
-from services.gateway.settings import Settings
+from services.gateway.sessions import new_session_token, session_key, set_session_cookie
 from shared.errors import UnsupportedMediaType, error_responses
 from shared.genres import SEED_GENRES
 from shared.rating import IDEMPOTENCY_PATTERN
 from shared.recommendation import ExportFormat, Mode
+from shared.spotify_account import SpotifyUser
 
 router = APIRouter(prefix="/v1")
 page = APIRouter()
 STATIC_DIR = Path(__file__).parent / "static"
 _INDEX = STATIC_DIR / "index.html"
 _UPSTREAM_ERRORS = (502, 503, 504)
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-def _sessions(request: Request) -> SessionStore:
-    return get_runtime(request).sessions
-
-
-def _upstreams(request: Request) -> Upstreams:
-    return get_runtime(request).upstreams
-
-
-async def find_playlist(request: Request, playlist_id: str) -> tuple[StoredPlaylist, str]:
-    missing = PlaylistNotFound(f"no playlist {playlist_id[:64]!r} in this session (it may have expired)")
-    token = valid_session_token(request.cookies.get(_settings(request).cookie_name))
-    if token is None:
-        raise missing
-    found = await _sessions(request).get_playlist(session=session_key(token), playlist_id=playlist_id)
-    if found is None:
-        raise missing
-    return found, token
-
-
-def set_session_cookie(response: Response, settings: Settings, token: str) -> None:
-    # HttpOnly: page scripts never see the token; Lax: sent on top-level navigation, not on cross-site posts.
-    response.set_cookie(
-        settings.cookie_name,
-        token,
-        max_age=settings.session_ttl_s,
-        httponly=True,
-        samesite="lax",
-        secure=settings.cookie_secure,
-    )
 
 
 @page.get("/", include_in_schema=False)
@@ -107,8 +69,11 @@ async def list_genres() -> GenreList:
     },
 )
 async def post_playlist(
-    request: Request,
     response: Response,
+    settings: GatewaySettings,
+    sessions: Sessions,
+    upstreams: UpstreamClients,
+    known: SessionToken,
     image: Annotated[UploadFile, File(description="The photo (JPEG, PNG, WebP ...), at most the upload limit.")],
     genres: Annotated[str | None, Form(max_length=2000, examples=["pop,indie"])] = None,
     n: Annotated[int, Form(ge=1, le=100, description="How many tracks.")] = 20,
@@ -118,17 +83,15 @@ async def post_playlist(
     if not content_type.startswith("image/"):
         raise UnsupportedMediaType(f"the `image` part must be an image/* type, not {content_type or 'untyped'}")
     wanted = parse_genres(genres)
-    settings = _settings(request)
-    known = valid_session_token(request.cookies.get(settings.cookie_name))
     token = known or new_session_token()
     # Signed in with Spotify: the profile's genres stand in for none given, and the playlist goes on the account.
-    account = SpotifyAccount(_upstreams(request).playlist, token)
+    account = SpotifyAccount(upstreams.playlist, token)
     signed_in, spotify_user = spotify_identity(await account.who() if known is not None else None)
     if signed_in and not wanted:
         wanted = (await account.genres()).genres
     photo = await image.read()
     playlist = await create_playlist(
-        upstreams=_upstreams(request),
+        upstreams=upstreams,
         image=photo,
         content_type=content_type,
         genres=wanted,
@@ -138,7 +101,7 @@ async def post_playlist(
     )
     if signed_in:
         playlist = await account.publish(playlist, photo=photo, content_type=content_type, n=n)
-    await _sessions(request).put_playlist(session=session_key(token), playlist=playlist, ttl_s=settings.playlist_ttl_s)
+    await sessions.put_playlist(session=session_key(token), playlist=playlist, ttl_s=settings.playlist_ttl_s)
     set_session_cookie(response, settings, token)
     return playlist.public()
 
@@ -150,8 +113,8 @@ async def post_playlist(
     summary="A playlist this session made",
     responses=error_responses(404, 503),
 )
-async def get_playlist(request: Request, playlist_id: str) -> Playlist:
-    playlist, _ = await find_playlist(request, playlist_id)
+async def get_playlist(owned: OwnedPlaylist) -> Playlist:
+    playlist, _ = owned
     return playlist.public()
 
 
@@ -165,9 +128,9 @@ async def get_playlist(request: Request, playlist_id: str) -> Playlist:
         **error_responses(404, 422, *_UPSTREAM_ERRORS),
     },
 )
-async def get_export(request: Request, playlist_id: str, fmt: ExportFormat) -> Response:
-    playlist, _ = await find_playlist(request, playlist_id)
-    body, media_type = await export_playlist(upstreams=_upstreams(request), playlist=playlist, fmt=fmt)
+async def get_export(owned: OwnedPlaylist, upstreams: UpstreamClients, fmt: ExportFormat) -> Response:
+    playlist, _ = owned
+    body, media_type = await export_playlist(upstreams=upstreams, playlist=playlist, fmt=fmt)
     headers = {"Content-Disposition": f'attachment; filename="pressedplay-{playlist.id}.{fmt}"'}
     return Response(content=body, media_type=media_type, headers=headers)
 
@@ -185,18 +148,18 @@ async def get_export(request: Request, playlist_id: str, fmt: ExportFormat) -> R
     },
 )
 async def post_feedback(
-    request: Request,
     response: Response,
-    playlist_id: str,
+    owned: OwnedPlaylist,
+    upstreams: UpstreamClients,
     body: FeedbackIn,
     idempotency_key: Annotated[
         str | None,
         Header(alias="Idempotency-Key", pattern=IDEMPOTENCY_PATTERN, description="Retry with the same key: no-op."),
     ] = None,
 ) -> FeedbackOut:
-    playlist, token = await find_playlist(request, playlist_id)
+    playlist, token = owned
     result, status = await rate_playlist(
-        upstreams=_upstreams(request),
+        upstreams=upstreams,
         playlist=playlist,
         rating=body.rating,
         session=session_key(token),
@@ -206,21 +169,18 @@ async def post_feedback(
     return result
 
 
-async def _my_raters(request: Request) -> list[str]:
-    token = valid_session_token(request.cookies.get(_settings(request).cookie_name))
+async def _my_raters(token: str | None, upstreams: Upstreams) -> list[str]:
     if token is None:
         return []
-    _, user = spotify_identity(await SpotifyAccount(_upstreams(request).playlist, token).who())
+    _, user = spotify_identity(await SpotifyAccount(upstreams.playlist, token).who())
     return raters(session=session_key(token), spotify_user=user)
 
 
-def spotify_identity(who: Any) -> tuple[bool, str | None]:
-    """(signed in, Spotify user id) from the playlist service's /v1/spotify/me answer (a dict or its model)."""
-    if who is None:
+def spotify_identity(who: SpotifyUser | None) -> tuple[bool, str | None]:
+    """(signed in, Spotify user id) from the playlist service's /v1/spotify/me answer."""
+    if who is None or not who.signed_in:
         return False, None
-    data = who if isinstance(who, dict) else who.model_dump()
-    signed_in = bool(data.get("signed_in"))
-    return signed_in, (str(data["user_id"]) if signed_in and data.get("user_id") else None)
+    return True, who.user_id or None
 
 
 @router.get(
@@ -230,11 +190,11 @@ def spotify_identity(who: Any) -> tuple[bool, str | None]:
     summary="Your ratings (this browser's and, signed in, your Spotify account's), photos included",
     responses=error_responses(*_UPSTREAM_ERRORS),
 )
-async def get_my_ratings(request: Request) -> MyRatings:
-    keys = await _my_raters(request)
+async def get_my_ratings(token: SessionToken, upstreams: UpstreamClients) -> MyRatings:
+    keys = await _my_raters(token, upstreams)
     if not keys:
         return MyRatings(ratings=[])
-    return MyRatings.model_validate((await _upstreams(request).ratings_of(keys)).model_dump())
+    return MyRatings.model_validate((await upstreams.ratings_of(keys)).model_dump())
 
 
 @router.delete(
@@ -244,8 +204,8 @@ async def get_my_ratings(request: Request) -> MyRatings:
     summary="Delete your ratings and their photos (also those still waiting to be stored)",
     responses=error_responses(*_UPSTREAM_ERRORS),
 )
-async def delete_my_ratings(request: Request) -> MyRatingsDeleted:
-    keys = await _my_raters(request)
+async def delete_my_ratings(token: SessionToken, upstreams: UpstreamClients) -> MyRatingsDeleted:
+    keys = await _my_raters(token, upstreams)
     if not keys:
         return MyRatingsDeleted(deleted=0)
-    return MyRatingsDeleted(deleted=(await _upstreams(request).delete_ratings_of(keys)).deleted)
+    return MyRatingsDeleted(deleted=(await upstreams.delete_ratings_of(keys)).deleted)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import httpx
-from fastapi import Request
 
 from services.gateway.clients import Upstreams
 from services.gateway.sessions import InProcessSessionStore, RedisSessionStore, SessionStore
@@ -76,9 +75,3 @@ class GatewayRuntime:
         if self._upstreams is None:
             raise NotReady("the gateway is starting", retry_after=2)
         return self._upstreams
-
-
-def get_runtime(request: Request) -> GatewayRuntime:
-    """The runtime create_app() made (started by the lifespan)."""
-    runtime: GatewayRuntime = request.app.state.runtime
-    return runtime

@@ -13,10 +13,12 @@ import time
 from collections import OrderedDict
 from typing import Protocol
 
+from fastapi import Response
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from services.gateway.schemas import StoredPlaylist
+from services.gateway.settings import Settings
 from shared.errors import StoreUnavailable
 
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
@@ -35,6 +37,19 @@ def valid_session_token(value: str | None) -> str | None:
 def session_key(token: str) -> str:
     """The non-secret key a session is stored and rated under: a hash of the token."""
     return hashlib.sha256(token.encode()).hexdigest()[:32]
+
+
+def set_session_cookie(response: Response, settings: Settings, token: str) -> None:
+    """Give the browser its session token."""
+    # HttpOnly: page scripts never see the token; Lax: sent on top-level navigation, not on cross-site posts.
+    response.set_cookie(
+        settings.cookie_name,
+        token,
+        max_age=settings.session_ttl_s,
+        httponly=True,
+        samesite="lax",
+        secure=settings.cookie_secure,
+    )
 
 
 class SessionStore(Protocol):

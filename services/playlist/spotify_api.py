@@ -8,65 +8,29 @@ from __future__ import annotations
 from typing import Annotated, Final
 
 from fastapi import APIRouter, Header, Query, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
 
 from services.playlist.api import get_runtime
 from services.playlist.spotify.errors import SpotifyNotConfigured
 from services.playlist.spotify.naming import playlist_description, playlist_name
-from services.playlist.spotify.profile import GenreProfile
-from services.playlist.spotify.publish import PublishedPlaylist
+from services.playlist.spotify.profile import UserGenreProfile
 from services.playlist.spotify.runtime import SpotifyRuntime
 from services.playlist.spotify.service import SpotifyService
 from shared.errors import NotReady, error_responses
-from shared.features import AudioFeatures
+from shared.spotify_account import (
+    ACCOUNT_HEADER,
+    ACCOUNT_PATTERN,
+    CallbackIn,
+    GenresIn,
+    PublishedPlaylist,
+    PublishIn,
+    SignInStart,
+    SpotifyUser,
+)
 
 router = APIRouter(prefix="/v1/spotify", tags=["spotify"])
-ACCOUNT_PATTERN: Final = r"^[A-Za-z0-9_-]{16,128}$"
-Account = Annotated[str, Header(alias="X-Account-Key", pattern=ACCOUNT_PATTERN, description="The session's key.")]
+Account = Annotated[str, Header(alias=ACCOUNT_HEADER, pattern=ACCOUNT_PATTERN, description="The session's key.")]
 SPOTIFY_CODES: Final = (401, 403, 422, 502, 503, 504)
 SPOTIFY_ERRORS: Final = error_responses(*SPOTIFY_CODES)
-
-
-class SignInStart(BaseModel):
-    authorize_url: str
-
-
-class CallbackIn(BaseModel):
-    """What Spotify sent back to the browser, and the key the new session will have."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    new_account: str = Field(pattern=ACCOUNT_PATTERN)
-    state: str | None = Field(default=None, max_length=512)
-    code: str | None = Field(default=None, max_length=2048)
-    error: str | None = Field(default=None, max_length=512)
-
-
-class SpotifyUser(BaseModel):
-    configured: bool
-    signed_in: bool
-    user_id: str | None = None
-    display_name: str | None = None
-
-
-class GenresIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    genres: list[Annotated[str, Field(max_length=200)]] = Field(min_length=1, max_length=20)
-
-
-class PublishIn(BaseModel):
-    """A playlist to create: what it was made from (for its name and description), the candidate tracks best first."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    features: AudioFeatures
-    mood: str | None = Field(default=None, max_length=60, description="The photo's mood in words, if known.")
-    genres: list[Annotated[str, Field(max_length=60)]] = Field(default_factory=list, max_length=20)
-    mode: str = Field(default="match", max_length=20)
-    public: bool = False
-    candidates: list[Annotated[str, Field(pattern=r"^[A-Za-z0-9]{1,64}$")]] = Field(min_length=1, max_length=300)
-    n: int = Field(ge=1, le=100)
 
 
 def _runtime(request: Request) -> SpotifyRuntime:
@@ -119,22 +83,22 @@ async def me(request: Request, account: Account) -> SpotifyUser:
     return SpotifyUser(configured=True, signed_in=True, user_id=tokens.user_id, display_name=tokens.display_name)
 
 
-@router.get("/genres", response_model=GenreProfile, responses=SPOTIFY_ERRORS)
+@router.get("/genres", response_model=UserGenreProfile, responses=SPOTIFY_ERRORS)
 async def genres(
     request: Request, account: Account, refresh: Annotated[bool, Query(description="Rebuild from Spotify")] = False
-) -> GenreProfile:
+) -> UserGenreProfile:
     """The user's genre profile (cached; `refresh=true` rebuilds it from Spotify)."""
     return await _service(request).profile(account, refresh=refresh)
 
 
-@router.put("/genres", response_model=GenreProfile, responses=SPOTIFY_ERRORS)
-async def put_genres(request: Request, account: Account, body: GenresIn) -> GenreProfile:
+@router.put("/genres", response_model=UserGenreProfile, responses=SPOTIFY_ERRORS)
+async def put_genres(request: Request, account: Account, body: GenresIn) -> UserGenreProfile:
     """Set the genres playlists use (names map to seed genres; at most five)."""
     return await _service(request).set_genres(account, body.genres)
 
 
-@router.post("/genres/shuffle", response_model=GenreProfile, responses=SPOTIFY_ERRORS)
-async def shuffle(request: Request, account: Account) -> GenreProfile:
+@router.post("/genres/shuffle", response_model=UserGenreProfile, responses=SPOTIFY_ERRORS)
+async def shuffle(request: Request, account: Account) -> UserGenreProfile:
     """Draw the genres again from the profile's weights."""
     return await _service(request).shuffle(account)
 

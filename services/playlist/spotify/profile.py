@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 import numpy as np
-from pydantic import BaseModel, Field
 
 from services.playlist.catalog import Catalog
 from services.playlist.genre_map import GenreMapper
+from shared.spotify_account import GenreProfile, ProfileSource
 
 TIME_RANGE_WEIGHTS: Final = {"short_term": 3.0, "medium_term": 2.0, "long_term": 1.0}
 MAX_PICKED: Final = 5
@@ -26,18 +26,12 @@ SAMPLING_POWER: Final = 1.5
 MAX_COUNTS_SHOWN: Final = 20
 # Broad, well-stocked genres for a listener we know nothing about yet.
 DEFAULT_MIX: Final = {"pop": 3.0, "indie": 2.0, "rock": 2.0, "hip-hop": 2.0, "electronic": 1.5, "r-n-b": 1.0}
-ProfileSource = Literal["top_artists", "top_tracks", "default"]
 
 
-class GenreProfile(BaseModel):
-    """Seed-genre weights from a user's listening, and the genres playlists use now."""
+class UserGenreProfile(GenreProfile):
+    """A user's genre profile as the playlist service keeps it: the shared contract plus whose it is."""
 
     user_id: str
-    source: ProfileSource = Field(description="top_artists, top_tracks (catalog genres of their artists) or default.")
-    counts: dict[str, float] = Field(description="Seed genre -> weight, heaviest first (at most 20 shown).")
-    genres: list[str] = Field(description="The genres playlists use: sampled from counts, or the user's own pick.")
-    edited: bool = Field(default=False, description="True when the user chose the genres themselves.")
-    fetched_at: datetime
 
 
 def weigh_artists(pages: Mapping[str, Sequence[Mapping[str, Any]]]) -> list[tuple[Mapping[str, Any], float]]:
@@ -108,13 +102,13 @@ def sample_genres(counts: Mapping[str, float], *, k: int = MAX_PICKED, rng: np.r
 
 def make_profile(
     *, user_id: str, source: ProfileSource, counts: Mapping[str, float], rng: np.random.Generator
-) -> GenreProfile:
+) -> UserGenreProfile:
     """The profile from seed-genre weights (the default mix when they are empty), with a first sample drawn."""
     if not counts:
         source, counts = "default", DEFAULT_MIX
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:MAX_COUNTS_SHOWN]
     rounded = {name: round(float(weight), 3) for name, weight in ranked}
-    return GenreProfile(
+    return UserGenreProfile(
         user_id=user_id,
         source=source,
         counts=rounded,

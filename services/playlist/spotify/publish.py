@@ -41,18 +41,6 @@ class GeneratedPlaylistNotFound(NotFound):
     """No playlist of this id was generated for the signed-in user."""
 
 
-class PublishedPlaylist(BaseModel):
-    """A generated playlist as it now is on Spotify."""
-
-    id: str
-    uri: str
-    url: str
-    track_ids: list[str] = Field(description="The tracks added, in playlist order.")
-    skipped: int = Field(ge=0, description="Tracks Spotify refused (gone from Spotify), replaced from the candidates.")
-    unfollowed: list[str] = Field(default_factory=list, description="Earlier unsaved generated playlists removed.")
-    saved: bool = False
-
-
 def track_uri(track_id: str) -> str:
     return f"spotify:track:{track_id}"
 

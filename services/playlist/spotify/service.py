@@ -19,8 +19,7 @@ from services.playlist.genre_map import GenreMapper, resolve_seed_genres
 from services.playlist.spotify.access import SpotifyAccess
 from services.playlist.spotify.profile import (
     TIME_RANGE_WEIGHTS,
-    GenreProfile,
-    ProfileSource,
+    UserGenreProfile,
     counts_from_artist_genres,
     counts_from_catalog,
     make_profile,
@@ -30,7 +29,6 @@ from services.playlist.spotify.profile import (
 )
 from services.playlist.spotify.publish import (
     GeneratedPlaylistLog,
-    PublishedPlaylist,
     cover_jpeg_base64,
     fill_playlist,
 )
@@ -38,6 +36,7 @@ from services.playlist.spotify.store import KeyValueStore
 from services.playlist.spotify.tokens import PREFIX, SpotifyTokens
 from services.playlist.spotify.webapi import SpotifyPlaylistApi, SpotifyProfileApi
 from shared.errors import InvalidInput
+from shared.spotify_account import ProfileSource, PublishedPlaylist
 
 log = logging.getLogger("pressedplay.playlist.spotify")
 T = TypeVar("T")
@@ -47,7 +46,7 @@ MAX_EDITED_GENRES: Final = 5
 
 
 class ProfileCache:
-    """GenreProfile per Spotify user, with a TTL: a hit costs no Spotify call."""
+    """UserGenreProfile per Spotify user, with a TTL: a hit costs no Spotify call."""
 
     def __init__(self, store: KeyValueStore, *, ttl_s: int) -> None:
         self.store = store
@@ -57,11 +56,11 @@ class ProfileCache:
     def _key(user_id: str) -> str:
         return f"{PREFIX}:profile:{user_id}"
 
-    async def get(self, user_id: str) -> GenreProfile | None:
+    async def get(self, user_id: str) -> UserGenreProfile | None:
         raw = await self.store.get(self._key(user_id))
-        return None if raw is None else GenreProfile.model_validate_json(raw)
+        return None if raw is None else UserGenreProfile.model_validate_json(raw)
 
-    async def put(self, profile: GenreProfile) -> None:
+    async def put(self, profile: UserGenreProfile) -> None:
         await self.store.set(self._key(profile.user_id), profile.model_dump_json().encode(), ttl_s=self.ttl_s)
 
     async def delete(self, user_id: str) -> None:
@@ -102,7 +101,7 @@ class SpotifyService:
         return await self.access.vault.get(account)
 
     # --- the genre profile ---------------------------------------------------------------------------------------
-    async def profile(self, account: str, *, refresh: bool = False) -> GenreProfile:
+    async def profile(self, account: str, *, refresh: bool = False) -> UserGenreProfile:
         """The cached profile, or a new one from Spotify (always new when `refresh`)."""
         tokens = await self.access.signed_in(account)
         if not refresh:
@@ -124,7 +123,7 @@ class SpotifyService:
     def _top_call(self, token: str, *, kind: str, time_range: str) -> list[dict[str, Any]]:
         return self.profile_api.top(token, kind=kind, time_range=time_range, limit=TOP_LIMIT)
 
-    async def _fetch_profile(self, account: str, user_id: str) -> GenreProfile:
+    async def _fetch_profile(self, account: str, user_id: str) -> UserGenreProfile:
         catalog, mapper = self.domain()
         artists = await self._top(account, "artists")
         counts: Mapping[str, float] = await self.run(counts_from_artist_genres, weigh_artists(artists), mapper)
@@ -135,7 +134,7 @@ class SpotifyService:
             source = "top_tracks"
         return make_profile(user_id=user_id, source=source, counts=counts, rng=_rng())
 
-    async def set_genres(self, account: str, names: list[str]) -> GenreProfile:
+    async def set_genres(self, account: str, names: list[str]) -> UserGenreProfile:
         """The user's own pick (seed genres or micro-genres, mapped); at most five seed genres are kept."""
         profile = await self.profile(account)
         _, mapper = self.domain()
@@ -148,7 +147,7 @@ class SpotifyService:
         await self.profiles.put(updated)
         return updated
 
-    async def shuffle(self, account: str) -> GenreProfile:
+    async def shuffle(self, account: str) -> UserGenreProfile:
         """Draw the genres again from the weights ("mix it up")."""
         profile = await self.profile(account)
         updated = profile.model_copy(update={"genres": sample_genres(profile.counts, rng=_rng()), "edited": False})
