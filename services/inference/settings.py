@@ -13,7 +13,8 @@ MIN_ADMIN_TOKEN_LENGTH = 16
 
 
 def _default_model_uri() -> str:
-    # Imported here: the predictor module pulls in torch, and settings must stay cheap to build.
+    # Imported when a Settings is built, not when this module is: the predictor pulls in torch, so tools that only
+    # read the settings' fields (docs, the CLI's help) do not load it; building a Settings does.
     from services.inference.model.predictor import DEFAULT_MODEL_PATH
 
     return str(DEFAULT_MODEL_PATH)

@@ -139,7 +139,7 @@ def save_checkpoint(checkpoint: Checkpoint, path: Path) -> Path:
 
 
 def _resolve(uri: str | Path) -> Path:
-    # The services engineer's storage module owns artifact fetching: local paths pass through (checked, raising
+    # storage.py owns artifact fetching: local paths pass through (checked, raising
     # ArtifactNotFound), s3:// objects are downloaded once per ETag into a cache.
     from services.inference.model.storage import fetch_artifact
 
