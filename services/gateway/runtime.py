@@ -6,8 +6,10 @@ from collections.abc import Mapping
 
 import httpx
 
+from services.gateway.adapters.in_process import InProcessSessionStore
+from services.gateway.adapters.redis_store import RedisSessionStore
 from services.gateway.clients import Upstreams
-from services.gateway.sessions import InProcessSessionStore, RedisSessionStore, SessionStore
+from services.gateway.sessions import SessionStore
 from services.gateway.settings import Settings
 from shared.errors import NotReady
 from shared.health import ReadinessCheck, not_ready

@@ -1,4 +1,5 @@
-"""Server-side sessions: the playlists a browser made, kept with a TTL in Redis or in this process.
+"""Server-side sessions: the playlists a browser made, kept with a TTL by a SessionStore (adapters/: Redis or
+this process).
 
 The browser holds only an opaque random token in an HttpOnly cookie; stores key on a hash of it, so a leaked
 store dump (or a log line) never reveals a usable cookie.
@@ -9,18 +10,23 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-import time
-from collections import OrderedDict
 from typing import Protocol
 
 from fastapi import Response
-from redis.asyncio import Redis
-from redis.exceptions import RedisError
 
+from services.gateway.adapters.in_process import InProcessSessionStore
 from services.gateway.schemas import StoredPlaylist
 from services.gateway.settings import Settings
-from shared.errors import StoreUnavailable
 
+# InProcessSessionStore is named here too for the tests that import it from this module.
+__all__ = [
+    "InProcessSessionStore",
+    "SessionStore",
+    "new_session_token",
+    "session_key",
+    "set_session_cookie",
+    "valid_session_token",
+]
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 
 
@@ -70,75 +76,3 @@ class SessionStore(Protocol):
     async def close(self) -> None:
         """Release connections."""
         ...
-
-
-class InProcessSessionStore:
-    """SessionStore in a bounded dict: for one person running the stack, lost on restart."""
-
-    def __init__(self, *, max_playlists: int = 10_000) -> None:
-        self.max_playlists = max_playlists
-        self._items: OrderedDict[tuple[str, str], tuple[float, str]] = OrderedDict()
-
-    async def put_playlist(self, *, session: str, playlist: StoredPlaylist, ttl_s: int) -> None:
-        """Keep the playlist; the oldest entries go first when the bound is reached."""
-        key = (session, playlist.id)
-        self._items[key] = (time.monotonic() + ttl_s, playlist.model_dump_json())
-        self._items.move_to_end(key)
-        while len(self._items) > self.max_playlists:
-            self._items.popitem(last=False)
-
-    async def get_playlist(self, *, session: str, playlist_id: str) -> StoredPlaylist | None:
-        """The playlist if it exists and has not expired."""
-        entry = self._items.get((session, playlist_id))
-        if entry is None:
-            return None
-        expires, payload = entry
-        if expires <= time.monotonic():
-            del self._items[(session, playlist_id)]
-            return None
-        return StoredPlaylist.model_validate_json(payload)
-
-    async def ping(self) -> bool:
-        """Always ready."""
-        return True
-
-    async def close(self) -> None:
-        """Nothing to release."""
-        self._items.clear()
-
-
-class RedisSessionStore:
-    """SessionStore on Redis: one key per playlist with a TTL, so expiry needs no sweeper."""
-
-    def __init__(self, url: str, *, timeout_s: float = 2.0, prefix: str = "pp:gw") -> None:
-        self.prefix = prefix
-        self._redis = Redis.from_url(url, socket_timeout=timeout_s, socket_connect_timeout=timeout_s)
-
-    def _key(self, session: str, playlist_id: str) -> str:
-        return f"{self.prefix}:{session}:playlist:{playlist_id}"
-
-    async def put_playlist(self, *, session: str, playlist: StoredPlaylist, ttl_s: int) -> None:
-        """SET with EX: the playlist disappears by itself after ttl_s."""
-        try:
-            await self._redis.set(self._key(session, playlist.id), playlist.model_dump_json(), ex=ttl_s)
-        except (RedisError, OSError) as exc:
-            raise StoreUnavailable(f"the session store failed: {type(exc).__name__}", retry_after=2) from exc
-
-    async def get_playlist(self, *, session: str, playlist_id: str) -> StoredPlaylist | None:
-        """The playlist if the key still exists."""
-        try:
-            payload = await self._redis.get(self._key(session, playlist_id))
-        except (RedisError, OSError) as exc:
-            raise StoreUnavailable(f"the session store failed: {type(exc).__name__}", retry_after=2) from exc
-        return None if payload is None else StoredPlaylist.model_validate_json(payload)
-
-    async def ping(self) -> bool:
-        """True when Redis answers PING."""
-        try:
-            return bool(await self._redis.ping())
-        except (RedisError, OSError):
-            return False
-
-    async def close(self) -> None:
-        """Close the connection pool."""
-        await self._redis.aclose()

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import pytest
 from redis.asyncio import Redis
 
+from services.gateway.adapters.redis_store import RedisSessionStore
 from services.gateway.schemas import StoredPlaylist
-from services.gateway.sessions import RedisSessionStore
 from shared.errors import StoreUnavailable
 from shared.features import AudioFeatures
 from shared.recommendation import Recommendation

@@ -12,8 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
+from services.gateway.adapters.in_process import InProcessSessionStore
 from services.gateway.app import create_app
-from services.gateway.sessions import InProcessSessionStore
 from services.gateway.settings import Settings
 from shared.genres import SEED_GENRES
 

@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from services.gateway.adapters.in_process import InProcessSessionStore
 from services.gateway.schemas import StoredPlaylist
-from services.gateway.sessions import InProcessSessionStore, new_session_token, session_key, valid_session_token
+from services.gateway.sessions import new_session_token, session_key, valid_session_token
 from shared.features import AudioFeatures
 from shared.recommendation import Recommendation
 
@@ -70,8 +71,8 @@ def test_the_storage_key_does_not_reveal_the_token() -> None:
 
 
 def test_sessions_live_in_process_by_default_and_in_redis_when_configured() -> None:
+    from services.gateway.adapters.redis_store import RedisSessionStore
     from services.gateway.runtime import build_session_store
-    from services.gateway.sessions import RedisSessionStore
     from services.gateway.settings import Settings
 
     assert isinstance(build_session_store(Settings(redis_url=None)), InProcessSessionStore)

@@ -16,6 +16,7 @@ from services.inference.model.storage import (
     s3_client,
     upload_artifact,
 )
+from tests.fakes.s3 import FakeS3
 from tests.servers.process import free_port
 
 
@@ -67,3 +68,30 @@ def test_unreachable_s3_without_a_cached_copy_is_unavailable(tmp_path: Path, mon
 def test_uploading_a_missing_file_is_refused_before_contacting_s3(tmp_path: Path) -> None:
     with pytest.raises(ArtifactNotFound, match="no file to upload"):
         upload_artifact(tmp_path / "absent.pt", "s3://models/absent.pt")
+
+
+def test_an_s3_artifact_is_downloaded_once_per_etag(tmp_path: Path) -> None:
+    s3 = FakeS3()
+    s3.put("models", "effnet/model.pt", b"weights v1")
+    first = fetch_artifact("s3://models/effnet/model.pt", cache_dir=tmp_path, client=s3)
+    again = fetch_artifact("s3://models/effnet/model.pt", cache_dir=tmp_path, client=s3)
+    assert first == again and first.read_bytes() == b"weights v1" and s3.gets == 1
+    s3.put("models", "effnet/model.pt", b"weights v2")
+    changed = fetch_artifact("s3://models/effnet/model.pt", cache_dir=tmp_path, client=s3)
+    assert changed != first and changed.read_bytes() == b"weights v2" and s3.gets == 2
+
+
+def test_an_uploaded_artifact_can_be_fetched_back(tmp_path: Path) -> None:
+    s3 = FakeS3()
+    local = tmp_path / "model.pt"
+    local.write_bytes(b"weights")
+    etag = upload_artifact(local, "s3://models/model.pt", client=s3)
+    assert (
+        etag
+        and fetch_artifact("s3://models/model.pt", cache_dir=tmp_path / "cache", client=s3).read_bytes() == b"weights"
+    )
+
+
+def test_a_missing_s3_object_is_not_found(tmp_path: Path) -> None:
+    with pytest.raises(ArtifactNotFound, match=r"s3://models/none\.pt"):
+        fetch_artifact("s3://models/none.pt", cache_dir=tmp_path, client=FakeS3())

@@ -11,21 +11,32 @@ import logging
 import os
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final, Protocol
 from urllib.parse import urlparse
 
 from shared.errors import InvalidInput, NotFound, UpstreamError, UpstreamUnavailable
-
-if TYPE_CHECKING:
-    from mypy_boto3_s3 import S3Client  # type: ignore[import-not-found, unused-ignore]
-else:
-    S3Client = Any
 
 log = logging.getLogger("pressedplay.storage")
 
 CONNECT_TIMEOUT_S: Final = 5.0
 READ_TIMEOUT_S: Final = 60.0
 _NOT_FOUND_CODES: Final = frozenset({"404", "NoSuchKey", "NoSuchBucket", "NotFound"})
+
+
+class S3Client(Protocol):
+    """The three S3 calls artifacts need; boto3's client is one (`s3_client()`), tests pass an in-memory fake."""
+
+    def head_object(self, *, Bucket: str, Key: str) -> dict[str, Any]:  # noqa: N803 (boto3's argument names)
+        """The object's metadata: ETag, ContentLength."""
+        ...
+
+    def get_object(self, *, Bucket: str, Key: str, **extra: Any) -> dict[str, Any]:  # noqa: N803
+        """The object, its bytes in a streaming `Body` (with `iter_chunks`); `IfMatch` in extra."""
+        ...
+
+    def upload_file(self, Filename: str, Bucket: str, Key: str) -> None:  # noqa: N803
+        """Upload a local file (multipart when large)."""
+        ...
 
 
 class ArtifactNotFound(NotFound):
@@ -82,7 +93,8 @@ def s3_client(*, endpoint_url: str | None = None) -> S3Client:
     )
     # A fresh session per client: boto3's default session caches the credentials it first resolved, so rotated
     # keys (or a test's environment) would be ignored for the life of the process.
-    return boto3.session.Session().client("s3", endpoint_url=endpoint, config=config)
+    client: S3Client = boto3.session.Session().client("s3", endpoint_url=endpoint, config=config)
+    return client
 
 
 def fetch_artifact(uri: str | Path, *, cache_dir: Path | None = None, client: S3Client | None = None) -> Path:

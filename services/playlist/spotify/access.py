@@ -23,7 +23,7 @@ from services.playlist.spotify.errors import (
     SpotifySignInRequired,
     SpotifyTimeout,
 )
-from services.playlist.spotify.oauth import AccountsClient, TokenGrant, authorize_url, new_state, new_verifier
+from services.playlist.spotify.oauth import SpotifyAccounts, TokenGrant, authorize_url, new_state, new_verifier
 from services.playlist.spotify.tokens import PendingSignIn, PendingSignIns, SpotifyTokens, TokenVault
 from services.playlist.spotify.webapi import AccessTokenRejected, RateLimited, SpotifyProfileApi
 
@@ -52,7 +52,7 @@ class SpotifyAccess:
         self,
         *,
         config: SpotifyConfig,
-        accounts: AccountsClient,
+        accounts: SpotifyAccounts,
         api: SpotifyProfileApi,
         vault: TokenVault,
         pending: PendingSignIns,

@@ -12,12 +12,14 @@ from services.playlist.catalog import Catalog
 from services.playlist.genre_map import GenreMapper
 from services.playlist.settings import Settings
 from services.playlist.spotify.access import SpotifyAccess, SpotifyConfig
-from services.playlist.spotify.oauth import AccountsClient
+from services.playlist.spotify.adapters.accounts import AccountsClient
+from services.playlist.spotify.adapters.in_process import InProcessKeyValueStore
+from services.playlist.spotify.adapters.redis_store import RedisKeyValueStore
+from services.playlist.spotify.adapters.spotipy_api import SpotipyWebApi
 from services.playlist.spotify.publish import GeneratedPlaylistLog
 from services.playlist.spotify.service import ProfileCache, Runner, SpotifyService
-from services.playlist.spotify.store import InProcessKeyValueStore, KeyValueStore, RedisKeyValueStore
+from services.playlist.spotify.store import KeyValueStore
 from services.playlist.spotify.tokens import PendingSignIns, TokenVault, new_fernet_key
-from services.playlist.spotify.webapi import SpotipyWebApi
 
 log = logging.getLogger("pressedplay.playlist.spotify")
 

@@ -1,0 +1,43 @@
+"""SessionStore in this process: for one person running the stack, and the fake the unit tests use."""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+
+from services.gateway.schemas import StoredPlaylist
+
+
+class InProcessSessionStore:
+    """SessionStore in a bounded dict: for one person running the stack, lost on restart."""
+
+    def __init__(self, *, max_playlists: int = 10_000) -> None:
+        self.max_playlists = max_playlists
+        self._items: OrderedDict[tuple[str, str], tuple[float, str]] = OrderedDict()
+
+    async def put_playlist(self, *, session: str, playlist: StoredPlaylist, ttl_s: int) -> None:
+        """Keep the playlist; the oldest entries go first when the bound is reached."""
+        key = (session, playlist.id)
+        self._items[key] = (time.monotonic() + ttl_s, playlist.model_dump_json())
+        self._items.move_to_end(key)
+        while len(self._items) > self.max_playlists:
+            self._items.popitem(last=False)
+
+    async def get_playlist(self, *, session: str, playlist_id: str) -> StoredPlaylist | None:
+        """The playlist if it exists and has not expired."""
+        entry = self._items.get((session, playlist_id))
+        if entry is None:
+            return None
+        expires, payload = entry
+        if expires <= time.monotonic():
+            del self._items[(session, playlist_id)]
+            return None
+        return StoredPlaylist.model_validate_json(payload)
+
+    async def ping(self) -> bool:
+        """Always ready."""
+        return True
+
+    async def close(self) -> None:
+        """Nothing to release."""
+        self._items.clear()
