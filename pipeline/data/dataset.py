@@ -197,30 +197,25 @@ def build_dataset(
     `covers_dir` defaults to ../shared/data/covers; `jobs_from` replaces covers + pairing (e.g. a collection);
     `max_covers` keeps a seeded random subset of releases (quick runs).
     """
-    if pairs_per_cover < 1:
-        raise DatasetError(f"pairs per cover must be at least 1, got {pairs_per_cover}")
-    if not 32 <= image_size <= 1024:
-        raise DatasetError(f"image size must be between 32 and 1024 px, got {image_size}")
-    if max_covers is not None and max_covers < 1:
-        raise DatasetError(f"max covers must be at least 1, got {max_covers}")
-    if covers_per_shard < 1:
-        raise DatasetError(f"covers per shard must be at least 1, got {covers_per_shard}")
-    if scheduler not in {"threads", "processes", "synchronous"}:
-        raise DatasetError(f"unknown local scheduler {scheduler!r}; use threads, processes or synchronous")
+    _check_options(
+        pairs_per_cover=pairs_per_cover,
+        image_size=image_size,
+        max_covers=max_covers,
+        covers_per_shard=covers_per_shard,
+        scheduler=scheduler,
+    )
     started = time.monotonic()
     if jobs_from is not None:
         jobs = jobs_from()
     else:
-        releases = read_releases(covers_dir or shared_data_dir() / "covers")
-        if max_covers is not None:
-            chosen = set(stable_order([r.release_id for r in releases], seed=seed)[:max_covers])
-            releases = [r for r in releases if r.release_id in chosen]
-        genres = {g for r in releases for g in r.genres}
-        pools = pools or load_track_pools(genres=genres)
-        if genres - set(pools):
-            raise PairingError(f"no track pool for cover genre(s) {', '.join(sorted(genres - set(pools)))}")
-        splits = assign_splits(releases, seed=seed, ratios=ratios)
-        jobs = pair_releases(releases, pools=pools, splits=splits, pairs_per_cover=pairs_per_cover, seed=seed)
+        jobs = _pair_covers(
+            covers_dir or shared_data_dir() / "covers",
+            pools=pools,
+            max_covers=max_covers,
+            seed=seed,
+            ratios=ratios,
+            pairs_per_cover=pairs_per_cover,
+        )
     out_dir.mkdir(parents=True, exist_ok=True)
     _clear_previous(out_dir)
     plan = _shard_plan(jobs, out_dir=out_dir, covers_per_shard=covers_per_shard)
@@ -232,13 +227,61 @@ def build_dataset(
         scheduler=scheduler,
         progress=progress,
     )
+    summary = _summary(results, out_dir=out_dir, pairs_per_cover=pairs_per_cover, image_size=image_size, seed=seed)
+    summary.shards, summary.seconds = len(plan), round(time.monotonic() - started, 1)
+    (out_dir / SUMMARY_FILE).write_text(summary.to_json() + "\n")
+    log.info("dataset.built", extra={"rows": summary.rows, "shards": summary.shards, "seconds": summary.seconds})
+    return summary
+
+
+def _check_options(
+    *, pairs_per_cover: int, image_size: int, max_covers: int | None, covers_per_shard: int, scheduler: str
+) -> None:
+    if pairs_per_cover < 1:
+        raise DatasetError(f"pairs per cover must be at least 1, got {pairs_per_cover}")
+    if not 32 <= image_size <= 1024:
+        raise DatasetError(f"image size must be between 32 and 1024 px, got {image_size}")
+    if max_covers is not None and max_covers < 1:
+        raise DatasetError(f"max covers must be at least 1, got {max_covers}")
+    if covers_per_shard < 1:
+        raise DatasetError(f"covers per shard must be at least 1, got {covers_per_shard}")
+    if scheduler not in {"threads", "processes", "synchronous"}:
+        raise DatasetError(f"unknown local scheduler {scheduler!r}; use threads, processes or synchronous")
+
+
+def _pair_covers(
+    covers_dir: Path,
+    *,
+    pools: Mapping[str, TrackPool] | None,
+    max_covers: int | None,
+    seed: int,
+    ratios: Sequence[float],
+    pairs_per_cover: int,
+) -> list[CoverJob]:
+    """The covers (a seeded subset with max_covers), split by release and paired with catalog tracks."""
+    releases = read_releases(covers_dir)
+    if max_covers is not None:
+        chosen = set(stable_order([r.release_id for r in releases], seed=seed)[:max_covers])
+        releases = [r for r in releases if r.release_id in chosen]
+    genres = {g for r in releases for g in r.genres}
+    pools = pools or load_track_pools(genres=genres)
+    if genres - set(pools):
+        raise PairingError(f"no track pool for cover genre(s) {', '.join(sorted(genres - set(pools)))}")
+    splits = assign_splits(releases, seed=seed, ratios=ratios)
+    return pair_releases(releases, pools=pools, splits=splits, pairs_per_cover=pairs_per_cover, seed=seed)
+
+
+def _summary(
+    results: Sequence[Mapping[str, Any]], *, out_dir: Path, pairs_per_cover: int, image_size: int, seed: int
+) -> DatasetSummary:
+    """The shards' results added up: rows, covers, skipped covers, rows per split and genre, the content digest."""
     counts: dict[str, dict[str, int]] = {}
     for result in results:
         for key, n in result["counts"].items():
             split, genre = key.split("/", 1)
             counts.setdefault(split, {}).setdefault(genre, 0)
             counts[split][genre] += n
-    summary = DatasetSummary(
+    return DatasetSummary(
         out_dir=str(out_dir),
         rows=sum(r["rows"] for r in results),
         covers=sum(r["covers"] for r in results),
@@ -247,10 +290,6 @@ def build_dataset(
         pairs_per_cover=pairs_per_cover,
         image_size=image_size,
         seed=seed,
-        shards=len(plan),
+        shards=0,
         content_digest=_combined_digest(d for r in results for d in r["row_digests"]),
-        seconds=round(time.monotonic() - started, 1),
     )
-    (out_dir / SUMMARY_FILE).write_text(summary.to_json() + "\n")
-    log.info("dataset.built", extra={"rows": summary.rows, "shards": summary.shards, "seconds": summary.seconds})
-    return summary

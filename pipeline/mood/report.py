@@ -90,18 +90,8 @@ def build_report(
     served = served_features(affect, oof, mapping)
     human_valence, human_arousal = affect.ratings[:, 0], affect.ratings[:, 1]
     catalog_data = load_catalog(catalog)
-    recommender = Recommender(catalog_data, load_genre_mapper())
     rows = playlist_rows(playlist_photos, affect.folders, seed=seed)
-    playlists, means = [], []
-    for row in rows:
-        request = RecommendationRequest(
-            features=AudioFeatures.from_vector(served[row]),
-            genres=dict.fromkeys(PLAYLIST_GENRES, 1.0),
-            n=PLAYLIST_LENGTH,
-        )
-        tracks = recommender.recommend(request).tracks
-        playlists.append({t.id for t in tracks})
-        means.append(float(np.mean([t.features.valence for t in tracks])))
+    playlists, means = _playlists(Recommender(catalog_data, load_genre_mapper()), served[rows])
     overlaps = [len(a & b) / len(a | b) for a, b in combinations(playlists, 2)]
     examples = [
         {
@@ -131,6 +121,21 @@ def build_report(
         playlist_valence_spearman=spearman(np.array(means), human_valence[rows]),
         examples=examples,
     )
+
+
+def _playlists(recommender: Recommender, served: np.ndarray) -> tuple[list[set[str]], list[float]]:
+    """For each row of served features, the playlist's track ids and its tracks' mean valence."""
+    playlists, means = [], []
+    for features in served:
+        request = RecommendationRequest(
+            features=AudioFeatures.from_vector(features),
+            genres=dict.fromkeys(PLAYLIST_GENRES, 1.0),
+            n=PLAYLIST_LENGTH,
+        )
+        tracks = recommender.recommend(request).tracks
+        playlists.append({t.id for t in tracks})
+        means.append(float(np.mean([t.features.valence for t in tracks])))
+    return playlists, means
 
 
 def render(report: MoodReport) -> str:

@@ -148,53 +148,20 @@ def finetune_look(
     per-epoch history."""
     torch.manual_seed(config.seed)
     generator = torch.Generator().manual_seed(config.seed)
-    model = base.build()
-    if not isinstance(model, EffnetVAE) or not model.head.config.genre_decoder:
-        raise ValueError("look finetune needs an effnet-vae checkpoint with a genre-look head")
-    model.mood = None
-    model.backbone.frozen = False
-    model.backbone.requires_grad_(True)
-    model.to(config.device)
+    model = _trainable_model(base, config)
     mean = torch.tensor(base.transform.mean, device=config.device).view(1, 3, 1, 1)
     std = torch.tensor(base.transform.std, device=config.device).view(1, 3, 1, 1)
     train = covers["train"]
     if len(train) == 0:
         raise ValueError("no training covers")
-    steps = max(1, math.ceil(len(train) / config.batch_size)) * config.epochs
-    optimizer = torch.optim.AdamW(
-        [
-            {"params": model.backbone.parameters(), "lr": config.backbone_lr},
-            {"params": model.head.parameters(), "lr": config.head_lr},
-        ],
-        weight_decay=config.weight_decay,
-    )
-    schedule = torch.optim.lr_scheduler.OneCycleLR(
-        optimizer, max_lr=[config.backbone_lr, config.head_lr], total_steps=steps
+    optimizer, schedule = _optimiser(
+        model, config, steps=max(1, math.ceil(len(train) / config.batch_size)) * config.epochs
     )
     history: list[dict[str, float]] = []
     best: dict[str, Any] = {"val_top1": -1.0}
-    cuda = config.device.startswith("cuda")
     for epoch in range(1, config.epochs + 1):
-        model.train()
-        order = torch.randperm(len(train), generator=generator)
-        total = 0.0
-        for start in range(0, len(train), config.batch_size):
-            rows = order[start : start + config.batch_size]
-            pixels = augment(train.pixels[rows].to(config.device), scale=config.crop_scale, generator=generator)
-            targets = train.genres[rows].to(config.device)
-            targets = targets / targets.sum(dim=1, keepdim=True)
-            with torch.autocast(config.device.split(":")[0], dtype=torch.bfloat16, enabled=cuda):
-                out = model(_normalise(pixels, mean, std), stats=train.colour[rows].to(config.device))
-                assert out.logits is not None
-                loss = F.cross_entropy(out.logits.float(), targets, label_smoothing=config.label_smoothing)
-                kl = (-0.5 * (1 + out.logvar - out.mu.pow(2) - out.logvar.exp())).sum(dim=1).mean()
-                loss = loss + config.beta * kl.float()
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            schedule.step()
-            total += float(loss.detach()) * len(rows)
-        row = {"epoch": float(epoch), "train_loss": total / len(train)}
+        loss = _train_epoch(model, train, optimizer, schedule, config=config, generator=generator, mean=mean, std=std)
+        row = {"epoch": float(epoch), "train_loss": loss}
         row["val_top1"] = top1(model, covers["val"], config=config, mean=mean, std=std)
         history.append(row)
         log.info("look_finetune.epoch", extra=row)
@@ -208,6 +175,76 @@ def finetune_look(
     model.backbone.net.load_state_dict({k: v.float() for k, v in best["backbone"].items()})
     model.head.load_state_dict(best["head"])
     test = top1(model, covers["test"], config=config, mean=mean, std=std)
+    return _tuned_checkpoint(base, config, best=best, test_top1=test), history
+
+
+def _trainable_model(base: Checkpoint, config: FinetuneConfig) -> EffnetVAE:
+    """The base model with its backbone unfrozen and no mood head, on the device."""
+    model = base.build()
+    if not isinstance(model, EffnetVAE) or not model.head.config.genre_decoder:
+        raise ValueError("look finetune needs an effnet-vae checkpoint with a genre-look head")
+    model.mood = None
+    model.backbone.frozen = False
+    model.backbone.requires_grad_(True)
+    return model.to(config.device)
+
+
+def _optimiser(
+    model: EffnetVAE, config: FinetuneConfig, *, steps: int
+) -> tuple[torch.optim.Optimizer, torch.optim.lr_scheduler.OneCycleLR]:
+    """AdamW with the backbone's and the head's learning rates, on a one-cycle schedule over every step."""
+    optimizer = torch.optim.AdamW(
+        [
+            {"params": model.backbone.parameters(), "lr": config.backbone_lr},
+            {"params": model.head.parameters(), "lr": config.head_lr},
+        ],
+        weight_decay=config.weight_decay,
+    )
+    schedule = torch.optim.lr_scheduler.OneCycleLR(
+        optimizer, max_lr=[config.backbone_lr, config.head_lr], total_steps=steps
+    )
+    return optimizer, schedule
+
+
+def _train_epoch(
+    model: EffnetVAE,
+    train: CoverSplit,
+    optimizer: torch.optim.Optimizer,
+    schedule: torch.optim.lr_scheduler.OneCycleLR,
+    *,
+    config: FinetuneConfig,
+    generator: torch.Generator,
+    mean: torch.Tensor,
+    std: torch.Tensor,
+) -> float:
+    """One pass over the augmented training covers; the mean training loss."""
+    model.train()
+    cuda = config.device.startswith("cuda")
+    order = torch.randperm(len(train), generator=generator)
+    total = 0.0
+    for start in range(0, len(train), config.batch_size):
+        rows = order[start : start + config.batch_size]
+        pixels = augment(train.pixels[rows].to(config.device), scale=config.crop_scale, generator=generator)
+        targets = train.genres[rows].to(config.device)
+        targets = targets / targets.sum(dim=1, keepdim=True)
+        with torch.autocast(config.device.split(":")[0], dtype=torch.bfloat16, enabled=cuda):
+            out = model(_normalise(pixels, mean, std), stats=train.colour[rows].to(config.device))
+            assert out.logits is not None
+            loss = F.cross_entropy(out.logits.float(), targets, label_smoothing=config.label_smoothing)
+            kl = (-0.5 * (1 + out.logvar - out.mu.pow(2) - out.logvar.exp())).sum(dim=1).mean()
+            loss = loss + config.beta * kl.float()
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        schedule.step()
+        total += float(loss.detach()) * len(rows)
+    return total / len(train)
+
+
+def _tuned_checkpoint(
+    base: Checkpoint, config: FinetuneConfig, *, best: dict[str, Any], test_top1: float
+) -> Checkpoint:
+    """The best epoch's head and backbone as a checkpoint that names its parent, stamped with its version."""
     tuned = Checkpoint(
         architecture=base.architecture,
         state_dict=best["head"],
@@ -216,11 +253,11 @@ def finetune_look(
             **base.training,
             "look_finetune": {**asdict(config), "parent": base.version, "best_epoch": best["epoch"]},
         },
-        metrics={**base.metrics, "look": {"val_top1": best["val_top1"], "test_top1": test, "flip_averaged": True}},
+        metrics={**base.metrics, "look": {"val_top1": best["val_top1"], "test_top1": test_top1, "flip_averaged": True}},
         head=base.head,
         backbone_state=best["backbone"],
     )
-    return stamp_version(tuned), history
+    return stamp_version(tuned)
 
 
 def pack_covers(covers_dir: Path, out: Path, *, size: int = 224, quality: int = 70) -> int:
