@@ -84,13 +84,48 @@ class EvalReport:
     scores: dict[tuple[str, str, str], Score]
     maps: dict[str, dict[str, float | int]]
     garbage_kept: list[tuple[str, list[str]]] = field(default_factory=list)
+    threshold: dict[str, object] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready form."""
         scores = {"/".join(k): s.as_dict() for k, s in self.scores.items()}
         rejected = len(GARBAGE_EXAMPLES) - len(self.garbage_kept)
         garbage = {"n": len(GARBAGE_EXAMPLES), "mapped_to_nothing": rejected, "kept": dict(self.garbage_kept)}
-        return {"scores": scores, "maps": self.maps, "garbage": garbage}
+        return {"scores": scores, "maps": self.maps, "garbage": garbage, "confidence_threshold": self.threshold}
+
+
+def choose_min_confidence(mapper: GenreMapper, labels: Sequence[Label]) -> dict[str, object]:
+    """The neighbour-confidence floor with the best Youden J (garbage refused - real names refused) on dev labels.
+
+    Only names that reach the embedding step count (words decide the rest); the floor is the midpoint between the
+    highest refused and the lowest kept value, rounded to 3 places. Test labels are never read here.
+    """
+    dev = [lb for lb in labels if lb.split in ("dev", "dev2")]
+    real = [c for lb in dev if (c := mapper.confidence(lb.genre, exclude_key=_leave_out(mapper, lb.genre))) is not None]
+    junk = [c for g in GARBAGE_EXAMPLES if (c := mapper.confidence(g)) is not None]
+    values = sorted(set(real) | set(junk))
+    if not real or not junk:
+        return {}
+    best = (0.0, 0.0)
+    for low, high in zip([0.0, *values], [*values, 1.0], strict=True):
+        floor = (low + high) / 2
+        j = sum(c < floor for c in junk) / len(junk) - sum(c < floor for c in real) / len(real)
+        if j > best[0]:
+            best = (j, floor)
+    floor = round(best[1], 3)
+    return {
+        "chosen_on": "dev+dev2 labels and GARBAGE_EXAMPLES",
+        "floor": floor,
+        "youden_j": round(best[0], 3),
+        "dev_names_reaching_neighbours": len(real),
+        "dev_names_refused": sum(c < floor for c in real),
+        "garbage_reaching_neighbours": len(junk),
+        "garbage_refused": sum(c < floor for c in junk),
+    }
+
+
+def _leave_out(mapper: GenreMapper, genre: str) -> str | None:
+    return genre if genre in mapper.known else None
 
 
 def read_labels(path: Path = DEFAULT_LABELS_PATH) -> list[Label]:
@@ -174,12 +209,13 @@ def evaluate(
     if original is not None:
         maps["original"] = map_stats(original, sources)
     garbage_kept = [(g, mapped) for g in GARBAGE_EXAMPLES if (mapped := mapper.map(g))]
-    return EvalReport(scores=dict(sorted(scores.items())), maps=maps, garbage_kept=garbage_kept)
+    threshold = choose_min_confidence(mapper, read_labels(labels_path))
+    return EvalReport(scores=dict(sorted(scores.items())), maps=maps, garbage_kept=garbage_kept, threshold=threshold)
 
 
 def _runtime_alone(mapper: GenreMapper, genre: str) -> list[str]:
     """The mapper's answer as if the file lacked genre (leave-one-out for names it has)."""
-    return mapper.map_unlisted(genre, exclude_key=genre if genre in mapper.known else None)
+    return mapper.map_unlisted(genre, exclude_key=_leave_out(mapper, genre))
 
 
 def format_report(report: EvalReport, *, errors: bool = False) -> str:
@@ -199,6 +235,8 @@ def format_report(report: EvalReport, *, errors: bool = False) -> str:
     lines.append(
         f"garbage: {rejected}/{len(GARBAGE_EXAMPLES)} examples map to []" + (f"; kept: {kept}" if kept else "")
     )
+    if report.threshold:
+        lines.append("confidence floor: " + ", ".join(f"{k}={v}" for k, v in report.threshold.items()))
     if errors:
         for (predictor, split, source), score in report.scores.items():
             if split == "all" or source == "in_original":

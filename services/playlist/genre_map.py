@@ -3,7 +3,7 @@
 Order of evidence: the shipped file (genremappings.json, a dict lookup after normalising the name), then the word
 rules (genre_rules: style words, language / region words), then the nearest known names by text embedding
 (genre_embedding; the model loads only on the first miss). A name made only of unknown words whose nearest
-neighbours are far away is garbage and maps to [].
+neighbours are far away, or disagree, is garbage and maps to [] (resolve_seed_genres turns that into a 422).
 """
 
 from __future__ import annotations
@@ -25,6 +25,13 @@ MAX_NAME_CHARS: Final = 100  # Spotify's longest genre name is under 50 characte
 NEIGHBOURS: Final = 12
 # Below this cosine similarity to every known name, a name with no known word is treated as garbage.
 MIN_SIMILARITY: Final = 0.4
+# Below this neighbour confidence (top similarity x the winning seed's share of the votes) a name with no known word
+# is refused: chosen on the dev labels (dev + dev2) and the hand-written garbage only, by the best Youden J
+# (`pressedplay genres eval` prints the sweep): it refuses 5 of 6 garbage strings that reach the neighbours and 4
+# of the 33 dev names that do. Markup ("<img src=x onerror=alert(1)>") and "zzz-not-a-genre" were not used.
+MIN_CONFIDENCE: Final = 0.188
+# Characters no Spotify genre name has (the file's names use letters, digits, space and - & ' + : only).
+MARKUP_CHARS: Final = frozenset('<>{}[]=;\\"`|$%')
 _RANK_WEIGHTS: Final = (1.0, 0.55, 0.35)
 UNLISTED_MEMO: Final = 4096
 
@@ -68,7 +75,7 @@ class GenreMapper:
 
     def map(self, genre: str) -> list[str]:
         """At most three seed genres for genre, best first; [] only for empty or garbage input."""
-        if not isinstance(genre, str) or len(genre) > MAX_NAME_CHARS:
+        if not isinstance(genre, str) or len(genre) > MAX_NAME_CHARS or not MARKUP_CHARS.isdisjoint(genre):
             return []
         found = self.lookup(genre)
         return found if found is not None else list(self._unlisted_memo(genre))
@@ -106,7 +113,21 @@ class GenreMapper:
         neighbours = self._neighbours(name, exclude_key=exclude_key)
         if not neighbours or neighbours[0][1] < MIN_SIMILARITY:
             return []
-        return combine_evidence((), (), vote_seeds(neighbours, self._mapping))
+        votes = vote_seeds(neighbours, self._mapping)
+        if neighbour_confidence(neighbours, votes) < MIN_CONFIDENCE:
+            return []
+        return combine_evidence((), (), votes)
+
+    def confidence(self, genre: str, *, exclude_key: str | None = None) -> float | None:
+        """The neighbour confidence of a name that reaches the embedding step (None when words or garbage decide)."""
+        name = normalise_genre(genre)
+        if looks_like_garbage(name, letters=self.letters):
+            return None
+        rules = match_rules(name)
+        neighbours = self._neighbours(name, exclude_key=exclude_key)
+        if rules.styles or rules.regions or not neighbours:
+            return None
+        return neighbour_confidence(neighbours, vote_seeds(neighbours, self._mapping))
 
     def nearest_known(self, genre: str, *, k: int = 5) -> list[tuple[str, float]]:
         """The k file names nearest to genre by text embedding, with cosine similarity ([] without embeddings)."""
@@ -127,6 +148,14 @@ def vote_seeds(
         for rank, seed in enumerate(mapping.get(key, ())[:MAX_SEEDS]):
             scores[seed] = scores.get(seed, 0.0) + max(sim, 0.0) ** 3 * _RANK_WEIGHTS[rank]
     return sorted(scores.items(), key=lambda kv: -kv[1])
+
+
+def neighbour_confidence(neighbours: Sequence[tuple[str, float]], votes: Sequence[tuple[str, float]]) -> float:
+    """Top neighbour similarity times the winning seed's share of all votes: near and agreeing neighbours -> high."""
+    total = sum(score for _, score in votes)
+    if not neighbours or total <= 0:
+        return 0.0
+    return neighbours[0][1] * votes[0][1] / total
 
 
 def combine_evidence(styles: Sequence[str], regions: Sequence[str], votes: Sequence[tuple[str, float]]) -> list[str]:

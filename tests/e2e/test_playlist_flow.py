@@ -117,6 +117,13 @@ def test_unknown_genres_are_422_listing_the_valid_ones(client: httpx.Client) -> 
     assert body["detail"]["valid"] == list(SEED_GENRES)
 
 
+@pytest.mark.parametrize("garbage", ["<img src=x onerror=alert(1)>", "zzz-not-a-genre"])
+def test_a_genre_the_map_cannot_place_is_422_unknown_genre_not_a_playlist(client: httpx.Client, garbage: str) -> None:
+    files = {"image": ("sunset.jpg", sunset_photo(), "image/jpeg")}
+    body = assert_envelope(client.post("/v1/playlists", files=files, data={"genres": garbage}), 422, "UnknownGenre")
+    assert body["detail"]["unknown"] == [garbage]
+
+
 @pytest.mark.parametrize(("field", "value"), [("n", "0"), ("n", "lots"), ("mode", "loud")])
 def test_malformed_fields_are_422(client: httpx.Client, field: str, value: str) -> None:
     files = {"image": ("sunset.jpg", sunset_photo(), "image/jpeg")}

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from services.playlist.genre_embedding import GenreEmbeddingIndex, MiniLMEncoder
-from services.playlist.genre_map import load_genre_mapper
+from services.playlist.genre_map import UnknownGenre, load_genre_mapper, resolve_seed_genres
 from shared.genres import SEED_GENRE_SET
 
 pytestmark = pytest.mark.slow
@@ -46,3 +46,13 @@ def test_real_genre_words_the_file_lacks_still_map_and_are_not_taken_for_garbage
         assert mapper.lookup(name) is None
         seeds = mapper.map(name)
         assert seeds and set(seeds) <= SEED_GENRE_SET
+
+
+@pytest.mark.parametrize("garbage", ["<img src=x onerror=alert(1)>", "zzz-not-a-genre"])
+def test_names_the_neighbours_cannot_place_with_confidence_are_unknown_genres(
+    encoder: MiniLMEncoder, garbage: str
+) -> None:
+    mapper = load_genre_mapper()
+    assert mapper.map_unlisted(garbage) == []  # past the markup check too: the confidence floor alone refuses it
+    with pytest.raises(UnknownGenre):
+        resolve_seed_genres([garbage], mapper)

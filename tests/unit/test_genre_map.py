@@ -17,6 +17,7 @@ from services.playlist.genre_map import (
     GenreMapper,
     UnknownGenre,
     load_genre_mapper,
+    neighbour_confidence,
     read_genre_map,
     resolve_seed_genres,
 )
@@ -180,3 +181,18 @@ def test_shipped_mapper_maps_key_mashes_to_nothing_without_loading_the_model() -
     assert mapper.map("zzqx") == []
     assert mapper.map("fjdksl qweqwe") == []
     assert not mapper.model_loaded  # a mash is refused before any embedding is asked for
+
+
+@pytest.mark.parametrize("markup", ["<img src=x onerror=alert(1)>", "pop</b>", "rock; drop table", '{"$ne": 1}'])
+def test_names_with_characters_no_genre_has_map_to_nothing(mapper: GenreMapper, markup: str) -> None:
+    assert mapper.map(markup) == []
+
+
+def test_near_agreeing_neighbours_are_more_confident_than_far_or_split_ones() -> None:
+    agreeing = neighbour_confidence([("a", 0.8), ("b", 0.7)], [("rock", 1.0)])
+    split = neighbour_confidence([("a", 0.8), ("b", 0.7)], [("rock", 0.4), ("pop", 0.3), ("jazz", 0.3)])
+    far = neighbour_confidence([("a", 0.45)], [("rock", 1.0)])
+    assert agreeing == pytest.approx(0.8)
+    assert split == pytest.approx(0.32)
+    assert far < agreeing and split < agreeing
+    assert neighbour_confidence([], []) == 0.0
