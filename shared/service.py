@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, Protocol
 
@@ -43,8 +43,10 @@ class ServiceRuntime(Protocol):
         ...
 
 
-def runtime_lifespan(runtime: ServiceRuntime) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
-    """The one lifespan style: start the runtime, serve, stop it."""
+def runtime_lifespan(
+    runtime: ServiceRuntime, *, closers: Sequence[Callable[[], Awaitable[None]]] = ()
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """The one lifespan style: start the runtime, serve, stop it (then await each of closers: middleware's clients)."""
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -53,6 +55,8 @@ def runtime_lifespan(runtime: ServiceRuntime) -> Callable[[FastAPI], AbstractAsy
             yield
         finally:
             await runtime.stop()
+            for close in closers:
+                await close()
 
     return lifespan
 

@@ -9,7 +9,16 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from services.gateway.account_api import router as account_router
+from services.gateway.adapters.redis_rate_limit import RedisRateLimiter
 from services.gateway.api import STATIC_DIR, page, router
+from services.gateway.rate_limit import (
+    InProcessRateLimiter,
+    Limit,
+    LimitedRoute,
+    RateLimiter,
+    RateLimitMiddleware,
+    limited_routes,
+)
 from services.gateway.runtime import GatewayRuntime
 from services.gateway.security_headers import PageSecurityHeaders
 from services.gateway.sessions import SessionStore
@@ -29,11 +38,12 @@ def create_app(
     """The gateway app; unit tests pass `transports` (httpx.MockTransport fakes of the upstreams) and `sessions`."""
     settings = settings or Settings()
     runtime = GatewayRuntime(settings, sessions=sessions, transports=transports)
+    limiter = build_rate_limiter(settings)
     app = FastAPI(
         title="PRESSED / PLAY",
         version="1.0.0",
         summary="A photo in, a playlist that matches its vibe out.",
-        lifespan=runtime_lifespan(runtime),
+        lifespan=runtime_lifespan(runtime, closers=[limiter.close]),
     )
     app.state.settings = settings
     app.state.runtime = runtime
@@ -47,6 +57,8 @@ def create_app(
     )
     app.add_middleware(BodyGuard, rules=[photo])
     app.add_middleware(BodyDeadline, idle_s=settings.body_idle_timeout_s, total_s=settings.body_total_timeout_s)
+    if settings.rate_limit_enabled:
+        app.add_middleware(RateLimitMiddleware, limiter=limiter, routes=rate_limited_routes(settings))
     app.add_middleware(PageSecurityHeaders)
     install_common(app, "gateway")
 
@@ -57,3 +69,19 @@ def create_app(
     # The page's scripts, styles and icon: ES modules and CSS files, no build step (the CSP forbids inline code).
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
+
+
+def build_rate_limiter(settings: Settings) -> RateLimiter:
+    """Buckets in Redis when GATEWAY_REDIS_URL is set (shared by every gateway process), else in this process."""
+    if settings.redis_url:
+        return RedisRateLimiter(settings.redis_url, timeout_s=settings.redis_timeout_s)
+    return InProcessRateLimiter()
+
+
+def rate_limited_routes(settings: Settings) -> list[LimitedRoute]:
+    """Uploads, sign-in and ratings, each with its GATEWAY_RATE_* limit."""
+    return limited_routes(
+        uploads=Limit(settings.rate_uploads_burst, settings.rate_uploads_per_minute),
+        signin=Limit(settings.rate_signin_burst, settings.rate_signin_per_minute),
+        ratings=Limit(settings.rate_ratings_burst, settings.rate_ratings_per_minute),
+    )

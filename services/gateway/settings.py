@@ -44,6 +44,16 @@ class Settings(BaseSettings):
     playlist_ttl_s: int = Field(default=24 * 3600, gt=0)
     max_in_process_playlists: int = Field(default=10_000, gt=0)
 
+    # Per-client token buckets (rate_limit.py, in Redis when redis_url is set): `burst` at once, then `per_minute`.
+    # A person uploads a photo every few seconds at most; a script hammering sign-in or ratings is refused.
+    rate_limit_enabled: bool = True
+    rate_uploads_burst: int = Field(default=10, ge=1)
+    rate_uploads_per_minute: float = Field(default=20.0, gt=0)
+    rate_signin_burst: int = Field(default=10, ge=1)
+    rate_signin_per_minute: float = Field(default=10.0, gt=0)
+    rate_ratings_burst: int = Field(default=30, ge=1)
+    rate_ratings_per_minute: float = Field(default=60.0, gt=0)
+
     cookie_name: str = Field(default="pp_session", pattern=r"^[A-Za-z0-9_-]+$")
     cookie_secure: bool = Field(default=False, description="Set true behind HTTPS so the cookie never goes clear")
 

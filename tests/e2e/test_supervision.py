@@ -82,6 +82,7 @@ def supervised(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Supervised]
         "INFERENCE_DEVICE": "cpu",
         "GATEWAY_INFERENCE_TIMEOUT_S": "4",
         "GATEWAY_BREAKER_OPEN_S": "5",
+        "GATEWAY_RATE_UPLOADS_BURST": "1000",  # every upload here comes from one client
     }
     log = root / "supervise.log"
     with log.open("wb") as out:

@@ -111,6 +111,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             **{f"{name.upper()}_HOST": "127.0.0.1" for name in ports},
             **{f"GATEWAY_{name.upper()}_URL": f"http://127.0.0.1:{ports[name]}" for name in UPSTREAMS},
             "GATEWAY_REDIS_URL": redis_url(redis),
+            # One client (127.0.0.1) makes every request of the e2e, browser and schemathesis runs: buckets large
+            # enough never to refuse them (the limits themselves: tests/unit/test_gateway_rate_limit.py).
+            **{f"GATEWAY_RATE_{group}_BURST": "100000" for group in ("UPLOADS", "SIGNIN", "RATINGS")},
             "FEEDBACK_STORE": "dynamodb",
             "FEEDBACK_DYNAMODB_ENDPOINT_URL": dynamodb_url(dynamodb),
             "FEEDBACK_DYNAMODB_TABLE": table,
