@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from services.gateway.account_api import router as account_router
 from services.gateway.adapters.redis_rate_limit import RedisRateLimiter
 from services.gateway.api import STATIC_DIR, page, router
+from services.gateway.ops_endpoints import OpsEndpointGuard
 from services.gateway.rate_limit import (
     InProcessRateLimiter,
     Limit,
@@ -59,6 +60,7 @@ def create_app(
     app.add_middleware(BodyDeadline, idle_s=settings.body_idle_timeout_s, total_s=settings.body_total_timeout_s)
     if settings.rate_limit_enabled:
         app.add_middleware(RateLimitMiddleware, limiter=limiter, routes=rate_limited_routes(settings))
+    app.add_middleware(OpsEndpointGuard, access=settings.ops_access())
     app.add_middleware(PageSecurityHeaders)
     install_common(app, "gateway")
 

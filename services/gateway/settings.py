@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services.gateway.ops_endpoints import Access, OpsAccess
 from shared.http import ServiceClientSettings
 from shared.server_limits import ServerLimits
 
@@ -14,6 +17,7 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="GATEWAY_", env_file=".env", extra="ignore")
 
+    environment: Literal["development", "production"] = "development"
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     log_level: str = "INFO"
@@ -54,8 +58,30 @@ class Settings(BaseSettings):
     rate_ratings_burst: int = Field(default=30, ge=1)
     rate_ratings_per_minute: float = Field(default=60.0, gt=0)
 
+    # /metrics and /docs + /redoc + /openapi.json (ops_endpoints.py): open, token (Bearer ops_token) or off. Unset:
+    # open in development; in production token when ops_token is set, else off.
+    metrics_access: Access | None = None
+    docs_access: Access | None = None
+    ops_token: SecretStr | None = None
+
     cookie_name: str = Field(default="pp_session", pattern=r"^[A-Za-z0-9_-]+$")
     cookie_secure: bool = Field(default=False, description="Set true behind HTTPS so the cookie never goes clear")
+
+    @model_validator(mode="after")
+    def _token_for_token_access(self) -> Settings:
+        if "token" in (self.metrics_access, self.docs_access) and not self._ops_token():
+            raise ValueError("GATEWAY_METRICS_ACCESS / GATEWAY_DOCS_ACCESS=token needs GATEWAY_OPS_TOKEN")
+        return self
+
+    def _ops_token(self) -> str | None:
+        return self.ops_token.get_secret_value() if self.ops_token is not None else None
+
+    def ops_access(self) -> OpsAccess:
+        """Who may read /metrics and the API docs."""
+        default: Access = "open" if self.environment == "development" else ("token" if self._ops_token() else "off")
+        return OpsAccess(
+            metrics=self.metrics_access or default, docs=self.docs_access or default, token=self._ops_token() or None
+        )
 
     def server_limits(self) -> ServerLimits:
         """What serve() and the body deadline enforce."""
