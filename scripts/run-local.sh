@@ -11,6 +11,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH" PYTHONUNBUFFERED=1
+# The internal services answer only callers with this token (the gateway sends it; /healthz and /readyz stay open):
+# a fresh random one per `make run` unless one is set.
+PRESSEDPLAY_SERVICE_TOKEN="${PRESSEDPLAY_SERVICE_TOKEN:-$(python -c 'import secrets; print(secrets.token_urlsafe(32))')}"
+export PRESSEDPLAY_SERVICE_TOKEN
 
 procfile=Procfile
 servers=",${PRESSEDPLAY_SERVERS:-},"

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from shared.circuit_breaker import CircuitBreaker
 from shared.errors import ServiceError, UpstreamError, UpstreamTimeout, UpstreamUnavailable
 from shared.logging import REQUEST_ID_HEADER, current_request_id
+from shared.service_token import service_token_headers
 
 
 class ServiceClientSettings(BaseModel):
@@ -50,7 +51,9 @@ class ServiceClient:
     ) -> None:
         self.name = name
         timeout = httpx.Timeout(settings.timeout_s, connect=settings.connect_timeout_s)
-        self._client = httpx.AsyncClient(base_url=settings.base_url, timeout=timeout, transport=transport)
+        self._client = httpx.AsyncClient(
+            base_url=settings.base_url, timeout=timeout, transport=transport, headers=service_token_headers()
+        )
         self.breaker = CircuitBreaker(failures=settings.breaker_failures, open_s=settings.breaker_open_s)
 
     async def aclose(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 import uvicorn
 from fastapi import FastAPI
@@ -14,12 +14,20 @@ from shared.health import ReadinessCheck
 from shared.logging import RequestContextMiddleware, configure_logging
 from shared.metrics import HttpMetrics, MetricsMiddleware, mount_metrics
 from shared.server_limits import LimitedH11Protocol, ServerLimits
+from shared.service_token import ServiceTokenGuard, service_token
+
+# Every service but the public gateway: they answer only callers with the service token, when one is set.
+INTERNAL_SERVICES: Final = frozenset({"inference", "playlist", "feedback"})
 
 
 def install_common(app: FastAPI, service: str) -> HttpMetrics:
-    """Add request ids, JSON request logs, Prometheus metrics and the error envelope; returns the metrics."""
+    """Add request ids, JSON request logs, Prometheus metrics and the error envelope (and, on an internal service,
+    the service-token check); returns the metrics."""
     metrics = HttpMetrics(service)
     install_error_handlers(app)
+    token = service_token() if service in INTERNAL_SERVICES else None
+    if token is not None:
+        app.add_middleware(ServiceTokenGuard, token=token)
     # Starlette runs the last-added middleware first: the request id must exist before metrics and handlers run.
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(RequestContextMiddleware)

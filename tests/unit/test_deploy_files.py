@@ -17,7 +17,11 @@ from shared.paths import REPO_ROOT
 BIN = Path(os.environ.get("VIRTUAL_ENV", REPO_ROOT / ".venv")) / "bin"
 SERVICES = ("gateway", "inference", "playlist", "feedback")
 COMBINATIONS = [("docker-compose.yml",), ("docker-compose.yml", "docker-compose.cpu.yml")]
-SECRETS = {"MINIO_ROOT_PASSWORD": "not-a-real-password", "INFERENCE_ADMIN_TOKEN": "not-a-real-token"}
+SECRETS = {
+    "MINIO_ROOT_PASSWORD": "not-a-real-password",
+    "INFERENCE_ADMIN_TOKEN": "not-a-real-token",
+    "PRESSEDPLAY_SERVICE_TOKEN": "not-a-real-service-token",
+}
 
 
 def compose(files: tuple[str, ...], *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -49,6 +53,13 @@ def test_compose_refuses_to_start_without_the_required_secrets() -> None:
     assert result.returncode != 0
     assert "MINIO_ROOT_PASSWORD" in result.stderr
     assert "INFERENCE_ADMIN_TOKEN" in result.stderr
+
+
+def test_every_service_shares_the_service_token_and_the_gateway_hides_its_ops_endpoints() -> None:
+    services = resolved(COMBINATIONS[0])["services"]
+    for name in ("gateway", "inference", "playlist", "feedback"):
+        assert services[name]["environment"]["PRESSEDPLAY_SERVICE_TOKEN"] == SECRETS["PRESSEDPLAY_SERVICE_TOKEN"]
+    assert services["gateway"]["environment"]["GATEWAY_ENVIRONMENT"] == "production"
 
 
 def test_only_the_gateway_publishes_a_port() -> None:
