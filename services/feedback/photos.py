@@ -65,7 +65,8 @@ class S3PhotoStore:
         parsed = urlparse(uri)
         self.bucket = parsed.netloc
         self.prefix = parsed.path.strip("/")
-        self._client: Any = boto3.client("s3", endpoint_url=endpoint_url, region_name=region)
+        # A session of its own: the process-wide default one caches credentials from whatever env it first saw.
+        self._client: Any = boto3.session.Session().client("s3", endpoint_url=endpoint_url, region_name=region)
 
     def _key(self, ref: str) -> str:
         return f"{self.prefix}/{ref}" if self.prefix else ref

@@ -24,6 +24,15 @@ pytestmark = pytest.mark.integration
 ADMIN = "an-admin-token-for-model-store-tests"
 
 
+def s3_credentials(server: S3Server) -> dict[str, str]:
+    env = server.env()
+    return {
+        "aws_access_key_id": env["AWS_ACCESS_KEY_ID"],
+        "aws_secret_access_key": env["AWS_SECRET_ACCESS_KEY"],
+        "region_name": env["AWS_DEFAULT_REGION"],
+    }
+
+
 def test_a_published_version_is_loaded_on_reload_and_reported_in_predictions(
     s3_env: S3Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -39,7 +48,8 @@ def test_a_published_version_is_loaded_on_reload_and_reported_in_predictions(
     bucket = s3_env.make_bucket("model-store")
     store = f"s3://{bucket}/store"
     assert publish(child_path, child, store) == f"{store}/{child.version}.pt"
-    s3 = boto3.client("s3", endpoint_url=s3_env.endpoint_url)
+    # A fresh session: boto3's default one may hold credentials another test's environment put there.
+    s3 = boto3.session.Session(**s3_credentials(s3_env)).client("s3", endpoint_url=s3_env.endpoint_url)
     card = json.loads(s3.get_object(Bucket=bucket, Key=f"store/{child.version}.json")["Body"].read())
     assert card["version"] == child.version and card["parent"] == parent.version and card["metrics"]
 
