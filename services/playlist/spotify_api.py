@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated, Final
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
-from services.playlist.api import get_runtime
+from services.playlist.api import Runtime
 from services.playlist.spotify.errors import SpotifyNotConfigured
 from services.playlist.spotify.naming import playlist_description, playlist_name
 from services.playlist.spotify.profile import UserGenreProfile
@@ -33,50 +33,56 @@ SPOTIFY_CODES: Final = (401, 403, 422, 502, 503, 504)
 SPOTIFY_ERRORS: Final = error_responses(*SPOTIFY_CODES)
 
 
-def _runtime(request: Request) -> SpotifyRuntime:
-    runtime = get_runtime(request).spotify
-    if runtime is None:
+def get_spotify(runtime: Runtime) -> SpotifyRuntime:
+    """The Spotify side of the running service (NotReady before start)."""
+    if runtime.spotify is None:
         raise NotReady("the service is starting", retry_after=2)
-    return runtime
+    return runtime.spotify
 
 
-def _service(request: Request) -> SpotifyService:
-    service = _runtime(request).service
-    if service is None:
+Spotify = Annotated[SpotifyRuntime, Depends(get_spotify)]
+
+
+def get_spotify_service(spotify: Spotify) -> SpotifyService:
+    """The configured Spotify service; SpotifyNotConfigured (503) without a client id."""
+    if spotify.service is None:
         raise SpotifyNotConfigured(
             "Spotify sign-in is not set up here: set SPOTIFY_CLIENT_ID (see the README), or run with "
             "PRESSEDPLAY_SPOTIFY=fake for the local fake Spotify"
         )
-    return service
+    return spotify.service
+
+
+Service = Annotated[SpotifyService, Depends(get_spotify_service)]
 
 
 @router.post("/sign-in", response_model=SignInStart, responses=error_responses(503))
-async def sign_in(request: Request, account: Account) -> SignInStart:
+async def sign_in(service: Service, account: Account) -> SignInStart:
     """Start a sign-in for this session: the URL of Spotify's consent page."""
-    return SignInStart(authorize_url=await _service(request).access.start_sign_in(account))
+    return SignInStart(authorize_url=await service.access.start_sign_in(account))
 
 
 @router.post("/callback", response_model=SpotifyUser, responses=error_responses(400, *SPOTIFY_CODES))
-async def callback(request: Request, account: Account, body: CallbackIn) -> SpotifyUser:
+async def callback(service: Service, account: Account, body: CallbackIn) -> SpotifyUser:
     """Finish the sign-in begun by `account`; the tokens are kept under `new_account`."""
-    tokens = await _service(request).access.finish_sign_in(
+    tokens = await service.access.finish_sign_in(
         account=account, new_account=body.new_account, state=body.state, code=body.code, error=body.error
     )
     return SpotifyUser(configured=True, signed_in=True, user_id=tokens.user_id, display_name=tokens.display_name)
 
 
 @router.post("/sign-out", status_code=204, responses=error_responses(503))
-async def sign_out(request: Request, account: Account) -> Response:
+async def sign_out(spotify: Spotify, account: Account) -> Response:
     """Delete the session's tokens and cached profile."""
-    if _runtime(request).service is not None:
-        await _service(request).sign_out(account)
+    if spotify.service is not None:
+        await spotify.service.sign_out(account)
     return Response(status_code=204)
 
 
 @router.get("/me", response_model=SpotifyUser, responses=error_responses(503))
-async def me(request: Request, account: Account) -> SpotifyUser:
+async def me(spotify: Spotify, account: Account) -> SpotifyUser:
     """Who is signed in under this session (no Spotify call)."""
-    service = _runtime(request).service
+    service = spotify.service
     tokens = await service.who(account) if service is not None else None
     if tokens is None:
         return SpotifyUser(configured=service is not None, signed_in=False)
@@ -85,28 +91,28 @@ async def me(request: Request, account: Account) -> SpotifyUser:
 
 @router.get("/genres", response_model=UserGenreProfile, responses=SPOTIFY_ERRORS)
 async def genres(
-    request: Request, account: Account, refresh: Annotated[bool, Query(description="Rebuild from Spotify")] = False
+    service: Service, account: Account, refresh: Annotated[bool, Query(description="Rebuild from Spotify")] = False
 ) -> UserGenreProfile:
     """The user's genre profile (cached; `refresh=true` rebuilds it from Spotify)."""
-    return await _service(request).profile(account, refresh=refresh)
+    return await service.profile(account, refresh=refresh)
 
 
 @router.put("/genres", response_model=UserGenreProfile, responses=SPOTIFY_ERRORS)
-async def put_genres(request: Request, account: Account, body: GenresIn) -> UserGenreProfile:
+async def put_genres(service: Service, account: Account, body: GenresIn) -> UserGenreProfile:
     """Set the genres playlists use (names map to seed genres; at most five)."""
-    return await _service(request).set_genres(account, body.genres)
+    return await service.set_genres(account, body.genres)
 
 
 @router.post("/genres/shuffle", response_model=UserGenreProfile, responses=SPOTIFY_ERRORS)
-async def shuffle(request: Request, account: Account) -> UserGenreProfile:
+async def shuffle(service: Service, account: Account) -> UserGenreProfile:
     """Draw the genres again from the profile's weights."""
-    return await _service(request).shuffle(account)
+    return await service.shuffle(account)
 
 
 @router.post("/playlists", status_code=201, response_model=PublishedPlaylist, responses=SPOTIFY_ERRORS)
-async def publish(request: Request, account: Account, body: PublishIn) -> PublishedPlaylist:
+async def publish(service: Service, account: Account, body: PublishIn) -> PublishedPlaylist:
     """Create the playlist on the user's account with the first n candidates Spotify accepts."""
-    return await _service(request).publish(
+    return await service.publish(
         account,
         name=playlist_name(features=body.features, mood=body.mood),
         description=playlist_description(genres=body.genres, mode=body.mode),
@@ -122,15 +128,15 @@ async def publish(request: Request, account: Account, body: PublishIn) -> Publis
     responses=error_responses(401, 403, 413, 422, 502, 503, 504),
     openapi_extra={"requestBody": {"content": {"image/*": {"schema": {"type": "string", "format": "binary"}}}}},
 )
-async def put_cover(request: Request, account: Account, playlist_id: str) -> Response:
+async def put_cover(request: Request, service: Service, account: Account, playlist_id: str) -> Response:
     """The photo (raw image body) as the playlist's cover, cropped square and compressed for Spotify."""
     photo = await request.body()  # bounded by the body guard (PLAYLIST_MAX_COVER_UPLOAD_BYTES)
-    await _service(request).upload_cover(account, playlist_id, photo)
+    await service.upload_cover(account, playlist_id, photo)
     return Response(status_code=204)
 
 
 @router.post("/playlists/{playlist_id}/save", status_code=204, responses=error_responses(401, 404, 503))
-async def save(request: Request, account: Account, playlist_id: str) -> Response:
+async def save(service: Service, account: Account, playlist_id: str) -> Response:
     """Keep this generated playlist when the next one is made."""
-    await _service(request).save(account, playlist_id)
+    await service.save(account, playlist_id)
     return Response(status_code=204)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from services.gateway.schemas import StoredPlaylist
-from shared.errors import StoreUnavailable
-from shared.redis_connection import REDIS_FAILURES, RedisConnection
+from shared.redis_connection import RedisConnection
 
 
 class RedisSessionStore(RedisConnection):
     """SessionStore on Redis: one key per playlist with a TTL, so expiry needs no sweeper."""
+
+    store_name = "the session store"
 
     def __init__(self, url: str, *, timeout_s: float = 2.0, prefix: str = "pp:gw") -> None:
         super().__init__(url, timeout_s=timeout_s)
@@ -19,15 +20,11 @@ class RedisSessionStore(RedisConnection):
 
     async def put_playlist(self, *, session: str, playlist: StoredPlaylist, ttl_s: int) -> None:
         """SET with EX: the playlist disappears by itself after ttl_s."""
-        try:
+        with self.failing_as_unavailable():
             await self.redis.set(self._key(session, playlist.id), playlist.model_dump_json(), ex=ttl_s)
-        except REDIS_FAILURES as exc:
-            raise StoreUnavailable(f"the session store failed: {type(exc).__name__}", retry_after=2) from exc
 
     async def get_playlist(self, *, session: str, playlist_id: str) -> StoredPlaylist | None:
         """The playlist if the key still exists."""
-        try:
+        with self.failing_as_unavailable():
             payload = await self.redis.get(self._key(session, playlist_id))
-        except REDIS_FAILURES as exc:
-            raise StoreUnavailable(f"the session store failed: {type(exc).__name__}", retry_after=2) from exc
         return None if payload is None else StoredPlaylist.model_validate_json(payload)
