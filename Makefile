@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: install system-deps test test-fast check lint format bench run up clean
+.PHONY: install system-deps test test-all test-fast check lint format bench run up clean
 
 install: system-deps $(STAMP)
 	@# Playwright (pinned in constraints.txt) for the browser tests, also into a venv made before it was a dependency.
@@ -24,6 +24,11 @@ system-deps:
 	bash scripts/install-system-deps.sh
 
 test: install
+	bash scripts/run-tests.sh -m "not load" $(PYTEST_ARGS)
+
+# Everything, and the load run (concurrency 1, 8, 32 through the gateway; figures in var/load-run.json and
+# docs/reliability.md).
+test-all: install
 	bash scripts/run-tests.sh $(PYTEST_ARGS)
 
 # Unit tests only: no server processes, no slow tests.
