@@ -50,10 +50,13 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """One headless Chromium for the session. launch() starts it on a fresh temporary --user-data-dir of its own
-    (Playwright refuses the flag in `args`), and each test's context has its own cookies and storage."""
+    """One headless Chromium per test module. launch() starts it on a fresh temporary --user-data-dir of its own
+    (Playwright refuses the flag in `args`), and each test's context has its own cookies and storage.
+
+    Module scope, not session: Playwright's sync API keeps an asyncio loop marked running on the main thread while
+    it lives, and every later test that calls asyncio.run() (or starts an anyio loop) would fail under it."""
     with playwright_sync.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         yield browser

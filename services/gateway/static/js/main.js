@@ -51,6 +51,10 @@ function usePhoto(file) {
   preview.src = previewUrl;
   $("stage").hidden = false;
   $("heat").hidden = true;
+  // What the model saw and the playlist belong to the previous photo: a new photo starts over.
+  $("reading").hidden = true;
+  $("result").hidden = true;
+  $("empty").hidden = false;
   $("drop").classList.add("has-photo");
   $("pick-label").textContent = "Choose another photo";
   announce(`Photo ready${file.name ? `: ${file.name}` : ""}. Now make your playlist.`);
