@@ -34,7 +34,8 @@ def _finetune(args: argparse.Namespace) -> int:
 
     import torch
 
-    from pipeline.feedback.finetune import Objective, finetune_mood, load_feedback
+    from pipeline.feedback.feedback_set import load_feedback
+    from pipeline.feedback.finetune import Objective, finetune_mood
     from pipeline.feedback.model_store import publish
     from pipeline.mood.fit import DEFAULT_CACHE, extract
     from services.inference.model.checkpoint import save_checkpoint

@@ -33,27 +33,16 @@ Each step cannot increase L; a few steps converge.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import torch
-from PIL import Image
 
-from pipeline.data_errors import DatasetError
+from pipeline.feedback.feedback_set import FeedbackSet
 from pipeline.mood.fit import AffectSet, fold_ids, model_state_of, spearman
-from services.feedback.export import read_export
-from services.inference.model.architectures import EffnetVAE
 from services.inference.model.checkpoint import Checkpoint, stamp_version
-from services.inference.model.image_io import decode_image
 from services.inference.model.mood_head import MOOD_DIMENSIONS, MOOD_SCALE, MoodHead
-from services.inference.model.predictor import Predictor
-from services.inference.model.transforms import colour_stats
 from shared.errors import InvalidInput
-from shared.features import normalise
-
-BATCH = 32
 
 
 class FinetuneRejected(InvalidInput):
@@ -70,60 +59,6 @@ class Objective:
     holdout_fold: int = 0  # which of 5 folds of the original photos is held out for the bound
     mae_bound: float = 0.15  # held-out MAE may rise at most this much (mood units) per dimension
     seed: int = 0
-
-
-@dataclass(frozen=True)
-class FeedbackSet:
-    """Exported ratings through one backbone pass."""
-
-    stages: np.ndarray  # (n, 2064)
-    mixture: np.ndarray  # (n, 8) genre-look mixture, normalised units
-    served: np.ndarray  # (n, 2) served valence, arousal
-    served_features: np.ndarray  # (n, 8) served features, normalised units
-    reward: np.ndarray  # (n,)
-    versions: list[str] = field(default_factory=list)
-
-
-def backbone_pass(predictor: Predictor, images: list[Image.Image]) -> tuple[np.ndarray, np.ndarray]:
-    """(pooled stages (n, 2064), genre-look mixture (n, 8)) of the photos."""
-    model = predictor.model
-    if not isinstance(model, EffnetVAE) or model.mood is None:
-        raise InvalidInput("fine-tuning needs an effnet-vae checkpoint with a mood head and a genre-look head")
-    stages, mixtures = [], []
-    for start in range(0, len(images), BATCH):
-        chunk = images[start : start + BATCH]
-        batch = predictor.checkpoint.transform.batch(chunk).to(predictor.device)
-        colour = torch.from_numpy(np.stack([colour_stats(image).as_array() for image in chunk])).to(predictor.device)
-        with torch.inference_mode():
-            fmaps, pooled = model.backbone.forward_with_stages(batch)
-            out = model.head(fmaps, stats=colour)
-            if out.logits is None:
-                raise InvalidInput("fine-tuning needs a checkpoint with a genre-look head")
-            look = torch.softmax(out.logits.float(), dim=-1)
-            mixtures.append((look @ model.head.centroids.float()).cpu().numpy())
-        stages.append(pooled.float().cpu().numpy())
-    return np.concatenate(stages), np.concatenate(mixtures)
-
-
-def load_feedback(folder: Path, predictor: Predictor) -> FeedbackSet:
-    """Exported ratings that carry a photo and the served mood; raises DatasetError when none do."""
-    rows = [
-        r
-        for r in read_export(folder).to_pylist()
-        if r["cover"] and r["valence"] is not None and r["arousal"] is not None and r["reward"]
-    ]
-    if not rows:
-        raise DatasetError(f"{folder} holds no ratings with a photo and a served mood")
-    images = [decode_image(r["cover"]) for r in rows]
-    stages, mixture = backbone_pass(predictor, images)
-    return FeedbackSet(
-        stages=stages,
-        mixture=mixture,
-        served=np.array([[r["valence"], r["arousal"]] for r in rows], dtype=np.float64),
-        served_features=normalise(np.array([r["features"] for r in rows], dtype=np.float32)),
-        reward=np.array([r["reward"] for r in rows], dtype=np.float64),
-        versions=[str(r["model_version"]) for r in rows],
-    )
 
 
 def weighted_ridge(z: np.ndarray, y: np.ndarray, w: np.ndarray, *, alpha: float) -> tuple[np.ndarray, float]:
@@ -178,39 +113,65 @@ def _mood_metrics(pred: np.ndarray, truth: np.ndarray) -> dict[str, float]:
     return out
 
 
-def finetune_mood(
-    parent: Checkpoint, original: AffectSet, feedback: FeedbackSet, objective: Objective | None = None
-) -> tuple[Checkpoint, dict[str, Any]]:
-    """A new checkpoint with the refitted mood head, and its metrics; raises FinetuneRejected past the bound."""
-    objective = objective or Objective()
-    weight, bias, mean, std = _head_arrays(parent)
-    alphas = parent.training.get("mood", {}).get("alphas", {})
+@dataclass(frozen=True)
+class _Problem:
+    """The refit's data on the parent's standardised inputs."""
+
+    z_train: np.ndarray  # original photos not held out, then the feedback photos
+    y_train: np.ndarray  # (n_train_original, 2) people's ratings
+    z_held: np.ndarray
+    y_held: np.ndarray
+    z_feedback: np.ndarray
+    liked: np.ndarray
+    strength: np.ndarray  # |reward|
+    scale: float  # W: all feedback weighs feedback_weight against the original photos
+    centre: np.ndarray  # the original ratings' mean (the dislike push's direction when undefined)
+
+
+def _problem(parent: Checkpoint, original: AffectSet, feedback: FeedbackSet, objective: Objective) -> _Problem:
+    _, _, mean, std = _head_arrays(parent)
     z_orig = (original.stages.astype(np.float64) - mean) / std
     z_fb = (feedback.stages.astype(np.float64) - mean) / std
     held = fold_ids(len(original.ratings), seed=objective.seed) == objective.holdout_fold
     y_orig = original.ratings.astype(np.float64)
-    liked = feedback.reward > 0
     strength = np.abs(feedback.reward)
-    scale = objective.feedback_weight * float((~held).sum()) / float(strength.sum())
-    centre = y_orig[~held].mean(axis=0)
+    return _Problem(
+        z_train=np.concatenate([z_orig[~held], z_fb]),
+        y_train=y_orig[~held],
+        z_held=z_orig[held],
+        y_held=y_orig[held],
+        z_feedback=z_fb,
+        liked=feedback.reward > 0,
+        strength=strength,
+        scale=objective.feedback_weight * float((~held).sum()) / float(strength.sum()),
+        centre=y_orig[~held].mean(axis=0),
+    )
 
-    parent_fb = z_fb @ weight.T + bias
-    prediction = parent_fb.copy()
+
+def _refit(
+    problem: _Problem, feedback: FeedbackSet, objective: Objective, weight: np.ndarray, bias: np.ndarray, alphas: Any
+) -> tuple[np.ndarray, np.ndarray]:
+    """Majorise-minimise: hinge targets from the current predictions, then a closed-form weighted ridge."""
     new_weight, new_bias = weight.copy(), bias.copy()
-    z_train = np.concatenate([z_orig[~held], z_fb])
+    prediction = problem.z_feedback @ weight.T + bias
+    n_original = len(problem.y_train)
     for _ in range(objective.iterations):
-        pushed, inside = hinge_targets(prediction, feedback.served, margin=objective.margin, centre=centre)
-        targets_fb = np.where(liked[:, None], feedback.served, pushed)
-        w_fb = scale * strength * np.where(liked, 1.0, inside)
-        w = np.concatenate([np.ones(int((~held).sum())), w_fb])
+        pushed, inside = hinge_targets(prediction, feedback.served, margin=objective.margin, centre=problem.centre)
+        targets_fb = np.where(problem.liked[:, None], feedback.served, pushed)
+        w_fb = problem.scale * problem.strength * np.where(problem.liked, 1.0, inside)
+        w = np.concatenate([np.ones(n_original), w_fb])
         for d, dim in enumerate(MOOD_DIMENSIONS):
-            y = np.concatenate([y_orig[~held, d], targets_fb[:, d]])
-            beta, c = weighted_ridge(z_train, y, w, alpha=float(alphas.get(dim, 1000.0)))
+            y = np.concatenate([problem.y_train[:, d], targets_fb[:, d]])
+            beta, c = weighted_ridge(problem.z_train, y, w, alpha=float(alphas.get(dim, 1000.0)))
             new_weight[d], new_bias[d] = beta, c
-        prediction = z_fb @ new_weight.T + new_bias
+        prediction = problem.z_feedback @ new_weight.T + new_bias
+    return new_weight, new_bias
 
-    parent_held = _mood_metrics(z_orig[held] @ weight.T + bias, y_orig[held])
-    child_held = _mood_metrics(z_orig[held] @ new_weight.T + new_bias, y_orig[held])
+
+def _movement(
+    parent: Checkpoint, feedback: FeedbackSet, liked: np.ndarray, before: np.ndarray, after: np.ndarray
+) -> dict[str, Any]:
+    """Mean distance to what was served (mood, and the eight normalised features), parent vs child."""
     mapping = parent.feature_mapping
     assert mapping is not None  # _head_arrays checked it
 
@@ -222,37 +183,29 @@ def finetune_mood(
             "features": round(float(np.linalg.norm(features - feedback.served_features[rows], axis=1).mean()), 4),
         }
 
-    movement = {
-        name: {"n": int(rows.sum()), "parent": distances(parent_fb, rows), "child": distances(prediction, rows)}
+    return {
+        name: {"n": int(rows.sum()), "parent": distances(before, rows), "child": distances(after, rows)}
         for name, rows in (("liked", liked), ("disliked", ~liked))
         if rows.any()
     }
-    metrics: dict[str, Any] = {
-        "objective": dataclasses.asdict(objective),
-        "feedback": {"ratings": len(feedback.reward), "liked": int(liked.sum()), "disliked": int((~liked).sum())},
-        "served_by": sorted(set(feedback.versions)),
-        "distance_to_served": movement,
-        "held_out_mood": {"photos": int(held.sum()), "parent": parent_held, "child": child_held},
-        "genre_look": {"head": "the parent's, unchanged", "max_abs_change": 0.0},
-        "bound": f"held-out mood MAE within +{objective.mae_bound} of the parent per dimension",
-    }
+
+
+def _check_bound(metrics: dict[str, Any], objective: Objective) -> None:
+    parent, child = metrics["held_out_mood"]["parent"], metrics["held_out_mood"]["child"]
     worse = {
-        dim: round(child_held[f"{dim}_mae"] - parent_held[f"{dim}_mae"], 4)
+        dim: round(child[f"{dim}_mae"] - parent[f"{dim}_mae"], 4)
         for dim in MOOD_DIMENSIONS
-        if child_held[f"{dim}_mae"] > parent_held[f"{dim}_mae"] + objective.mae_bound
+        if child[f"{dim}_mae"] > parent[f"{dim}_mae"] + objective.mae_bound
     }
     if worse:
         raise FinetuneRejected(f"the fine-tuned mood head broke the bound ({metrics['bound']}): {worse}")
 
+
+def _child(parent: Checkpoint, weight: np.ndarray, bias: np.ndarray, metrics: dict[str, Any]) -> Checkpoint:
+    _, _, mean, std = _head_arrays(parent)
     head = MoodHead()
-    head.set_ridge(
-        (
-            new_weight.T.astype(np.float32),
-            new_bias.astype(np.float32),
-            mean.astype(np.float32),
-            std.astype(np.float32),
-        )
-    )
+    arrays = (weight.T.astype(np.float32), bias.astype(np.float32), mean.astype(np.float32), std.astype(np.float32))
+    head.set_ridge(arrays)
     mood_training = {
         **parent.training.get("mood", {}),
         "parent": parent.version,
@@ -269,4 +222,33 @@ def finetune_mood(
         feature_mapping=parent.feature_mapping,
         backbone_state=parent.backbone_state,
     )
-    return stamp_version(child), metrics
+    return stamp_version(child)
+
+
+def finetune_mood(
+    parent: Checkpoint, original: AffectSet, feedback: FeedbackSet, objective: Objective | None = None
+) -> tuple[Checkpoint, dict[str, Any]]:
+    """A new checkpoint with the refitted mood head, and its metrics; raises FinetuneRejected past the bound."""
+    objective = objective or Objective()
+    weight, bias, _, _ = _head_arrays(parent)
+    problem = _problem(parent, original, feedback, objective)
+    alphas = parent.training.get("mood", {}).get("alphas", {})
+    new_weight, new_bias = _refit(problem, feedback, objective, weight, bias, alphas)
+    before = problem.z_feedback @ weight.T + bias
+    after = problem.z_feedback @ new_weight.T + new_bias
+    liked = problem.liked
+    metrics: dict[str, Any] = {
+        "objective": dataclasses.asdict(objective),
+        "feedback": {"ratings": len(feedback.reward), "liked": int(liked.sum()), "disliked": int((~liked).sum())},
+        "served_by": sorted(set(feedback.versions)),
+        "distance_to_served": _movement(parent, feedback, liked, before, after),
+        "held_out_mood": {
+            "photos": len(problem.y_held),
+            "parent": _mood_metrics(problem.z_held @ weight.T + bias, problem.y_held),
+            "child": _mood_metrics(problem.z_held @ new_weight.T + new_bias, problem.y_held),
+        },
+        "genre_look": {"head": "the parent's, unchanged", "max_abs_change": 0.0},
+        "bound": f"held-out mood MAE within +{objective.mae_bound} of the parent per dimension",
+    }
+    _check_bound(metrics, objective)
+    return _child(parent, new_weight, new_bias, metrics), metrics

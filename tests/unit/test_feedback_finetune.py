@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from pipeline.cli import main
-from pipeline.feedback.finetune import backbone_pass
+from pipeline.feedback.feedback_set import backbone_pass
 from services.feedback.export import to_table
 from services.feedback.ratings import new_rating
 from services.inference.model.checkpoint import load_checkpoint
