@@ -64,7 +64,8 @@ def trickle(port: int, *, seconds: float, stop: threading.Event | None = None) -
 
 
 def read_answer(sock: socket.socket) -> bytes:
-    """A whole HTTP answer: the head, then Content-Length bytes of body (one recv can return only part of it)."""
+    """A whole HTTP answer: the head, then Content-Length bytes of body, or (an answer with `Connection: close` and
+    no length, as the 414 is) everything until the server closes. One recv can return the head alone under load."""
     data = b""
     while b"\r\n\r\n" not in data:
         chunk = sock.recv(4096)
@@ -72,11 +73,8 @@ def read_answer(sock: socket.socket) -> bytes:
             return data
         data += chunk
     head, _, body = data.partition(b"\r\n\r\n")
-    length = next(
-        (int(line.split(b":", 1)[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")),
-        0,
-    )
-    while len(body) < length:
+    lengths = [line.split(b":", 1)[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")]
+    while not lengths or len(body) < int(lengths[0]):
         chunk = sock.recv(4096)
         if not chunk:
             break
