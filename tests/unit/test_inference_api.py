@@ -336,11 +336,19 @@ def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
 
 @pytest.mark.parametrize(
     ("device", "batching", "enabled"),
-    [("cpu", "auto", False), ("cuda", "auto", True), ("cpu", True, True), ("cuda:1", False, False)],
+    [("cpu", "auto", True), ("cuda", "auto", True), ("cpu", True, True), ("cuda:1", False, False)],
 )
-def test_batching_auto_is_on_with_cuda_and_off_on_cpu(device: str, batching: object, enabled: bool) -> None:
+def test_batching_auto_is_on_with_cuda_or_onnx_runtime(device: str, batching: object, enabled: bool) -> None:
     app = create_app(settings(device=device, batching=batching), loader=fake_loader({"fake://v1": FakePredictor()}))
     with TestClient(app) as client:
         wait_ready(client)
         info = client.get("/v1/model").json()["batching"]
     assert info["enabled"] is enabled and info["max_batch"] == (8 if enabled else 1)
+
+
+def test_batching_auto_is_off_on_a_cpu_without_onnx_runtime(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "onnxruntime" else real(name, *a))
+    assert settings(device="cpu", batching="auto").batching_enabled() is False
