@@ -38,7 +38,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     from services.inference.model.predictor import Predictor
 
     torch.set_num_threads(args.threads)
-    predictor = Predictor.load(args.model, device=args.device)
+    predictor = Predictor.load(args.model, device=args.device, backend="eager")  # scores cached maps
     architecture = predictor.architecture
     per_release = default_per_release(architecture)
     if args.per_release:

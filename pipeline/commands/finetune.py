@@ -45,7 +45,7 @@ def _finetune(args: argparse.Namespace) -> int:
     if not args.feedback_weight > 0 or not args.margin > 0 or args.bound < 0:
         raise SystemExit("pressedplay: error: --feedback-weight and --margin must be > 0, --bound >= 0")
     torch.set_num_threads(2)
-    predictor = Predictor.load(args.model, device=args.device)
+    predictor = Predictor.load(args.model, device=args.device, backend="eager")
     affect_root = args.affect or shared_data_dir() / "affect" / "emotion6-dev"
     original = extract(predictor, affect_root, cache_dir=args.cache_dir or DEFAULT_CACHE)
     feedback = load_feedback(args.feedback, predictor)

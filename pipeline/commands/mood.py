@@ -53,7 +53,7 @@ def _extract(args: argparse.Namespace, uri: str) -> tuple[Predictor, AffectSet]:
     from services.inference.model.predictor import Predictor
 
     torch.set_num_threads(2)
-    predictor = Predictor.load(uri, device=args.device)
+    predictor = Predictor.load(uri, device=args.device, backend="eager")  # reads the torch modules
     return predictor, extract(predictor, _affect_root(args), cache_dir=args.cache_dir or DEFAULT_CACHE)
 
 

@@ -110,3 +110,20 @@ def test_auto_falls_back_to_eager_where_the_fast_path_cannot_run(
     assert mood.backend == "eager" and mood.predict(_photos()[:1])[0].mood is not None
     with pytest.raises(ValueError, match="onnxruntime"):
         Predictor.load(mood_checkpoint(tmp_path / "mood2.pt"), device="cpu", backend="onnx")
+
+
+def test_a_failing_export_falls_back_to_eager_instead_of_failing_the_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from services.inference.model import predictor as predictor_module
+    from tests.unit.model_fixtures import mood_checkpoint
+
+    def unwritable(*args: object, **kwargs: object) -> None:
+        raise PermissionError("var/cache/onnx is read-only")
+
+    monkeypatch.setattr(predictor_module.OnnxGraph, "for_model", unwritable)
+    path = mood_checkpoint(tmp_path / "mood.pt")
+    served = Predictor.load(path, device="cpu")
+    assert served.backend == "eager" and served.predict(_photos()[:1])[0].mood is not None
+    with pytest.raises(PermissionError):
+        Predictor.load(path, device="cpu", backend="onnx")

@@ -8,6 +8,7 @@ serve their head's own features.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -26,6 +27,7 @@ from shared.photo_reading import GenreLook, PhotoMood
 
 DEFAULT_MODEL_PATH = REPO_ROOT / "models" / "effnet-vae.pt"
 Backend = Literal["auto", "onnx", "eager"]
+log = logging.getLogger("pressedplay.inference.predictor")
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,13 @@ class Predictor:
         )
         if usable and onnxruntime_available():
             assert isinstance(self.model, EffnetVAE)
-            return OnnxGraph.for_model(self.model, version=self.checkpoint.version, threads=threads)
+            try:
+                return OnnxGraph.for_model(self.model, version=self.checkpoint.version, threads=threads)
+            except Exception as exc:  # export or session errors vary (OSError, onnx, ORT); the fast path is optional
+                if backend == "onnx":
+                    raise
+                log.warning("predictor.onnx_unavailable", extra={"reason": f"{type(exc).__name__}: {exc}"[:300]})
+                return None
         if backend == "onnx":
             raise ValueError("the onnx backend needs onnxruntime, a CPU device and a versioned mood checkpoint")
         return None
