@@ -85,12 +85,15 @@ def serve(
     limits = limits or ServerLimits()
     configure_logging(service, settings.log_level)
     # uvicorn's own access log is off: RequestContextMiddleware logs request.completed with the request id.
+    # Its proxy headers are off too: by default it takes X-Forwarded-For from any 127.0.0.1 peer, so under `make run`
+    # a local client could name its own rate-limit bucket; the gateway trusts only GATEWAY_TRUSTED_PROXIES.
     uvicorn.run(
         create_app(settings),
         host=settings.host,
         port=settings.port,
         log_config=None,
         access_log=False,
+        proxy_headers=False,
         http=LimitedH11Protocol,
         h11_max_incomplete_event_size=limits.max_head_bytes,
         timeout_graceful_shutdown=max(1, round(limits.shutdown_drain_s)),

@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from services.gateway.account_api import router as account_router
 from services.gateway.adapters.redis_rate_limit import RedisRateLimiter
 from services.gateway.api import STATIC_DIR, page, router
+from services.gateway.forwarded import ForwardedClientMiddleware
 from services.gateway.ops_endpoints import OpsEndpointGuard
 from services.gateway.rate_limit import (
     InProcessRateLimiter,
@@ -62,6 +63,9 @@ def create_app(
         app.add_middleware(RateLimitMiddleware, limiter=limiter, routes=rate_limited_routes(settings))
     app.add_middleware(OpsEndpointGuard, access=settings.ops_access())
     app.add_middleware(PageSecurityHeaders)
+    if settings.trusted_proxies:
+        # Runs before the rate limit: the bucket is the forwarded client's, not the proxy's.
+        app.add_middleware(ForwardedClientMiddleware, trusted=settings.trusted_networks())
     install_common(app, "gateway")
 
     mount_health(app, runtime.checks, timeout_s=settings.connect_timeout_s + 1.0)

@@ -109,7 +109,8 @@ def limited_routes(*, uploads: Limit, signin: Limit, ratings: Limit, prefix: str
 
 
 def client_address(scope: Scope) -> str:
-    """The peer's address (the gateway is the public edge; a proxy in front would need its header trusted)."""
+    """The client's address: the peer's, or behind GATEWAY_TRUSTED_PROXIES the forwarded client's (forwarded.py
+    rewrites the scope before this runs)."""
     client = scope.get("client")
     return str(client[0]) if client else "unknown"
 

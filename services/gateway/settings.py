@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from services.gateway.forwarded import Network, parse_networks
 from services.gateway.ops_endpoints import Access, OpsAccess
 from shared.http import ServiceClientSettings
 from shared.server_limits import ServerLimits
@@ -57,6 +58,9 @@ class Settings(BaseSettings):
     rate_signin_per_minute: float = Field(default=10.0, gt=0)
     rate_ratings_burst: int = Field(default=30, ge=1)
     rate_ratings_per_minute: float = Field(default=60.0, gt=0)
+    # Addresses or CIDR networks of the proxies in front of the gateway (comma-separated): only a request from one
+    # of them is attributed to its X-Forwarded-For client (forwarded.py). Empty: the peer is the client.
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     # /metrics and /docs + /redoc + /openapi.json (ops_endpoints.py): open, token (Bearer ops_token) or off. Unset:
     # open in development; in production token when ops_token is set, else off.
@@ -66,6 +70,18 @@ class Settings(BaseSettings):
 
     cookie_name: str = Field(default="pp_session", pattern=r"^[A-Za-z0-9_-]+$")
     cookie_secure: bool = Field(default=False, description="Set true behind HTTPS so the cookie never goes clear")
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [entry for entry in value.split(",") if entry.strip()]
+        parse_networks(value)  # a typo is a settings error at start, not a proxy silently untrusted
+        return [entry.strip() for entry in value]
+
+    def trusted_networks(self) -> tuple[Network, ...]:
+        """GATEWAY_TRUSTED_PROXIES as networks."""
+        return parse_networks(self.trusted_proxies)
 
     @model_validator(mode="after")
     def _token_for_token_access(self) -> Settings:
