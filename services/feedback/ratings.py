@@ -19,6 +19,7 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.errors import InvalidInput
 from shared.features import AudioFeatures
 from shared.photo_reading import GenreLook, PhotoMood
 
@@ -108,7 +109,12 @@ def timestamp(value: datetime) -> str:
     """A fixed-width UTC ISO string, so stored timestamps compare correctly as strings (DynamoDB conditions)."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    try:
+        value = value.astimezone(UTC)
+    except OverflowError as exc:  # year 1 or 9999 pushed past the calendar by its offset
+        raise InvalidInput("rated_at is outside the years 1-9999 in UTC") from exc
+    # strftime's %Y does not pad years before 1000 ("213-..."), which sorted after "2026-..." and did not parse.
+    return f"{value.year:04d}-{value:%m-%dT%H:%M:%S.%f}Z"
 
 
 def new_rating(
