@@ -86,6 +86,11 @@ def _headers(scope: Scope) -> dict[str, str]:
     return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers") or []}
 
 
+def _carries_body(headers: dict[str, str]) -> bool:
+    # HTTP/1.1: a request has a body only with a Transfer-Encoding or a non-zero Content-Length.
+    return "transfer-encoding" in headers or headers.get("content-length", "0").strip() not in ("", "0")
+
+
 class BodyGuard:
     """ASGI middleware enforcing `rules` on the bodies of POST, PUT and PATCH requests."""
 
@@ -106,6 +111,10 @@ class BodyGuard:
             return
         headers = _headers(scope)
         media = headers.get("content-type", "").split(";")[0].strip().lower()
+        if not media and not _carries_body(headers):
+            # A bodyless POST (sign-out, save) has no media type to refuse; the route says if it needed a body.
+            await self.app(scope, receive, send)
+            return
         if not rule.accepts(media):
             detail = rule.unsupported.format(accepted=" or ".join(rule.media), media=media or "no Content-Type")
             await envelope_response(415, "UnsupportedMediaType", detail)(scope, receive, send)
