@@ -5,12 +5,14 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from services.feedback.api import admin, router
+from services.feedback.openapi_links import RATING_LINKS
 from services.feedback.photos import PhotoStore
 from services.feedback.ratings import RatingStore
 from services.feedback.runtime import FeedbackRuntime
 from services.feedback.settings import Settings
 from shared.body_limits import BodyGuard, json_rule
 from shared.health import mount_health
+from shared.openapi_links import install_links
 from shared.service import install_common, runtime_lifespan
 
 
@@ -34,4 +36,5 @@ def create_app(
     mount_health(app, runtime.checks, timeout_s=settings.store_timeout_s, details=runtime.details)
     app.include_router(router)
     app.include_router(admin)
+    install_links(app, RATING_LINKS)
     return app
