@@ -12,6 +12,7 @@ from services.gateway.account_api import router as account_router
 from services.gateway.adapters.redis_rate_limit import RedisRateLimiter
 from services.gateway.api import STATIC_DIR, page, router
 from services.gateway.forwarded import ForwardedClientMiddleware
+from services.gateway.openapi_links import playlist_links
 from services.gateway.ops_endpoints import OpsEndpointGuard
 from services.gateway.rate_limit import (
     InProcessRateLimiter,
@@ -27,6 +28,7 @@ from services.gateway.sessions import SessionStore
 from services.gateway.settings import Settings
 from shared.body_limits import MULTIPART, BodyGuard, BodyRule
 from shared.health import mount_health
+from shared.openapi_links import install_links
 from shared.server_limits import BodyDeadline
 from shared.service import install_common, runtime_lifespan
 
@@ -74,6 +76,7 @@ def create_app(
     app.include_router(page)
     # The page's scripts, styles and icon: ES modules and CSS files, no build step (the CSP forbids inline code).
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    install_links(app, playlist_links(settings.cookie_name))
     return app
 
 

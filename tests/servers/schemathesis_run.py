@@ -4,12 +4,15 @@ with the checks that every answer is documented, in its schema, with its content
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from shared.paths import REPO_ROOT
 
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
 PHASES = "examples,coverage,fuzzing,stateful"
@@ -30,11 +33,22 @@ class Run:
 
 
 def run_schemathesis(
-    openapi_url: str, *, cwd: Path, max_examples: int, headers: dict[str, str] | None = None, timeout_s: float = 300
+    openapi_url: str,
+    *,
+    cwd: Path,
+    max_examples: int,
+    headers: dict[str, str] | None = None,
+    hooks: str | None = None,
+    infer_links: bool = True,
+    timeout_s: float = 300,
 ) -> Run:
-    """Run it; fail with the report's tail unless it passes."""
+    """Run it (with `hooks`, a module of schemathesis hooks, imported from the repository; without infer_links the
+    stateful phase follows only the schema's own links); fail with the report's tail unless it passes."""
+    config = cwd / "schemathesis.toml"
+    config.write_text("" if infer_links else "[phases.stateful.inference]\nalgorithms = []\n")
     argv = [
         str(Path(sys.executable).parent / "schemathesis"),
+        f"--config-file={config}",
         "run",
         openapi_url,
         f"--checks={CHECKS}",
@@ -47,6 +61,7 @@ def run_schemathesis(
         *(f"--header={name}: {value}" for name, value in (headers or {}).items()),
     ]
     started = time.monotonic()
-    result = subprocess.run(argv, capture_output=True, text=True, timeout=timeout_s, cwd=cwd)
+    env = {**os.environ, "SCHEMATHESIS_HOOKS": hooks, "PYTHONPATH": str(REPO_ROOT)} if hooks else None
+    result = subprocess.run(argv, capture_output=True, text=True, timeout=timeout_s, cwd=cwd, env=env)
     assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-2000:]
     return Run(result.stdout, time.monotonic() - started)
