@@ -50,6 +50,7 @@ class ServiceClient:
         self, name: str, settings: ServiceClientSettings, transport: httpx.AsyncBaseTransport | None = None
     ) -> None:
         self.name = name
+        self.timeout_s = settings.timeout_s
         timeout = httpx.Timeout(settings.timeout_s, connect=settings.connect_timeout_s)
         self._client = httpx.AsyncClient(
             base_url=settings.base_url, timeout=timeout, transport=transport, headers=service_token_headers()

@@ -20,6 +20,9 @@ from shared.photo_reading import GENRE_LOOK_EXAMPLE, MOOD_EXAMPLE, GenreLook, Ph
 PHOTO_MAX_BYTES: Final = 250_000  # the re-encoded photo a rating carries (JPEG), as the original kept it
 IDEMPOTENCY_HEADER: Final = "Idempotency-Key"
 IDEMPOTENCY_PATTERN: Final = r"^[A-Za-z0-9._:-]{1,128}$"
+# When the caller stops waiting for a rating (Unix time, seconds). The feedback service keeps nothing it could not
+# keep (stored or queued) before then, so a caller that gave up and answered "failed" never finds it stored.
+DEADLINE_HEADER: Final = "X-Request-Deadline"
 
 
 def _integer_only(value: object) -> object:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 from typing import Annotated
 
@@ -11,8 +12,8 @@ from services.feedback.export import export_parquet_bytes
 from services.feedback.ratings import new_rating
 from services.feedback.runtime import FeedbackRuntime
 from services.feedback.schemas import DeletedRatings, RatingDetail, RatingIn, RatingList, RatingOut
-from shared.errors import InvalidInput, Unauthorized, error_responses
-from shared.rating import IDEMPOTENCY_PATTERN
+from shared.errors import InvalidInput, StoreUnavailable, Unauthorized, error_responses
+from shared.rating import DEADLINE_HEADER, IDEMPOTENCY_PATTERN
 
 router = APIRouter(prefix="/v1", tags=["ratings"])
 admin = APIRouter(prefix="/v1/admin", tags=["admin"])
@@ -32,6 +33,11 @@ IdempotencyKey = Annotated[
     Header(alias="Idempotency-Key", pattern=IDEMPOTENCY_PATTERN, description="A retry with the same key is a no-op."),
 ]
 
+Deadline = Annotated[
+    float | None,
+    Header(alias=DEADLINE_HEADER, description="Unix time after which the caller no longer waits: keep nothing then."),
+]
+
 
 @router.post(
     "/ratings",
@@ -41,11 +47,15 @@ IdempotencyKey = Annotated[
     responses={
         200: {"model": RatingOut, "description": "Replaced the rater's earlier rating, or a retry changed nothing"},
         202: {"model": RatingOut, "description": "Accepted into the outbox; delivered when the store returns"},
-        **error_responses(400, 413, 415, 422, 503),
+        **error_responses(400, 413, 415, 422, 503, 504),
     },
 )
 async def post_rating(
-    body: RatingIn, runtime: Runtime, response: Response, idempotency_key: IdempotencyKey = None
+    body: RatingIn,
+    runtime: Runtime,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+    deadline: Deadline = None,
 ) -> RatingOut:
     rating = new_rating(
         playlist_id=body.playlist_id,
@@ -63,14 +73,15 @@ async def post_rating(
         idempotency_key=idempotency_key,
         now=body.rated_at,
     )
-    outcome = await runtime.recorder.record(rating)
+    outcome = await runtime.recorder.record(rating, deadline=deadline)
     if hasattr(runtime, "outcomes"):
         runtime.outcomes.labels(outcome).inc()
     if outcome == "queued":
         runtime.wake()
     response.status_code = _STATUS[outcome]
-    if outcome == "unchanged":  # answer with what is stored (a retry gets the original's answer)
-        stored = await runtime.store.get(rating.playlist_id, rating.id)
+    # A retry gets the original's answer: what is stored (unless the store stalls now; it is stored either way).
+    with contextlib.suppress(StoreUnavailable):
+        stored = await runtime.store.get(rating.playlist_id, rating.id) if outcome == "unchanged" else None
         if stored is not None:
             return RatingOut.model_validate(stored.model_dump())
     return RatingOut.model_validate({**rating.model_dump(), "queued": outcome == "queued"})

@@ -3,7 +3,9 @@ of the outbox in order once the store is back. Also a rater's own ratings (list,
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
@@ -11,10 +13,12 @@ from typing import Literal
 from services.feedback.outbox import Outbox
 from services.feedback.photos import PhotoStore, with_photo
 from services.feedback.ratings import PutOutcome, Rating, RatingStore
-from shared.errors import StoreUnavailable
+from shared.errors import StoreUnavailable, UpstreamTimeout
 
 log = logging.getLogger("pressedplay.feedback")
 Recorded = PutOutcome | Literal["queued"]
+# Time kept back from a caller's deadline for queueing in the outbox and answering once a store attempt gives up.
+OUTBOX_RESERVE_S = 0.5
 
 
 @dataclass
@@ -25,6 +29,7 @@ class Recorder:
     outbox: Outbox
     photos: PhotoStore
     photo_inline_max_bytes: int
+    put_timeout_s: float = 2.0
     delivered: int = 0
 
     async def _offload_photo(self, rating: Rating) -> Rating:
@@ -33,14 +38,23 @@ class Recorder:
         ref = await self.photos.put(f"ratings/{rating.id}-{rating.created_at:%Y%m%dT%H%M%S%f}.jpg", rating.photo)
         return rating.model_copy(update={"photo": None, "photo_ref": ref})
 
-    async def record(self, rating: Rating) -> Recorded:
-        """Store the rating, or keep it in the outbox when the store is unreachable (or still has a backlog, so
-        that ratings reach the store in the order they were made)."""
+    async def record(self, rating: Rating, *, deadline: float | None = None) -> Recorded:
+        """Store the rating, or keep it in the outbox when the store is unreachable or slower than `put_timeout_s`
+        and the caller's `deadline` allow (or still has a backlog, so that ratings reach the store in the order
+        they were made). A caller with too little time left is refused before anything is kept (UpstreamTimeout):
+        an answer is either "kept" or "failed and not kept", never "failed" for a rating kept anyway."""
+        budget = self.put_timeout_s
+        if deadline is not None:
+            budget = min(budget, deadline - time.time() - OUTBOX_RESERVE_S)
+            if budget <= 0:
+                raise UpstreamTimeout("the caller's deadline passed before the rating could be kept; nothing was kept")
         if self.outbox.backlog == 0:
             try:
-                outcome = await self._put(rating)
-            except StoreUnavailable as exc:
-                log.warning("rating.queued", extra={"rating_id": rating.id, "reason": str(exc)[:200]})
+                # A put cut off here may still land in the store; the outbox's copy then arrives as "unchanged".
+                outcome = await asyncio.wait_for(self._put(rating), timeout=budget)
+            except (StoreUnavailable, TimeoutError) as exc:
+                reason = str(exc)[:200] or "the store did not answer in time"
+                log.warning("rating.queued", extra={"rating_id": rating.id, "reason": reason})
             else:
                 log.info("rating.recorded", extra={"rating_id": rating.id, "outcome": outcome})
                 return outcome

@@ -20,6 +20,7 @@ from shared.errors import NotReady
 from shared.health import ReadinessCheck, not_ready
 
 log = logging.getLogger("pressedplay.feedback")
+STORE_PING_TIMEOUT_S = 1.0
 
 
 class FeedbackRuntime:
@@ -53,6 +54,7 @@ class FeedbackRuntime:
             outbox=Outbox(self.settings.outbox_path),
             photos=self._given_photos or build_photo_store(self.settings),
             photo_inline_max_bytes=self.settings.photo_inline_max_bytes,
+            put_timeout_s=self.settings.store_timeout_s,
         )
         self._task = asyncio.create_task(self._deliver_forever(), name="feedback-outbox")
 
@@ -89,7 +91,10 @@ class FeedbackRuntime:
     async def _store_ping(self) -> bool:
         try:
             ping = self.recorder.store.ping()
-            self.store_reachable = bool(await asyncio.wait_for(ping, self.settings.store_timeout_s))
+            # Under the gateway's 2 s readiness probe: a frozen store must not make this service look down too
+            # (the probe's timeouts would open the gateway's breaker, and ratings the outbox could take be refused).
+            timeout_s = min(self.settings.store_timeout_s, STORE_PING_TIMEOUT_S)
+            self.store_reachable = bool(await asyncio.wait_for(ping, timeout_s))
         except Exception:
             self.store_reachable = False
         return self.store_reachable

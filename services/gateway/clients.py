@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -12,7 +13,7 @@ from services.gateway.schemas import FeedbackOut, UpstreamPrediction
 from services.gateway.settings import Settings
 from shared.errors import UpstreamError
 from shared.http import ServiceClient
-from shared.rating import IDEMPOTENCY_HEADER, DeletedRatings, RatingIn, RatingList
+from shared.rating import DEADLINE_HEADER, IDEMPOTENCY_HEADER, DeletedRatings, RatingIn, RatingList
 from shared.recommendation import (
     EXPORT_MEDIA_TYPES,
     ExportFormat,
@@ -98,7 +99,12 @@ class Upstreams:
         """Store a rating (feedback POST /v1/ratings); the stored rating and the status (201 new, 200 replaced or a
         retry, 202 queued in the feedback service's outbox)."""
         body = rating.model_dump(mode="json", exclude_none=True)
-        headers = {IDEMPOTENCY_HEADER: idempotency_key} if idempotency_key else None
+        # The feedback service keeps the rating only if it can before this deadline: past it this call has timed
+        # out and the person is told it failed, so it must not be stored (issue 14, finding 4).
+        deadline = time.time() + self.feedback.timeout_s - min(1.0, self.feedback.timeout_s / 4)
+        headers = {DEADLINE_HEADER: f"{deadline:.3f}"}
+        if idempotency_key:
+            headers[IDEMPOTENCY_HEADER] = idempotency_key
         response = await self.feedback.request("POST", "/v1/ratings", json=body, headers=headers)
         return parse_upstream(FeedbackOut, response, service="feedback"), response.status_code
 

@@ -119,7 +119,6 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             "FEEDBACK_DYNAMODB_TABLE": table,
             "FEEDBACK_OUTBOX_PATH": str(log_dir / "feedback-outbox.sqlite3"),
             "FEEDBACK_OUTBOX_RETRY_S": "0.5",
-            "FEEDBACK_STORE_TIMEOUT_S": "3",
             "FEEDBACK_PHOTO_STORE": str(log_dir / "feedback-photos"),
             "FEEDBACK_ADMIN_TOKEN": ADMIN_TOKEN,
             "INFERENCE_DEVICE": "cpu",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -112,3 +113,11 @@ def test_photos_are_reencoded_to_at_most_the_limit() -> None:
     small = reencode_photo(buffer.getvalue(), max_bytes=60_000)
     assert small is not None and len(small) <= 60_000 and small[:2] == b"\xff\xd8"
     assert reencode_photo(b"not an image") is None
+
+
+def test_a_rating_carries_a_deadline_before_the_gateway_stops_waiting(client: TestClient, fakes: RatingFakes) -> None:
+    made = make(client)
+    sent_at = time.time()
+    assert client.post(f"/v1/playlists/{made['id']}/feedback", json={"rating": 1}).status_code == 201
+    # The feedback timeout is 5 s: the feedback service must keep nothing after the gateway has given up on it.
+    assert sent_at + 3.0 < float(fakes.headers[-1]["x-request-deadline"]) < sent_at + 5.0

@@ -8,6 +8,7 @@ import base64
 import json
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -45,7 +46,10 @@ def _code(exc: ClientError) -> str:
 
 
 class DynamoRatingStore:
-    """RatingStore on DynamoDB; boto3 is synchronous, so every call runs in a worker thread with a deadline."""
+    """RatingStore on DynamoDB; boto3 is synchronous, so every call runs in a worker thread with a deadline.
+
+    The threads are the store's own: a call cut off by the deadline keeps its thread until boto3 gives up, and in
+    the shared default pool a stalled DynamoDB would starve the outbox that is meant to take over."""
 
     def __init__(
         self,
@@ -68,10 +72,12 @@ class DynamoRatingStore:
         self._deserialise = TypeDeserializer().deserialize
         self._table_ready = asyncio.Lock()
         self._table_exists = False
+        self._threads = ThreadPoolExecutor(max_workers=8, thread_name_prefix="dynamodb")
 
     async def _run(self, fn: Callable[[], T]) -> T:
+        call = asyncio.get_running_loop().run_in_executor(self._threads, fn)
         try:
-            return await asyncio.wait_for(asyncio.to_thread(fn), timeout=self.timeout_s)
+            return await asyncio.wait_for(call, timeout=self.timeout_s)
         except TimeoutError as exc:
             raise StoreUnavailable("DynamoDB did not answer in time", retry_after=2) from exc
         except (BotoCoreError, ClientError) as exc:
@@ -226,8 +232,9 @@ class DynamoRatingStore:
         return True
 
     async def close(self) -> None:
-        """Release the HTTP connection pool."""
+        """Release the HTTP connection pool and the threads (a call still stuck in boto3 finishes on its own)."""
         self._client.close()
+        self._threads.shutdown(wait=False, cancel_futures=True)
 
 
 def _to_dynamo(value: Any) -> Any:
