@@ -42,9 +42,11 @@ class PlaylistRuntime:
         self.pool = ThreadPoolExecutor(settings.workers, thread_name_prefix="recommend")
         self._spotify_store = spotify_store
         self._loading: asyncio.Task[None] | None = None
+        self.genre_model_warm = not settings.warm_genre_model
 
     async def start(self) -> None:
-        """Begin loading in the background (/readyz answers 503 until catalog and genre map are in); build Spotify."""
+        """Begin loading in the background (/readyz answers 503 until catalog, genre map and the genre text model are
+        in); build Spotify."""
         self._loading = asyncio.create_task(self._load(), name="playlist-load")
         self.spotify = build_spotify(self.settings, domain=self.require_domain, run=self.run, store=self._spotify_store)
 
@@ -57,9 +59,13 @@ class PlaylistRuntime:
         self.pool.shutdown(wait=False, cancel_futures=True)
 
     def checks(self) -> Mapping[str, ReadinessCheck]:
-        """Catalog and genre map loaded; the Spotify state store answers."""
+        """Catalog and genre map loaded, the genre text model warm; the Spotify state store answers."""
         spotify_ready = self.spotify.ready if self.spotify is not None else not_ready
-        return {"catalog_and_genre_map": self.ready, "spotify_store": spotify_ready}
+        return {
+            "catalog_and_genre_map": self.ready,
+            "genre_text_model": self._genre_model_ready,
+            "spotify_store": spotify_ready,
+        }
 
     async def _load(self) -> None:
         try:
@@ -75,15 +81,25 @@ class PlaylistRuntime:
         except ServiceError as exc:
             log.error("playlist.load_failed", extra={"error": exc.name, "detail": str(exc.detail)})
             return
-        if self.settings.warm_genre_model:
-            # The text-embedding model behind unlisted genre names loads on first use (seconds); load it now, after
-            # readiness, so the first user with a rare genre does not wait for it.
+        if not self.genre_model_warm:
+            await self._warm_genre_model(mapper)
+
+    async def _warm_genre_model(self, mapper: GenreMapper) -> None:
+        # The text-embedding model behind unlisted genre names loads on first use (seconds, more on a busy machine):
+        # load it before reporting ready, else the first rare genre outlasts the gateway's 5 s resolution timeout.
+        try:
             await asyncio.to_thread(mapper.map_unlisted, "warm up")
             log.info("playlist.genre_model_warm")
+        except Exception as exc:  # a model that cannot load must not keep the service unready: it loads on use
+            log.error("playlist.genre_model_warm_failed", extra={"error": type(exc).__name__})
+        self.genre_model_warm = True
 
     async def ready(self) -> bool:
-        """Readiness: catalog, genre map and recommender are loaded."""
+        """Catalog, genre map and recommender are loaded."""
         return self.recommender is not None
+
+    async def _genre_model_ready(self) -> bool:
+        return self.genre_model_warm
 
     def require(self) -> tuple[Recommender, GenreMapper]:
         """The recommender and mapper, or NotReady (503 + Retry-After) while they load."""
