@@ -48,7 +48,9 @@ class Settings(BaseSettings):
     )
     spotify_accounts_url: str = "https://accounts.spotify.com"
     spotify_api_url: str = "https://api.spotify.com/v1/"
-    spotify_timeout_s: float = Field(default=10.0, gt=0, description="Per Spotify HTTP call.")
+    # Well under the gateway's 10 s playlist timeout: a slow Spotify is our 504 (and the half-made playlist is
+    # removed) before the gateway gives up on us and counts it toward its breaker.
+    spotify_timeout_s: float = Field(default=4.0, gt=0, description="Per Spotify HTTP call.")
     spotify_max_retry_after_s: int = Field(
         default=5, ge=0, description="Longest 429 Retry-After waited out; past it 503."
     )

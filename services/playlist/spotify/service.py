@@ -168,7 +168,11 @@ class SpotifyService:
         async def add(uris: list[str]) -> None:
             await self.access.call(account, partial(_add, self.playlist_api, playlist_id=playlist_id, uris=uris))
 
-        added, refused = await fill_playlist(add, candidates, n)
+        try:
+            added, refused = await fill_playlist(add, candidates, n)
+        except Exception:
+            await self._discard(account, playlist_id)  # nothing half-made stays on the account
+            raise
         record = await self.generated.get(tokens.user_id)
         unfollowed = []
         for previous in record.unsaved:
@@ -194,6 +198,14 @@ class SpotifyService:
             skipped=refused,
             unfollowed=unfollowed,
         )
+
+    async def _discard(self, account: str, playlist_id: str) -> None:
+        """Remove a playlist just created whose tracks could not be added (Spotify failing, slow or limiting)."""
+        try:
+            await self.access.call(account, partial(_unfollow, self.playlist_api, playlist_id=playlist_id))
+            log.info("spotify.playlist_discarded", extra={"playlist": playlist_id})
+        except Exception as exc:  # the error the user gets is the one that stopped the playlist, not this one
+            log.warning("spotify.discard_failed", extra={"playlist": playlist_id, "error": type(exc).__name__})
 
     async def upload_cover(self, account: str, playlist_id: str, photo: bytes) -> None:
         """The photo, made square and small enough, as the playlist's cover."""
