@@ -31,6 +31,8 @@ from shared.errors import UnsupportedMediaType, error_responses
 from shared.genres import SEED_GENRES
 from shared.rating import IDEMPOTENCY_PATTERN
 from shared.recommendation import ExportFormat, Mode
+from shared.server_timing import HEADER as SERVER_TIMING
+from shared.server_timing import ServerTiming
 from shared.spotify_account import SpotifyUser
 
 router = APIRouter(prefix="/v1")
@@ -90,6 +92,7 @@ async def post_playlist(
     if signed_in and not wanted:
         wanted = (await account.genres()).genres
     photo = await image.read()
+    timing = ServerTiming()
     playlist = await create_playlist(
         upstreams=upstreams,
         image=photo,
@@ -98,11 +101,15 @@ async def post_playlist(
         n=candidates_for(n) if signed_in else n,
         mode=mode,
         spotify_user=spotify_user,
+        timing=timing,
     )
     if signed_in:
-        playlist = await account.publish(playlist, photo=photo, content_type=content_type, n=n)
-    await sessions.put_playlist(session=session_key(token), playlist=playlist, ttl_s=settings.playlist_ttl_s)
+        with timing.span("spotify"):
+            playlist = await account.publish(playlist, photo=photo, content_type=content_type, n=n)
+    with timing.span("store"):
+        await sessions.put_playlist(session=session_key(token), playlist=playlist, ttl_s=settings.playlist_ttl_s)
     set_session_cookie(response, settings, token)
+    response.headers[SERVER_TIMING] = timing.header()
     return playlist.public()
 
 

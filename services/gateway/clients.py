@@ -21,6 +21,8 @@ from shared.recommendation import (
     RecommendationRequest,
     ResolvedGenres,
 )
+from shared.server_timing import HEADER as SERVER_TIMING
+from shared.server_timing import ServerTiming
 
 M = TypeVar("M", bound=BaseModel)
 READY_TIMEOUT_S = 2.0
@@ -61,8 +63,11 @@ class Upstreams:
         for client in (self.inference, self.playlist, self.feedback):
             await client.aclose()
 
-    async def predict(self, *, image: bytes, content_type: str) -> UpstreamPrediction:
-        """Audio features and attention map of a photo (inference POST /v1/predict?attention=true, raw image body)."""
+    async def predict(
+        self, *, image: bytes, content_type: str, timing: ServerTiming | None = None
+    ) -> UpstreamPrediction:
+        """Audio features and attention map of a photo (inference POST /v1/predict?attention=true, raw image body);
+        the inference service's own Server-Timing (decode, model) goes into `timing` as inference-*."""
         # The model computes the attention on every prediction; asking for it costs a 7x7 grid in the answer.
         response = await self.inference.request(
             "POST",
@@ -71,6 +76,8 @@ class Upstreams:
             content=image,
             headers={"Content-Type": content_type},
         )
+        if timing is not None:
+            timing.merge(response.headers.get(SERVER_TIMING, ""), prefix="inference")
         return parse_upstream(UpstreamPrediction, response, service="inference")
 
     async def resolve_genres(self, names: list[str]) -> list[str]:

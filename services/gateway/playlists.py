@@ -5,17 +5,23 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+from collections.abc import Awaitable
 from datetime import UTC, datetime
-from typing import Final, Literal
+from typing import Final, Literal, TypeVar
 
 from services.gateway.clients import Upstreams
 from services.gateway.photos import reencode_photo
-from services.gateway.schemas import FeedbackOut, StoredPlaylist, Track
+from services.gateway.schemas import FeedbackOut, StoredPlaylist, Track, UpstreamPrediction
 from shared.errors import InvalidInput, NotFound
+from shared.genres import SEED_GENRE_SET
 from shared.rating import RatingIn
 from shared.recommendation import ExportFormat, Mode, Recommendation, RecommendationRequest
+from shared.server_timing import ServerTiming
 
 MAX_GENRES: Final = 10
+A = TypeVar("A")
+B = TypeVar("B")
+C = TypeVar("C")
 log = logging.getLogger("pressedplay.gateway")
 
 
@@ -46,18 +52,35 @@ async def create_playlist(
     n: int,
     mode: Mode,
     spotify_user: str | None = None,
+    timing: ServerTiming | None = None,
 ) -> StoredPlaylist:
     """Predict the photo's features, ask for n tracks near them within the genres, and build the playlist.
 
-    Genre names (seed or Spotify micro-genres) are resolved first, so a typo is a 422 UnknownGenre from the
-    playlist service, listing the valid ones, before the model spends time on the photo.
+    The genre names (seed or Spotify micro-genres), the photo's prediction and the copy of the photo a rating keeps
+    run at once: none needs another, and the request waits for the slowest instead of their sum. A failure of one
+    (a typo is a 422 UnknownGenre listing the valid names) cancels the others and is the answer.
     """
-    seeds = await upstreams.resolve_genres(genres) if genres else []
-    prediction = await upstreams.predict(image=image, content_type=content_type)
+    timing = timing if timing is not None else ServerTiming()
+
+    async def resolve() -> list[str]:
+        if all(name in SEED_GENRE_SET for name in genres):
+            return genres  # seed genres resolve to themselves (the playlist service's rule): no hop needed
+        with timing.span("genres"):
+            return await upstreams.resolve_genres(genres)
+
+    async def predict() -> UpstreamPrediction:
+        with timing.span("predict"):
+            return await upstreams.predict(image=image, content_type=content_type, timing=timing)
+
+    async def keep_photo() -> bytes | None:
+        with timing.span("photo"):  # what a rating of this playlist will keep
+            return await asyncio.to_thread(reencode_photo, image)
+
+    seeds, prediction, photo = await gather_or_cancel(resolve(), predict(), keep_photo())
     weights = dict.fromkeys(seeds, 1.0) or None  # equal weights: what the playlist service makes of a list
     request = RecommendationRequest(features=prediction.features, genres=weights, n=n, mode=mode)
-    recommendation = await upstreams.recommend(request)
-    photo = await asyncio.to_thread(reencode_photo, image)  # what a rating of this playlist will keep
+    with timing.span("recommend"):
+        recommendation = await upstreams.recommend(request)
     playlist = StoredPlaylist(
         id=new_playlist_id(),
         created_at=datetime.now(UTC),
@@ -79,6 +102,22 @@ async def create_playlist(
         extra={"playlist_id": playlist.id, "n": len(playlist.tracks), "genres": playlist.genres, "mode": playlist.mode},
     )
     return playlist
+
+
+async def gather_or_cancel(
+    first: Awaitable[A], second: Awaitable[B], third: Awaitable[C]
+) -> tuple[A, B, C]:
+    """Await three steps at once; the first to fail cancels the others (a thread already running finishes on its
+    own, its result dropped) and its error is raised as it is, never wrapped in an ExceptionGroup."""
+    a, b, c = asyncio.ensure_future(first), asyncio.ensure_future(second), asyncio.ensure_future(third)
+    try:
+        await asyncio.gather(a, b, c)
+    except BaseException:
+        for task in (a, b, c):
+            task.cancel()
+        await asyncio.gather(a, b, c, return_exceptions=True)  # collected, so no "exception never retrieved"
+        raise
+    return a.result(), b.result(), c.result()
 
 
 def public_tracks(recommendation: Recommendation) -> list[Track]:

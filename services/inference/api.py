@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Header, Query, Request
+from fastapi import APIRouter, Body, Header, Query, Request, Response
 
 from services.inference.runtime import InferenceRuntime, attention_map, model_info
 from services.inference.schemas import (
@@ -18,6 +18,8 @@ from services.inference.schemas import (
 )
 from services.inference.uploads import read_image_upload
 from shared.errors import NotReady, Unauthorized, error_responses
+from shared.server_timing import HEADER as SERVER_TIMING
+from shared.server_timing import ServerTiming
 
 router = APIRouter(prefix="/v1", tags=["inference"])
 
@@ -37,6 +39,7 @@ def _runtime(request: Request) -> InferenceRuntime:
 )
 async def predict(
     request: Request,
+    response: Response,
     attention: Annotated[AttentionMode, Query(description="true: attention values; png: a heat-map overlay")] = "false",
     sample: Annotated[bool, Query(description="Sample the VAE latent instead of using its mean")] = False,
 ) -> PredictResponse:
@@ -44,20 +47,26 @@ async def predict(
     the attention."""
     runtime = _runtime(request)
     runtime.slot.require()  # before reading 10 MB: a cold service says 503 at once
-    data = await read_image_upload(request, max_bytes=runtime.settings.max_upload_bytes)
-    image = await runtime.decode(data)
+    timing = ServerTiming()
+    with timing.span("read"):
+        data = await read_image_upload(request, max_bytes=runtime.settings.max_upload_bytes)
+    with timing.span("decode"):
+        image = await runtime.decode(data)
     timeout_s = runtime.settings.request_timeout_s
-    result = await runtime.batcher.predict(
-        image, with_attention=attention != "false", sample=sample, timeout_s=timeout_s
-    )
-    response = PredictResponse(
+    with timing.span("model"):  # the wait for a batch slot and the batch itself
+        result = await runtime.batcher.predict(
+            image, with_attention=attention != "false", sample=sample, timeout_s=timeout_s
+        )
+    answer = PredictResponse(
         features=result.features, mood=result.mood, genre_look=result.genre_look, model_version=result.model_version
     )
     if attention == "true" and result.attention is not None:
-        response.attention = attention_map(result.attention)
+        answer.attention = attention_map(result.attention)
     elif attention == "png" and result.attention is not None:
-        response.attention_png = await runtime.overlay_png_base64(image, result.attention)
-    return response
+        with timing.span("overlay"):
+            answer.attention_png = await runtime.overlay_png_base64(image, result.attention)
+    response.headers[SERVER_TIMING] = timing.header()
+    return answer
 
 
 @router.get("/model", summary="The model being served", response_model=ServiceInfo, responses=error_responses(503))

@@ -16,6 +16,7 @@ from services.gateway.adapters.in_process import InProcessSessionStore
 from services.gateway.app import create_app
 from services.gateway.settings import Settings
 from shared.genres import SEED_GENRES
+from shared.server_timing import parse_server_timing
 
 FEATURES = {
     "acousticness": 0.1,
@@ -64,7 +65,8 @@ class FakeUpstreams:
         if not request.content.startswith(b"\xff\xd8"):
             return httpx.Response(422, json={"error": "InvalidImage", "detail": "not a decodable image"})
         reading = {"mood": {"valence": 7.2, "arousal": 3.1}, "genre_look": {"Pop": 0.7, "Rock": 0.3}}
-        return httpx.Response(200, json={"features": FEATURES, **reading, "model_version": "fake-1"})
+        timing = {"Server-Timing": "read;dur=0.4, decode;dur=1.5, model;dur=9.0"}
+        return httpx.Response(200, json={"features": FEATURES, **reading, "model_version": "fake-1"}, headers=timing)
 
     def playlist(self, request: httpx.Request) -> httpx.Response:
         if failed := self._maybe_fail("playlist", request):
@@ -202,13 +204,34 @@ def test_a_rating_other_than_plus_or_minus_one_is_422(client: TestClient) -> Non
     assert_envelope(client.post(f"/v1/playlists/{made['id']}/feedback", json={"rating": 5}), 422, "ValidationError")
 
 
-def test_unknown_genres_are_rejected_with_the_valid_list_before_inference_runs(
+def test_unknown_genres_are_rejected_with_the_valid_list_and_nothing_is_recommended(
     client: TestClient, fakes: FakeUpstreams
 ) -> None:
     body = assert_envelope(make_playlist(client, genres="pop,vaporwave"), 422, "UnknownGenre")
     assert body["detail"]["unknown"] == ["vaporwave"]
     assert body["detail"]["valid"] == list(SEED_GENRES)
-    assert fakes.calls == ["playlist"]  # only the cheap resolve call: the model never ran
+    # The prediction runs alongside the resolution (so a good upload waits for the slower of the two, not their
+    # sum); the typo stops the request before any recommendation is asked for.
+    assert fakes.calls.count("playlist") == 1
+
+
+def test_seed_genres_need_no_resolution_call_and_other_names_do(client: TestClient, fakes: FakeUpstreams) -> None:
+    assert make_playlist(client, genres="pop,rock").status_code == 201
+    assert fakes.calls.count("playlist") == 1  # the recommendation only
+    fakes.calls.clear()
+    client.cookies.clear()  # a new visitor: no account lookup
+    response = make_playlist(client, genres="pop,vaporwave")
+    assert response.status_code == 422 and fakes.calls.count("playlist") == 1  # the resolution, which refused it
+
+
+def test_a_made_playlist_says_where_its_time_went_in_server_timing(client: TestClient) -> None:
+    response = make_playlist(client, genres="pop")
+    assert response.status_code == 201
+    timing = parse_server_timing(response.headers["Server-Timing"])
+    assert {"predict", "photo", "recommend", "store"} <= set(timing)
+    # The inference service's own steps, carried through under a prefix.
+    assert (timing["inference-decode"], timing["inference-model"]) == (1.5, 9.0)
+    assert all(ms >= 0 for ms in timing.values())
 
 
 @pytest.mark.parametrize(("field", "value"), [("n", "0"), ("n", "101"), ("n", "many"), ("mode", "loud")])

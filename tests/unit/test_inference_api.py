@@ -23,6 +23,7 @@ from services.inference.app import create_app
 from services.inference.settings import Settings
 from services.inference.uploads import UploadInterrupted, read_image_upload
 from shared.logging import JsonFormatter
+from shared.server_timing import parse_server_timing
 from tests.fakes.predictor import FakePredictor, fake_loader
 
 ADMIN = "an-admin-token-for-tests-only-123"
@@ -81,6 +82,13 @@ def test_a_prediction_carries_the_photos_mood_and_genre_look(client: TestClient)
     body = client.post("/v1/predict", content=jpeg(), headers={"Content-Type": "image/jpeg"}).json()
     assert 1 <= body["mood"]["valence"] <= 9 and 1 <= body["mood"]["arousal"] <= 9
     assert set(body["genre_look"]) == {"Pop", "Rock"} and abs(sum(body["genre_look"].values()) - 1) < 1e-6
+
+
+def test_a_prediction_says_where_its_time_went_in_server_timing(client: TestClient) -> None:
+    plain = client.post("/v1/predict", content=jpeg(), headers={"Content-Type": "image/jpeg"})
+    assert set(parse_server_timing(plain.headers["Server-Timing"])) == {"read", "decode", "model"}
+    png = client.post("/v1/predict?attention=png", content=jpeg(), headers={"Content-Type": "image/jpeg"})
+    assert set(parse_server_timing(png.headers["Server-Timing"])) == {"read", "decode", "model", "overlay"}
 
 
 def test_multipart_image_field_is_accepted(client: TestClient) -> None:
