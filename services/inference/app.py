@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from fastapi import FastAPI
 
@@ -39,7 +40,9 @@ def create_app(settings: Settings | None = None, *, loader: PredictorLoader | No
     app.add_middleware(BodyGuard, rules=[photo])
     metrics = install_common(app, "inference")
     runtime = InferenceRuntime(
-        settings, loader=loader or load_real_predictor, metrics=InferenceMetrics(metrics.registry)
+        settings,
+        loader=loader or partial(load_real_predictor, backend=settings.backend, threads=settings.torch_threads),
+        metrics=InferenceMetrics(metrics.registry),
     )
     app.router.lifespan_context = runtime_lifespan(runtime)
     app.state.settings = settings

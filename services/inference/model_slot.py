@@ -8,7 +8,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 from PIL import Image
@@ -16,6 +16,9 @@ from PIL import Image
 from shared.errors import InvalidInput, NotReady, ServiceError
 from shared.features import AudioFeatures
 from shared.photo_reading import GenreLook, PhotoMood
+
+if TYPE_CHECKING:  # torch is imported only when a model is loaded
+    from services.inference.model.predictor import Backend
 
 log = logging.getLogger("pressedplay.inference.model")
 
@@ -54,11 +57,13 @@ class ModelLoadFailed(InvalidInput):
     """The checkpoint named for loading could not be fetched or used; the previous model keeps serving (422)."""
 
 
-def load_real_predictor(uri: str, device: str | None) -> PredictorLike:
+def load_real_predictor(
+    uri: str, device: str | None, *, backend: Backend = "auto", threads: int | None = None
+) -> PredictorLike:
     """Load the model package's Predictor (torch is imported only here)."""
     from services.inference.model.predictor import Predictor
 
-    return Predictor.load(uri, device=device)
+    return Predictor.load(uri, device=device, backend=backend, threads=threads)
 
 
 @dataclass(frozen=True)
