@@ -47,7 +47,7 @@ Deadline = Annotated[
     responses={
         200: {"model": RatingOut, "description": "Replaced the rater's earlier rating, or a retry changed nothing"},
         202: {"model": RatingOut, "description": "Accepted into the outbox; delivered when the store returns"},
-        **error_responses(400, 413, 415, 422, 503, 504),
+        **error_responses(400, 408, 413, 415, 422, 503),
     },
 )
 async def post_rating(

@@ -13,12 +13,19 @@ from typing import Literal
 from services.feedback.outbox import Outbox
 from services.feedback.photos import PhotoStore, with_photo
 from services.feedback.ratings import PutOutcome, Rating, RatingStore
-from shared.errors import StoreUnavailable, UpstreamTimeout
+from shared.errors import ServiceError, StoreUnavailable
 
 log = logging.getLogger("pressedplay.feedback")
 Recorded = PutOutcome | Literal["queued"]
 # Time kept back from a caller's deadline for queueing in the outbox and answering once a store attempt gives up.
 OUTBOX_RESERVE_S = 0.5
+
+
+class DeadlinePassed(ServiceError):
+    """The caller's deadline (X-Request-Deadline) left no time to keep the rating: nothing was kept. A 4xx: the
+    request came too late, no dependency failed (the caller that set it has already answered its own timeout)."""
+
+    status_code = 408
 
 
 @dataclass
@@ -41,13 +48,13 @@ class Recorder:
     async def record(self, rating: Rating, *, deadline: float | None = None) -> Recorded:
         """Store the rating, or keep it in the outbox when the store is unreachable or slower than `put_timeout_s`
         and the caller's `deadline` allow (or still has a backlog, so that ratings reach the store in the order
-        they were made). A caller with too little time left is refused before anything is kept (UpstreamTimeout):
+        they were made). A caller with too little time left is refused before anything is kept (DeadlinePassed, 408):
         an answer is either "kept" or "failed and not kept", never "failed" for a rating kept anyway."""
         budget = self.put_timeout_s
         if deadline is not None:
             budget = min(budget, deadline - time.time() - OUTBOX_RESERVE_S)
             if budget <= 0:
-                raise UpstreamTimeout("the caller's deadline passed before the rating could be kept; nothing was kept")
+                raise DeadlinePassed("the caller's deadline passed before the rating could be kept; nothing was kept")
         if self.outbox.backlog == 0:
             try:
                 # A put cut off here may still land in the store; the outbox's copy then arrives as "unchanged".

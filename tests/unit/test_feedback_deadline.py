@@ -1,6 +1,6 @@
 """A stalled rating store (a frozen DynamoDB, issue 14 finding 4): the feedback service answers before its caller
 gives up, and every answer is honest. A rating the store does not take in time is queued (202) and stored exactly
-once later; a rating whose caller's deadline has passed is refused (504) and kept nowhere."""
+once later; a rating whose caller's deadline has passed is refused (408) and kept nowhere."""
 
 from __future__ import annotations
 
@@ -91,7 +91,7 @@ def test_a_rating_past_its_callers_deadline_is_refused_and_kept_nowhere(
     client: TestClient, store: StallingRatingStore
 ) -> None:
     answer = client.post("/v1/ratings", json=body(session="s3"), headers={DEADLINE_HEADER: f"{time.time() - 1:.3f}"})
-    assert answer.status_code == 504 and answer.json()["error"] == "UpstreamTimeout"
+    assert answer.status_code == 408 and answer.json()["error"] == "DeadlinePassed"
     assert client.get("/readyz").json()["outbox"]["backlog"] == 0
     assert store.ratings == {} and store.writes == []
 
