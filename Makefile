@@ -50,8 +50,10 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Every benchmark (bench/bench_*.py: decode, end to end, fine-tune, inference, gateway profile, recommender up to
+# 10M tracks), about 15 minutes on 2 cores; each rewrites its section of bench/RESULTS.md. Nothing is asserted.
 bench: install
-	$(BIN)/python -m bench
+	PRESSEDPLAY_BENCH_10M=1 $(BIN)/python -m bench
 
 # The whole stack as local processes (scripts/supervise.py + Procfile: a process that dies is restarted); prints the
 # URLs; Ctrl-C stops everything.

@@ -6,8 +6,8 @@
 Serves the default architecture (effnet-vae: frozen EfficientNet-Lite0 + VAE attention head) through the real app
 (create_app, decode pool, batcher, thread pool) over an in-process ASGI transport, so it measures the service minus
 sockets. It uses models/effnet-vae.pt when present, else an untrained checkpoint of the same architecture (same
-compute). For each concurrency level, `clients` callers send photos back to back. The table replaces the section
-between the bench markers in docs/services-inference.md; the batching default there follows these numbers.
+compute). For each concurrency level, `clients` callers send photos back to back. Writes the `inference` section of
+bench/RESULTS.md; the batching default (docs/services-inference.md) follows these numbers.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import io
 import os
-import platform
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -25,12 +24,11 @@ import httpx
 import numpy as np
 from PIL import Image
 
+from bench.results import machine_line, write_section
 from services.inference.app import create_app
 from services.inference.settings import Settings
 from shared.paths import REPO_ROOT
 
-DOC = REPO_ROOT / "docs" / "services-inference.md"
-START, END = "<!-- bench:inference:start -->", "<!-- bench:inference:end -->"
 CONCURRENCY = (1, 4, 8)
 CONFIGS: tuple[tuple[str, dict[str, object]], ...] = (
     ("off", {"batching": False}),
@@ -95,14 +93,14 @@ async def _run(model: Path, overrides: dict[str, object], clients: int, photos: 
     return {"rate": len(latencies) / elapsed, "p50": float(np.percentile(ms, 50)), "p95": float(np.percentile(ms, 95))}
 
 
-def _model_scaling(model: Path, photos: list[bytes], *, repeats: int) -> list[str]:
+def _model_scaling(model: Path, photos: list[bytes], *, repeats: int, sizes: tuple[int, ...]) -> list[str]:
     """Model time per image by backend and batch size, best of `repeats` (the minimum is what a busy machine cannot
     inflate); eager PyTorch against ONNX Runtime, the service's CPU default."""
     from services.inference.model.image_io import decode_image
     from services.inference.model.predictor import Predictor
 
     images = [decode_image(photo) for photo in photos]
-    sizes = tuple(size for size in (1, 8, 32) if size <= len(images))
+    sizes = tuple(size for size in sizes if size <= len(images))
     rows = []
     for backend in ("eager", "onnx"):
         try:
@@ -121,33 +119,27 @@ def _model_scaling(model: Path, photos: list[bytes], *, repeats: int) -> list[st
                 best[size] = min(best[size], time.perf_counter() - started)
         for size in sizes:
             per_image = best[size] / size * 1000
-            rows.append(f"| {backend} | {size} | {per_image:.1f} | {1000 / per_image:.1f} |")
+            ran = f"{predictor.backend} on {predictor.device}"  # asked for onnx on a GPU, it runs eager on CUDA
+            rows.append(f"| {ran} | {size} | {per_image:.1f} | {1000 / per_image:.1f} |")
             print(rows[-1], flush=True)
     return rows
 
 
-def _write_doc(table: str) -> None:
-    text = DOC.read_text(encoding="utf-8") if DOC.is_file() else f"{START}\n{END}\n"
-    if START not in text or END not in text:
-        text += f"\n{START}\n{END}\n"
-    head, rest = text.split(START, 1)
-    _, tail = rest.split(END, 1)
-    DOC.write_text(f"{head}{START}\n{table}{END}{tail}", encoding="utf-8")
-
-
 def main() -> None:
-    """Measure every (batching, concurrency) pair, print the table and write it into docs/services-inference.md."""
+    """Measure every (batching, concurrency) pair, print the table and write it into bench/RESULTS.md."""
     import torch
 
-    count = int(os.environ.get("PRESSEDPLAY_BENCH_IMAGES", "32"))
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    # A GPU is measured where it fills: batches of 64 and 256 (the issue's GPU sizes).
+    sizes = (1, 64, 256) if device == "cuda" else (1, 8, 32)
+    count = int(os.environ.get("PRESSEDPLAY_BENCH_IMAGES", str(max(sizes))))
     rounds = int(os.environ.get("PRESSEDPLAY_BENCH_ROUNDS", "3"))
     photos = _photos(count)
-    device = "cuda" if torch.cuda.is_available() else "cpu"
     results: dict[tuple[str, int], list[dict[str, float]]] = {}
     with tempfile.TemporaryDirectory() as folder:
         model = _checkpoint(Path(folder))
         with ThreadPoolExecutor(1) as pool:  # a pool thread, as the service runs the model
-            scaling = pool.submit(_model_scaling, model, photos, repeats=5).result()
+            scaling = pool.submit(_model_scaling, model, photos, repeats=5, sizes=sizes).result()
         # Rounds interleave the configurations, so a neighbour's load on a shared machine hits both alike.
         for _ in range(rounds):
             for clients in CONCURRENCY:
@@ -161,13 +153,13 @@ def main() -> None:
             runs = results[(label, clients)]
             rate, p50, p95 = (float(np.median([r[key] for r in runs])) for key in ("rate", "p50", "p95"))
             rows.append(f"| {label} | {clients} | {rate:.1f} | {p50:.0f} | {p95:.0f} |")
-    cpu = platform.processor() or platform.machine()
-    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
-    machine = f"{cpu}, {os.cpu_count()} CPUs, torch threads {torch.get_num_threads()}, load average after {load}"
     table = "\n".join(
         [
-            f"Measured {time.strftime('%Y-%m-%d')} on {device} ({machine}); {count} photos of 640x480 JPEG per run,",
-            f"median of {rounds} interleaved rounds; model: {model.name}. Command: `python -m bench inference`.",
+            "## Inference service: the model alone and through the service",
+            "",
+            machine_line(device) + f" torch threads {torch.get_num_threads()}.",
+            f"Command: `python -m bench inference`. {count} photos of 640x480 JPEG per run, median of {rounds}",
+            f"interleaved rounds; model: {model.name}.",
             "",
             "Model alone (Predictor.predict on decoded photos: preprocessing, the model, the feature mapping), best of",
             "interleaved runs:",
@@ -184,5 +176,5 @@ def main() -> None:
             "",
         ]
     )
-    _write_doc(table)
+    write_section("inference", table)
     print(table)

@@ -1,18 +1,17 @@
 """Recommender and feature-index benchmark: the real 28k catalog, then synthetic catalogs of 1M (and 10M) tracks.
 
-    python -m bench recommender                         # 28k real + 1M synthetic (about a minute)
-    PRESSEDPLAY_BENCH_10M=1 python -m bench recommender  # adds the 10M synthetic run (several minutes, ~3 GB RAM)
+    python -m bench recommender                         # real catalog + 1M synthetic (about a minute)
+    PRESSEDPLAY_BENCH_10M=1 python -m bench recommender  # adds the 10M synthetic run (make bench sets it; ~3 GB)
 
 Synthetic tracks are real catalog tracks plus Gaussian noise in the search space, so the density resembles real
 music. A "request" at scale is what Recommender.recommend does with the index: one search for the pool (k = 300,
-the pool for n = 20) over everything, or over a genre's rows (a genre holding 10% of the tracks). Results go to
-docs/bench_recommender.md, or docs/bench_recommender_10m.md for the 10M run (docs/recommender.md quotes them).
+the pool for n = 20) over everything, or over a genre's rows (a genre holding 10% of the tracks). Writes the
+`recommender` section of bench/RESULTS.md (docs/recommender.md quotes it).
 """
 
 from __future__ import annotations
 
 import os
-import platform
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,14 +20,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from bench.results import machine_line, write_section
 from services.playlist.catalog import Catalog, load_catalog
 from services.playlist.feature_index import ExactIndex, FeatureIndex
 from services.playlist.genre_map import load_genre_mapper
 from services.playlist.recommender import MIN_POOL, Recommender, parse_request
 from shared.features import AUDIO_FEATURES, denormalise
-from shared.paths import REPO_ROOT
 
-OUT = REPO_ROOT / "docs" / "bench_recommender.md"
 POOL = MIN_POOL
 QUERIES = 200
 
@@ -66,7 +64,7 @@ def bench_real(lines: list[str]) -> Recommender:
     targets = _random_features(catalog, rng, QUERIES)
     genres = [catalog.genres[int(r)][0] for r in rng.choice(len(catalog), size=QUERIES) if catalog.genres[int(r)]]
     lines += [
-        f"## Real catalog: {len(catalog)} tracks, full `Recommender.recommend()` (n = 20, {QUERIES} queries)",
+        f"### Real catalog: {len(catalog)} tracks, full `Recommender.recommend()` (n = 20, {QUERIES} queries)",
         "",
         "| request | p50 ms | p95 ms |",
         "|---|---|---|",
@@ -127,7 +125,7 @@ def bench_synthetic(size: int, base: np.ndarray, lines: list[str]) -> None:
     queries = vectors[rng.integers(0, size, size=repeats)] + rng.normal(0, 0.1, size=(repeats, 8)).astype(np.float32)
     truth: dict[str, list[set[int]]] = {}
     lines += [
-        f"## Synthetic catalog: {size:,} tracks (k = {POOL}, {repeats} queries)",
+        f"### Synthetic catalog: {size:,} tracks (k = {POOL}, {repeats} queries)",
         "",
         "| index | build s | index MB (RSS growth) | p50 ms all | p95 ms all | p50 ms genre (10%) "
         "| recall@k all | recall@k genre |",
@@ -176,7 +174,7 @@ def bench_pipeline(size: int, real: Catalog, lines: list[str]) -> None:
     setup_s, total_mb = time.perf_counter() - start, _rss_mb() - baseline
     targets = _random_features(real, rng, 60)
     lines += [
-        f"## Synthetic catalog: {size:,} tracks, full `Recommender.recommend()` (n = 20, 60 queries)",
+        f"### Synthetic catalog: {size:,} tracks, full `Recommender.recommend()` (n = 20, 60 queries)",
         "",
         f"Index chosen: {type(recommender.index).__name__}; catalog + recommender set-up {setup_s:.0f} s; "
         f"resident memory after set-up: catalog {catalog_mb:.0f} MB, catalog + recommender + index {total_mb:.0f} MB "
@@ -198,18 +196,15 @@ def bench_pipeline(size: int, real: Catalog, lines: list[str]) -> None:
 
 
 def main() -> None:
-    """Run the benchmark; write docs/bench_recommender.md (or docs/bench_recommender_10m.md with the 10M run)."""
+    """Run the benchmark; write the `recommender` section of bench/RESULTS.md."""
     large = os.environ.get("PRESSEDPLAY_BENCH_10M") == "1"
     sizes = [1_000_000, 10_000_000] if large else [1_000_000]
-    out = OUT.with_name("bench_recommender_10m.md") if large else OUT
-    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     lines = [
-        "# Recommender benchmark",
+        "## Recommender: the real catalog, and synthetic catalogs of " + " and ".join(f"{s:,}" for s in sizes),
         "",
-        f"Command: `{'PRESSEDPLAY_BENCH_10M=1 ' if len(sizes) > 1 else ''}python -m bench recommender` "
-        f"on {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-        f"numpy {np.__version__}; load average at start {load} (the CPUs are shared, so latencies vary run to "
-        "run). Written by bench/bench_recommender.py.",
+        machine_line(),
+        f"Command: `{'PRESSEDPLAY_BENCH_10M=1 ' if large else ''}python -m bench recommender` (make bench sets "
+        "PRESSEDPLAY_BENCH_10M=1). The CPUs are shared, so latencies vary run to run.",
         "",
     ]
     recommender = bench_real(lines)
@@ -218,8 +213,8 @@ def main() -> None:
         bench_synthetic(size, recommender.vectors, lines)
     bench_pipeline(1_000_000, recommender.catalog, lines)
     lines.append(f"Peak resident memory of the benchmark process: {_peak_mb():.0f} MB.")
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"wrote {out.relative_to(REPO_ROOT)}")
+    write_section("recommender", "\n".join(lines))
+    print("wrote bench/RESULTS.md")
 
 
 def _peak_mb() -> float:

@@ -25,6 +25,8 @@ import httpx
 import psutil
 from PIL import Image, ImageDraw
 
+from shared.server_timing import parse_server_timing
+
 LEVELS: Final = (1, 8, 32)
 LEVEL_TIME_LIMIT_S: Final = 240.0
 
@@ -43,6 +45,11 @@ class LevelResult:
     wall_s: float
     throughput_per_s: float
     peak_rss_mb: dict[str, float] = field(default_factory=dict)
+    # Median of each Server-Timing metric the gateway reported on its 201s (where the time of an upload went).
+    server_timing_ms: dict[str, float] = field(default_factory=dict)
+    # CPU time (user + system, the process and its children) each service spent per answered upload: on a machine
+    # with C cores, C * 1000 / their sum bounds the uploads per second.
+    cpu_ms_per_upload: dict[str, float] = field(default_factory=dict)
 
 
 def photo() -> bytes:
@@ -89,6 +96,23 @@ class RssSampler:
             self._stop.wait(0.1)
 
 
+def tree_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) of a process and its children so far (0 when it is gone)."""
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return 0.0
+    total = 0.0
+    for proc in procs:
+        try:
+            times = proc.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
+    return total
+
+
 def tree_rss_mb(pid: int) -> float:
     """RSS of a process and its children, in MB (0 when it is gone)."""
     try:
@@ -105,33 +129,52 @@ def tree_rss_mb(pid: int) -> float:
     return round(total / 1e6, 1)
 
 
-def run_level(gateway: str, concurrency: int, requests: int, pids: Mapping[str, int]) -> LevelResult:
-    """`requests` uploads at `concurrency`, each a new visitor; stops early past LEVEL_TIME_LIMIT_S."""
-    image = photo()
+def run_level(
+    gateway: str,
+    concurrency: int,
+    requests: int,
+    pids: Mapping[str, int],
+    *,
+    image: bytes | None = None,
+    form: Mapping[str, str] | None = None,
+) -> LevelResult:
+    """`requests` uploads of `image` (default: photo()) with `form` fields (default n=10) at `concurrency`, each a
+    new visitor; stops early past LEVEL_TIME_LIMIT_S."""
+    image = image if image is not None else photo()
+    data = dict(form) if form is not None else {"n": "10"}
     deadline = time.monotonic() + LEVEL_TIME_LIMIT_S
     latencies: list[float] = []
     statuses: Counter[str] = Counter()
+    timings: list[dict[str, float]] = []
     lock = threading.Lock()
 
     def one(_: int) -> None:
         if time.monotonic() > deadline:
             return
         files = {"image": ("load.jpg", image, "image/jpeg")}
-        start = time.monotonic()
-        try:
-            with httpx.Client(base_url=gateway, timeout=120) as client:
-                status = str(client.post("/v1/playlists", files=files, data={"n": "10"}).status_code)
-        except httpx.HTTPError as exc:
-            status = type(exc).__name__
-        took = (time.monotonic() - start) * 1000
+        # A new client per upload (a new visitor: no cookie, a new connection), made before the clock starts:
+        # building one loads the CA certificates, which took longer than the gateway's own work.
+        with httpx.Client(base_url=gateway, timeout=120) as client:
+            start = time.monotonic()
+            try:
+                response = client.post("/v1/playlists", files=files, data=data)
+                status = str(response.status_code)
+                timing = parse_server_timing(response.headers.get("server-timing", "")) if status == "201" else {}
+            except httpx.HTTPError as exc:
+                status, timing = type(exc).__name__, {}
+            took = (time.monotonic() - start) * 1000
         with lock:
             statuses[status] += 1
             latencies.append(took)
+            if timing:
+                timings.append(timing)
 
+    cpu_before = {name: tree_cpu_s(pid) for name, pid in pids.items()}
     with RssSampler(pids) as rss, ThreadPoolExecutor(concurrency) as pool:
         began = time.monotonic()
         list(pool.map(one, range(requests)))
         wall = time.monotonic() - began
+    cpu_used = {name: tree_cpu_s(pid) - cpu_before[name] for name, pid in pids.items()}
     done = sum(statuses.values())
     return LevelResult(
         concurrency=concurrency,
@@ -144,6 +187,11 @@ def run_level(gateway: str, concurrency: int, requests: int, pids: Mapping[str, 
         wall_s=round(wall, 1),
         throughput_per_s=round(done / wall, 2) if wall else 0.0,
         peak_rss_mb=rss.peak,
+        cpu_ms_per_upload={name: round(1000 * used / max(1, done), 1) for name, used in cpu_used.items()},
+        server_timing_ms={
+            name: round(statistics.median(t[name] for t in timings if name in t), 1)
+            for name in dict.fromkeys(name for t in timings for name in t)
+        },
     )
 
 
@@ -153,25 +201,32 @@ def requests_for(concurrency: int, base: int) -> int:
 
 
 def load_run(
-    gateway: str, *, pids: Mapping[str, int], levels: Sequence[int] = LEVELS, base_requests: int = 16
+    gateway: str,
+    *,
+    pids: Mapping[str, int],
+    levels: Sequence[int] = LEVELS,
+    base_requests: int = 16,
+    image: bytes | None = None,
+    form: Mapping[str, str] | None = None,
 ) -> list[LevelResult]:
     """Every level in turn (loopback gateways only)."""
     host = urlsplit(gateway).hostname
     if host not in ("127.0.0.1", "localhost", "::1"):
         raise ValueError(f"the load run targets loopback only, not {host}")
-    return [run_level(gateway, c, requests_for(c, base_requests), pids) for c in levels]
+    return [run_level(gateway, c, requests_for(c, base_requests), pids, image=image, form=form) for c in levels]
 
 
 def format_table(results: Sequence[LevelResult]) -> str:
     """A markdown table of the results."""
     services = sorted({name for r in results for name in r.peak_rss_mb})
     head = ["concurrency", "uploads", "errors", "statuses", "p50 ms", "p95 ms", "p99 ms", "uploads/s"]
-    head += [f"peak RSS {name} MB" for name in services]
+    head += [f"peak RSS {name} MB" for name in services] + [f"CPU ms/upload {name}" for name in services]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in results:
         statuses = ", ".join(f"{k}: {v}" for k, v in sorted(r.statuses.items()))
         cells = [r.concurrency, r.requests, r.errors, statuses, r.p50_ms, r.p95_ms, r.p99_ms, r.throughput_per_s]
         cells += [r.peak_rss_mb.get(name, 0.0) for name in services]
+        cells += [r.cpu_ms_per_upload.get(name, 0.0) for name in services]
         lines.append("| " + " | ".join(str(c) for c in cells) + " |")
     return "\n".join(lines)
 
