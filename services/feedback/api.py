@@ -7,6 +7,7 @@ import hmac
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from pydantic import StringConstraints
 
 from services.feedback.export import export_parquet_bytes
 from services.feedback.ratings import new_rating
@@ -19,6 +20,9 @@ router = APIRouter(prefix="/v1", tags=["ratings"])
 admin = APIRouter(prefix="/v1/admin", tags=["admin"])
 _STATUS = {"created": 201, "replaced": 200, "unchanged": 200, "queued": 202}
 _RATER = r"^(spotify|session|anon):[A-Za-z0-9._-]{1,128}$"
+# Documented in the OpenAPI schema (pattern, 1-4 values) as well as checked, so a client sees the rule up front.
+RaterKey = Annotated[str, StringConstraints(pattern=_RATER)]
+_RATER_HELP = "spotify:<id> | session:<key> | anon:<key>; 1 to 4 of them"
 
 
 def get_runtime(request: Request) -> FeedbackRuntime:
@@ -96,7 +100,7 @@ async def post_rating(
 async def list_ratings(
     runtime: Runtime,
     playlist_id: Annotated[str | None, Query(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._-]+$")] = None,
-    rater: Annotated[list[str] | None, Query(description="spotify:<id> | session:<key>")] = None,
+    rater: Annotated[list[RaterKey] | None, Query(max_length=4, description=_RATER_HELP)] = None,
 ) -> RatingList:
     if (playlist_id is None) == (not rater):
         raise InvalidInput("give either playlist_id or rater")
@@ -114,7 +118,7 @@ async def list_ratings(
     responses=error_responses(422, 503),
 )
 async def delete_ratings(
-    runtime: Runtime, rater: Annotated[list[str], Query(description="spotify:<id> | session:<key>")]
+    runtime: Runtime, rater: Annotated[list[RaterKey], Query(min_length=1, max_length=4, description=_RATER_HELP)]
 ) -> DeletedRatings:
     return DeletedRatings(deleted=await runtime.recorder.delete_raters(_raters(rater)))
 
