@@ -14,7 +14,7 @@ import numpy as np
 
 # Rows scanned per block: big enough to amortise numpy call overhead, small enough to stay in cache-friendly sizes.
 BLOCK_ROWS: Final = 262_144
-# Measured (docs/bench_recommender_10m.md, 2 shared CPUs): exact search of a k = 300 pool takes 40-80 ms at 1M rows
+# Measured (bench/RESULTS.md, "Recommender"; 2 shared CPUs): exact search of a k = 300 pool takes 40-80 ms at 1M rows
 # and 450-750 ms at 10M; faiss IVF takes < 1 ms (genre subsets 1-9 ms) at 10M with recall 0.98-0.99. Exact stays
 # the default while a request stays within a few tens of milliseconds.
 EXACT_MAX_ROWS: Final = 500_000

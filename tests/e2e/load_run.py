@@ -170,11 +170,14 @@ def run_level(
                 timings.append(timing)
 
     cpu_before = {name: tree_cpu_s(pid) for name, pid in pids.items()}
+    client_cpu_before = time.process_time()  # the load client shares the cores: its cost is reported too
     with RssSampler(pids) as rss, ThreadPoolExecutor(concurrency) as pool:
         began = time.monotonic()
         list(pool.map(one, range(requests)))
         wall = time.monotonic() - began
     cpu_used = {name: tree_cpu_s(pid) - cpu_before[name] for name, pid in pids.items()}
+    if pids:
+        cpu_used["load client"] = time.process_time() - client_cpu_before
     done = sum(statuses.values())
     return LevelResult(
         concurrency=concurrency,
@@ -219,14 +222,15 @@ def load_run(
 def format_table(results: Sequence[LevelResult]) -> str:
     """A markdown table of the results."""
     services = sorted({name for r in results for name in r.peak_rss_mb})
+    spenders = sorted({name for r in results for name in r.cpu_ms_per_upload})
     head = ["concurrency", "uploads", "errors", "statuses", "p50 ms", "p95 ms", "p99 ms", "uploads/s"]
-    head += [f"peak RSS {name} MB" for name in services] + [f"CPU ms/upload {name}" for name in services]
+    head += [f"peak RSS {name} MB" for name in services] + [f"CPU ms/upload {name}" for name in spenders]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in results:
         statuses = ", ".join(f"{k}: {v}" for k, v in sorted(r.statuses.items()))
         cells = [r.concurrency, r.requests, r.errors, statuses, r.p50_ms, r.p95_ms, r.p99_ms, r.throughput_per_s]
         cells += [r.peak_rss_mb.get(name, 0.0) for name in services]
-        cells += [r.cpu_ms_per_upload.get(name, 0.0) for name in services]
+        cells += [r.cpu_ms_per_upload.get(name, 0.0) for name in spenders]
         lines.append("| " + " | ".join(str(c) for c in cells) + " |")
     return "\n".join(lines)
 
