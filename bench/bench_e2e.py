@@ -46,9 +46,15 @@ def _warm_up(gateway: str, image: bytes) -> None:
             client.post("/v1/playlists", files=files, data=FORM).raise_for_status()
 
 
-def _timing_table(results: Sequence[LevelResult]) -> list[str]:
+def _timing_section(results: Sequence[LevelResult]) -> list[str]:
     names = list(dict.fromkeys(name for r in results for name in r.server_timing_ms))
-    lines = ["| concurrency | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+    lines = [
+        "Median Server-Timing of the 201s, ms (gateway steps; `inference-*` are the inference service's own;",
+        "`genres` (only for names that are not seed genres), `predict` and `photo` run at once):",
+        "",
+        "| concurrency | " + " | ".join(names) + " |",
+        "|---|" + "---|" * len(names),
+    ]
     for r in results:
         lines.append(f"| {r.concurrency} | " + " | ".join(str(r.server_timing_ms.get(n, "")) for n in names) + " |")
     return lines
@@ -56,9 +62,9 @@ def _timing_table(results: Sequence[LevelResult]) -> list[str]:
 
 def _revision(checkout: Path) -> str:
     result = subprocess.run(
-        ["git", "-C", str(checkout), "log", "-1", "--format=%h %s"], capture_output=True, text=True, check=False
+        ["git", "-C", str(checkout), "log", "-1", "--format=%h of %cs"], capture_output=True, text=True, check=False
     )
-    return result.stdout.strip()[:100] or str(checkout)
+    return result.stdout.strip() or checkout.name
 
 
 def main() -> None:
@@ -87,10 +93,7 @@ def main() -> None:
             "",
             table.replace("uploads", "playlists"),
             "",
-            "Median Server-Timing of the 201s, ms (gateway steps; `inference-*` are the inference service's own;",
-            "`genres`, `predict` and `photo` run at once):",
-            "",
-            *(_timing_table(results) if any(r.server_timing_ms for r in results) else ["(none: no Server-Timing)"]),
+            *(_timing_section(results) if any(r.server_timing_ms for r in results) else ["(no Server-Timing)"]),
         ]
     )
     write_section("e2e-before" if checkout else "e2e", body)
