@@ -104,9 +104,7 @@ async def create_playlist(
     return playlist
 
 
-async def gather_or_cancel(
-    first: Awaitable[A], second: Awaitable[B], third: Awaitable[C]
-) -> tuple[A, B, C]:
+async def gather_or_cancel(first: Awaitable[A], second: Awaitable[B], third: Awaitable[C]) -> tuple[A, B, C]:
     """Await three steps at once; the first to fail cancels the others (a thread already running finishes on its
     own, its result dropped) and its error is raised as it is, never wrapped in an ExceptionGroup."""
     a, b, c = asyncio.ensure_future(first), asyncio.ensure_future(second), asyncio.ensure_future(third)
