@@ -39,12 +39,12 @@ def test_signed_in_genres_mix_it_up_save_to_spotify_and_play_it(desktop: Visit) 
     assert 0 < len(profile) <= 5
 
     with page.expect_response("**/v1/me/genres") as edited:
-        page.get_by_role("button", name=f"Remove {profile[0]}").click()
+        page.get_by_role("button", name=f"Remove {profile[0]}", exact=True).click()
     assert edited.value.request.method == "PUT"
     page.wait_for_selector("#genre-source:text('Your own pick.')")
     assert profile[0] not in chips(desktop)
     if len(chips(desktop)) == 5:
-        page.get_by_role("button", name=f"Remove {chips(desktop)[0]}").click()
+        page.get_by_role("button", name=f"Remove {chips(desktop)[0]}", exact=True).click()
     pick_genre(page, "bossa")
     page.wait_for_selector("#chips .chip:has-text('bossanova')")
 
