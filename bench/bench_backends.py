@@ -20,6 +20,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +35,7 @@ SIZES = (1, 8, 32)
 AFFECT = REPO_ROOT.parent / "shared" / "data" / "affect" / "emotion6-dev"
 # What "the metrics hold" means for a path to replace ONNX Runtime fp32 (issue 15).
 MAX_FEATURE_CHANGE, MIN_TOP1_AGREEMENT, MAX_SPEARMAN_DROP = 0.02, 0.98, 0.01
+MIN_SPEED_UP = 1.3  # at batch 32, against onnxruntime fp32: what 'clearly faster' means here
 
 
 def build_paths(predictor: Predictor, folder: Path, threads: int) -> tuple[dict[str, cpu_paths.Run], dict[str, str]]:
@@ -153,6 +155,45 @@ def change_row(name: str, got: cpu_paths.Outputs, ref: cpu_paths.Outputs, human:
     return f"| {name} | {' | '.join(cells)} | {'yes' if holds else 'no'} |", bool(holds)
 
 
+def speed_table(
+    times: dict[tuple[str, int], list[float]], first: dict[str, float], notes: dict[str, str]
+) -> tuple[list[str], dict[str, float]]:
+    """The speed table's rows, and each path's speed-up over ONNX Runtime fp32 at batch 32 (best of the repeats)."""
+    base = min(times.get(("onnxruntime fp32", 32), [float("nan")]))
+    rows, gains = [], {}
+    for name in first:
+        cells = [
+            f"{min(times[(name, s)]) / s * 1000:.1f} / {np.median(times[(name, s)]) / s * 1000:.1f}" for s in SIZES
+        ]
+        gains[name] = base / min(times[(name, 32)])
+        note = "; ".join(filter(None, [f"{first[name]:.1f} s", notes.get(name)]))
+        rows.append(f"| {name} | {' | '.join(cells)} | {gains[name]:.2f}x | {note} |")
+    rows += [f"| {name} | - | - | - | - | {note} |" for name, note in notes.items() if name not in first]
+    return rows, gains
+
+
+def decision(gains: dict[str, float], holds: dict[str, bool]) -> str:
+    """Which path the numbers say should serve: one clearly faster than ONNX Runtime fp32 whose metrics hold."""
+    faster = {name: gain for name, gain in gains.items() if gain >= MIN_SPEED_UP}
+    winners = [name for name in faster if holds.get(name)]
+    if winners:
+        best = max(winners, key=lambda name: gains[name])
+        return f"Decision: {best} is {gains[best]:.2f}x onnxruntime fp32 at batch 32 and its metrics hold."
+    listed = ", ".join(f"{name} {gain:.2f}x" for name, gain in faster.items()) or "none"
+    return (
+        f"Decision: onnxruntime fp32 stays the default. Paths at least {MIN_SPEED_UP}x as fast at batch 32: {listed};"
+        " none of them holds the metrics (docs/services-inference.md, section CPU paths compared)."
+    )
+
+
+def openvino_version() -> str:
+    """'OpenVINO x. ' when it is installed (machine_line names the other runtimes)."""
+    try:
+        return f"OpenVINO {metadata.version('openvino')}. "
+    except metadata.PackageNotFoundError:
+        return ""
+
+
 def main() -> None:
     """Build every path, time them, compare their outputs, print and write the `backends` section."""
     threads = os.cpu_count() or 1
@@ -160,6 +201,8 @@ def main() -> None:
     repeats = int(os.environ.get("PRESSEDPLAY_BENCH_REPEATS", "7"))
     predictor = Predictor.load(DEFAULT_MODEL_PATH, device="cpu", backend="eager", threads=threads)
     with tempfile.TemporaryDirectory() as folder:
+        # A fresh inductor cache: the first calls then show what a service start would pay to compile.
+        os.environ.setdefault("TORCHINDUCTOR_CACHE_DIR", str(Path(folder) / "inductor"))
         paths, notes = build_paths(predictor, Path(folder), threads)
         timing_inputs = cpu_paths.model_inputs(predictor, cpu_paths.generated_scenes(max(SIZES), seed=3))
         first = warm(paths, timing_inputs, notes)
@@ -169,27 +212,18 @@ def main() -> None:
         changes = {
             name: change_row(name, outputs_on(run, images, stats), reference, human) for name, run in paths.items()
         }
-    base = min(times[("onnxruntime fp32", 32)]) if ("onnxruntime fp32", 32) in times else float("nan")
-    speed_rows = []
-    for name in paths:
-        cells = [
-            f"{min(times[(name, s)]) / s * 1000:.1f} / {np.median(times[(name, s)]) / s * 1000:.1f}" for s in SIZES
-        ]
-        gain = base / min(times[(name, 32)])
-        note = "; ".join(filter(None, [f"{first[name]:.1f} s", notes.get(name)]))
-        speed_rows.append(f"| {name} | {' | '.join(cells)} | {gain:.2f}x | {note} |")
-    speed_rows += [f"| {name} | - | - | - | - | {note} |" for name, note in notes.items() if name not in paths]
+    rows, gains = speed_table(times, first, notes)
     table = "\n".join([
         "## CPU paths for the served model: speed and output change",
         "",
-        machine_line("cpu") + f" Intra-op threads pinned to {threads} for every path.",
+        machine_line("cpu") + f" {openvino_version()}Intra-op threads pinned to {threads} for every path.",
         f"Command: `python -m bench backends`. Model: {DEFAULT_MODEL_PATH.name} ({predictor.version}).",
         f"Model alone: a preprocessed batch of generated scenes in, the 8 served features out; {repeats} repeats,",
         "all paths and batch sizes interleaved. ms per image, min / median of the repeats:",
         "",
-        "| path | batch 1 | batch 8 | batch 32 | vs onnxruntime fp32 at 32 (min) | first calls; notes |",
+        "| path | batch 1 | batch 8 | batch 32 | vs onnxruntime fp32 at 32 (min) | first calls (compiling); notes |",
         "|---|---|---|---|---|---|",
-        *speed_rows,
+        *rows,
         "",
         f"Change of the outputs against eager fp32 on {label}. Features: the 8 normalised served features;",
         "mood: valence / arousal on the 1-9 scale; genre look: agreement of the top-1 genre; mood Spearman: the",
@@ -200,6 +234,8 @@ def main() -> None:
         "| path | features max / mean abs | mood max / mean abs | genre top-1 agreed | mood Spearman v / a | holds |",
         "|---|---|---|---|---|---|",
         *(row for row, _ in changes.values()),
+        "",
+        decision(gains, {name: held for name, (_, held) in changes.items()}),
     ])  # fmt: skip
     write_section("backends", table)
     print(table)
