@@ -16,7 +16,7 @@ from pathlib import Path
 from shared.paths import REPO_ROOT
 
 RESULTS = REPO_ROOT / "bench" / "RESULTS.md"
-VERSIONED = ("torch", "onnxruntime", "numpy", "pillow", "fastapi", "uvicorn", "faiss-cpu")
+VERSIONED = ("torch", "onnxruntime", "openvino", "numpy", "pillow", "fastapi", "uvicorn", "faiss-cpu")
 
 
 def cpu_name() -> str:
