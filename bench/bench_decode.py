@@ -19,7 +19,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from bench.results import machine_line, write_section
-from services.gateway.photos import reencode_photo
+from services.gateway.photos import LONG_SIDE, reencode_photo
 from services.inference.model.image_io import decode_image
 from services.inference.settings import Settings
 
@@ -89,7 +89,7 @@ def main() -> None:
             "|---|---|---|---|",
             *rows,
             "",
-            f"The gateway's copy for ratings (`reencode_photo`, at most 1024 px, JPEG draft + bilinear): 12 MP "
+            f"The gateway's copy for ratings (`reencode_photo`, at most {LONG_SIDE} px, JPEG draft + bilinear): 12 MP "
             f"{keep_big:.1f} ms, 1.2 MP ({len(small) / 1e3:.0f} KB) {keep_small:.1f} ms; it runs alongside the "
             "prediction.",
         ]
