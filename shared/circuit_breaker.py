@@ -3,7 +3,8 @@ instead of each waiting out a timeout.
 
 Closed: calls go through; `failures` consecutive failures (cannot connect, timed out) open it. Open: every call is
 refused for `open_s`. Then half-open: one call goes through as a probe while the others are still refused; its
-success closes the breaker, its failure opens it again.
+success closes the breaker, its failure opens it again; a probe abandoned without an answer (its caller cancelled
+it) frees the slot for the next call.
 """
 
 from __future__ import annotations
@@ -66,4 +67,9 @@ class CircuitBreaker:
         self._consecutive += 1
         if self._probing or self._consecutive >= self.failures:
             self._opened_at = self._clock()
+        self._probing = False
+
+    def record_abandoned(self) -> None:
+        """A call ended without an answer or a failure (its caller cancelled it): a probe's slot goes to the next
+        call, else a cancelled probe would keep the breaker half-open and refusing forever."""
         self._probing = False

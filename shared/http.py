@@ -77,6 +77,9 @@ class ServiceClient:
         except httpx.TransportError as exc:
             self.breaker.record_failure()
             raise UpstreamUnavailable(f"{self.name} is unreachable", retry_after=5) from exc
+        except BaseException:  # cancelled by the caller (the gateway cancels a prediction when the genres fail)
+            self.breaker.record_abandoned()
+            raise
         self.breaker.record_success()
         if response.is_success:
             return response

@@ -74,3 +74,35 @@ def test_the_client_refuses_at_once_with_retry_after_once_the_upstream_is_known_
 
     asyncio.run(scenario())
     assert calls == 3
+
+
+def test_a_probe_cancelled_by_its_caller_frees_the_slot_for_the_next_call() -> None:
+    # The gateway cancels a prediction when the genres fail; a cancelled probe must not leave the breaker half-open
+    # and refusing every later call.
+    state = {"down": True}
+
+    async def upstream(request: httpx.Request) -> httpx.Response:
+        if state["down"]:
+            raise httpx.ConnectError("refused", request=request)
+        if request.url.path == "/slow":
+            await asyncio.sleep(30)
+        return httpx.Response(200, json={})
+
+    settings = ServiceClientSettings(base_url="http://inference", breaker_failures=1, breaker_open_s=0.01)
+    client = ServiceClient("inference", settings, transport=httpx.MockTransport(upstream))
+
+    async def scenario() -> None:
+        with pytest.raises(UpstreamUnavailable):
+            await client.request("POST", "/fast")  # opens the breaker
+        await asyncio.sleep(0.02)  # half-open: the next call is the probe
+        state["down"] = False
+        probe = asyncio.ensure_future(client.request("POST", "/slow"))
+        await asyncio.sleep(0.01)
+        probe.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await probe
+        assert (await client.request("POST", "/fast")).status_code == 200  # the next call went through
+        assert client.breaker.state is BreakerState.CLOSED
+        await client.aclose()
+
+    asyncio.run(scenario())
