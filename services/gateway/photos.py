@@ -12,6 +12,7 @@ import logging
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from shared.image_limits import ALLOWED_FORMATS, MAX_PIXELS
 from shared.rating import PHOTO_MAX_BYTES
 
 log = logging.getLogger("pressedplay.gateway")
@@ -20,9 +21,15 @@ QUALITIES = (85, 75, 65, 50)
 
 
 def reencode_photo(data: bytes, *, max_bytes: int = PHOTO_MAX_BYTES) -> bytes | None:
-    """A JPEG of at most max_bytes, or None when the bytes are not a readable image (inference said so first)."""
+    """A JPEG of at most max_bytes, or None when the bytes are not a readable image (inference said so first).
+
+    The same formats and pixel limit as inference, checked from the header before any decode: the copy is made
+    after inference accepted the photo, and this keeps it safe on its own."""
     try:
-        with Image.open(io.BytesIO(data)) as opened:
+        with Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS) as opened:
+            if opened.width * opened.height > MAX_PIXELS:
+                log.warning("photo.too_large", extra={"pixels": opened.width * opened.height})
+                return None
             # A JPEG decodes at 1/2..1/8 scale while its long side stays >= LONG_SIDE: a 12 MP phone photo in a
             # fraction of a full decode (draft only ever picks a size at least as large as the one asked for).
             scale = LONG_SIDE / max(opened.size)

@@ -21,7 +21,6 @@ from shared.server_timing import ServerTiming
 MAX_GENRES: Final = 10
 A = TypeVar("A")
 B = TypeVar("B")
-C = TypeVar("C")
 log = logging.getLogger("pressedplay.gateway")
 
 
@@ -56,9 +55,11 @@ async def create_playlist(
 ) -> StoredPlaylist:
     """Predict the photo's features, ask for n tracks near them within the genres, and build the playlist.
 
-    The genre names (seed or Spotify micro-genres), the photo's prediction and the copy of the photo a rating keeps
-    run at once: none needs another, and the request waits for the slowest instead of their sum. A failure of one
-    (a typo is a 422 UnknownGenre listing the valid names) cancels the others and is the answer.
+    Steps that do not need each other run at once, so the request waits for the slower, not their sum: the genre
+    names (seed or Spotify micro-genres) resolve while the photo is predicted, and the copy of the photo a rating
+    keeps is made while the tracks are chosen. The genre answer decides first: a typo is a 422 UnknownGenre listing
+    the valid names whatever happens to the photo or to inference, and it cancels the prediction. The copy is made
+    only of a photo inference accepted (its format and pixel limits, before any decode here).
     """
     timing = timing if timing is not None else ServerTiming()
 
@@ -72,15 +73,18 @@ async def create_playlist(
         with timing.span("predict"):
             return await upstreams.predict(image=image, content_type=content_type, timing=timing)
 
+    async def recommend(request: RecommendationRequest) -> Recommendation:
+        with timing.span("recommend"):
+            return await upstreams.recommend(request)
+
     async def keep_photo() -> bytes | None:
         with timing.span("photo"):  # what a rating of this playlist will keep
             return await asyncio.to_thread(reencode_photo, image)
 
-    seeds, prediction, photo = await gather_or_cancel(resolve(), predict(), keep_photo())
+    seeds, prediction = await both_at_once(resolve(), predict())
     weights = dict.fromkeys(seeds, 1.0) or None  # equal weights: what the playlist service makes of a list
     request = RecommendationRequest(features=prediction.features, genres=weights, n=n, mode=mode)
-    with timing.span("recommend"):
-        recommendation = await upstreams.recommend(request)
+    recommendation, photo = await both_at_once(recommend(request), keep_photo())
     playlist = StoredPlaylist(
         id=new_playlist_id(),
         created_at=datetime.now(UTC),
@@ -104,18 +108,19 @@ async def create_playlist(
     return playlist
 
 
-async def gather_or_cancel(first: Awaitable[A], second: Awaitable[B], third: Awaitable[C]) -> tuple[A, B, C]:
-    """Await three steps at once; the first to fail cancels the others (a thread already running finishes on its
-    own, its result dropped) and its error is raised as it is, never wrapped in an ExceptionGroup."""
-    a, b, c = asyncio.ensure_future(first), asyncio.ensure_future(second), asyncio.ensure_future(third)
+async def both_at_once(first: Awaitable[A], second: Awaitable[B]) -> tuple[A, B]:
+    """Run two steps at once and return both results. The first's outcome is taken first, so its error wins even
+    when the second failed sooner (the wait is the first's own, bounded by its timeout); a failure of the first
+    cancels the second (a thread already running finishes on its own, its result dropped). Errors are raised as they
+    are, never wrapped in an ExceptionGroup."""
+    a, b = asyncio.ensure_future(first), asyncio.ensure_future(second)
     try:
-        await asyncio.gather(a, b, c)
+        return await a, await b
     except BaseException:
-        for task in (a, b, c):
+        for task in (a, b):
             task.cancel()
-        await asyncio.gather(a, b, c, return_exceptions=True)  # collected, so no "exception never retrieved"
+        await asyncio.gather(a, b, return_exceptions=True)  # collected, so no "exception never retrieved"
         raise
-    return a.result(), b.result(), c.result()
 
 
 def public_tracks(recommendation: Recommendation) -> list[Track]:

@@ -215,6 +215,23 @@ def test_unknown_genres_are_rejected_with_the_valid_list_and_nothing_is_recommen
     assert fakes.calls.count("playlist") == 1
 
 
+def test_a_typo_is_422_even_when_inference_is_down(client: TestClient, fakes: FakeUpstreams) -> None:
+    fakes.fail["inference"] = httpx.ConnectError("refused")
+    body = assert_envelope(make_playlist(client, genres="pop,vaporwave"), 422, "UnknownGenre")
+    assert body["detail"]["unknown"] == ["vaporwave"]
+
+
+def test_no_copy_of_the_photo_is_made_of_an_upload_inference_refused(
+    client: TestClient, fakes: FakeUpstreams, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copies: list[bytes] = []
+    monkeypatch.setattr("services.gateway.playlists.reencode_photo", lambda data: copies.append(data))
+    refused = {"error": "ImageTooLarge", "detail": "the image is 9000x9000 = 81,000,000 pixels", "request_id": "x"}
+    fakes.fail["inference"] = httpx.Response(413, json=refused)
+    assert_envelope(make_playlist(client), 413, "ImageTooLarge")
+    assert copies == []  # a decompression bomb inference refused is never decoded by the gateway
+
+
 def test_seed_genres_need_no_resolution_call_and_other_names_do(client: TestClient, fakes: FakeUpstreams) -> None:
     assert make_playlist(client, genres="pop,rock").status_code == 201
     assert fakes.calls.count("playlist") == 1  # the recommendation only

@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
-from services.gateway.playlists import gather_or_cancel
-from shared.errors import InvalidInput
+from services.gateway.playlists import both_at_once
+from shared.errors import InvalidInput, UpstreamUnavailable
 from shared.server_timing import ServerTiming, format_server_timing, parse_server_timing
 
 
@@ -48,22 +48,33 @@ def test_parse_reads_what_format_writes() -> None:
     assert parse_server_timing("a;dur=-1, b;dur=inf") == {}
 
 
-def test_gather_or_cancel_runs_the_steps_at_once() -> None:
+def test_both_at_once_runs_the_two_steps_at_once() -> None:
     started: list[str] = []
     both_started = asyncio.Event()
 
     async def step(name: str) -> str:
         started.append(name)
-        if len(started) == 3:
+        if len(started) == 2:
             both_started.set()
-        await asyncio.wait_for(both_started.wait(), timeout=2)  # each waits until all three have begun
+        await asyncio.wait_for(both_started.wait(), timeout=2)  # each waits until both have begun
         return name
 
-    result = asyncio.run(gather_or_cancel(step("genres"), step("predict"), step("photo")))
-    assert result == ("genres", "predict", "photo")
+    assert asyncio.run(both_at_once(step("genres"), step("predict"))) == ("genres", "predict")
 
 
-def test_the_first_failure_cancels_the_others_and_is_raised_unwrapped() -> None:
+def test_the_first_steps_error_wins_even_when_the_second_failed_sooner() -> None:
+    async def typo() -> list[str]:
+        await asyncio.sleep(0.05)
+        raise InvalidInput("unknown genre 'vaporwave'")
+
+    async def inference_down() -> str:
+        raise UpstreamUnavailable("inference is down", retry_after=5)
+
+    with pytest.raises(InvalidInput, match="vaporwave"):
+        asyncio.run(both_at_once(typo(), inference_down()))
+
+
+def test_the_first_steps_failure_cancels_the_second_and_errors_are_raised_unwrapped() -> None:
     cancelled: list[str] = []
 
     async def slow(name: str) -> str:
@@ -78,9 +89,13 @@ def test_the_first_failure_cancels_the_others_and_is_raised_unwrapped() -> None:
         await asyncio.sleep(0)
         raise InvalidInput("unknown genre 'vaporwave'")
 
-    async def run() -> None:
-        await gather_or_cancel(typo(), slow("predict"), slow("photo"))
+    async def resolved() -> list[str]:
+        await asyncio.sleep(0.05)
+        return ["pop"]
 
     with pytest.raises(InvalidInput, match="vaporwave"):
-        asyncio.run(run())
-    assert sorted(cancelled) == ["photo", "predict"]
+        asyncio.run(both_at_once(typo(), slow("predict")))
+    assert cancelled == ["predict"]
+    # The second's error is the answer once the first has answered without one.
+    with pytest.raises(InvalidInput, match="vaporwave"):
+        asyncio.run(both_at_once(resolved(), typo()))

@@ -14,12 +14,11 @@ import numpy as np
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from shared.errors import InvalidInput, PayloadTooLarge
+from shared.image_limits import ALLOWED_FORMATS, MAX_PIXELS
 
 log = logging.getLogger("pressedplay.image_io")
 
-DEFAULT_MAX_PIXELS: Final = 40_000_000
-# Only raster formats people upload. Limiting the plugins keeps EPS (Ghostscript) and exotic parsers unreachable.
-ALLOWED_FORMATS: Final[tuple[str, ...]] = ("JPEG", "PNG", "GIF", "WEBP", "BMP", "TIFF", "AVIF")
+DEFAULT_MAX_PIXELS: Final = MAX_PIXELS
 _WHITE: Final = (255, 255, 255)
 # ISO-BMFF brands of HEIC/HEIF (iPhone photos): named in the error so the user knows what to do.
 _HEIF_BRANDS: Final = (b"heic", b"heix", b"hevc", b"hevx", b"mif1", b"msf1")
