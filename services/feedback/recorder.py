@@ -22,8 +22,9 @@ OUTBOX_RESERVE_S = 0.5
 
 
 class DeadlinePassed(ServiceError):
-    """The caller's deadline (X-Request-Deadline) left no time to keep the rating: nothing was kept. A 4xx: the
-    request came too late, no dependency failed (the caller that set it has already answered its own timeout)."""
+    """The caller's deadline (X-Request-Deadline) left no time to keep the rating: nothing was kept. A 4xx to the
+    caller: its request came too late and no dependency of this service failed. The gateway, still waiting, turns it
+    into its own 504 UpstreamTimeout for the person (a 408 would blame their browser, which may resend it)."""
 
     status_code = 408
 

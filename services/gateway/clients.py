@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from services.gateway.schemas import FeedbackOut, UpstreamPrediction
 from services.gateway.settings import Settings
-from shared.errors import UpstreamError
+from shared.errors import ServiceError, UpstreamError, UpstreamTimeout
 from shared.http import ServiceClient
 from shared.rating import DEADLINE_HEADER, IDEMPOTENCY_HEADER, DeletedRatings, RatingIn, RatingList
 from shared.recommendation import (
@@ -112,7 +112,12 @@ class Upstreams:
         headers = {DEADLINE_HEADER: f"{deadline:.3f}"}
         if idempotency_key:
             headers[IDEMPOTENCY_HEADER] = idempotency_key
-        response = await self.feedback.request("POST", "/v1/ratings", json=body, headers=headers)
+        try:
+            response = await self.feedback.request("POST", "/v1/ratings", json=body, headers=headers)
+        except ServiceError as exc:
+            if exc.name == "DeadlinePassed":  # the feedback service ran out of the time this call gave it
+                raise UpstreamTimeout("feedback did not keep the rating in time; nothing was kept") from exc
+            raise
         return parse_upstream(FeedbackOut, response, service="feedback"), response.status_code
 
     async def ratings_of(self, raters: list[str]) -> RatingList:

@@ -121,3 +121,14 @@ def test_a_rating_carries_a_deadline_before_the_gateway_stops_waiting(client: Te
     assert client.post(f"/v1/playlists/{made['id']}/feedback", json={"rating": 1}).status_code == 201
     # The feedback timeout is 5 s: the feedback service must keep nothing after the gateway has given up on it.
     assert sent_at + 3.0 < float(fakes.headers[-1]["x-request-deadline"]) < sent_at + 5.0
+
+
+def test_a_rating_the_feedback_service_refused_as_too_late_is_a_504_for_the_person(
+    client: TestClient, fakes: RatingFakes
+) -> None:
+    made = make(client)
+    late = {"error": "DeadlinePassed", "detail": "nothing was kept", "request_id": "x"}
+    fakes.fail["feedback"] = httpx.Response(408, json=late)
+    answer = client.post(f"/v1/playlists/{made['id']}/feedback", json={"rating": 1})
+    assert answer.status_code == 504 and answer.json()["error"] == "UpstreamTimeout"
+    assert "nothing was kept" in answer.json()["detail"]
