@@ -179,6 +179,13 @@ def report(verdict: Verdict, *, total: int, today: dt.date) -> None:
         print(f"VULNERABLE: {finding.package} {finding.version}: {finding.advisory}{aliases}; fixed in {fixed}")
 
 
+def coverage_failure(verdict: Verdict, *, required: bool, total: int) -> str | None:
+    """Under AUDIT_REQUIRED an audit must cover every pin: a few audited and the rest skipped is a failure."""
+    if required and verdict.skipped:
+        return f"FAILED: AUDIT_REQUIRED=1 and {len(verdict.skipped)} of {total} packages were not audited"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Audit, print, and return the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
@@ -211,6 +218,9 @@ def main(argv: list[str] | None = None) -> int:
         why = f"{args.service} skipped all {len(verdict.skipped)} packages{where}, e.g. {example!r}"
         return skipped(why, required)
     report(verdict, total=len(requirements), today=dt.date.today())
+    if failure := coverage_failure(verdict, required=required, total=len(requirements)):
+        print(failure)
+        return 1
     if verdict.refused:
         count, name = len(verdict.refused), args.allowlist.name
         print(f"FAILED: {count} advisories not in {name}: upgrade the package, or accept it there with a reason")

@@ -168,6 +168,21 @@ def test_some_packages_skipped_are_listed_and_the_rest_judged() -> None:
     assert [finding.advisory for finding in verdict.refused] == ["PYSEC-1"]
 
 
+def test_a_required_audit_fails_when_it_skipped_any_package_not_only_all() -> None:
+    report = {
+        "dependencies": [
+            EVERY_PACKAGE_SKIPPED["dependencies"][0],
+            {"name": "idna", "version": "3.10", "vulns": []},
+        ]
+    }
+    verdict = audit.judge(report, [])
+    failure = audit.coverage_failure(verdict, required=True, total=2)
+    assert failure is not None and "1 of 2 packages were not audited" in failure
+    assert audit.coverage_failure(verdict, required=False, total=2) is None
+    everything = audit.judge({"dependencies": [{"name": "idna", "version": "3.10", "vulns": []}]}, [])
+    assert audit.coverage_failure(everything, required=True, total=1) is None
+
+
 def test_the_pins_are_the_constraints_lines_without_the_project() -> None:
     text = "# pins\nNumPy==2.1.0\npressedplay==0.1.0\n-e .\ntorch==2.14.1+cpu\nfoo>=1\n"
     assert audit.pinned_requirements(text) == ["NumPy==2.1.0", "torch==2.14.1+cpu"]
