@@ -18,6 +18,7 @@ import io
 import os
 import subprocess
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from tests.e2e.load_run import LevelResult, format_table, listening_pids, load_r
 
 LEVELS = (1, 8, 32)
 FORM = {"genres": "pop,rock", "n": "20"}
+WARM_GENRE = "neon synthwave"  # not in genremappings.json: placed by the playlist service's text model
 
 
 def upload_photo() -> bytes:
@@ -39,8 +41,18 @@ def upload_photo() -> bytes:
 
 
 def _warm_up(gateway: str, image: bytes) -> None:
-    """A few uploads first: the first at each batch shape and the first genre lookups are slow."""
+    """Uploads before the clock: the first at each batch shape are slow, and a genre name the map file lacks makes
+    the playlist service place it with its text model. Older checkouts said ready before that model had loaded and
+    then loaded it in the background, on the cores the measured uploads use; waiting here until such a name is
+    answered (504s retried, 120 s at most) measures them warm, like the current one."""
     with httpx.Client(base_url=gateway, timeout=120) as client:
+        deadline = time.monotonic() + 120
+        while True:
+            files = {"image": ("warm.jpg", image, "image/jpeg")}
+            placed = client.post("/v1/playlists", files=files, data={**FORM, "genres": WARM_GENRE})
+            if placed.status_code == 201 or time.monotonic() > deadline:
+                placed.raise_for_status()
+                break
         for _ in range(6):
             files = {"image": ("warm.jpg", image, "image/jpeg")}
             client.post("/v1/playlists", files=files, data=FORM).raise_for_status()
@@ -89,7 +101,8 @@ def main() -> None:
             machine_line(),
             f"Command: `python -m bench e2e`. {width} x {height} JPEG ({len(image) / 1e3:.0f} KB), `genres=pop,rock`,",
             f"`n=20`, a new visitor per upload, at least {base} uploads per level (two rounds of the concurrency at",
-            "32); the whole stack as local processes with Redis sessions, after 6 warm-up uploads.",
+            "32); the whole stack as local processes with Redis sessions, after warm-up uploads (one with the genre",
+            f"'{WARM_GENRE}', which loads the playlist service's text model, then 6 with pop,rock).",
             "",
             table.replace("uploads", "playlists"),
             "",
