@@ -94,8 +94,8 @@ class OnnxGraph:
         options.intra_op_num_threads = threads or min(os.cpu_count() or 1, 4)
         options.inter_op_num_threads = 1
         # No spin-waiting for work between runs: ONNX Runtime's threads otherwise burn the cores the gateway and the
-        # decode need (measured end to end, 8 clients: 24-28 playlists/s without it, 17-24 with it; 21-25 ms of
-        # inference CPU per upload instead of 36-64).
+        # decode need (measured end to end, 8 clients: 24-28 playlists/s without it, 17-24 with it, both under the
+        # load client of the time, which understated throughput; 21-25 ms of inference CPU per upload, not 36-64).
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session: Any = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self.path = path
