@@ -85,6 +85,13 @@ async def create_playlist(
     weights = dict.fromkeys(seeds, 1.0) or None  # equal weights: what the playlist service makes of a list
     request = RecommendationRequest(features=prediction.features, genres=weights, n=n, mode=mode)
     recommendation, photo = await both_at_once(recommend(request), keep_photo())
+    return stored_playlist(prediction, recommendation, photo=photo, spotify_user=spotify_user)
+
+
+def stored_playlist(
+    prediction: UpstreamPrediction, recommendation: Recommendation, *, photo: bytes | None, spotify_user: str | None
+) -> StoredPlaylist:
+    """A new playlist from what inference read in the photo and the tracks the playlist service chose."""
     playlist = StoredPlaylist(
         id=new_playlist_id(),
         created_at=datetime.now(UTC),
