@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from bench import cpu_paths
+from bench import cover_look, cpu_paths
 from bench.results import machine_line, write_section
 from services.inference.model.predictor import DEFAULT_MODEL_PATH, Predictor
 from shared.paths import REPO_ROOT
@@ -212,6 +212,7 @@ def main() -> None:
         changes = {
             name: change_row(name, outputs_on(run, images, stats), reference, human) for name, run in paths.items()
         }
+        covers = cover_look.accuracy_rows(predictor, paths)
     rows, gains = speed_table(times, first, notes)
     table = "\n".join([
         "## CPU paths for the served model: speed and output change",
@@ -234,6 +235,11 @@ def main() -> None:
         "| path | features max / mean abs | mood max / mean abs | genre top-1 agreed | mood Spearman v / a | holds |",
         "|---|---|---|---|---|---|",
         *(row for row, _ in changes.values()),
+        "",
+        "The genre look's own metric, top-1 accuracy on the held-out covers (one per release; ± one standard",
+        "error), and how often each path's test answer is eager fp32's:",
+        "",
+        *covers,
         "",
         decision(gains, {name: held for name, (_, held) in changes.items()}),
     ])  # fmt: skip
