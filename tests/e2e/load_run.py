@@ -16,7 +16,7 @@ import statistics
 import threading
 import time
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Final
@@ -97,37 +97,34 @@ class RssSampler:
             self._stop.wait(0.1)
 
 
-def tree_cpu_s(pid: int) -> float:
-    """CPU seconds (user + system) of a process and its children so far (0 when it is gone)."""
+def process_tree(pid: int) -> list[psutil.Process]:
+    """A process and its children (empty when it is gone)."""
     try:
         root = psutil.Process(pid)
-        procs = [root, *root.children(recursive=True)]
+        return [root, *root.children(recursive=True)]
     except psutil.Error:
-        return 0.0
+        return []
+
+
+def tree_total(pid: int, measure: Callable[[psutil.Process], float]) -> float:
+    """The sum of `measure` over a process tree; processes that end meanwhile count 0."""
     total = 0.0
-    for proc in procs:
+    for proc in process_tree(pid):
         try:
-            times = proc.cpu_times()
+            total += measure(proc)
         except psutil.Error:
             continue
-        total += times.user + times.system
     return total
+
+
+def tree_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) of a process and its children so far (0 when it is gone)."""
+    return tree_total(pid, lambda proc: sum(proc.cpu_times()[:2]))
 
 
 def tree_rss_mb(pid: int) -> float:
     """RSS of a process and its children, in MB (0 when it is gone)."""
-    try:
-        root = psutil.Process(pid)
-        procs = [root, *root.children(recursive=True)]
-    except psutil.Error:
-        return 0.0
-    total = 0
-    for proc in procs:
-        try:
-            total += proc.memory_info().rss
-        except psutil.Error:
-            continue
-    return round(total / 1e6, 1)
+    return round(tree_total(pid, lambda proc: proc.memory_info().rss) / 1e6, 1)
 
 
 def run_level(
