@@ -4,7 +4,6 @@ with a browser sign-in no link can follow, so the stateful phase has only the li
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from pathlib import Path
@@ -13,7 +12,7 @@ import httpx
 import pytest
 
 from shared.paths import REPO_ROOT
-from tests.integration.test_playlist_process import write_catalog
+from tests.integration.test_playlist_process import small_service_env
 from tests.servers.process import ServerProcess, free_port
 from tests.servers.schemathesis_run import run_schemathesis
 
@@ -24,13 +23,8 @@ def test_the_playlist_service_honours_its_openapi_under_generated_requests(tmp_p
     port, spotify_port = free_port(), free_port()
     spotify = f"http://127.0.0.1:{spotify_port}"
     callback = "http://127.0.0.1:8000/v1/auth/callback"
-    genre_map = tmp_path / "genres.json"
-    genre_map.write_text(json.dumps({"nu jazz": ["jazz"], "berlin techno": ["techno", "german"]}))
     env = {
-        "PLAYLIST_PORT": str(port),
-        "PLAYLIST_CATALOG_PATH": str(write_catalog(tmp_path / "catalog.parquet")),
-        "PLAYLIST_GENRE_MAP_PATH": str(genre_map),
-        "PLAYLIST_WARM_GENRE_MODEL": "false",
+        **small_service_env(tmp_path, port),
         # Configured, so the Spotify routes answer as in production, not 503 SpotifyNotConfigured.
         "PLAYLIST_SPOTIFY_CLIENT_ID": "pressedplay-dev",
         "PLAYLIST_SPOTIFY_ACCOUNTS_URL": spotify,

@@ -31,16 +31,21 @@ def write_catalog(path: Path) -> Path:
     return path
 
 
-def test_playlist_process_recommends_and_exports_from_its_catalog(tmp_path: Path) -> None:
-    port = free_port()
-    genre_map = tmp_path / "genres.json"
+def small_service_env(folder: Path, port: int) -> dict[str, str]:
+    """A playlist service on `port` over a 30-track catalog and a two-name genre map written into `folder`."""
+    genre_map = folder / "genres.json"
     genre_map.write_text(json.dumps({"nu jazz": ["jazz"], "berlin techno": ["techno", "german"]}))
-    env = {
+    return {
         "PLAYLIST_PORT": str(port),
-        "PLAYLIST_CATALOG_PATH": str(write_catalog(tmp_path / "catalog.parquet")),
+        "PLAYLIST_CATALOG_PATH": str(write_catalog(folder / "catalog.parquet")),
         "PLAYLIST_GENRE_MAP_PATH": str(genre_map),
         "PLAYLIST_WARM_GENRE_MODEL": "false",
     }
+
+
+def test_playlist_process_recommends_and_exports_from_its_catalog(tmp_path: Path) -> None:
+    port = free_port()
+    env = small_service_env(tmp_path, port)
     features = dict.fromkeys(AUDIO_FEATURES, 0.5) | {"loudness": -8.0}
     argv = [sys.executable, "-m", "services.playlist"]
     server = ServerProcess("playlist", argv, port=port, log_dir=tmp_path, env=env, cwd=REPO_ROOT)
