@@ -254,6 +254,11 @@ def test_a_rater_lists_and_deletes_their_ratings_photos_included(
     assert [r.playlist_id for r in store.ratings.values()] == ["c"]
     assert not photo_file.exists()
     assert client.get("/v1/ratings", params={"rater": "bad rater"}).status_code == 422
+    five = [("rater", f"session:s{i}") for i in range(5)]
+    assert client.get("/v1/ratings", params=five).status_code == 422  # at most 4 keys
+    assert client.delete("/v1/ratings", params=five).status_code == 422
+    assert client.delete("/v1/ratings").status_code == 422  # deleting needs at least one key
+    assert len(store.ratings) == 1  # none of the refused requests deleted anything
 
 
 def test_the_admin_export_needs_the_token_and_pages_through_everything(
