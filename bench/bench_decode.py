@@ -18,6 +18,7 @@ from collections.abc import Callable
 import numpy as np
 from PIL import Image, ImageDraw
 
+from bench.decode_readings import side_by_side
 from bench.results import machine_line, write_section
 from services.gateway.photos import LONG_SIDE, reencode_photo
 from services.inference.model.image_io import decode_image
@@ -92,6 +93,11 @@ def main() -> None:
             f"The gateway's copy for ratings (`reencode_photo`, at most {LONG_SIDE} px, JPEG draft + bilinear): 12 MP "
             f"{keep_big:.1f} ms, 1.2 MP ({len(small) / 1e3:.0f} KB) {keep_small:.1f} ms; it runs alongside the "
             "prediction.",
+            "",
+            f"What a person gets: rated photos enlarged to 12 MP, read at full size and at {default} px "
+            "(bench/decode_readings.py):",
+            "",
+            *side_by_side(default),
         ]
     )
     write_section("decode", body)
