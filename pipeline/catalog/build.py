@@ -26,6 +26,7 @@ from pipeline.catalog.report import BuildReport
 from pipeline.catalog.sound_check import GenreSoundCheck
 from services.playlist.catalog import CATALOG_COLUMNS, CatalogError, spotify_uri, validate_catalog_frame
 from services.playlist.genre_map import GenreMapping
+from services.playlist.seasons import holiday_mask
 from shared.features import AUDIO_FEATURES, normalise
 from shared.genres import is_seed_genre
 
@@ -211,6 +212,8 @@ def build_catalog_frame(
     tracks["uri"] = tracks["track_id"].map(spotify_uri)
     for column in ("name", "artist", "album", "release_date"):
         tracks[column] = tracks[column].fillna("").astype(str)
+    tracks["holiday"] = holiday_mask(tracks["name"], tracks["album"], tracks["artist"])
+    report.holiday_tracks = int(tracks["holiday"].sum())
     tracks["key"] = pd.to_numeric(tracks["key"], errors="coerce").fillna(-1).astype(np.int8)
     tracks["mode"] = pd.to_numeric(tracks["mode"], errors="coerce").fillna(-1).astype(np.int8)
     tracks["duration_ms"] = pd.to_numeric(tracks["duration_ms"], errors="coerce").fillna(0).astype(np.int64)

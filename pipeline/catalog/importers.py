@@ -25,10 +25,11 @@ from services.playlist.catalog import CATALOG_COLUMNS, CatalogError
 from shared.features import AUDIO_FEATURES
 from shared.genres import is_seed_genre
 
-# What every importer produces: the catalog's columns less the URI, which the build derives from the id, plus
-# whether the source stripped punctuation from the row's names (the build restores them from another spelling).
+# What every importer produces: the catalog's columns less the URI and the holiday flag, which the build derives
+# (from the id; from the restored names), plus whether the source stripped punctuation from the row's names (the
+# build restores them from another spelling).
 SOURCE_COLUMNS: Final[tuple[str, ...]] = (
-    *(column for column in CATALOG_COLUMNS if column != "uri"),
+    *(column for column in CATALOG_COLUMNS if column not in ("uri", "holiday")),
     "names_stripped",
 )
 NOTE_KEYS: Final[dict[str, int]] = {

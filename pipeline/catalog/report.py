@@ -27,6 +27,7 @@ class BuildReport:
     from_playlist_genres: int = 0
     from_artist_genres: int = 0
     artist_seeds_dropped: int = 0
+    holiday_tracks: int = 0
     mean_genres_per_track: float = 0.0
     distinct_genres: int = 0
     unmapped_labels: list[str] = field(default_factory=list)
@@ -68,6 +69,7 @@ class BuildReport:
             f"{self.artist_seeds_dropped}",
             f"mean seed genres per track: {self.mean_genres_per_track:.2f}; distinct seed genres: "
             f"{self.distinct_genres} of {len(SEED_GENRES)}",
+            f"holiday songs (services/playlist/seasons.py): {pct(self.holiday_tracks)}",
             f"unmapped labels: {', '.join(self.unmapped_labels) or 'none'}",
             f"seed genres without tracks: {', '.join(self.empty_seed_genres) or 'none'}",
             "tracks per seed genre:",

@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import Final
 
+import numpy as np
+
 from shared.errors import InvalidInput
 
 # Merged in this order: the first source listing a track gives its values (names: the first clean spelling).
@@ -53,6 +55,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     info.add_argument("--json", action="store_true")
     info.set_defaults(func=_info)
 
+    holidays = actions.add_parser("holidays", help="the catalog's holiday songs, and the detector on a judged sample")
+    holidays.add_argument("--catalog", type=Path, default=None, help="catalog Parquet (default data/catalog.parquet)")
+    holidays.add_argument(
+        "--judged", type=Path, default=None, help="CSV of judged tracks (name, album, artist, holiday, sample)"
+    )
+    holidays.add_argument("--show", type=int, default=0, metavar="N", help="print N random holiday songs")
+    holidays.set_defaults(func=_holidays)
+
 
 def _build(args: argparse.Namespace) -> int:
     from pipeline.catalog.build import build_catalog_frame, load_artist_genres, write_catalog
@@ -98,4 +108,35 @@ def _info(args: argparse.Namespace) -> int:
     print(f"{len(counts)} seed genres: " + ", ".join(f"{g} {c}" for g, c in counts.items()))
     for name, (low, high) in ranges.items():
         print(f"  {name:<17} {low:9.3f} .. {high:9.3f}")
+    return 0
+
+
+def _holidays(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from services.playlist.catalog import load_catalog
+    from services.playlist.seasons import holiday_mask
+
+    catalog = load_catalog(args.catalog)
+    rows = np.flatnonzero(catalog.holiday)
+    print(f"{rows.size} holiday songs of {len(catalog)} tracks ({100 * rows.size / max(len(catalog), 1):.1f}%)")
+    for row in np.random.default_rng(0).permutation(rows)[: args.show]:
+        print(f"  {catalog.names[row]} | {catalog.artists[row]} | {catalog.albums[row]}")
+    if args.judged is None:
+        return 0
+    try:
+        judged = pd.read_csv(args.judged, keep_default_na=False)
+        found = holiday_mask(judged["name"], judged["album"], judged["artist"])
+        truth = judged["holiday"].astype(str).str.lower().isin(["true", "1"]).to_numpy()
+    except (OSError, ValueError, KeyError) as exc:
+        raise InvalidInput(f"judged sample {args.judged} could not be read: {exc}") from exc
+    for sample in judged["sample"].unique():
+        mask = (judged["sample"] == sample).to_numpy()
+        hits, real = found & mask, truth & mask
+        print(
+            f"{sample}: {int(mask.sum())} judged, {int(real.sum())} holiday songs; detector flags {int(hits.sum())}, "
+            f"{int((hits & truth).sum())} of them right; misses {int((real & ~found).sum())}"
+        )
+    right = int((found & truth).sum())
+    print(f"precision {right / max(int(found.sum()), 1):.3f}, recall {right / max(int(truth.sum()), 1):.3f}")
     return 0

@@ -15,6 +15,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
+from services.playlist.seasons import holiday_mask
 from shared.errors import InvalidInput
 from shared.features import AUDIO_FEATURES, FEATURE_BOUNDS, normalise
 from shared.genres import is_seed_genre
@@ -38,6 +39,7 @@ CATALOG_COLUMNS: Final[tuple[str, ...]] = (
     "playlist_genres",
     "subgenres",
     "genres",
+    "holiday",
 )
 LIST_COLUMNS: Final[tuple[str, ...]] = ("playlist_genres", "subgenres", "genres")
 # A catalog must at least say what each track is, how it sounds, and which seed genres it belongs to.
@@ -84,6 +86,7 @@ class Catalog:
     duration_ms: np.ndarray
     genres: tuple[tuple[str, ...], ...]
     subgenres: tuple[tuple[str, ...], ...]
+    holiday: np.ndarray = field(repr=False)  # (n,) bool: a holiday song (services/playlist/seasons.py)
     genre_rows: dict[str, np.ndarray] = field(repr=False)  # seed genre -> sorted row ids of its tracks
     genre_ranks: dict[str, np.ndarray] = field(repr=False)  # aligned with genre_rows: the genre's place in the row
     scale: np.ndarray = field(repr=False)  # (8,) spread of each normalised feature
@@ -126,6 +129,7 @@ class Catalog:
             duration_ms=frame.get("duration_ms", pd.Series(0, index=frame.index)).fillna(0).to_numpy(dtype=np.int64),
             genres=genres,
             subgenres=subgenres or tuple(() for _ in genres),
+            holiday=_holiday_column(frame),
             genre_rows={name: np.asarray(rows, dtype=np.int64) for name, rows in members.items()},
             genre_ranks={name: np.asarray(r, dtype=np.int8) for name, r in ranks.items()},
             scale=scale,
@@ -139,6 +143,12 @@ def _as_tuple(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         return tuple(part.strip() for part in value.split(";") if part.strip())
     return tuple(str(item) for item in value)
+
+
+def _holiday_column(frame: pd.DataFrame) -> np.ndarray:
+    if "holiday" in frame:
+        return frame["holiday"].to_numpy(dtype=bool)
+    return holiday_mask(_text_column(frame, "name"), _text_column(frame, "album"), _text_column(frame, "artist"))
 
 
 def _text_column(frame: pd.DataFrame, name: str) -> np.ndarray:
@@ -179,7 +189,36 @@ def validate_catalog_frame(frame: pd.DataFrame, *, source: str) -> pd.DataFrame:
     _check_genres(frame, source=source)
     frame["name"] = frame["name"].fillna("").astype(str)
     frame["artist"] = frame["artist"].fillna("").astype(str)
+    frame["album"] = frame["album"].fillna("").astype(str)
+    _check_holiday(frame, source=source)
     return frame.loc[:, list(CATALOG_COLUMNS)]
+
+
+def _check_holiday(frame: pd.DataFrame, *, source: str) -> None:
+    # Older catalogs and operators' files have no `holiday` column: it is computed from titles and albums.
+    if "holiday" not in frame.columns:
+        frame["holiday"] = holiday_mask(frame["name"], frame["album"], frame["artist"])
+        return
+    values = frame["holiday"]
+    truth = values.map(_as_bool)
+    bad = truth.isna()
+    if bad.any():
+        first = int(np.flatnonzero(bad.to_numpy())[0])
+        raise CatalogError(
+            f"catalog {source}: column holiday must be true/false (or absent, to be computed from titles); "
+            f"{int(bad.sum())} other value(s), first at row {first}: {values.iloc[first]!r}"
+        )
+    frame["holiday"] = truth.astype(bool)
+
+
+def _as_bool(value: Any) -> bool | None:
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in ("true", "false", "1", "0", "yes", "no"):
+        return value.strip().lower() in ("true", "1", "yes")
+    return None
 
 
 def _check_feature(frame: pd.DataFrame, name: str, *, source: str) -> None:

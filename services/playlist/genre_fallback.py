@@ -3,7 +3,7 @@
 No requested genre is ever dropped silently. A seed genre with tracks is searched as it is (the filter stays
 exact). One without tracks is served, in this order, by
 1. a stand-in set over the whole catalog, for occasions and moods that are not a sound (work-out, summer,
-   rainy-day, road-trip: feature ranges; holidays: holiday words in the title or album; new-release: the newest
+   rainy-day, road-trip: feature ranges; holidays: the catalog's holiday songs; new-release: the newest
    release years the catalog has);
 2. its nearest genres with tracks: SUBSTITUTES (chosen by hand from the genre map, see docs/recommender.md), else
    the seeds the genre map most often lists beside it;
@@ -13,7 +13,6 @@ Each step appends a warning naming what was used ("no bossanova in the catalog y
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -77,15 +76,13 @@ class FeatureRanges:
 
 
 @dataclass(frozen=True)
-class TitleWords:
-    """Tracks whose title or album contains one of the words."""
+class HolidaySongs:
+    """The catalog's holiday songs: the mask that keeps them out of other requests (services/playlist/seasons.py)."""
 
-    words: str
-    pattern: re.Pattern[str]
+    words: str = "the catalog's holiday songs (Christmas, New Year, Hanukkah, Halloween, ...)"
 
     def rows(self, catalog: Catalog) -> np.ndarray:
-        hits = [bool(self.pattern.search(f"{n} {a}")) for n, a in zip(catalog.names, catalog.albums, strict=True)]
-        return np.flatnonzero(np.asarray(hits, dtype=bool))
+        return np.flatnonzero(catalog.holiday)
 
     def describe(self) -> str:
         return self.words
@@ -118,10 +115,7 @@ STAND_INS: Final[dict[str, StandIn]] = {
     "rainy-day": FeatureRanges(
         "mellow, wistful, acoustic tracks", {"energy": (0.0, 0.5), "valence": (0.0, 0.45), "acousticness": (0.4, 1.0)}
     ),
-    "holidays": TitleWords(
-        "tracks with Christmas or holiday words in their title or album",
-        re.compile(r"christmas|xmas|navidad|noel|weihnacht|jingle bell|santa claus|sleigh|holiday", re.IGNORECASE),
-    ),
+    "holidays": HolidaySongs(),
     "new-release": NewestYears(),
 }
 
