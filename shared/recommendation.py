@@ -30,6 +30,23 @@ RECOMMENDATION_EXAMPLE: Final = {
     "mode": "match",
 }
 
+# Tracks an "another take" leaves out: a few earlier takes of a long list.
+MAX_AVOID: Final = 500
+# Another take keeps at most this share of the previous take (its closest tracks) and leaves out the tracks of the
+# last TAKE_MEMORY takes otherwise.
+TAKE_KEEP_SHARE: Final = 0.3
+TAKE_MEMORY: Final = 3
+# Spare tracks beyond n by default (to replace tracks Spotify no longer has): a fifth more, at least 5, at most 25.
+SPARE_SHARE: Final = 0.2
+MIN_SPARES: Final = 5
+MAX_SPARES: Final = 25
+
+
+def default_spares(n: int) -> int:
+    """How many spare tracks a list of n comes with when the request does not say."""
+    return min(MAX_SPARES, max(MIN_SPARES, math.ceil(SPARE_SHARE * n)))
+
+
 # The before-validator accepts a list or a comma string too; the published schema says so.
 # Weights are relative; the cap keeps their sum finite (two weights near 1e308 overflowed to inf, then 0/0).
 MAX_GENRE_WEIGHT: Final = 1e6
@@ -65,6 +82,21 @@ class RecommendationRequest(BaseModel):
     )
     genre_match: GenreMatch = Field(default="filter", description="filter: only these genres; boost: prefer them.")
     max_per_artist: int = Field(default=2, ge=1, le=100)
+    avoid: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
+        default_factory=list,
+        max_length=MAX_AVOID,
+        description="Track ids to leave out (the tracks of earlier takes, for another take of the same photo).",
+    )
+    holidays: bool = Field(
+        default=False,
+        description="Allow holiday songs (Christmas and other holidays); asking for the holidays genre also does.",
+    )
+    spares: int | None = Field(
+        default=None,
+        ge=0,
+        le=50,
+        description="Spare tracks beyond n, to replace tracks Spotify no longer has (default: a fifth of n, 5-25).",
+    )
 
     @field_validator("genres", mode="before")
     @classmethod
@@ -112,6 +144,26 @@ class Recommendation(BaseModel):
     genres: list[str] = Field(description="Seed genres the request resolved to, best first.")
     mode: Mode
     warnings: list[str] = Field(default_factory=list)
+    spares: list[RecommendedTrack] = Field(
+        default_factory=list,
+        description="Tracks beyond n, best first, chosen by the same rules: stand-ins for tracks a player lacks.",
+    )
+
+
+def another_take(request: RecommendationRequest, earlier: list[list[RecommendedTrack]]) -> RecommendationRequest:
+    """The request for another take of a playlist, given the tracks of its takes so far (oldest first).
+
+    Other tracks, as close to the photo: the previous take's closest TAKE_KEEP_SHARE stay allowed (its anchors),
+    every other track of the last TAKE_MEMORY takes is left out, and the spread between picks is halved, so the new
+    tracks come from nearer the target rather than from its edges (docs/recommender.md measures the trade).
+    """
+    previous = earlier[-1] if earlier else []
+    keep = int(TAKE_KEEP_SHARE * len(previous))
+    anchors = {t.id for t in sorted(previous, key=lambda t: t.distance)[:keep]}
+    avoid = [t.id for take in earlier[-TAKE_MEMORY:] for t in take if t.id not in anchors]
+    return request.model_copy(
+        update={"avoid": list(dict.fromkeys(avoid))[:MAX_AVOID], "diversity": request.diversity / 2, "seed": None}
+    )
 
 
 class ResolvedGenres(BaseModel):

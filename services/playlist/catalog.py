@@ -84,6 +84,11 @@ class Catalog:
     raw: np.ndarray  # (n, 8) float32, Spotify units
     normalised: np.ndarray  # (n, 8) float32 in [0, 1]
     duration_ms: np.ndarray
+    # How a track sits in a sequence (services/playlist/sequencing.py): BPM (NaN unknown), pitch class and mode
+    # (-1 unknown).
+    tempo: np.ndarray
+    key: np.ndarray
+    mode: np.ndarray
     genres: tuple[tuple[str, ...], ...]
     subgenres: tuple[tuple[str, ...], ...]
     holiday: np.ndarray = field(repr=False)  # (n,) bool: a holiday song (services/playlist/seasons.py)
@@ -127,6 +132,9 @@ class Catalog:
             raw=raw,
             normalised=norm,
             duration_ms=frame.get("duration_ms", pd.Series(0, index=frame.index)).fillna(0).to_numpy(dtype=np.int64),
+            tempo=_number_column(frame, "tempo", np.nan).astype(np.float32),
+            key=_number_column(frame, "key", -1).astype(np.int8),
+            mode=_number_column(frame, "mode", -1).astype(np.int8),
             genres=genres,
             subgenres=subgenres or tuple(() for _ in genres),
             holiday=_holiday_column(frame),
@@ -149,6 +157,12 @@ def _holiday_column(frame: pd.DataFrame) -> np.ndarray:
     if "holiday" in frame:
         return frame["holiday"].to_numpy(dtype=bool)
     return holiday_mask(_text_column(frame, "name"), _text_column(frame, "album"), _text_column(frame, "artist"))
+
+
+def _number_column(frame: pd.DataFrame, name: str, missing: float) -> np.ndarray:
+    if name not in frame:
+        return np.full(len(frame), missing, dtype=np.float64)
+    return pd.to_numeric(frame[name], errors="coerce").fillna(missing).to_numpy(dtype=np.float64)
 
 
 def _text_column(frame: pd.DataFrame, name: str) -> np.ndarray:

@@ -1,86 +1,107 @@
-"""Re-ranking a candidate pool into a playlist: MMR diversity, a per-artist cap, and no repeated titles."""
+"""Re-ranking candidates into a playlist: MMR diversity, a per-artist cap, one song once, and genre shares.
+
+Artists and songs come as (rows, k) code tables (services/playlist/credits.py: a row has several credited artists
+and so several (song, artist) keys; -1 pads). A `Draft` is what a playlist has taken so far; several passes (one
+per genre share, spares, a top-up) add to the same draft, so the caps and the spread hold across them.
+"""
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter
-from typing import Any
+from dataclasses import dataclass, field
 
 import numpy as np
 
-# "Song - Remastered 2011", "Song (feat. X)", "Song [Live]" are the same song to a listener.
-_SUFFIX = re.compile(r"\s+-\s+.*$")
-_BRACKETS = re.compile(r"[\(\[\{].*?[\)\]\}]")
-_FEAT = re.compile(r"\b(feat|ft|featuring)\.?\s.*$")
-_NON_WORD = re.compile(r"[^\w]+")
+
+@dataclass
+class Draft:
+    """Rows a playlist has taken, in order, with their vectors, artists' counts and songs."""
+
+    max_per_artist: int
+    rows: list[int] = field(default_factory=list)
+    vectors: list[np.ndarray] = field(default_factory=list)
+    artists: Counter[int] = field(default_factory=Counter)
+    songs: set[int] = field(default_factory=set)
+
+    def take(self, row: int, vector: np.ndarray, artist_codes: np.ndarray, song_codes: np.ndarray) -> None:
+        """Record a pick."""
+        self.rows.append(row)
+        self.vectors.append(vector)
+        self.artists.update(int(code) for code in artist_codes if code >= 0)
+        self.songs.update(int(code) for code in song_codes if code >= 0)
+
+    def full_artists(self) -> np.ndarray:
+        """Artist codes at the cap."""
+        return np.fromiter((c for c, used in self.artists.items() if used >= self.max_per_artist), dtype=np.int64)
+
+    def open_to(self, rows: np.ndarray, artists: np.ndarray, songs: np.ndarray) -> np.ndarray:
+        """Which candidates the draft still allows: not taken, no artist at the cap, no song already in."""
+        taken_songs = np.fromiter(self.songs, dtype=np.int64, count=len(self.songs))
+        allowed = ~np.isin(rows, np.asarray(self.rows, dtype=np.int64))
+        allowed &= ~_any_in(artists, self.full_artists())
+        return allowed & ~_any_in(songs, taken_songs)
 
 
-def title_key(name: str, artist: str) -> tuple[str, str]:
-    """What makes two catalog rows 'the same song by the same artist' for de-duplication."""
-
-    def fold(text: str) -> str:
-        return unicodedata.normalize("NFKC", text).casefold().strip()
-
-    base = _FEAT.sub("", _BRACKETS.sub("", _SUFFIX.sub("", fold(name))))
-    base = _NON_WORD.sub(" ", base).strip() or fold(name)
-    return base, artist_key(artist)
+def _any_in(table: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    if codes.size == 0:
+        return np.zeros(table.shape[0], dtype=bool)
+    return np.asarray(np.isin(table, codes).any(axis=1), dtype=bool)
 
 
-def artist_key(artist: str) -> str:
-    """Artist identity for the per-artist cap (case and spacing ignored)."""
-    return " ".join(unicodedata.normalize("NFKC", artist).casefold().split())
+@dataclass(frozen=True)
+class Candidates:
+    """A pool to pick from: catalog rows, their scores (distance units, lower is better), search-space vectors,
+    code tables, and optionally which requested genres each belongs to ((rows, genres) bool)."""
+
+    rows: np.ndarray
+    scores: np.ndarray
+    vectors: np.ndarray
+    artists: np.ndarray
+    songs: np.ndarray
+    groups: np.ndarray | None = None
 
 
 def mmr_select(
-    *,
-    scores: np.ndarray,
-    vectors: np.ndarray,
-    n: int,
-    diversity: float,
-    artist_codes: np.ndarray,
-    title_codes: np.ndarray,
-    max_per_artist: int,
-    taken_artists: Counter[int] | None = None,
-    taken_titles: set[int] | None = None,
+    pool: Candidates, draft: Draft, *, n: int, diversity: float, quotas: np.ndarray | None = None
 ) -> list[int]:
-    """Positions of up to n candidates chosen greedily by MMR.
+    """Add up to n candidates to the draft, greedily by MMR; returns the positions taken, in order.
 
-    Each step picks the eligible candidate minimising (1 - diversity) * score - diversity * (distance to the nearest
-    already-chosen track): diversity 0 is pure relevance, higher values trade closeness for spread. Scores and
-    vectors share the same distance units. Artists and titles come as integer codes (equal code = same artist, same
-    song); `taken_*` count what an earlier pass already chose. Ties go to the lower position.
+    Each step picks the open candidate minimising (1 - diversity) * score - diversity * (distance to the nearest
+    track in the draft): diversity 0 is pure relevance. With `quotas` (one count per column of `pool.groups`), a
+    candidate is open only while one of its genres still has room, and it fills the one with the most room left;
+    the quotas array is updated in place, so the caller sees any shortfall. Ties go to the lower position.
     """
-    count = scores.shape[0]
-    artist_counts: Counter[int] = Counter(taken_artists or {})
-    eligible = ~np.isin(title_codes, np.fromiter(taken_titles or (), dtype=np.int64))
-    full = [code for code, used in artist_counts.items() if used >= max_per_artist]
-    eligible &= ~np.isin(artist_codes, np.asarray(full, dtype=np.int64))
-    nearest = np.zeros(count, dtype=np.float64)
-    lam = 1.0 - diversity
-    relevance = lam * scores
-    # Squared distances as |a|^2 - 2 a.b + |b|^2: one matrix-vector product per step instead of a pool-sized copy.
-    norms = np.einsum("ij,ij->i", vectors, vectors)
-    chosen: list[int] = []
-    while len(chosen) < n:
-        value = np.where(eligible, relevance - diversity * nearest, np.inf)
-        pick = int(np.argmin(value))
-        if not eligible[pick]:
-            break  # every remaining value is inf: nothing left to choose
-        chosen.append(pick)
-        artist = int(artist_codes[pick])
-        artist_counts[artist] += 1
-        eligible[pick] = False
-        if artist_counts[artist] >= max_per_artist:
-            eligible &= artist_codes != artist
-        eligible &= title_codes != title_codes[pick]
+    open_ = draft.open_to(pool.rows, pool.artists, pool.songs)
+    relevance = (1.0 - diversity) * pool.scores
+    norms = np.einsum("ij,ij->i", pool.vectors, pool.vectors)
+    nearest = _nearest_to(pool.vectors, norms, draft.vectors) if diversity > 0 else np.zeros(len(pool.rows))
+    picked: list[int] = []
+    while len(picked) < n:
+        allowed = open_ if quotas is None or pool.groups is None else open_ & pool.groups[:, quotas > 0].any(axis=1)
+        value = np.where(allowed, relevance - diversity * nearest, np.inf)
+        pick = int(np.argmin(value)) if value.size else 0
+        if value.size == 0 or not allowed[pick]:
+            break  # nothing open is left
+        picked.append(pick)
+        if quotas is not None and pool.groups is not None:
+            room = np.where(pool.groups[pick], quotas, -1)
+            quotas[int(np.argmax(room))] -= 1
+        draft.take(int(pool.rows[pick]), pool.vectors[pick], pool.artists[pick], pool.songs[pick])
+        open_ &= draft.open_to(pool.rows, pool.artists, pool.songs)
         if diversity > 0:
-            step = np.sqrt(np.maximum(norms - 2.0 * (vectors @ vectors[pick]) + norms[pick], 0.0))
-            nearest = step if len(chosen) == 1 else np.minimum(nearest, step)
-    return chosen
+            step = _distances(pool.vectors, norms, pool.vectors[pick])
+            nearest = step if len(draft.rows) == 1 else np.minimum(nearest, step)
+    return picked
 
 
-def encode(keys: list[Any]) -> np.ndarray:
-    """Integer codes for hashable keys: equal keys get equal codes (first seen, first code)."""
-    codes: dict[Any, int] = {}
-    return np.fromiter((codes.setdefault(key, len(codes)) for key in keys), dtype=np.int64, count=len(keys))
+def _distances(vectors: np.ndarray, norms: np.ndarray, point: np.ndarray) -> np.ndarray:
+    # |a|^2 - 2 a.b + |b|^2: one matrix-vector product instead of a pool-sized copy.
+    return np.sqrt(np.maximum(norms - 2.0 * (vectors @ point) + float(point @ point), 0.0))
+
+
+def _nearest_to(vectors: np.ndarray, norms: np.ndarray, chosen: list[np.ndarray]) -> np.ndarray:
+    nearest = np.zeros(vectors.shape[0])
+    for place, point in enumerate(chosen):
+        step = _distances(vectors, norms, point)
+        nearest = step if place == 0 else np.minimum(nearest, step)
+    return nearest

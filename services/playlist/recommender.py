@@ -1,30 +1,42 @@
-"""The recommender: target features + seed genres -> a diverse playlist from the catalog, each track with a why.
+"""The recommender: target features + seed genres -> a playlist a listener keeps, each track with a why.
 
 Steps: apply the mode to the target; map features into the search space (normalised, divided by the catalog's
 per-feature spread, times sqrt(feature weight), so squared Euclidean = weighted distance); resolve genres to seed
-weights, seeds without catalog tracks replaced by their stand-ins (genre_fallback.py); gather a candidate pool from
-the index (per requested genre, plus the whole catalog when genres only boost); score = distance - GENRE_BOOST *
-genre affinity; re-rank by MMR with a per-artist cap and no repeated titles.
+weights, seeds without catalog tracks replaced by their stand-ins (genre_fallback.py); gather candidates near the
+target from the index (per requested genre, plus the whole catalog when genres only boost), leaving out holiday
+songs unless asked and the tracks of earlier takes; score = distance - GENRE_BOOST * genre affinity; pick by MMR
+with each requested genre's share of the list, each credited artist capped and each song once (diversity.py,
+genre_shares.py, credits.py); then spares by the same rules; then play the list in a flowing order
+(sequencing.py).
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
+from functools import cached_property
 from typing import Any, Final
 
 import numpy as np
 from pydantic import ValidationError
 
+from services.playlist.candidates import CandidateSearch
 from services.playlist.catalog import Catalog, spotify_uri, spotify_url
-from services.playlist.diversity import artist_key, encode, mmr_select, title_key
+from services.playlist.credits import code_table, credited_artists, song_keys
+from services.playlist.diversity import Draft
 from services.playlist.explain import why
 from services.playlist.feature_index import FeatureIndex, choose_index
 from services.playlist.genre_fallback import GenreFallback
 from services.playlist.genre_map import GenreMapping, resolve_seed_genres
+from services.playlist.sequencing import Sound, flowing_order
 from shared.errors import InvalidInput
 from shared.features import AUDIO_FEATURES, AudioFeatures, clip_raw, normalise
-from shared.recommendation import Mode, Recommendation, RecommendationRequest, RecommendedTrack
+from shared.recommendation import (
+    Mode,
+    Recommendation,
+    RecommendationRequest,
+    RecommendedTrack,
+    default_spares,
+)
 
 # How much each feature counts in the distance. Energy and valence carry the mood a photo conveys best; liveness
 # mostly says how a track was recorded and loudness how it was mastered, so they count less.
@@ -40,18 +52,9 @@ FEATURE_WEIGHTS: Final[dict[str, float]] = {
 }
 # boost moves energy and valence this fraction of the way to 1; calm this fraction of the way to 0.
 MODE_SHIFT: Final = 0.35
-# Distance units subtracted per unit of genre affinity (1 = the track's first genre is the top requested one).
-# About the gap between a target's nearest and 20th-nearest track: enough to prefer a genre, not to override sound.
-GENRE_BOOST: Final = 0.15
-# A requested genre that is a track's 2nd, 3rd ... genre counts this much less per place.
-GENRE_RANK_DECAY: Final = 0.1
-# Candidate pool per request: wide enough for MMR and the caps to have choices, small enough to stay fast.
-POOL_PER_TRACK: Final = 15
-MIN_POOL: Final = 300
-# Standard deviation of the seeded score jitter (distance units): a different seed reshuffles near-ties only.
-SEED_JITTER: Final = 0.04
 # A mapped name's 2nd and 3rd seed genres get less of its weight.
 SEED_RANK_WEIGHTS: Final = (1.0, 0.6, 0.4)
+HOLIDAY_GENRE: Final = "holidays"
 
 
 def parse_request(data: dict[str, Any]) -> RecommendationRequest:
@@ -90,8 +93,23 @@ class Recommender:
         self.unit: float = float(np.sqrt(weights.sum()))
         self.vectors = catalog.normalised * self._factor
         self.index: FeatureIndex = index if index is not None else choose_index(self.vectors)
-        self._artist_codes = encode([artist_key(a) for a in catalog.artists])
-        self._title_codes = encode([title_key(t, a) for t, a in zip(catalog.names, catalog.artists, strict=True)])
+        pairs = list(zip(catalog.names, catalog.artists, strict=True))
+        self.search = CandidateSearch(
+            index=self.index,
+            fallback=self.fallback,
+            vectors=self.vectors / self.unit,
+            artists=code_table([credited_artists(a, t) for t, a in pairs]),
+            songs=code_table([song_keys(t, a) for t, a in pairs]),
+            track_ids=catalog.track_ids,
+            holiday=catalog.holiday,
+            unit=self.unit,
+        )
+        self.sound = Sound(
+            energy=catalog.raw[:, AUDIO_FEATURES.index("energy")],
+            tempo=catalog.tempo,
+            key=catalog.key,
+            mode=catalog.mode,
+        )
 
     def to_space(self, raw: np.ndarray) -> np.ndarray:
         """Raw-unit features -> the search space of the index."""
@@ -113,98 +131,48 @@ class Recommender:
     def recommend(self, request: RecommendationRequest) -> Recommendation:
         """A playlist for the request (see the module docstring for the steps)."""
         target = apply_mode(request.features.to_vector(), request.mode)
-        query = self.to_space(target)
         seeds = self.resolve_genres(request.genres)
         # Seeds without tracks are replaced by what stands in for them (genre_fallback.py), each with a warning.
         plan = self.fallback.plan(seeds)
-        present, warnings = plan.weights, list(plan.warnings)
-        pool = max(POOL_PER_TRACK * request.n, MIN_POOL)
-        strict = bool(present) and request.genre_match == "filter"
-        ids, dist = self._pool(query, present, pool=pool, include_all=not strict)
-        chosen, chosen_dist = self._select(ids, dist, present, request=request, within=strict)
-        if strict and len(chosen) < request.n:
-            more_ids, more_dist = self._pool(query, {}, pool=pool + len(chosen), include_all=True)
-            keep = ~np.isin(more_ids, chosen)
-            extra, extra_dist = self._select(
-                more_ids[keep], more_dist[keep], present, request=request, within=False, after=chosen
-            )
-            if extra:
-                warnings.append(
-                    f"only {len(chosen)} tracks fit genre(s) {', '.join(present)}; "
-                    f"{len(extra)} closest tracks from other genres were added"
-                )
-            chosen, chosen_dist = chosen + extra, chosen_dist + extra_dist
-        tracks = [
-            self._track(row, d, target=target, requested=list(present))
-            for row, d in zip(chosen, chosen_dist, strict=True)
-        ]
+        warnings = list(plan.warnings)
+        draft = Draft(max_per_artist=request.max_per_artist)
+        holidays = request.holidays or HOLIDAY_GENRE in seeds
+        search = self.search.for_request(
+            self.to_space(target), plan.weights, request=request, holidays=holidays, warnings=warnings
+        )
+        search.fill(draft, request.n)
+        chosen = list(zip(draft.rows, search.distances(draft.rows), strict=True))
+        search.spares(draft, default_spares(request.n) if request.spares is None else request.spares)
+        spare_rows = draft.rows[len(chosen) :]
+        requested = list(plan.weights)
+        ordered = self._in_playing_order(chosen)
         return Recommendation(
-            tracks=tracks,
+            tracks=[self._track(row, d, target=target, requested=requested) for row, d in ordered],
             target=AudioFeatures.from_vector(target),
             genres=list(seeds),
             mode=request.mode,
             warnings=warnings,
+            spares=[
+                self._track(row, d, target=target, requested=requested)
+                for row, d in zip(spare_rows, search.distances(spare_rows), strict=True)
+            ],
         )
 
-    def _pool(
-        self, query: np.ndarray, seeds: dict[str, float], *, pool: int, include_all: bool
-    ) -> tuple[np.ndarray, np.ndarray]:
-        parts = [self.index.search(query, k=pool, rows=self.fallback.members(g)[0]) for g in seeds]
-        if include_all:
-            parts.append(self.index.search(query, k=pool))
-        ids = np.concatenate([p[0] for p in parts])
-        dist = np.concatenate([p[1] for p in parts])
-        ids, first = np.unique(ids, return_index=True)
-        return ids, np.sqrt(dist[first]) / self.unit
+    def _in_playing_order(self, chosen: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        """The chosen tracks, opening on the one closest to the photo, then in small steps (sequencing.py)."""
+        if len(chosen) < 3:
+            return sorted(chosen, key=lambda pair: pair[1])
+        sound = self.sound.subset(np.array([row for row, _ in chosen], dtype=np.int64))
+        opening = int(np.argmin([d for _, d in chosen]))
+        return [chosen[place] for place in flowing_order(sound, opening=opening)]
 
-    def _affinity(self, rows: np.ndarray, seeds: dict[str, float]) -> np.ndarray:
-        """Per row in [0, 1]: its best requested genre's weight (relative to the top one), less for a later genre."""
-        affinity = np.zeros(rows.shape[0])
-        if not seeds:
-            return affinity
-        top = max(seeds.values())
-        for genre, weight in seeds.items():
-            members, ranks = self.fallback.members(genre)
-            at = np.minimum(np.searchsorted(members, rows), members.shape[0] - 1)
-            hit = members[at] == rows
-            # Floored so a member of the genre never drops to 0 (which would exclude it from a filter).
-            place = np.maximum(1.0 - GENRE_RANK_DECAY * ranks[at], 0.2)
-            value = np.where(hit, weight / top * place, 0.0)
-            affinity = np.maximum(affinity, value)
-        return affinity
+    @cached_property
+    def _row_of(self) -> dict[str, int]:
+        return {str(track_id): row for row, track_id in enumerate(self.catalog.track_ids)}
 
-    def _select(
-        self,
-        ids: np.ndarray,
-        dist: np.ndarray,
-        seeds: dict[str, float],
-        *,
-        request: RecommendationRequest,
-        within: bool,
-        after: Sequence[int] = (),
-    ) -> tuple[list[int], list[float]]:
-        affinity = self._affinity(ids, seeds)
-        if within:
-            ids, dist, affinity = ids[affinity > 0], dist[affinity > 0], affinity[affinity > 0]
-        score = dist - GENRE_BOOST * affinity
-        if request.seed is not None:
-            score = score + np.random.default_rng(request.seed).normal(0.0, SEED_JITTER, size=score.shape[0])
-        # Several searches were merged; MMR only needs the best `pool` of them, which keeps it O(n * pool).
-        order = np.lexsort((ids, score))[: max(POOL_PER_TRACK * request.n, MIN_POOL)]
-        ids, dist, score = ids[order], dist[order], score[order]
-        before = np.asarray(after, dtype=np.int64)
-        picks = mmr_select(
-            scores=score,
-            vectors=self.vectors[ids] / self.unit,
-            n=request.n - len(after),
-            diversity=request.diversity,
-            artist_codes=self._artist_codes[ids],
-            title_codes=self._title_codes[ids],
-            max_per_artist=request.max_per_artist,
-            taken_artists=Counter(int(code) for code in self._artist_codes[before]),
-            taken_titles={int(code) for code in self._title_codes[before]},
-        )
-        return [int(ids[p]) for p in picks], [float(dist[p]) for p in picks]
+    def sound_of(self, track_ids: Sequence[str]) -> Sound:
+        """The energy, tempo and key of catalog tracks, in the order given (for measuring an order's flow)."""
+        return self.sound.subset(np.array([self._row_of[t] for t in track_ids], dtype=np.int64))
 
     def _track(self, row: int, distance: float, *, target: np.ndarray, requested: list[str]) -> RecommendedTrack:
         catalog = self.catalog

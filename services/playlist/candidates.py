@@ -1,0 +1,194 @@
+"""Candidates for one request, and how a playlist is filled from them.
+
+`CandidateSearch` holds what every request searches (the index, each genre's rows, credits and songs as code
+tables, the holiday mask); `for_request` gathers one request's pool near the target: per requested genre (filter)
+and from the whole catalog (boost, or no genres), without holiday songs unless asked and without the tracks an
+earlier take used. `RequestSearch.fill` then takes each genre's share of the list (by weight, at least one each)
+from the tracks that sit near the target, says in a warning when a genre has too few there and gives its room to
+the other asked genres, and tops up from the whole catalog, with a warning, only when the asked genres run out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+
+from services.playlist.diversity import Candidates, Draft, mmr_select
+from services.playlist.feature_index import FeatureIndex
+from services.playlist.genre_fallback import GenreFallback
+from services.playlist.genre_shares import share_quotas
+from shared.recommendation import RecommendationRequest, default_spares
+
+# Distance units subtracted per unit of genre affinity (1 = the track's first genre is the top requested one).
+# About the gap between a target's nearest and 20th-nearest track: enough to prefer a genre, not to override sound.
+GENRE_BOOST: Final = 0.15
+# A requested genre that is a track's 2nd, 3rd ... genre counts this much less per place.
+GENRE_RANK_DECAY: Final = 0.1
+# Candidate pool per request: wide enough for MMR and the caps to have choices, small enough to stay fast.
+POOL_PER_TRACK: Final = 15
+MIN_POOL: Final = 300
+# Standard deviation of the seeded score jitter (distance units): a different seed reshuffles near-ties only.
+SEED_JITTER: Final = 0.04
+# A genre's track counts toward its share only within this multiple of the distance the list would have without
+# shares (the mean of the n best scores), or MIN_REACH, whichever is more: farther, it would not sound like the
+# photo. 0.5 is half a standard deviation per feature, closer than a typical list's tracks (0.4-0.7, see
+# docs/recommender.md), so the floor only matters where the target sits right on a cluster of one genre.
+NEAR_RATIO: Final = 2.0
+MIN_REACH: Final = 0.5
+
+
+@dataclass(frozen=True)
+class CandidateSearch:
+    """What every request searches over one catalog."""
+
+    index: FeatureIndex
+    fallback: GenreFallback
+    vectors: np.ndarray  # search space, in reported distance units
+    artists: np.ndarray  # (rows, k) credited-artist codes
+    songs: np.ndarray  # (rows, k) (song, artist) codes
+    track_ids: np.ndarray
+    holiday: np.ndarray  # bool per row
+    unit: float
+
+    def pool(self, query: np.ndarray, seeds: dict[str, float], *, size: int, include_all: bool) -> dict[int, float]:
+        """Row -> distance of the `size` nearest rows of each seed genre, and of the whole catalog if asked."""
+        parts = [self.index.search(query, k=size, rows=self.fallback.members(g)[0]) for g in seeds]
+        if include_all:
+            parts.append(self.index.search(query, k=size))
+        rows = np.concatenate([p[0] for p in parts]).astype(np.int64)
+        dist = np.sqrt(np.concatenate([p[1] for p in parts])) / self.unit
+        return dict(zip(rows.tolist(), dist.tolist(), strict=True))
+
+    def membership(self, rows: np.ndarray, seeds: dict[str, float]) -> np.ndarray:
+        """(rows, genres) the genre's place in each row's genre list, -1 where the row is not of that genre."""
+        out = np.full((rows.shape[0], len(seeds)), -1, dtype=np.int64)
+        for column, genre in enumerate(seeds):
+            members, ranks = self.fallback.members(genre)
+            if members.shape[0] == 0:
+                continue
+            at = np.minimum(np.searchsorted(members, rows), members.shape[0] - 1)
+            out[:, column] = np.where(members[at] == rows, ranks[at], -1)
+        return out
+
+    def for_request(
+        self,
+        query: np.ndarray,
+        seeds: dict[str, float],
+        *,
+        request: RecommendationRequest,
+        holidays: bool,
+        warnings: list[str],
+    ) -> RequestSearch:
+        """One request's candidates (see the module docstring)."""
+        return RequestSearch(self, query, seeds, request=request, holidays=holidays, warnings=warnings)
+
+
+class RequestSearch:
+    """One request's candidates and the passes that fill a draft from them."""
+
+    def __init__(
+        self,
+        catalog: CandidateSearch,
+        query: np.ndarray,
+        seeds: dict[str, float],
+        *,
+        request: RecommendationRequest,
+        holidays: bool,
+        warnings: list[str],
+    ) -> None:
+        self.catalog = catalog
+        self.query = query
+        self.seeds = seeds
+        self.request = request
+        self.holidays = holidays
+        self.warnings = warnings
+        self.strict = bool(seeds) and request.genre_match == "filter"
+        self.distance: dict[int, float] = {}
+        spares = default_spares(request.n) if request.spares is None else request.spares
+        size = max(POOL_PER_TRACK * (request.n + spares), MIN_POOL)
+        self.candidates = self.build(catalog.pool(query, seeds, size=size, include_all=not self.strict), size=size)
+
+    def build(self, found: dict[int, float], *, size: int) -> Candidates:
+        """Scored candidates from row -> distance, excluded rows left out, best `size` by score."""
+        self.distance.update(found)
+        rows = np.fromiter(found, dtype=np.int64, count=len(found))
+        rows = rows[self._allowed(rows)]
+        dist = np.array([found[int(r)] for r in rows], dtype=np.float64)
+        places = self.catalog.membership(rows, self.seeds)
+        score = dist - GENRE_BOOST * self._affinity(places)
+        if self.request.seed is not None:
+            score = score + np.random.default_rng(self.request.seed).normal(0.0, SEED_JITTER, size=score.shape[0])
+        order = np.lexsort((rows, score))[:size]
+        rows = rows[order]
+        return Candidates(
+            rows=rows,
+            scores=score[order],
+            vectors=self.catalog.vectors[rows],
+            artists=self.catalog.artists[rows],
+            songs=self.catalog.songs[rows],
+            groups=places[order] >= 0,
+        )
+
+    def _allowed(self, rows: np.ndarray) -> np.ndarray:
+        keep = np.ones(rows.shape[0], dtype=bool)
+        if not self.holidays:
+            keep &= ~self.catalog.holiday[rows]
+        if self.request.avoid:
+            keep &= ~np.isin(self.catalog.track_ids[rows], np.asarray(self.request.avoid, dtype=object))
+        return keep
+
+    def _affinity(self, places: np.ndarray) -> np.ndarray:
+        """Per row in [0, 1]: its best requested genre's weight (relative to the top one), less for a later place."""
+        if not self.seeds:
+            return np.zeros(places.shape[0])
+        weights = np.array(list(self.seeds.values()))
+        # Floored so a member of the genre never drops to 0.
+        value = weights / weights.max() * np.maximum(1.0 - GENRE_RANK_DECAY * places, 0.2)
+        return np.where(places >= 0, value, 0.0).max(axis=1, initial=0.0)
+
+    def distances(self, rows: list[int]) -> list[float]:
+        """The distance to the target of rows this search found."""
+        return [self.distance[row] for row in rows]
+
+    def fill(self, draft: Draft, n: int) -> None:
+        """Add n tracks to the draft: each asked genre's share first, then any asked genre, then (filter only) the
+        closest tracks of the whole catalog, each shortfall named in the warnings."""
+        pool, diversity = self.candidates, self.request.diversity
+        if self.strict and pool.groups is not None:
+            self._shares(draft, n)
+        mmr_select(pool, draft, n=n - len(draft.rows), diversity=diversity)
+        if self.strict and len(draft.rows) < n:
+            self._top_up(draft, n)
+
+    def _shares(self, draft: Draft, n: int) -> None:
+        pool = self.candidates
+        assert pool.groups is not None
+        quotas = share_quotas(list(self.seeds.values()), n)
+        distance = np.array(self.distances(pool.rows.tolist()))
+        reach = max(NEAR_RATIO * float(distance[:n].mean()) if distance.size else 0.0, MIN_REACH)
+        near = distance <= reach  # the pool is sorted by score: its first n are the list without shares
+        shared = Candidates(pool.rows, pool.scores, pool.vectors, pool.artists, pool.songs, pool.groups & near[:, None])
+        mmr_select(shared, draft, n=n, diversity=self.request.diversity, quotas=quotas)
+        short = {genre: int(left) for genre, left in zip(self.seeds, quotas, strict=True) if left > 0}
+        if short and len(self.seeds) > 1:
+            names = ", ".join(f"{genre} ({left} of its share)" for genre, left in short.items())
+            self.warnings.append(f"too few tracks sit near this photo's sound in {names}; other asked genres filled in")
+
+    def _top_up(self, draft: Draft, n: int) -> None:
+        size = max(POOL_PER_TRACK * n, MIN_POOL) + len(draft.rows)
+        found = self.catalog.pool(self.query, {}, size=size, include_all=True)
+        before = len(draft.rows)
+        wider = self.build(found, size=size)
+        mmr_select(wider, draft, n=n - before, diversity=self.request.diversity)
+        if len(draft.rows) > before:
+            self.warnings.append(
+                f"only {before} tracks fit genre(s) {', '.join(self.seeds)}; "
+                f"{len(draft.rows) - before} closest tracks from other genres were added"
+            )
+
+    def spares(self, draft: Draft, count: int) -> None:
+        """Add up to `count` spare tracks by the same rules (within the asked genres when filtering)."""
+        if count > 0:
+            mmr_select(self.candidates, draft, n=count, diversity=self.request.diversity)
