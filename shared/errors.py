@@ -81,6 +81,10 @@ class Forbidden(ServiceError):
     status_code = 403
 
 
+class Conflict(ServiceError):
+    status_code = 409
+
+
 class Overloaded(ServiceError):
     status_code = 503
 

@@ -27,6 +27,7 @@ from services.gateway.schemas import (
     Playlist,
 )
 from services.gateway.sessions import new_session_token, session_key, set_session_cookie
+from services.gateway.takes import keep_takes, next_take
 from shared.errors import UnsupportedMediaType, error_responses
 from shared.genres import SEED_GENRES
 from shared.rating import IDEMPOTENCY_PATTERN
@@ -123,6 +124,27 @@ async def post_playlist(
 async def get_playlist(owned: OwnedPlaylist) -> Playlist:
     playlist, _ = owned
     return playlist.public()
+
+
+@router.post(
+    "/playlists/{playlist_id}/takes",
+    tags=["playlists"],
+    status_code=201,
+    response_model=Playlist,
+    summary="Another take of a playlist's photo: the same settings, other tracks (a new playlist, listed in `takes`)",
+    responses=error_responses(404, 409, *_UPSTREAM_ERRORS),
+)
+async def post_take(
+    owned: OwnedPlaylist, settings: GatewaySettings, sessions: Sessions, upstreams: UpstreamClients
+) -> Playlist:
+    origin, token = owned
+    session = session_key(token)
+    earlier, take = await next_take(upstreams=upstreams, sessions=sessions, session=session, origin=origin)
+    account = SpotifyAccount(upstreams.playlist, token)
+    if origin.spotify is not None and origin.photo is not None and (await account.who()).signed_in:
+        take = await account.publish(take, photo=origin.photo, content_type="image/jpeg", n=len(origin.tracks))
+    await keep_takes(sessions=sessions, session=session, earlier=earlier, take=take, ttl_s=settings.playlist_ttl_s)
+    return take.public()
 
 
 @router.get(

@@ -1,8 +1,8 @@
 """OpenAPI links from a new playlist to what can be done with it (shared/openapi_links.py adds them).
 
-A playlist made (POST /v1/playlists, 201) can be fetched, exported, rated and saved, and its maker's ratings listed
-and deleted, with the id from its body and the session cookie from its Set-Cookie: a playlist is visible only to
-the session that made it. The cookie's name is a setting, so the table is built per app.
+A playlist made (POST /v1/playlists, 201) can be fetched, taken again, exported, rated and saved, and its maker's
+ratings listed and deleted, with the id from its body and the session cookie from its Set-Cookie: a playlist is
+visible only to the session that made it. The cookie's name is a setting, so the table is built per app.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from shared.openapi_links import LinkTable
 # (link name, operationId of the target, whether it takes the playlist id, what the step is)
 TARGETS: Final = (
     ("GetPlaylist", "get_playlist_v1_playlists__playlist_id__get", True, "the playlist just made"),
+    ("AnotherTake", "post_take_v1_playlists__playlist_id__takes_post", True, "another take of its photo"),
     ("ExportPlaylist", "get_export_v1_playlists__playlist_id__export__fmt__get", True, "export it"),
     ("RatePlaylist", "post_feedback_v1_playlists__playlist_id__feedback_post", True, "like or dislike it"),
     ("SavePlaylist", "save_playlist_v1_playlists__playlist_id__save_post", True, "keep it on Spotify (signed in)"),

@@ -85,11 +85,16 @@ async def create_playlist(
     weights = dict.fromkeys(seeds, 1.0) or None  # equal weights: what the playlist service makes of a list
     request = RecommendationRequest(features=prediction.features, genres=weights, n=n, mode=mode)
     recommendation, photo = await both_at_once(recommend(request), keep_photo())
-    return stored_playlist(prediction, recommendation, photo=photo, spotify_user=spotify_user)
+    return stored_playlist(prediction, request, recommendation, photo=photo, spotify_user=spotify_user)
 
 
 def stored_playlist(
-    prediction: UpstreamPrediction, recommendation: Recommendation, *, photo: bytes | None, spotify_user: str | None
+    prediction: UpstreamPrediction,
+    request: RecommendationRequest,
+    recommendation: Recommendation,
+    *,
+    photo: bytes | None,
+    spotify_user: str | None,
 ) -> StoredPlaylist:
     """A new playlist from what inference read in the photo and the tracks the playlist service chose."""
     playlist = StoredPlaylist(
@@ -105,6 +110,7 @@ def stored_playlist(
         warnings=recommendation.warnings,
         attention=prediction.attention,
         recommendation=recommendation,
+        request=request,
         photo=photo,
         spotify_user=spotify_user,
     )
@@ -171,4 +177,5 @@ def raters(*, session: str | None, spotify_user: str | None) -> list[str]:
 
 async def export_playlist(*, upstreams: Upstreams, playlist: StoredPlaylist, fmt: ExportFormat) -> tuple[bytes, str]:
     """The playlist as a file (json, m3u8 or csv), rendered by the playlist service; returns (body, media type)."""
-    return await upstreams.export(recommendation=playlist.recommendation, fmt=fmt)
+    # The spares are not in the playlist: sending them would only grow the body.
+    return await upstreams.export(recommendation=playlist.recommendation.model_copy(update={"spares": []}), fmt=fmt)

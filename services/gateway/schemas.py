@@ -10,7 +10,7 @@ from services.gateway.account_schemas import SpotifyPlaylistRef
 from shared.features import FEATURES_EXAMPLE, AudioFeatures
 from shared.photo_reading import GENRE_LOOK_EXAMPLE, MOOD_EXAMPLE, PhotoReading
 from shared.rating import DeletedRatings, RatingList, RatingOut, RatingValue
-from shared.recommendation import Mode, Recommendation
+from shared.recommendation import Mode, Recommendation, RecommendationRequest
 
 
 class Track(BaseModel):
@@ -89,6 +89,11 @@ class Playlist(PhotoReading):
     attention: AttentionGrid | None = Field(
         default=None, description="The model's attention over the photo (the web page draws it as a heat map)."
     )
+    takes: list[str] = Field(
+        default_factory=list,
+        description="Every take of this photo, oldest first, this one included (POST .../takes makes another; GET "
+        "any of them to go back). Empty for a playlist with no other take.",
+    )
 
 
 class StoredPlaylist(Playlist):
@@ -98,12 +103,23 @@ class StoredPlaylist(Playlist):
     model_config = ConfigDict(ser_json_bytes="base64", val_json_bytes="base64")
 
     recommendation: Recommendation
+    request: RecommendationRequest | None = Field(
+        default=None, description="What the playlist service was asked (another take asks again)."
+    )
     photo: bytes | None = Field(default=None, description="The photo re-encoded for the rating (<= 250 KB JPEG).")
     spotify_user: str | None = Field(default=None, description="Who made it, when signed in with Spotify.")
 
+    def asked(self) -> RecommendationRequest:
+        """The request this playlist was made from (rebuilt from its fields where it was stored without it)."""
+        if self.request is not None:
+            return self.request
+        genres = dict.fromkeys(self.genres, 1.0) or None
+        n = len(self.recommendation.tracks)
+        return RecommendationRequest(features=self.features, genres=genres, n=n, mode=self.mode)
+
     def public(self) -> Playlist:
         """The view a client sees."""
-        return Playlist.model_validate(self.model_dump(exclude={"recommendation", "photo", "spotify_user"}))
+        return Playlist.model_validate(self.model_dump(exclude={"recommendation", "request", "photo", "spotify_user"}))
 
 
 class FeedbackIn(BaseModel):

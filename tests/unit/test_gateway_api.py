@@ -48,6 +48,7 @@ class FakeUpstreams:
         self.calls: list[str] = []
         self.fail: dict[str, httpx.Response | Exception] = {}
         self.seen_request_ids: list[str | None] = []
+        self.recommendations: list[dict[str, Any]] = []
 
     def _maybe_fail(self, name: str, request: httpx.Request) -> httpx.Response | None:
         self.calls.append(name)
@@ -83,7 +84,9 @@ class FakeUpstreams:
             lines = ["#EXTM3U", *(t["uri"] for t in body["tracks"])] if fmt == "m3u8" else ["id", *body["tracks"]]
             return httpx.Response(200, text="\n".join(lines), headers={"content-type": "audio/x-mpegurl"})
         wanted = set(body["genres"] or SEED_GENRES)
-        chosen = [t for t in CATALOG if set(t["genres"]) & wanted][: body["n"]]
+        self.recommendations.append(body)
+        avoid = set(body.get("avoid") or ())
+        chosen = [t for t in CATALOG if set(t["genres"]) & wanted and t["id"] not in avoid][: body["n"]]
         tracks = [
             {
                 **t,

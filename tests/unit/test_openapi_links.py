@@ -20,6 +20,7 @@ def test_a_new_playlist_links_to_each_next_step_with_its_id_and_session_cookie()
     links = schema["paths"]["/v1/playlists"]["post"]["responses"]["201"]["links"]
     assert set(links) == {
         "GetPlaylist",
+        "AnotherTake",
         "ExportPlaylist",
         "RatePlaylist",
         "SavePlaylist",

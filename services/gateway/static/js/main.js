@@ -4,6 +4,7 @@
 import { api, friendlyMessage } from "./api.js";
 import { GenrePicker, loadAccount } from "./genres.js";
 import { showPlaylist, wirePlaylistActions } from "./playlist.js";
+import { showTakes, wireTakes } from "./takes.js";
 import { dominantColours, drawHeatMap, genreLookItems, moodWords, radarChart, swatchItems } from "./reading.js";
 
 const $ = (id) => document.getElementById(id);
@@ -169,7 +170,14 @@ function render(made) {
   }
   $("reading").hidden = false;
   $("empty").hidden = true;
-  showPlaylist(made, { photo: preview, words });
+  showTake(made);
+}
+
+/** Show a playlist of the photo already read (a new one, or another take of it). */
+function showTake(made) {
+  playlist = made;
+  showPlaylist(made, { photo: $("preview"), words: moodWords(made.features) });
+  showTakes(made);
 }
 
 function wireControls(picker) {
@@ -198,6 +206,7 @@ async function start() {
   wireUpload();
   wireControls(picker);
   wirePlaylistActions({ current: () => playlist, report });
+  wireTakes({ current: () => playlist, show: showTake, report, announce });
   await Promise.all([picker.load(), loadAccount(picker, { report })]);
   document.body.dataset.ready = "true"; // tests wait for this
 }

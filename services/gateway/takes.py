@@ -1,0 +1,60 @@
+"""Another take: the same photo and settings, other tracks. Every take is a playlist of its own (its own id, ratings
+and exports), and each knows the ids of all takes of its photo, in order, so a person can go back to any of them.
+
+A new take asks the playlist service for the same request, leaving out most tracks of the takes before it
+(`shared.recommendation.another_take` says which).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Final
+
+from services.gateway.clients import Upstreams
+from services.gateway.playlists import new_playlist_id, public_tracks
+from services.gateway.schemas import StoredPlaylist
+from services.gateway.sessions import SessionStore
+from shared.errors import Conflict
+from shared.recommendation import another_take
+
+# Takes of one photo; a person who wants more starts again from the photo (the ids travel with every take).
+MAX_TAKES: Final = 10
+
+
+class TooManyTakes(Conflict):
+    """This photo already has MAX_TAKES takes."""
+
+
+async def next_take(
+    *, upstreams: Upstreams, sessions: SessionStore, session: str, origin: StoredPlaylist
+) -> tuple[list[StoredPlaylist], StoredPlaylist]:
+    """The takes so far (as stored) and the next take of the photo `origin` was made from (any take may be given);
+    nothing is stored yet (`keep_takes` does, once the take is complete, e.g. on Spotify)."""
+    ids = origin.takes or [origin.id]
+    if len(ids) >= MAX_TAKES:
+        raise TooManyTakes(f"this photo already has {MAX_TAKES} takes; upload it again for a fresh start")
+    earlier = [p for p in [await sessions.get_playlist(session=session, playlist_id=i) for i in ids] if p is not None]
+    request = another_take(origin.asked(), [p.recommendation.tracks for p in earlier])
+    recommendation = await upstreams.recommend(request)
+    take_id = new_playlist_id()
+    take = origin.model_copy(
+        update={
+            "id": take_id,
+            "created_at": datetime.now(UTC),
+            "tracks": public_tracks(recommendation),
+            "warnings": recommendation.warnings,
+            "recommendation": recommendation,
+            "request": request,
+            "spotify": None,
+            "takes": [*ids, take_id],
+        }
+    )
+    return earlier, take
+
+
+async def keep_takes(
+    *, sessions: SessionStore, session: str, earlier: list[StoredPlaylist], take: StoredPlaylist, ttl_s: int
+) -> None:
+    """Store the new take, and tell every earlier take about it."""
+    for playlist in [*(p.model_copy(update={"takes": take.takes}) for p in earlier), take]:
+        await sessions.put_playlist(session=session, playlist=playlist, ttl_s=ttl_s)
