@@ -1,0 +1,76 @@
+"""`pressedplay audit playlists PHOTOS`: what a listener gets over a folder of photos and several genre requests."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the `audit` command group."""
+    parser = subparsers.add_parser("audit", help="listener checks of the playlists a folder of photos gets")
+    actions = parser.add_subparsers(dest="audit_command", metavar="ACTION")
+    actions.required = True
+    lists = actions.add_parser(
+        "playlists",
+        help="genre truth, holiday songs, repeats, missing genres, crowding, another take, flow, spread, mood",
+    )
+    lists.add_argument("photos", type=Path, help="a folder of photos (searched recursively; ratings.csv optional)")
+    lists.add_argument(
+        "--requests",
+        default=None,
+        help="genre requests separated by ';', genres in one request by ',' (default: jazz;latin;hip-hop;k-pop;"
+        "hard-rock;bossanova;pop,rock;indie,electronic)",
+    )
+    lists.add_argument("--photos-per-request", dest="count", type=int, default=30, help="photos used (default 30)")
+    lists.add_argument("--n", type=int, default=20, help="tracks per list (default 20)")
+    lists.add_argument("--seed", type=int, default=0, help="which photos are drawn (default 0)")
+    lists.add_argument("--model", default=None, help="checkpoint path or s3:// URI (default models/effnet-vae.pt)")
+    lists.add_argument("--catalog", type=Path, default=None, help="catalog Parquet (default data/catalog.parquet)")
+    lists.add_argument("--artists", type=Path, default=None, help="artist genre file (default ../shared's)")
+    lists.add_argument("--show", type=int, default=0, metavar="K", help="print K photos' lists side by side")
+    lists.add_argument("--json", action="store_true", help="print the report as JSON")
+    lists.set_defaults(func=_playlists)
+
+
+def parse_requests(text: str | None) -> list[str]:
+    """';'-separated requests -> each a normalised 'a,b' string; raises InvalidInput for an empty one."""
+    from pipeline.evaluation.playlist_audit import DEFAULT_REQUESTS
+    from shared.errors import InvalidInput
+
+    if text is None:
+        return list(DEFAULT_REQUESTS)
+    requests = [",".join(g.strip() for g in part.split(",") if g.strip()) for part in text.split(";")]
+    if not all(requests):
+        raise InvalidInput(f"--requests has an empty request: {text!r} (separate requests by ';', genres by ',')")
+    return requests
+
+
+def _playlists(args: argparse.Namespace) -> int:
+    import json
+
+    import torch
+
+    from pipeline.evaluation.artist_genres import ArtistGenres
+    from pipeline.evaluation.audit_report import render, run_audit
+    from pipeline.evaluation.photo_readings import read_photos
+    from services.inference.model.predictor import DEFAULT_MODEL_PATH
+    from services.playlist.catalog import load_catalog
+    from services.playlist.genre_map import load_genre_mapper
+    from services.playlist.recommender import Recommender
+    from shared.errors import InvalidInput
+
+    if args.count < 2 or not 1 <= args.n <= 100:
+        raise InvalidInput("--photos-per-request must be at least 2 and --n within 1..100")
+    requests = parse_requests(args.requests)
+    torch.set_num_threads(2)
+    readings = read_photos(args.photos, model=args.model or DEFAULT_MODEL_PATH)
+    catalog = load_catalog(args.catalog)
+    recommender = Recommender(catalog, load_genre_mapper())
+    judge = ArtistGenres.load(args.artists).with_catalog(list(catalog.artists), catalog.raw)
+    report: dict[str, Any] = run_audit(
+        recommender, readings, requests, judge=judge, count=args.count, n=args.n, seed=args.seed, show=args.show
+    )
+    print(json.dumps(report, indent=2) if args.json else render(report))
+    return 0
