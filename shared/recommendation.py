@@ -112,6 +112,10 @@ class Recommendation(BaseModel):
     genres: list[str] = Field(description="Seed genres the request resolved to, best first.")
     mode: Mode
     warnings: list[str] = Field(default_factory=list)
+    spares: list[RecommendedTrack] = Field(
+        default_factory=list,
+        description="Tracks beyond n, best first, chosen by the same rules: stand-ins for tracks a player lacks.",
+    )
 
 
 class ResolvedGenres(BaseModel):

@@ -158,3 +158,25 @@ async def save_playlist(
     saved = playlist.model_copy(update={"spotify": playlist.spotify.model_copy(update={"saved": True})})
     await sessions.put_playlist(session=session_key(token), playlist=saved, ttl_s=settings.playlist_ttl_s)
     return saved.public()
+
+
+@router.post(
+    "/playlists/{playlist_id}/spotify",
+    tags=["playlists"],
+    response_model=Playlist,
+    summary="Save to Spotify again: put a playlist Spotify could not take (spotify_pending) on your account",
+    responses=error_responses(401, 403, 404, 502, 503, 504),
+)
+async def save_to_spotify_again(
+    owned: OwnedPlaylist, upstreams: UpstreamClients, sessions: Sessions, settings: GatewaySettings
+) -> Playlist:
+    playlist, token = owned
+    if playlist.spotify is not None:  # already there (a retry of a retry): nothing to do twice
+        return playlist.public()
+    account = _account(upstreams, token)
+    if not (await account.who()).signed_in:
+        raise SpotifySignInRequired("sign in with Spotify first (GET /v1/auth/login)")
+    # Spotify failing again is this request's error (503 / 504); the playlist stays as it was, ready to retry.
+    published = await account.publish(playlist, photo=playlist.photo, content_type="image/jpeg")
+    await sessions.put_playlist(session=session_key(token), playlist=published, ttl_s=settings.playlist_ttl_s)
+    return published.public()
