@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse
 
 from services.gateway.account import InvalidSignIn, SpotifyAccount, SpotifySignInRequired
 from services.gateway.account_schemas import GenreProfile, GenresIn, Me
+from services.gateway.carry import carry_guest_session
 from services.gateway.dependencies import GatewaySettings, OwnedPlaylist, Sessions, SessionToken, UpstreamClients
 from services.gateway.schemas import Playlist
 from services.gateway.sessions import new_session_token, session_key, set_session_cookie
@@ -64,6 +65,7 @@ async def callback(
     token: SessionToken,
     upstreams: UpstreamClients,
     settings: GatewaySettings,
+    sessions: Sessions,
     code: OptionalText = None,
     state: OptionalText = None,
     error: OptionalText = None,
@@ -72,7 +74,16 @@ async def callback(
         raise InvalidSignIn("no session cookie: start the sign-in at /v1/auth/login in this browser")
     # A fresh session id at sign-in: a session id fixed by someone else before it never becomes signed in.
     new_token = new_session_token()
-    await _account(upstreams, token).finish(new_token=new_token, state=state, code=code, error=error)
+    who = await _account(upstreams, token).finish(new_token=new_token, state=state, code=code, error=error)
+    if who.user_id:  # what the guest made and rated comes along into the account
+        await carry_guest_session(
+            upstreams=upstreams,
+            sessions=sessions,
+            guest_token=token,
+            new_token=new_token,
+            user_id=who.user_id,
+            ttl_s=settings.playlist_ttl_s,
+        )
     response = RedirectResponse("/", status_code=303)
     set_session_cookie(response, settings, new_token)
     return response

@@ -77,6 +77,10 @@ class SessionStore(Protocol):
         """The session's playlist, or None when unknown, expired or made by another session."""
         ...
 
+    async def playlists(self, *, session: str) -> list[StoredPlaylist]:
+        """Every playlist the session still has (to carry them into a signed-in session)."""
+        ...
+
     async def revoke(self, *, session: str, ttl_s: int) -> None:
         """Refuse this session's token from now on (for ttl_s seconds: as long as the token could live)."""
         ...

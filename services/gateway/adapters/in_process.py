@@ -35,6 +35,12 @@ class InProcessSessionStore:
             return None
         return StoredPlaylist.model_validate_json(payload)
 
+    async def playlists(self, *, session: str) -> list[StoredPlaylist]:
+        """The session's playlists that have not expired."""
+        ids = [playlist_id for owner, playlist_id in list(self._items) if owner == session]
+        found = [await self.get_playlist(session=session, playlist_id=playlist_id) for playlist_id in ids]
+        return [playlist for playlist in found if playlist is not None]
+
     async def revoke(self, *, session: str, ttl_s: int) -> None:
         """Remember the revoked session until its token could have expired anyway."""
         self._revoked[session] = time.monotonic() + ttl_s
