@@ -42,6 +42,8 @@ check: install
 	$(BIN)/lint-imports
 	@# No product module over 300 lines, no function over 60 (a walk over the source, no imports of the product).
 	$(BIN)/pytest -q -p no:cacheprovider tests/unit/test_code_size.py
+	@# The gateway's committed OpenAPI document is valid OpenAPI 3 (tests/contract keeps it current and compatible).
+	$(BIN)/openapi-spec-validator api/openapi.json
 	@# pip-audit over constraints.txt, accepted advisories in audit-allowlist.txt; a SKIPPED line where the vulnerability
 	@# service cannot be reached (exit 0 unless AUDIT_REQUIRED=1, as CI should set).
 	$(BIN)/python scripts/audit_deps.py

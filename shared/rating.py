@@ -139,3 +139,18 @@ class DeletedRatings(BaseModel):
     """How many ratings (with their photos) were deleted."""
 
     deleted: int
+
+
+class RaterTransfer(BaseModel):
+    """Carry a guest session's ratings into the Spotify account signed in from it (once: they are moved)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    session: str = Field(min_length=1, max_length=128, pattern=_KEY, description="The guest session's key.")
+    user: str = Field(min_length=1, max_length=128, pattern=_KEY, description="The Spotify user id signed in.")
+
+
+class TransferredRatings(BaseModel):
+    """How many of the session's ratings now belong to the account (a later rating the account had is kept)."""
+
+    moved: int

@@ -13,8 +13,9 @@ from services.feedback.export import export_parquet_bytes
 from services.feedback.ratings import new_rating
 from services.feedback.runtime import FeedbackRuntime
 from services.feedback.schemas import DeletedRatings, RatingDetail, RatingIn, RatingList, RatingOut
+from services.feedback.transfer import move_session_ratings
 from shared.errors import InvalidInput, StoreUnavailable, Unauthorized, error_responses
-from shared.rating import DEADLINE_HEADER, IDEMPOTENCY_PATTERN
+from shared.rating import DEADLINE_HEADER, IDEMPOTENCY_PATTERN, RaterTransfer, TransferredRatings
 
 router = APIRouter(prefix="/v1", tags=["ratings"])
 admin = APIRouter(prefix="/v1/admin", tags=["admin"])
@@ -121,6 +122,17 @@ async def delete_ratings(
     runtime: Runtime, rater: Annotated[list[RaterKey], Query(min_length=1, max_length=4, description=_RATER_HELP)]
 ) -> DeletedRatings:
     return DeletedRatings(deleted=await runtime.recorder.delete_raters(_raters(rater)))
+
+
+@router.post(
+    "/ratings/transfer",
+    response_model=TransferredRatings,
+    summary="Move a guest session's ratings to the Spotify account signed in from it (idempotent)",
+    responses=error_responses(422, 503),
+)
+async def transfer_ratings(runtime: Runtime, body: RaterTransfer) -> TransferredRatings:
+    moved = await move_session_ratings(runtime.store, session=body.session, user=body.user)
+    return TransferredRatings(moved=moved)
 
 
 def _raters(raters: list[str] | None) -> list[str]:

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from services.gateway.account_schemas import SpotifyPlaylistRef
 from services.gateway.clients import parse_upstream
-from services.gateway.schemas import StoredPlaylist
+from services.gateway.schemas import StoredPlaylist, Track
 from shared.errors import BadRequest, ServiceError, Unauthorized
 from shared.http import ServiceClient
 from shared.spotify_account import (
@@ -27,9 +27,13 @@ from shared.spotify_account import (
     SpotifyUser,
 )
 
-# A playlist for a signed-in user asks for spare tracks, so ones Spotify no longer has can be replaced.
-MAX_TRACKS = 100
 M = TypeVar("M", bound=BaseModel)
+# Spotify failing, limiting past our patience or too slow (the playlist service's 502 / 503 / 504): the person still
+# gets the playlist, told it is not on Spotify, and can save it again (POST /v1/playlists/{id}/spotify).
+UNSAVED = (
+    'Not saved to Spotify: {why}. Your playlist is here; press "Save to Spotify again" (POST '
+    "/v1/playlists/{id}/spotify) to try once Spotify answers."
+)
 
 
 class InvalidSignIn(BadRequest):
@@ -40,14 +44,23 @@ class SpotifySignInRequired(Unauthorized):
     """Sign in with Spotify first (same name as the playlist service's)."""
 
 
+class PhotoMissing(ServiceError):
+    """A stored playlist without its photo (too large to keep): no cover for it."""
+
+
 def account_key(session_token: str) -> str:
     """The key the playlist service keeps this session's Spotify tokens under."""
     return hashlib.sha256(f"spotify-account:{session_token}".encode()).hexdigest()
 
 
-def candidates_for(n: int) -> int:
-    """How many tracks to ask the recommender for when n must land on Spotify: n plus a few spares."""
-    return min(MAX_TRACKS, n + max(5, n // 4))
+def not_on_spotify(playlist: StoredPlaylist, failure: ServiceError) -> StoredPlaylist:
+    """The playlist as the person gets it when Spotify could not take it: the tracks, a warning, a way to retry."""
+    if failure.status_code == 504:  # the detail names our upstream ("playlist timed out"), not what happened
+        why = "Spotify did not answer in time"
+    else:  # a 503 carries the playlist service's own sentence ("Spotify is rate limiting this app ...")
+        why = failure.detail if isinstance(failure.detail, str) else f"Spotify failed ({failure.name})"
+    warning = UNSAVED.format(why=why.rstrip(".")[:200], id=playlist.id)
+    return playlist.model_copy(update={"warnings": [*playlist.warnings, warning], "spotify_pending": True})
 
 
 class SpotifyAccount:
@@ -100,28 +113,42 @@ class SpotifyAccount:
         """Keep the generated playlist when the next one is made."""
         await self._call("POST", f"/v1/spotify/playlists/{spotify_id}/save", json={})
 
-    async def publish(self, playlist: StoredPlaylist, *, photo: bytes, content_type: str, n: int) -> StoredPlaylist:
-        """Put the playlist on the user's account (the first n tracks Spotify takes) with the photo as its cover."""
+    async def publish_or_warn(self, playlist: StoredPlaylist, *, photo: bytes, content_type: str) -> StoredPlaylist:
+        """publish(); when Spotify fails (502 / 503 / 504) the playlist with a warning instead of an error. Nothing
+        half-made stays on the account: the playlist service removes a playlist whose tracks could not be added."""
+        try:
+            return await self.publish(playlist, photo=photo, content_type=content_type)
+        except ServiceError as failure:
+            if failure.status_code < 500:
+                raise
+            return not_on_spotify(playlist, failure)
+
+    async def publish(self, playlist: StoredPlaylist, *, photo: bytes | None, content_type: str) -> StoredPlaylist:
+        """Put the playlist on the user's account (its n tracks, a track Spotify no longer has replaced by the next
+        spare) with the photo as its cover."""
+        chosen = playlist.recommendation
+        pool = {track.id: track for track in [*chosen.tracks, *chosen.spares]}
         body = PublishIn.model_construct(  # validated by the playlist service, as the callback is
             features=playlist.features,
             genres=playlist.genres,
             mode=playlist.mode,
-            candidates=[track.id for track in playlist.tracks],
-            n=n,
+            candidates=list(pool),
+            n=len(chosen.tracks),
         )
         published = await self._parse(
             PublishedPlaylist, "POST", "/v1/spotify/playlists", json=body.model_dump(mode="json", exclude_unset=True)
         )
-        order = {track_id: place for place, track_id in enumerate(published.track_ids)}
-        tracks = sorted((t for t in playlist.tracks if t.id in order), key=lambda t: order[t.id])
-        kept_tracks = sorted((t for t in playlist.recommendation.tracks if t.id in order), key=lambda t: order[t.id])
-        recommendation = playlist.recommendation.model_copy(update={"tracks": kept_tracks})
-        warnings = list(playlist.warnings)
+        kept_tracks = [pool[track_id] for track_id in published.track_ids if track_id in pool]
+        tracks = [Track.model_validate(track.model_dump()) for track in kept_tracks]
+        recommendation = chosen.model_copy(update={"tracks": kept_tracks})
+        warnings = [w for w in playlist.warnings if not w.startswith(UNSAVED[:20])]
         if published.skipped:
             warnings.append(
                 f"{published.skipped} tracks are no longer on Spotify; the next candidates took their place"
             )
         try:
+            if photo is None:
+                raise PhotoMissing("the photo was not kept")
             await self._call(
                 "PUT",
                 f"/v1/spotify/playlists/{published.id}/cover",
@@ -131,5 +158,11 @@ class SpotifyAccount:
         except ServiceError as exc:  # the playlist is there; a cover that failed is worth a warning, not a failure
             warnings.append(f"the photo could not be set as the playlist's cover ({exc.name})")
         spotify = SpotifyPlaylistRef.model_validate({**published.model_dump(), "saved": False})
-        update = {"tracks": tracks, "recommendation": recommendation, "warnings": warnings, "spotify": spotify}
+        update = {
+            "tracks": tracks,
+            "recommendation": recommendation,
+            "warnings": warnings,
+            "spotify": spotify,
+            "spotify_pending": False,
+        }
         return playlist.model_copy(update=update)

@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse
 
 from services.gateway.account import InvalidSignIn, SpotifyAccount, SpotifySignInRequired
 from services.gateway.account_schemas import GenreProfile, GenresIn, Me
+from services.gateway.carry import carry_guest_session
 from services.gateway.dependencies import GatewaySettings, OwnedPlaylist, Sessions, SessionToken, UpstreamClients
 from services.gateway.schemas import Playlist
 from services.gateway.sessions import new_session_token, session_key, set_session_cookie
@@ -64,6 +65,7 @@ async def callback(
     token: SessionToken,
     upstreams: UpstreamClients,
     settings: GatewaySettings,
+    sessions: Sessions,
     code: OptionalText = None,
     state: OptionalText = None,
     error: OptionalText = None,
@@ -72,7 +74,16 @@ async def callback(
         raise InvalidSignIn("no session cookie: start the sign-in at /v1/auth/login in this browser")
     # A fresh session id at sign-in: a session id fixed by someone else before it never becomes signed in.
     new_token = new_session_token()
-    await _account(upstreams, token).finish(new_token=new_token, state=state, code=code, error=error)
+    who = await _account(upstreams, token).finish(new_token=new_token, state=state, code=code, error=error)
+    if who.user_id:  # what the guest made and rated comes along into the account
+        await carry_guest_session(
+            upstreams=upstreams,
+            sessions=sessions,
+            guest_token=token,
+            new_token=new_token,
+            user_id=who.user_id,
+            ttl_s=settings.playlist_ttl_s,
+        )
     response = RedirectResponse("/", status_code=303)
     set_session_cookie(response, settings, new_token)
     return response
@@ -158,3 +169,25 @@ async def save_playlist(
     saved = playlist.model_copy(update={"spotify": playlist.spotify.model_copy(update={"saved": True})})
     await sessions.put_playlist(session=session_key(token), playlist=saved, ttl_s=settings.playlist_ttl_s)
     return saved.public()
+
+
+@router.post(
+    "/playlists/{playlist_id}/spotify",
+    tags=["playlists"],
+    response_model=Playlist,
+    summary="Save to Spotify again: put a playlist Spotify could not take (spotify_pending) on your account",
+    responses=error_responses(401, 403, 404, 502, 503, 504),
+)
+async def save_to_spotify_again(
+    owned: OwnedPlaylist, upstreams: UpstreamClients, sessions: Sessions, settings: GatewaySettings
+) -> Playlist:
+    playlist, token = owned
+    if playlist.spotify is not None:  # already there (a retry of a retry): nothing to do twice
+        return playlist.public()
+    account = _account(upstreams, token)
+    if not (await account.who()).signed_in:
+        raise SpotifySignInRequired("sign in with Spotify first (GET /v1/auth/login)")
+    # Spotify failing again is this request's error (503 / 504); the playlist stays as it was, ready to retry.
+    published = await account.publish(playlist, photo=playlist.photo, content_type="image/jpeg")
+    await sessions.put_playlist(session=session_key(token), playlist=published, ttl_s=settings.playlist_ttl_s)
+    return published.public()

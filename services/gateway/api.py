@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Header, Response, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse
 
-from services.gateway.account import SpotifyAccount, candidates_for
+from services.gateway.account import SpotifyAccount
 from services.gateway.clients import Upstreams
 from services.gateway.dependencies import GatewaySettings, OwnedPlaylist, Sessions, SessionToken, UpstreamClients
 from services.gateway.playlists import (
@@ -99,14 +99,14 @@ async def post_playlist(
         image=photo,
         content_type=content_type,
         genres=wanted,
-        n=candidates_for(n) if signed_in else n,
+        n=n,
         mode=mode,
         spotify_user=spotify_user,
         timing=timing,
     )
     if signed_in:
         with timing.span("spotify"):
-            playlist = await account.publish(playlist, photo=photo, content_type=content_type, n=n)
+            playlist = await account.publish_or_warn(playlist, photo=photo, content_type=content_type)
     with timing.span("store"):
         await sessions.put_playlist(session=session_key(token), playlist=playlist, ttl_s=settings.playlist_ttl_s)
     set_session_cookie(response, settings, token)
@@ -142,7 +142,7 @@ async def post_take(
     earlier, take = await next_take(upstreams=upstreams, sessions=sessions, session=session, origin=origin)
     account = SpotifyAccount(upstreams.playlist, token)
     if origin.spotify is not None and origin.photo is not None and (await account.who()).signed_in:
-        take = await account.publish(take, photo=origin.photo, content_type="image/jpeg", n=len(origin.tracks))
+        take = await account.publish_or_warn(take, photo=origin.photo, content_type="image/jpeg")
     await keep_takes(sessions=sessions, session=session, earlier=earlier, take=take, ttl_s=settings.playlist_ttl_s)
     return take.public()
 

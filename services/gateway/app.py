@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from services.gateway.account_api import router as account_router
 from services.gateway.adapters.redis_rate_limit import RedisRateLimiter
 from services.gateway.api import STATIC_DIR, page, router
+from services.gateway.cors import install_cors
 from services.gateway.forwarded import ForwardedClientMiddleware
 from services.gateway.openapi_links import playlist_links
 from services.gateway.ops_endpoints import OpsEndpointGuard
@@ -25,6 +26,7 @@ from services.gateway.rate_limit import (
 from services.gateway.runtime import GatewayRuntime
 from services.gateway.security_headers import PageSecurityHeaders
 from services.gateway.sessions import SessionStore
+from services.gateway.sessions_api import router as sessions_router
 from services.gateway.settings import Settings
 from shared.body_limits import MULTIPART, BodyGuard, BodyRule
 from shared.health import mount_health
@@ -69,10 +71,12 @@ def create_app(
         # Runs before the rate limit: the bucket is the forwarded client's, not the proxy's.
         app.add_middleware(ForwardedClientMiddleware, trusted=settings.trusted_networks())
     install_common(app, "gateway")
+    install_cors(app, settings.cors_origins)
 
     mount_health(app, runtime.checks, timeout_s=settings.connect_timeout_s + 1.0)
     app.include_router(router)
     app.include_router(account_router)
+    app.include_router(sessions_router)
     app.include_router(page)
     # The page's scripts, styles and icon: ES modules and CSS files, no build step (the CSP forbids inline code).
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -10,7 +10,7 @@ from services.gateway.clients import Upstreams
 from services.gateway.playlists import PlaylistNotFound
 from services.gateway.runtime import GatewayRuntime
 from services.gateway.schemas import StoredPlaylist
-from services.gateway.sessions import SessionStore, session_key, valid_session_token
+from services.gateway.sessions import SessionStore, bearer_token, session_key, valid_session_token
 from services.gateway.settings import Settings
 
 
@@ -43,9 +43,15 @@ Sessions = Annotated[SessionStore, Depends(get_sessions)]
 UpstreamClients = Annotated[Upstreams, Depends(get_upstreams)]
 
 
-def get_session_token(request: Request, settings: GatewaySettings) -> str | None:
-    """The browser's session token from its cookie, or None (none sent, or not one we issue)."""
-    return valid_session_token(request.cookies.get(settings.cookie_name))
+async def get_session_token(request: Request, settings: GatewaySettings, sessions: Sessions) -> str | None:
+    """The session token of a native app's `Authorization: Bearer` header or the browser's cookie, or None (none
+    sent, not one we issue, or revoked)."""
+    token = bearer_token(request.headers.get("authorization")) or valid_session_token(
+        request.cookies.get(settings.cookie_name)
+    )
+    if token is None or await sessions.is_revoked(session=session_key(token)):
+        return None
+    return token
 
 
 SessionToken = Annotated[str | None, Depends(get_session_token)]

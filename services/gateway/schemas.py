@@ -86,6 +86,11 @@ class Playlist(PhotoReading):
     spotify: SpotifyPlaylistRef | None = Field(
         default=None, description="The playlist on the user's Spotify account; absent when not signed in."
     )
+    spotify_pending: bool = Field(
+        default=False,
+        description="True when, signed in, Spotify could not take the playlist (a warning says why): "
+        "POST /v1/playlists/{id}/spotify saves it again.",
+    )
     attention: AttentionGrid | None = Field(
         default=None, description="The model's attention over the photo (the web page draws it as a heat map)."
     )

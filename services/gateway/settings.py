@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -68,6 +69,10 @@ class Settings(BaseSettings):
     docs_access: Access | None = None
     ops_token: SecretStr | None = None
 
+    # Origins of front ends on other hosts that may call the API with the session (cors.py), comma-separated, e.g.
+    # "https://app.example.com,http://127.0.0.1:5173". Empty (the default): no other origin may.
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
     cookie_name: str = Field(default="pp_session", pattern=r"^[A-Za-z0-9_-]+$")
     cookie_secure: bool = Field(default=False, description="Set true behind HTTPS so the cookie never goes clear")
 
@@ -78,6 +83,18 @@ class Settings(BaseSettings):
             value = [entry for entry in value.split(",") if entry.strip()]
         parse_networks(value)  # a typo is a settings error at start, not a proxy silently untrusted
         return [entry.strip() for entry in value]
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [entry.strip() for entry in value.split(",") if entry.strip()]
+        for origin in value:  # a typo is a settings error at start, not an origin silently refused
+            if origin == "*" or not re.fullmatch(
+                r"https?://[A-Za-z0-9.-]+(:\d{1,5})?|https?://\[[0-9a-fA-F:]+\](:\d{1,5})?", origin
+            ):
+                raise ValueError(f"GATEWAY_CORS_ORIGINS: {origin!r} is not an origin like https://app.example.com")
+        return value
 
     def trusted_networks(self) -> tuple[Network, ...]:
         """GATEWAY_TRUSTED_PROXIES as networks."""

@@ -65,6 +65,7 @@ spirituals=gospel; gospel r&b=gospel,r-n-b; louvor=gospel; lovsang=gospel
 edm=edm,dance; electronic=electronic; electronica=electronic; electro=electro; electro house=electro,house,edm
 house=house; deep house=deep-house,house; tech house=house,techno; progressive house=progressive-house,house
 chicago house=chicago-house,house; acid house=house,chicago-house; tropical house=house,edm; funky house=house
+juke=chicago-house,electronic
 disco house=house,disco; garage house=house,garage; uk garage=garage,british; speed garage=garage; 2 step=garage
 future house=house,edm; big room=edm,house; bass house=house,edm; jazz house=house,jazz; tribal house=house
 techno=techno; detroit techno=detroit-techno,techno; minimal techno=minimal-techno,techno; minimal=minimal-techno

@@ -20,6 +20,7 @@ import re
 import threading
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from types import TracebackType
 
 import uvicorn
@@ -30,9 +31,11 @@ from tests.fakes.spotify_access import SpotifyApiError
 from tests.fakes.spotify_accounts import create_accounts_router, s256
 from tests.fakes.spotify_api import create_api_router
 from tests.fakes.spotify_control import create_control_router
+from tests.fakes.spotify_definition import load_definition
 from tests.fakes.spotify_objects import api_error
 from tests.fakes.spotify_playlists import create_playlists_router
-from tests.fakes.spotify_state import SpotifyState
+from tests.fakes.spotify_refusals import refusal
+from tests.fakes.spotify_state import RecordedRequest, SpotifyState
 from tests.servers.process import free_port
 
 __all__ = ["FakeSpotify", "SpotifyState", "create_app", "s256"]
@@ -43,18 +46,25 @@ _IMAGE_NAME = re.compile(r"^(?P<playlist>[A-Za-z0-9]+)-(?P<snapshot>\d+)\.jpg$")
 def create_app(state: SpotifyState) -> FastAPI:
     """The fake's ASGI app over `state`."""
     app = FastAPI(title="fake Spotify", docs_url=None, redoc_url=None, openapi_url=None)
+    load_definition()  # parsed now (about a second), not on the first call a client times
 
     @app.middleware("http")
-    async def record_and_inject(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        state.record(request.method, request.url.path, request.url.query)
-        fault = state.take_fault(request.url.path)
-        if fault is not None and fault.delay_s:
-            await asyncio.sleep(fault.delay_s)
-        if fault is not None and fault.status:
-            headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else None
-            message = "API rate limit exceeded" if fault.status == 429 else "Service unavailable"
-            return JSONResponse(api_error(fault.status, message), status_code=fault.status, headers=headers)
-        return await call_next(request)
+    async def record_and_answer(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        started = time.monotonic()
+        body = await request.body()
+        asked = RecordedRequest(
+            request.method,
+            request.url.path,
+            request.url.query,
+            started,
+            content_type=request.headers.get("content-type", ""),
+            body=body,
+        )
+        response = await _answer(state, request, asked, call_next)
+        answer = await _body_of(response)
+        content_type = response.headers.get("content-type", "")
+        state.record(replace(asked, status=response.status_code, response_type=content_type, response_body=answer))
+        return Response(answer, status_code=response.status_code, headers=dict(response.headers))
 
     @app.exception_handler(SpotifyApiError)
     async def spotify_error(_: Request, exc: SpotifyApiError) -> JSONResponse:
@@ -73,6 +83,32 @@ def create_app(state: SpotifyState) -> FastAPI:
     app.include_router(create_playlists_router(state))
     app.include_router(create_control_router(state))
     return app
+
+
+async def _body_of(response: Response) -> bytes:
+    """The whole body of a route's (streamed) answer or of one made here."""
+    iterator = getattr(response, "body_iterator", None)
+    if iterator is None:
+        return bytes(response.body)
+    return b"".join([chunk async for chunk in iterator])
+
+
+async def _answer(
+    state: SpotifyState, request: Request, asked: RecordedRequest, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    """An injected fault, else a refusal the definition calls for, else the route's answer."""
+    fault = state.take_fault(request.url.path)
+    if fault is not None and fault.delay_s:
+        await asyncio.sleep(fault.delay_s)
+    if fault is not None and fault.status:
+        headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else None
+        message = "API rate limit exceeded" if fault.status == 429 else "Service unavailable"
+        return JSONResponse(api_error(fault.status, message), status_code=fault.status, headers=headers)
+    if request.url.path.startswith("/v1/"):
+        refused = refusal(state, asked.as_exchange(), request.headers.get("authorization", ""))
+        if refused is not None:
+            return JSONResponse(api_error(refused.status, refused.message), status_code=refused.status)
+    return await call_next(request)
 
 
 class FakeSpotify:

@@ -20,7 +20,16 @@ class SpotifyApiError(Exception):
 
 def require_grant(state: SpotifyState, request: Request, *, user: bool = False, scope: str | None = None) -> Grant:
     """The caller's grant; 401 for a missing/unknown/expired token, 403 for a missing user or scope."""
-    header = request.headers.get("authorization", "")
+    grant = grant_of(state, request.headers.get("authorization", ""))
+    if user and grant.user_id is None:
+        raise SpotifyApiError(403, "This endpoint needs a user token (authorization code), not client credentials")
+    if scope is not None and scope not in grant.scopes:
+        raise SpotifyApiError(403, "Insufficient client scope")
+    return grant
+
+
+def grant_of(state: SpotifyState, header: str) -> Grant:
+    """The grant of an `Authorization: Bearer` header; 401 for a missing, unknown or expired token."""
     if not header.startswith("Bearer "):
         raise SpotifyApiError(401, "No token provided")
     with state.lock:
@@ -29,10 +38,6 @@ def require_grant(state: SpotifyState, request: Request, *, user: bool = False, 
         raise SpotifyApiError(401, "Invalid access token")
     if grant.expires_at <= time.time():
         raise SpotifyApiError(401, "The access token expired")
-    if user and grant.user_id is None:
-        raise SpotifyApiError(403, "This endpoint needs a user token (authorization code), not client credentials")
-    if scope is not None and scope not in grant.scopes:
-        raise SpotifyApiError(403, "Insufficient client scope")
     return grant
 
 

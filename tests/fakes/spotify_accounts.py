@@ -13,19 +13,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 
+from tests.fakes.spotify_definition import load_definition
 from tests.fakes.spotify_state import FakeApp, PendingCode, SpotifyState
-
-KNOWN_SCOPES = frozenset(
-    {
-        "user-top-read",
-        "user-read-private",
-        "user-read-email",
-        "playlist-read-private",
-        "playlist-modify-private",
-        "playlist-modify-public",
-        "ugc-image-upload",
-    }
-)
 
 
 def s256(verifier: str) -> str:
@@ -82,7 +71,7 @@ def create_accounts_router(state: SpotifyState) -> APIRouter:
         if query.get("code_challenge_method") != "S256" or not query.get("code_challenge"):
             return _redirect(redirect_uri, error="invalid_request", **params)
         scopes = frozenset(query.get("scope", "").split())
-        if not scopes <= KNOWN_SCOPES:
+        if not scopes <= load_definition().scopes:
             return _redirect(redirect_uri, error="invalid_scope", **params)
         with state.lock:
             if state.deny_next_authorization:

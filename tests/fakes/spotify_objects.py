@@ -48,14 +48,27 @@ def track_json(track: FakeTrack, state: SpotifyState, request: Request) -> dict[
         "explicit": False,
         "is_local": False,
         "artists": artists,
-        "album": {
-            "id": f"al{track.id[2:]}",
-            "name": track.album,
-            "type": "album",
-            "release_date": track.release_date,
-            "images": [],
-            "artists": artists,
-        },
+        "album": album_json(track, artists, request),
+    }
+
+
+def album_json(track: FakeTrack, artists: list[dict[str, Any]], request: Request) -> dict[str, Any]:
+    """The simplified album of a track, with every field the definition requires (markets empty, as in 2026)."""
+    album_id = f"al{track.id[2:]}"
+    return {
+        "id": album_id,
+        "name": track.album,
+        "type": "album",
+        "album_type": "album",
+        "total_tracks": 1,
+        "available_markets": [],
+        "release_date": track.release_date,
+        "release_date_precision": "day",
+        "uri": f"spotify:album:{album_id}",
+        "href": f"{base_url(request)}/v1/albums/{album_id}",
+        "external_urls": {"spotify": f"https://open.spotify.com/album/{album_id}"},
+        "images": [],
+        "artists": artists,
     }
 
 
@@ -88,7 +101,7 @@ def playlist_images(playlist: FakePlaylist, request: Request) -> list[dict[str, 
 def playlist_json(
     playlist: FakePlaylist, state: SpotifyState, request: Request, *, items: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    """A playlist object; `items` is the paged item list (full object) or None (simplified: href + total)."""
+    """A playlist object; `items` is the paged item list (the full object) or None (simplified: href + total)."""
     owner = state.users.get(playlist.owner_id)
     href = f"{base_url(request)}/v1/playlists/{playlist.id}"
     return {
@@ -123,3 +136,9 @@ def paging(request: Request, items: list[Any], *, total: int, limit: int, offset
         "next": page(offset + limit) if offset + limit < total else None,
         "previous": page(max(0, offset - limit)) if offset > 0 else None,
     }
+
+
+def empty_items_page(playlist: FakePlaylist, request: Request, *, limit: int = 100) -> dict[str, Any]:
+    """The item page of a playlist just created: nothing in it yet."""
+    href = f"{base_url(request)}/v1/playlists/{playlist.id}/items?offset=0&limit={limit}"
+    return {"href": href, "items": [], "limit": limit, "offset": 0, "total": 0, "next": None, "previous": None}

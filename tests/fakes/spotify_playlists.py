@@ -1,6 +1,9 @@
-"""The fake's playlist endpoints: list, read, create (POST /me/playlists), items (GET/POST/PUT/DELETE), cover.
+"""The fake's playlist endpoints: list, read, create (POST /me/playlists), items (GET/POST/PUT/DELETE), cover, and
+removing a playlist from the user's library (DELETE /me/library?uris=spotify:playlist:...).
 
 The pre-2026 paths answer 403 like Spotify: POST /users/{id}/playlists and anything under /playlists/{id}/tracks.
+Deprecated operations (DELETE /playlists/{id}/followers ...) are refused before these routes for an app without
+extended access (spotify_refusals.py); their routes serve the apps that still have it.
 """
 
 from __future__ import annotations
@@ -14,10 +17,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from tests.fakes.spotify_access import SpotifyApiError, app_of, page_params, require_grant
-from tests.fakes.spotify_objects import paging, playlist_images, playlist_json, track_json
+from tests.fakes.spotify_objects import empty_items_page, paging, playlist_images, playlist_json, track_json
 from tests.fakes.spotify_state import FakePlaylist, Grant, SpotifyState
 
 MAX_COVER_BYTES = 256 * 1024
+MAX_LIBRARY_URIS = 40
 
 
 def _track_id(uri: str) -> str:
@@ -105,7 +109,7 @@ def create_playlists_router(state: SpotifyState) -> APIRouter:
         playlist = state.add_playlist(str(grant.user_id), body["name"])
         playlist.description = str(body.get("description", ""))
         playlist.public = public
-        return playlist_json(playlist, state, request)
+        return playlist_json(playlist, state, request, items=empty_items_page(playlist, request))
 
     @router.get("/playlists/{playlist_id}")
     def get_playlist(playlist_id: str, request: Request) -> dict[str, Any]:
@@ -183,6 +187,23 @@ def create_playlists_router(state: SpotifyState) -> APIRouter:
             playlist = visible(playlist_id, grant)
             if playlist.owner_id == grant.user_id:
                 playlist.followed = False
+        return Response(status_code=200)
+
+    @router.delete("/me/library")
+    def remove_from_library(request: Request) -> Response:
+        """Playlists leave the user's library (the 2026 way to delete one's own); other kinds are not modelled."""
+        grant = require_grant(state, request, user=True)
+        uris = [u for u in request.query_params.get("uris", "").split(",") if u]
+        if not 1 <= len(uris) <= MAX_LIBRARY_URIS:
+            raise SpotifyApiError(400, f"Between 1 and {MAX_LIBRARY_URIS} uris are needed")
+        with state.lock:
+            for uri in uris:
+                kind, _, playlist_id = uri.removeprefix("spotify:").partition(":")
+                if kind != "playlist" or not playlist_id:
+                    raise SpotifyApiError(400, f"Unsupported uri: {uri}")
+                playlist = state.playlists.get(playlist_id)
+                if playlist is not None and playlist.owner_id == grant.user_id:
+                    playlist.followed = False
         return Response(status_code=200)
 
     @router.get("/playlists/{playlist_id}/images")

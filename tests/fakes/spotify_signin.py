@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
+from services.playlist.spotify.oauth import SCOPES
 from tests.fakes.spotify import FakeSpotify
 from tests.fakes.spotify_accounts import s256
 
@@ -18,7 +19,7 @@ def sign_in(
     server: FakeSpotify,
     *,
     verifier: str,
-    scopes: str = "user-top-read playlist-modify-private playlist-modify-public ugc-image-upload",
+    scopes: str = " ".join(SCOPES),
     client_id: str = TEST_CLIENT_ID,
     redirect_uri: str = TEST_REDIRECT_URI,
     state: str = "xyz",

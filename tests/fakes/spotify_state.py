@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from shared.features import AUDIO_FEATURES
+from tests.fakes.spotify_definition import Exchange
 
 TIME_RANGES = ("short_term", "medium_term", "long_term")
 
@@ -105,10 +106,30 @@ class Fault:
 
 @dataclass(frozen=True)
 class RecordedRequest:
+    """A request the fake received (when it started) and the answer it gave, for the contract checks."""
+
     method: str
     path: str
     query: str
     at: float
+    content_type: str = ""
+    body: bytes = b""
+    status: int = 0
+    response_type: str = ""
+    response_body: bytes = b""
+
+    def as_exchange(self) -> Exchange:
+        """The request and answer as the definition is checked against (tests/fakes/spotify_definition.py)."""
+        return Exchange(
+            self.method,
+            self.path,
+            self.query,
+            self.content_type,
+            self.body,
+            self.status,
+            self.response_type,
+            self.response_body,
+        )
 
 
 class SpotifyState:
@@ -234,9 +255,9 @@ class SpotifyState:
                     return fault
             return None
 
-    def record(self, method: str, path: str, query: str) -> None:
+    def record(self, request: RecordedRequest) -> None:
         with self.lock:
-            self.requests.append(RecordedRequest(method, path, query, time.monotonic()))
+            self.requests.append(request)
 
     def calls(self, path_prefix: str, *, method: str | None = None) -> list[RecordedRequest]:
         """The recorded requests whose path starts with `path_prefix`."""

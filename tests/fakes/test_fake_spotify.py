@@ -9,6 +9,7 @@ import httpx
 import pytest
 from PIL import Image
 
+from services.playlist.spotify.oauth import SCOPES
 from tests.fakes.spotify import FakeSpotify
 from tests.fakes.spotify_signin import TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_REDIRECT_URI, sign_in
 
@@ -16,6 +17,8 @@ pytest_plugins = ["tests.fakes.conftest_spotify"]
 pytestmark = pytest.mark.integration
 
 VERIFIER = "v" * 64
+# Reading playlists needs the playlist-read-* scopes by Spotify's definition; the product never reads them.
+READING_SCOPES = " ".join((*SCOPES, "playlist-read-private", "playlist-read-collaborative"))
 
 
 def _user_tokens(server: FakeSpotify, **sign_in_options: str) -> dict:
@@ -161,7 +164,7 @@ def test_a_created_playlist_takes_items_and_a_cover(fake_spotify, spotify_state)
     track_uris = [f"spotify:track:{t}" for t in list(spotify_state.tracks)[:3]]
     jpeg = io.BytesIO()
     Image.new("RGB", (64, 64), "purple").save(jpeg, format="JPEG")
-    with _api(fake_spotify, _user_tokens(fake_spotify)["access_token"]) as api:
+    with _api(fake_spotify, _user_tokens(fake_spotify, scopes=READING_SCOPES)["access_token"]) as api:
         created = api.post("me/playlists", json={"name": "Sunset", "public": False})
         assert created.status_code == 201
         playlist_id = created.json()["id"]
@@ -169,9 +172,12 @@ def test_a_created_playlist_takes_items_and_a_cover(fake_spotify, spotify_state)
         assert api.put(f"playlists/{playlist_id}/items", json={"uris": track_uris[:2]}).status_code == 200
         removed = api.request("DELETE", f"playlists/{playlist_id}/items", json={"items": [{"uri": track_uris[0]}]})
         assert removed.status_code == 200
-        cover = api.put(f"playlists/{playlist_id}/images", content=base64.b64encode(jpeg.getvalue()))
+        as_jpeg = {"Content-Type": "image/jpeg"}
+        untyped = api.put(f"playlists/{playlist_id}/images", content=base64.b64encode(jpeg.getvalue()))
+        assert untyped.status_code == 400  # the definition's only body type is image/jpeg
+        cover = api.put(f"playlists/{playlist_id}/images", content=base64.b64encode(jpeg.getvalue()), headers=as_jpeg)
         assert cover.status_code == 202
-        too_big = api.put(f"playlists/{playlist_id}/images", content=b"A" * (256 * 1024 + 4))
+        too_big = api.put(f"playlists/{playlist_id}/images", content=b"A" * (256 * 1024 + 4), headers=as_jpeg)
         assert too_big.status_code == 413
         items = api.get(f"playlists/{playlist_id}/items").json()
     assert [i["track"]["uri"] for i in items["items"]] == track_uris[1:2]
@@ -180,7 +186,7 @@ def test_a_created_playlist_takes_items_and_a_cover(fake_spotify, spotify_state)
 
 def test_playlist_items_page_with_absolute_next_links(fake_spotify, spotify_state):
     playlist = next(iter(spotify_state.playlists.values()))
-    with _api(fake_spotify, _user_tokens(fake_spotify)["access_token"]) as api:
+    with _api(fake_spotify, _user_tokens(fake_spotify, scopes=READING_SCOPES)["access_token"]) as api:
         first = api.get(f"playlists/{playlist.id}/items", params={"limit": 2}).json()
         second = api.get(first["next"]).json()
         assert api.get(f"playlists/{playlist.id}/items", params={"limit": 101}).status_code == 400
@@ -198,10 +204,14 @@ def test_injected_429_carries_retry_after_then_the_api_answers_again(fake_spotif
     assert len(spotify_state.calls("/v1/me")) == 3
 
 
-def test_my_playlists_include_private_ones_and_user_listings_only_public(fake_spotify, spotify_state):
-    with _api(fake_spotify, _user_tokens(fake_spotify)["access_token"]) as api:
+def test_my_playlists_include_private_ones_and_user_listings_only_public(fake_spotify, spotify_state, spotify_app):
+    with _api(fake_spotify, _user_tokens(fake_spotify, scopes=READING_SCOPES)["access_token"]) as api:
         created = api.post("me/playlists", json={"name": "Secret", "public": False}).json()
         mine = api.get("me/playlists", params={"limit": 50}).json()
+        # Another user's profile and playlists are deprecated operations: refused in Development Mode.
+        assert api.get("users/listener/playlists").status_code == 403
+        assert api.get("users/nobody").status_code == 403
+        spotify_app.extended_access = True
         public = api.get("users/listener/playlists", params={"limit": 50}).json()
         assert api.get("users/nobody").status_code == 404
     assert created["id"] in {p["id"] for p in mine["items"]}
@@ -212,8 +222,8 @@ def test_my_playlists_include_private_ones_and_user_listings_only_public(fake_sp
 def test_editorial_playlists_are_hidden_from_apps_without_extended_access(fake_spotify, spotify_state, spotify_app):
     spotify_state.add_user("spotify", editorial=True)
     editorial = spotify_state.add_playlist("spotify", "Today's Top Hits")
-    with _api(fake_spotify, _user_tokens(fake_spotify)["access_token"]) as api:
-        assert api.get("users/spotify/playlists").json()["total"] == 0
+    with _api(fake_spotify, _user_tokens(fake_spotify, scopes=READING_SCOPES)["access_token"]) as api:
+        assert api.get("users/spotify/playlists").status_code == 403  # deprecated: refused in Development Mode
         assert api.get(f"playlists/{editorial.id}").status_code == 404
         spotify_app.extended_access = True
         assert api.get("users/spotify/playlists").json()["total"] == 1

@@ -122,11 +122,16 @@ def test_the_authorize_url_asks_for_pkce_s256_and_only_the_scopes_the_product_us
     query = parse_qs(urlsplit(url).query)
     assert query["code_challenge_method"] == ["S256"]
     assert query["redirect_uri"] == [REDIRECT]
+    # The union of the used operations' `security` scopes in Spotify's definition (tests/contract checks the union).
     assert set(query["scope"][0].split()) == {
+        "user-read-private",
+        "user-read-email",
         "user-top-read",
         "playlist-modify-private",
         "playlist-modify-public",
         "ugc-image-upload",
+        "user-library-modify",
+        "user-follow-modify",
     }
 
 

@@ -159,3 +159,9 @@ def test_scene_words_found_missing_in_the_second_dev_batch_are_read() -> None:
 def test_east_asian_scene_seed_leads_for_its_own_style() -> None:
     assert seeds("japanese pop")[0] == "j-pop"
     assert seeds("korean pop") == ["k-pop", "pop"]
+
+
+def test_chicago_juke_a_real_micro_genre_the_file_lacks_is_accepted_not_refused_as_garbage():
+    # Issue 23: refused as unknown once the confidence floor for garbage names landed (no style word read it).
+    assert "chicago juke" not in load_genre_mapper().known
+    assert load_genre_mapper().map("chicago juke") == ["chicago-house", "electronic"]

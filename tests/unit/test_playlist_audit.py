@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -26,7 +27,7 @@ from tests.unit.test_recommender import MID
 class FakeJudge:
     """Artists whose genres we know: Jazzer plays jazz, Popper pop; anyone else is unknown."""
 
-    PLAYS = {"Jazzer": {"jazz"}, "Popper": {"pop"}}
+    PLAYS: ClassVar[dict[str, set[str]]] = {"Jazzer": {"jazz"}, "Popper": {"pop"}}
 
     def plays_any(self, credit: str, seeds: Iterable[str]) -> bool | None:
         known = [self.PLAYS[a] for a in credit.split(", ") if a in self.PLAYS]

@@ -14,6 +14,7 @@ class InProcessSessionStore:
     def __init__(self, *, max_playlists: int = 10_000) -> None:
         self.max_playlists = max_playlists
         self._items: OrderedDict[tuple[str, str], tuple[float, str]] = OrderedDict()
+        self._revoked: dict[str, float] = {}  # session key -> monotonic time the revocation ends
 
     async def put_playlist(self, *, session: str, playlist: StoredPlaylist, ttl_s: int) -> None:
         """Keep the playlist; the oldest entries go first when the bound is reached."""
@@ -33,6 +34,24 @@ class InProcessSessionStore:
             del self._items[(session, playlist_id)]
             return None
         return StoredPlaylist.model_validate_json(payload)
+
+    async def playlists(self, *, session: str) -> list[StoredPlaylist]:
+        """The session's playlists that have not expired."""
+        ids = [playlist_id for owner, playlist_id in list(self._items) if owner == session]
+        found = [await self.get_playlist(session=session, playlist_id=playlist_id) for playlist_id in ids]
+        return [playlist for playlist in found if playlist is not None]
+
+    async def revoke(self, *, session: str, ttl_s: int) -> None:
+        """Remember the revoked session until its token could have expired anyway."""
+        self._revoked[session] = time.monotonic() + ttl_s
+
+    async def is_revoked(self, *, session: str) -> bool:
+        """True while the revocation lasts."""
+        until = self._revoked.get(session)
+        if until is not None and until <= time.monotonic():
+            del self._revoked[session]
+            return False
+        return until is not None
 
     async def ping(self) -> bool:
         """Always ready."""

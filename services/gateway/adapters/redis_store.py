@@ -28,3 +28,20 @@ class RedisSessionStore(RedisConnection):
         with self.failing_as_unavailable():
             payload = await self.redis.get(self._key(session, playlist_id))
         return None if payload is None else StoredPlaylist.model_validate_json(payload)
+
+    async def playlists(self, *, session: str) -> list[StoredPlaylist]:
+        """The session's playlist keys, found with SCAN (a session holds a handful), then read."""
+        with self.failing_as_unavailable():
+            keys = [key async for key in self.redis.scan_iter(match=f"{self.prefix}:{session}:playlist:*")]
+            payloads = [await self.redis.get(key) for key in keys]
+        return [StoredPlaylist.model_validate_json(p) for p in payloads if p is not None]
+
+    async def revoke(self, *, session: str, ttl_s: int) -> None:
+        """A key that outlives the token: every gateway process refuses it."""
+        with self.failing_as_unavailable():
+            await self.redis.set(f"{self.prefix}:{session}:revoked", "1", ex=ttl_s)
+
+    async def is_revoked(self, *, session: str) -> bool:
+        """True while the revocation key exists."""
+        with self.failing_as_unavailable():
+            return bool(await self.redis.exists(f"{self.prefix}:{session}:revoked"))

@@ -11,9 +11,23 @@ import time
 from typing import Any, Final, Protocol
 from urllib.parse import urlencode
 
-# What the product does with Spotify and no more: read top artists/tracks, make a playlist (private by default,
-# public when asked), give it the photo as its cover.
-SCOPES: Final = ("user-top-read", "playlist-modify-private", "playlist-modify-public", "ugc-image-upload")
+# Exactly the union of the scopes Spotify's published definition lists under `security` for the operations the
+# product calls (tests/contract/test_spotify_contract.py checks both ways): GET /me (user-read-private,
+# user-read-email: the definition lists both, though in Development Mode /me carries neither country nor email and
+# we read only the id and display name), GET /me/top/{artists,tracks} (user-top-read), POST /me/playlists and POST
+# /playlists/{id}/items (playlist-modify-public, playlist-modify-private), PUT /playlists/{id}/images
+# (ugc-image-upload + both), DELETE /me/library with a playlist URI (user-library-modify, user-follow-modify,
+# playlist-modify-public).
+SCOPES: Final = (
+    "user-read-private",
+    "user-read-email",
+    "user-top-read",
+    "playlist-modify-private",
+    "playlist-modify-public",
+    "ugc-image-upload",
+    "user-library-modify",
+    "user-follow-modify",
+)
 
 
 def new_verifier() -> str:

@@ -177,7 +177,7 @@ class SpotifyService:
         unfollowed = []
         for previous in record.unsaved:
             try:
-                await self.access.call(account, partial(_unfollow, self.playlist_api, playlist_id=previous))
+                await self.access.call(account, partial(_remove_from_library, self.playlist_api, playlist_id=previous))
                 unfollowed.append(previous)
             except Exception as exc:  # an old playlist that cannot be removed must not fail the new one
                 log.warning("spotify.unfollow_failed", extra={"playlist": previous, "error": type(exc).__name__})
@@ -202,7 +202,7 @@ class SpotifyService:
     async def _discard(self, account: str, playlist_id: str) -> None:
         """Remove a playlist just created whose tracks could not be added (Spotify failing, slow or limiting)."""
         try:
-            await self.access.call(account, partial(_unfollow, self.playlist_api, playlist_id=playlist_id))
+            await self.access.call(account, partial(_remove_from_library, self.playlist_api, playlist_id=playlist_id))
             log.info("spotify.playlist_discarded", extra={"playlist": playlist_id})
         except Exception as exc:  # the error the user gets is the one that stopped the playlist, not this one
             log.warning("spotify.discard_failed", extra={"playlist": playlist_id, "error": type(exc).__name__})
@@ -230,8 +230,8 @@ def _add(api: SpotifyPlaylistApi, token: str, *, playlist_id: str, uris: list[st
     api.add_items(token, playlist_id, uris)
 
 
-def _unfollow(api: SpotifyPlaylistApi, token: str, *, playlist_id: str) -> None:
-    api.unfollow(token, playlist_id)
+def _remove_from_library(api: SpotifyPlaylistApi, token: str, *, playlist_id: str) -> None:
+    api.remove_from_library(token, playlist_id)
 
 
 def _cover(api: SpotifyPlaylistApi, token: str, *, playlist_id: str, jpeg: str) -> None:

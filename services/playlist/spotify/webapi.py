@@ -54,6 +54,7 @@ class SpotifyPlaylistApi(Protocol):
         """PUT /playlists/{id}/images."""
         ...
 
-    def unfollow(self, token: str, playlist_id: str) -> None:
-        """DELETE /playlists/{id}/followers (how a user deletes their own playlist)."""
+    def remove_from_library(self, token: str, playlist_id: str) -> None:
+        """DELETE /me/library?uris=spotify:playlist:{id} (how a user deletes their own playlist since 2026; the old
+        DELETE /playlists/{id}/followers is deprecated)."""
         ...

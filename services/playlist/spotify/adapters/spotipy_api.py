@@ -4,6 +4,7 @@ so 429 and 401 reach the caller and are handled once, in one place (access.py)."
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import requests
@@ -37,11 +38,11 @@ class SpotipyWebApi:
         client.prefix = self.api_url  # spotipy's documented attribute for another API host (the fake)
         return client
 
-    def _call(self, token: str, method: str, *args: Any, **kwargs: Any) -> Any:
+    def _call(self, token: str, call: Callable[[spotipy.Spotify], Any], *, adds_items: bool = False) -> Any:
         try:
-            return getattr(self._client(token), method)(*args, **kwargs)
+            return call(self._client(token))
         except SpotifyException as exc:
-            raise _translate(exc, method) from None
+            raise _translate(exc, adds_items=adds_items) from None
         except requests.Timeout as exc:
             raise SpotifyTimeout("Spotify did not answer in time") from exc
         except requests.RequestException as exc:
@@ -49,34 +50,46 @@ class SpotipyWebApi:
 
     def me(self, token: str) -> dict[str, Any]:
         """The signed-in user."""
-        return dict(self._call(token, "current_user") or {})
+        # spotipy's current_user() asks for "me/", a path Spotify's definition does not have: /me is asked as it is.
+        return dict(self._call(token, lambda sp: sp._get("me")) or {})
 
     def top(self, token: str, *, kind: str, time_range: str, limit: int) -> list[dict[str, Any]]:
         """Top artists or tracks for one time range."""
-        method = "current_user_top_artists" if kind == "artists" else "current_user_top_tracks"
-        page = self._call(token, method, limit=limit, time_range=time_range) or {}
+
+        def top_page(sp: spotipy.Spotify) -> Any:
+            method = sp.current_user_top_artists if kind == "artists" else sp.current_user_top_tracks
+            return method(limit=limit, time_range=time_range)
+
+        page = self._call(token, top_page) or {}
         return [item for item in page.get("items", []) if isinstance(item, dict)]
 
     def create_playlist(self, token: str, *, name: str, description: str, public: bool) -> dict[str, Any]:
         """A new playlist of the signed-in user (POST /me/playlists, not the removed /users/{id}/playlists)."""
-        return dict(
-            self._call(token, "current_user_playlist_create", name, public=public, description=description) or {}
+        created = self._call(
+            token, lambda sp: sp.current_user_playlist_create(name, public=public, description=description)
         )
+        return dict(created or {})
 
     def add_items(self, token: str, playlist_id: str, uris: list[str]) -> None:
-        """Append up to 100 tracks."""
-        self._call(token, "playlist_add_items", playlist_id, uris)
+        """Append up to 100 tracks: POST /playlists/{id}/items with {"uris": [...]}."""
+        # spotipy's playlist_add_items sends the URIs as a bare JSON array; Spotify's definition gives the body as an
+        # object with `uris` (tests/contract found it), so the body is built here and sent with spotipy's _post.
+        path = f"playlists/{playlist_id}/items"
+        self._call(token, lambda sp: sp._post(path, payload={"uris": uris}), adds_items=True)
 
     def upload_cover(self, token: str, playlist_id: str, jpeg_base64: str) -> None:
         """Set the playlist's cover."""
-        self._call(token, "playlist_upload_cover_image", playlist_id, jpeg_base64)
+        self._call(token, lambda sp: sp.playlist_upload_cover_image(playlist_id, jpeg_base64))
 
-    def unfollow(self, token: str, playlist_id: str) -> None:
-        """Remove the playlist from the user's library."""
-        self._call(token, "current_user_unfollow_playlist", playlist_id)
+    def remove_from_library(self, token: str, playlist_id: str) -> None:
+        """Remove the playlist from the user's library: DELETE /me/library?uris=spotify:playlist:{id}."""
+        # spotipy 2.26 still unfollows through the deprecated DELETE /playlists/{id}/followers and has no call for
+        # a playlist URI on /me/library; its generic _delete is what its own /me/library methods use.
+        uri = f"spotify:playlist:{playlist_id}"
+        self._call(token, lambda sp: sp._delete("me/library", args={"uris": uri}))
 
 
-def _translate(exc: SpotifyException, method: str) -> Exception:
+def _translate(exc: SpotifyException, *, adds_items: bool) -> Exception:
     status = int(exc.http_status or 0)
     if status == 401:
         return AccessTokenRejected()
@@ -85,7 +98,7 @@ def _translate(exc: SpotifyException, method: str) -> Exception:
         return RateLimited(int(value) if str(value).isdigit() else 5)
     if status == 403:
         return SpotifyForbidden({"message": DEVELOPMENT_MODE_LIMITS, "spotify_says": _message(exc)})
-    if status == 400 and method == "playlist_add_items":
+    if status == 400 and adds_items:
         return ItemsRejected(_message(exc))
     if status >= 500:
         return SpotifyUnavailable(f"Spotify failed ({status})", retry_after=5)

@@ -1,0 +1,60 @@
+"""Bearer sessions for native apps, which cannot juggle a cookie: the same session, sent as `Authorization: Bearer`.
+
+POST /v1/sessions issues a new session and answers its token (never the token of a cookie the caller holds: page
+scripts must not be able to read an HttpOnly session out through the API). DELETE /v1/sessions/current revokes the
+session it is called with (bearer or cookie): its Spotify tokens are deleted and the token is refused from then on.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Response
+from pydantic import BaseModel, Field
+
+from services.gateway.account import SpotifyAccount
+from services.gateway.dependencies import GatewaySettings, Sessions, SessionToken, UpstreamClients
+from services.gateway.sessions import new_session_token, session_key
+from shared.errors import Unauthorized, error_responses
+
+router = APIRouter(prefix="/v1", tags=["sessions"])
+
+
+class SessionNotFound(Unauthorized):
+    """No valid session on this request (none sent, unknown shape, or already revoked)."""
+
+
+class BearerSession(BaseModel):
+    """A session for a native app: send `Authorization: Bearer <token>` on every call."""
+
+    token: str = Field(description="The session token (keep it secret, like a password).")
+    token_type: Literal["Bearer"] = "Bearer"
+    expires_in: int = Field(description="Seconds the session's playlists are kept after their last change.")
+
+
+@router.post(
+    "/sessions",
+    status_code=201,
+    response_model=BearerSession,
+    summary="A new session for a native app, used as `Authorization: Bearer <token>`",
+)
+async def new_bearer_session(settings: GatewaySettings) -> BearerSession:
+    return BearerSession(token=new_session_token(), expires_in=settings.session_ttl_s)
+
+
+@router.delete(
+    "/sessions/current",
+    status_code=204,
+    summary="Revoke this session (bearer or cookie): signed out of Spotify, the token refused from now on",
+    responses=error_responses(401, 502, 503, 504),
+)
+async def revoke_session(
+    token: SessionToken, sessions: Sessions, upstreams: UpstreamClients, settings: GatewaySettings
+) -> Response:
+    if token is None:
+        raise SessionNotFound("no session to revoke: send `Authorization: Bearer <token>` or the session cookie")
+    await SpotifyAccount(upstreams.playlist, token).sign_out()
+    await sessions.revoke(session=session_key(token), ttl_s=settings.session_ttl_s)
+    response = Response(status_code=204)
+    response.delete_cookie(settings.cookie_name, httponly=True, samesite="lax", secure=settings.cookie_secure)
+    return response

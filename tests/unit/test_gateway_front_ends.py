@@ -1,0 +1,136 @@
+"""Front ends that are not the gateway's own page: a web app on a listed origin (CORS with the session cookie), an
+unlisted origin (refused), and a native app holding a bearer session (issued and revoked through the API)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import ValidationError
+
+from services.gateway.app import create_app
+from services.gateway.sessions import InProcessSessionStore
+from services.gateway.settings import Settings
+from tests.unit.test_gateway_api import FakeUpstreams, jpeg_bytes
+
+LISTED = "http://127.0.0.1:5173"
+UNLISTED = "https://evil.example"
+
+
+class SpotifyAwareUpstreams(FakeUpstreams):
+    """The fakes, with the playlist service's Spotify side answering "nobody signed in"."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.signed_out: list[str] = []
+
+    def playlist(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/spotify/me":
+            return httpx.Response(200, json={"configured": True, "signed_in": False})
+        if request.url.path == "/v1/spotify/sign-out":
+            self.signed_out.append(request.headers["X-Account-Key"])
+            return httpx.Response(204)
+        return super().playlist(request)
+
+
+@pytest.fixture
+def fakes() -> SpotifyAwareUpstreams:
+    return SpotifyAwareUpstreams()
+
+
+def gateway(fakes: FakeUpstreams, **settings: Any) -> TestClient:
+    app = create_app(Settings(**settings), sessions=InProcessSessionStore(), transports=fakes.transports())
+    return TestClient(app)
+
+
+@pytest.fixture
+def client(fakes: SpotifyAwareUpstreams) -> Iterator[TestClient]:
+    with gateway(fakes, cors_origins=LISTED) as test_client:
+        yield test_client
+
+
+def upload(client: TestClient, **headers: str) -> Any:
+    files = {"image": ("photo.jpg", jpeg_bytes(), "image/jpeg")}
+    return client.post("/v1/playlists", files=files, data={"n": "3"}, headers=headers)
+
+
+def test_a_page_on_a_listed_origin_makes_a_playlist_and_rates_it_with_credentials(client: TestClient) -> None:
+    preflight = client.options(
+        "/v1/playlists/abc/feedback",
+        headers={
+            "Origin": LISTED,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == LISTED
+    assert preflight.headers["access-control-allow-credentials"] == "true"
+    made = upload(client, Origin=LISTED)
+    assert made.status_code == 201, made.text
+    assert made.headers["access-control-allow-origin"] == LISTED
+    assert made.headers["access-control-allow-credentials"] == "true"
+    assert "Retry-After" in made.headers["access-control-expose-headers"]
+    rated = client.post(f"/v1/playlists/{made.json()['id']}/feedback", json={"rating": 1}, headers={"Origin": LISTED})
+    assert rated.status_code == 201, rated.text  # the session cookie came along
+    assert rated.headers["access-control-allow-origin"] == LISTED
+
+
+def test_an_unlisted_origin_gets_no_cors_headers_and_its_preflight_is_refused(client: TestClient) -> None:
+    preflight = client.options("/v1/playlists", headers={"Origin": UNLISTED, "Access-Control-Request-Method": "POST"})
+    assert preflight.status_code == 400
+    assert "access-control-allow-origin" not in preflight.headers
+    made = upload(client, Origin=UNLISTED)  # the browser would not let its page read this answer
+    assert "access-control-allow-origin" not in made.headers
+
+
+def test_no_origin_is_allowed_by_default(fakes: SpotifyAwareUpstreams) -> None:
+    with gateway(fakes) as default:
+        preflight = default.options("/v1/genres", headers={"Origin": LISTED, "Access-Control-Request-Method": "GET"})
+    assert preflight.status_code == 400 and "access-control-allow-origin" not in preflight.headers
+
+
+@pytest.mark.parametrize("origin", ["*", "app.example.com", "https://app.example.com/path", "ftp://x.example"])
+def test_a_malformed_cors_origin_is_a_settings_error(origin: str) -> None:
+    with pytest.raises(ValidationError, match="GATEWAY_CORS_ORIGINS"):
+        Settings(cors_origins=origin)
+
+
+def test_a_native_app_makes_a_playlist_and_rates_it_with_a_bearer_session(client: TestClient) -> None:
+    issued = client.post("/v1/sessions")
+    assert issued.status_code == 201
+    token = issued.json()["token"]
+    assert issued.json()["token_type"] == "Bearer" and "set-cookie" not in issued.headers
+    native = TestClient(client.app)  # no cookie jar shared with the issuing call
+    bearer = {"Authorization": f"Bearer {token}"}
+    made = upload(native, **bearer)
+    assert made.status_code == 201, made.text
+    native.cookies.clear()  # the answer set a cookie too; the app ignores it
+    playlist_id = made.json()["id"]
+    assert native.get(f"/v1/playlists/{playlist_id}", headers=bearer).status_code == 200
+    assert native.post(f"/v1/playlists/{playlist_id}/feedback", json={"rating": -1}, headers=bearer).status_code == 201
+    other = {"Authorization": f"Bearer {client.post('/v1/sessions').json()['token']}"}
+    assert native.get(f"/v1/playlists/{playlist_id}", headers=other).status_code == 404  # another session's
+
+
+def test_a_revoked_bearer_session_is_refused_and_signed_out_of_spotify(
+    client: TestClient, fakes: SpotifyAwareUpstreams
+) -> None:
+    bearer = {"Authorization": f"Bearer {client.post('/v1/sessions').json()['token']}"}
+    native = TestClient(client.app)
+    playlist_id = upload(native, **bearer).json()["id"]
+    native.cookies.clear()
+    assert native.delete("/v1/sessions/current", headers=bearer).status_code == 204
+    assert len(fakes.signed_out) == 1
+    assert native.get(f"/v1/playlists/{playlist_id}", headers=bearer).status_code == 404
+    again = native.delete("/v1/sessions/current", headers=bearer)
+    assert (again.status_code, again.json()["error"]) == (401, "SessionNotFound")
+
+
+@pytest.mark.parametrize("header", ["Bearer short", "Basic abc", "Bearer " + "x" * 100, ""])
+def test_a_malformed_bearer_is_no_session(client: TestClient, header: str) -> None:
+    answer = client.delete("/v1/sessions/current", headers={"Authorization": header} if header else {})
+    assert (answer.status_code, answer.json()["error"]) == (401, "SessionNotFound")
