@@ -38,16 +38,20 @@ from shared.recommendation import (
     default_spares,
 )
 
-# How much each feature counts in the distance. Energy and valence carry the mood a photo conveys best; liveness
-# mostly says how a track was recorded and loudness how it was mastered, so they count less.
+# How much each feature counts in the distance. Energy and valence carry the mood a photo conveys best. The photo
+# says little about the rest: liveness mostly says how a track was recorded and loudness how it was mastered, and
+# danceability, instrumentalness and speechiness barely move from photo to photo (they follow its genre look: served
+# spreads 0.02-0.05 against the catalog's 0.11-0.27). At full weight they pulled every list toward the same
+# catalog-average tracks (instrumental jazz never made a jazz list); at half weight lists follow what the photo does
+# say, for +1-2 % distance in the old weighting (docs/recommender.md, "Spread across photos").
 FEATURE_WEIGHTS: Final[dict[str, float]] = {
     "acousticness": 1.0,
-    "danceability": 1.0,
+    "danceability": 0.5,
     "energy": 1.3,
-    "instrumentalness": 0.7,
-    "liveness": 0.4,
-    "loudness": 0.6,
-    "speechiness": 0.8,
+    "instrumentalness": 0.35,
+    "liveness": 0.2,
+    "loudness": 0.3,
+    "speechiness": 0.4,
     "valence": 1.3,
 }
 # boost moves energy and valence this fraction of the way to 1; calm this fraction of the way to 0.

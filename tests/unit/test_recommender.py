@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from services.playlist.catalog import Catalog, catalog_from_records
 from services.playlist.genre_map import UnknownGenre
-from services.playlist.recommender import Recommender, apply_mode, parse_request
+from services.playlist.recommender import FEATURE_WEIGHTS, Recommender, apply_mode, parse_request
 from shared.errors import InvalidInput
 from shared.features import AUDIO_FEATURES, AudioFeatures
 from shared.recommendation import Recommendation, RecommendationRequest
@@ -75,7 +75,7 @@ def ask(recommender: Recommender, **fields: Any) -> Recommendation:
 def test_with_no_diversity_the_closest_tracks_are_chosen_and_the_closest_opens(recommender: Recommender) -> None:
     rec = ask(recommender, n=10, diversity=0.0, max_per_artist=100)
     query = recommender.to_space(AudioFeatures(**MID).to_vector())
-    exact = np.sqrt(((recommender.vectors - query) ** 2).sum(axis=1)) / np.sqrt(sum([1.0, 1.0, 1.3, 0.7, 0.4]) + 2.7)
+    exact = np.sqrt(((recommender.vectors - query) ** 2).sum(axis=1)) / np.sqrt(sum(FEATURE_WEIGHTS.values()))
     nearest = set(recommender.catalog.track_ids[np.argsort(exact)[:10]].tolist())
     assert {t.id for t in rec.tracks} == nearest  # the order flows (sequencing.py); the choice is the closest ten
     assert rec.tracks[0].id == recommender.catalog.track_ids[int(np.argmin(exact))]
