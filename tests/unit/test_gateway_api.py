@@ -49,6 +49,7 @@ class FakeUpstreams:
         self.fail: dict[str, httpx.Response | Exception] = {}
         self.seen_request_ids: list[str | None] = []
         self.recommendations: list[dict[str, Any]] = []
+        self.distance = 0.1  # every track's distance to the photo in the fake playlist service's answers
 
     def _maybe_fail(self, name: str, request: httpx.Request) -> httpx.Response | None:
         self.calls.append(name)
@@ -94,7 +95,7 @@ class FakeUpstreams:
                 "url": f"https://open.spotify.com/track/{t['id']}",
                 "features": FEATURES,
                 "why": f"close in energy, {t['genres'][0]}",
-                "distance": 0.1,
+                "distance": self.distance,
             }
             for t in chosen
         ]

@@ -65,3 +65,13 @@ def test_a_take_the_playlist_service_cannot_make_is_503_and_changes_nothing(
     assert_envelope(client.post(f"/v1/playlists/{made['id']}/takes"), 503, "UpstreamUnavailable")
     fakes.fail.clear()
     assert client.get(f"/v1/playlists/{made['id']}").json()["takes"] == []
+
+
+def test_a_take_much_farther_from_the_photo_says_so(client: TestClient, fakes: FakeUpstreams) -> None:
+    first = make_playlist(client, n="4").json()
+    fakes.distance = 0.2  # the fake's next answers sit twice as far from the photo
+    take = client.post(f"/v1/playlists/{first['id']}/takes").json()
+    assert any("this take is 100% farther" in w for w in take["warnings"])
+    fakes.distance = 0.21
+    closer = client.post(f"/v1/playlists/{take['id']}/takes").json()
+    assert not any("farther" in w for w in closer["warnings"])
