@@ -70,6 +70,13 @@ class GenreProfile(BaseModel):
     edited: bool = Field(default=False, description="True when the user chose the genres themselves.")
     fetched_at: datetime
 
+    def playlist_weights(self) -> dict[str, float]:
+        """The genres a playlist uses, each with its share: from the listening's weights, equal when chosen by hand
+        (a playlist gives each genre its share of the tracks)."""
+        if self.edited:
+            return dict.fromkeys(self.genres, 1.0)
+        return {genre: max(float(self.counts.get(genre, 1.0)), 1e-6) for genre in self.genres}
+
 
 class PublishIn(BaseModel):
     """A playlist to create: what it was made from (for its name and description), the candidate tracks best first."""

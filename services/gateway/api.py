@@ -85,13 +85,13 @@ async def post_playlist(
     content_type = (image.content_type or "").lower()
     if not content_type.startswith("image/"):
         raise UnsupportedMediaType(f"the `image` part must be an image/* type, not {content_type or 'untyped'}")
-    wanted = parse_genres(genres)
+    wanted = dict.fromkeys(parse_genres(genres), 1.0)
     token = known or new_session_token()
     # Signed in with Spotify: the profile's genres stand in for none given, and the playlist goes on the account.
     account = SpotifyAccount(upstreams.playlist, token)
     signed_in, spotify_user = spotify_identity(await account.who() if known is not None else None)
     if signed_in and not wanted:
-        wanted = (await account.genres()).genres
+        wanted = (await account.genres()).playlist_weights()
     photo = await image.read()
     timing = ServerTiming()
     playlist = await create_playlist(

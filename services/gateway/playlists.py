@@ -47,13 +47,14 @@ async def create_playlist(
     upstreams: Upstreams,
     image: bytes,
     content_type: str,
-    genres: list[str],
+    genres: dict[str, float],
     n: int,
     mode: Mode,
     spotify_user: str | None = None,
     timing: ServerTiming | None = None,
 ) -> StoredPlaylist:
-    """Predict the photo's features, ask for n tracks near them within the genres, and build the playlist.
+    """Predict the photo's features, ask for n tracks near them within the genres (names -> weights: each gets its
+    share of the list), and build the playlist.
 
     Steps that do not need each other run at once, so the request waits for the slower, not their sum: the genre
     names (seed or Spotify micro-genres) resolve while the photo is predicted, and the copy of the photo a rating
@@ -63,11 +64,11 @@ async def create_playlist(
     """
     timing = timing if timing is not None else ServerTiming()
 
-    async def resolve() -> list[str]:
+    async def resolve() -> dict[str, float]:
         if all(name in SEED_GENRE_SET for name in genres):
             return genres  # seed genres resolve to themselves (the playlist service's rule): no hop needed
-        with timing.span("genres"):
-            return await upstreams.resolve_genres(genres)
+        with timing.span("genres"):  # names the person typed: their seed genres, equal shares
+            return dict.fromkeys(await upstreams.resolve_genres(list(genres)), 1.0)
 
     async def predict() -> UpstreamPrediction:
         with timing.span("predict"):
@@ -81,9 +82,8 @@ async def create_playlist(
         with timing.span("photo"):  # what a rating of this playlist will keep
             return await asyncio.to_thread(reencode_photo, image)
 
-    seeds, prediction = await both_at_once(resolve(), predict())
-    weights = dict.fromkeys(seeds, 1.0) or None  # equal weights: what the playlist service makes of a list
-    request = RecommendationRequest(features=prediction.features, genres=weights, n=n, mode=mode)
+    weights, prediction = await both_at_once(resolve(), predict())
+    request = RecommendationRequest(features=prediction.features, genres=weights or None, n=n, mode=mode)
     recommendation, photo = await both_at_once(recommend(request), keep_photo())
     return stored_playlist(prediction, request, recommendation, photo=photo, spotify_user=spotify_user)
 
