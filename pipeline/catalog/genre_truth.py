@@ -40,7 +40,9 @@ ARTIST_WEIGHT: Final = 1.0
 RANK_WEIGHTS: Final = (1.0, 0.7, 0.5)
 # Seeds scoring below this fraction of the track's best seed are noise.
 MIN_RELATIVE_SCORE: Final = 0.2
-# A track none of whose labels is believed keeps its most trusted one if it is right at least this often.
+# Seeds a known artist's genres give a track none of whose proposed seeds they play.
+FALLBACK_SEEDS: Final = 2
+# A track none of whose labels is believed keeps its source's own label if that is right at least this often.
 LAST_RESORT: Final = 0.35
 # Known artists an unknown one must record with before their genres may veto its labels.
 MIN_COLLABORATORS: Final = 2
@@ -121,6 +123,14 @@ def best_seeds(scores: dict[str, float]) -> list[str]:
     return [seed for seed, score in ranked if score >= MIN_RELATIVE_SCORE * top][:MAX_GENRES]
 
 
+def _what_they_play(micro_genres: tuple[str, ...], plays: frozenset[str]) -> list[str]:
+    """When no proposed seed survives (the map and the keywords read "bass trap" differently): the seeds most of the
+    artists' micro-genres play, at most FALLBACK_SEEDS."""
+    counts = {seed: sum(1 for g in micro_genres if seed in played_seeds((g,))) for seed in plays}
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [seed for seed, _ in ranked[:FALLBACK_SEEDS]]
+
+
 def _without_stand_ins(scores: dict[str, float]) -> dict[str, float]:
     return {seed: score for seed, score in scores.items() if seed not in STAND_IN_SEEDS}
 
@@ -134,7 +144,8 @@ def decide(evidence: Evidence, mapped: Mapped, judge_unknown: UnknownArtistJudge
             scores[seed] = scores.get(seed, 0.0) + score
         scores = _without_stand_ins(scores)
         kept = {s: v for s, v in scores.items() if s in plays or (not judged(s) and s in own)}
-        return Decision(best_seeds(kept), scores, contradicted=sorted(set(scores) - set(kept)))
+        seeds = best_seeds(kept) or _what_they_play(evidence.artist_genres or (), plays)
+        return Decision(seeds, scores, contradicted=sorted(set(scores) - set(kept)))
     scores = _without_stand_ins(scores)
     circle = played_seeds(evidence.collaborator_genres) if evidence.collaborator_genres else frozenset()
     if circle:  # Jack Harlow, unknown to the file, records with Drake and DaBaby: not k-pop
@@ -164,9 +175,10 @@ def believe_by_reliability(
             believed[seed] = score * trust
         elif judged(seed) and trust < PLAUSIBLE:
             doubted.add(seed)
-    if not believed and scores:
-        # A track keeps its most trusted label when none is believed, unless even that is mostly wrong.
-        seed = max(scores, key=lambda s: (best.get(s, 0.0), scores[s], s))
+    if not believed and own & set(scores):
+        # A track keeps its source's own label when nothing is believed, unless that label is mostly wrong; a
+        # playlist's label alone is not enough (Swedish pop in a "tropical" playlist is not latin).
+        seed = max(own & set(scores), key=lambda s: (best.get(s, 0.0), scores[s], s))
         if best.get(seed, 0.0) >= LAST_RESORT:
             believed[seed] = scores[seed] * best[seed]
     return believed, doubted

@@ -119,10 +119,11 @@ def test_the_shipped_catalog_has_every_unique_track_with_seed_genres() -> None:
     assert DEFAULT_CATALOG_PATH.stat().st_size < 5_000_000
     catalog = load_catalog()
     with_genres = sum(1 for g in catalog.genres if g)
-    # Since issue 19 a track keeps no label its artists contradict nor one right for under a third of the tracks
-    # with a known artist (the Kaggle subset's "club", its "r-n-b" on Brazilian rock): 1.3% have none and are served
-    # to requests without genres. Before, every track kept its labels, right or wrong (> 99% had some).
-    assert with_genres / len(catalog) > 0.98
+    # Since issue 19 a track keeps no label its artists contradict, nor one that proved right for under 65% of the
+    # tracks with a known artist unless it is its source's own (TidyTuesday's "tropical" and "latin hip hop"
+    # playlists hold Swedish pop and EDM): 4.9% of tracks, all by artists the file does not know, have no seed
+    # genre and are served to requests without genres. Before, every track kept its labels (> 99% had some).
+    assert with_genres / len(catalog) > 0.95
     assert {"pop", "hip-hop", "rock", "edm", "latin", "r-n-b"} <= set(catalog.genre_names)
     assert catalog.track_ids[0] and frame["uri"].str.startswith("spotify:track:").all()
     assert np.isfinite(catalog.normalised).all()

@@ -111,3 +111,10 @@ def test_a_thin_genre_gets_back_its_best_candidates_but_never_a_contradicted_one
     # A doubted label (right for too few known-artist tracks) is not given back either.
     doubted = [Decision([], {"j-dance": 1.0}, unheard=["j-dance"], doubted=["j-dance"]) for _ in range(10)]
     assert keep_thin_genres(doubted, [set() for _ in doubted]) == {}
+
+
+def test_a_known_artist_none_of_whose_proposed_seeds_they_play_gets_what_they_play() -> None:
+    # Apashe: "bass trap" is electronic by the keywords, not hip-hop; the map proposes nothing for it here.
+    apashe = Evidence([], ["gangster rap"], [], ("bass trap",))
+    decision = decide(apashe, mapped, believe_all)
+    assert decision.contradicted == ["hip-hop"] and decision.seeds == ["electronic"]
