@@ -1,71 +1,42 @@
 """Build data/catalog.parquet: merge the sources, collapse to one row per track, and give every track seed genres.
 
-A source's own seed labels (the Kaggle set's track_genre) come first. The rest are scored from three label
-sources, each mapped through the genre map: its playlists' subgenres (the most specific, weight 1.0), its
-playlists' broad genres (0.6), and its artist's Every-Noise micro-genres from artist_feature_means.csv (0.8 in
-total, spread over the artist's genres; only where the track sounds like the genre, see catalog_sound_check.py).
-Seeds are kept best first, at most MAX_GENRES per track (more only when a source gave more labels itself).
+Seed genres are decided from the strongest evidence (pipeline/catalog/genre_truth.py): the credited artists'
+Spotify micro-genres (joined by name, namesakes checked; they propose seeds and veto the labels they contradict),
+the source's own seed label, playlist labels as weak evidence, and the sound as a tie-breaker where no artist is
+known. Holiday songs are marked (services/playlist/seasons.py).
 """
 
 from __future__ import annotations
 
-import ast
-import re
-import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict
+from functools import partial
 from pathlib import Path
-from typing import Final
 
 import numpy as np
 import pandas as pd
 
+from pipeline.catalog.genre_truth import (
+    MIN_COLLABORATORS,
+    Decision,
+    Evidence,
+    believe_by_reliability,
+    decide,
+    keep_thin_genres,
+)
+from pipeline.catalog.label_reliability import LabelReliability, proposals
 from pipeline.catalog.merge import import_sources, restore_stripped_names
 from pipeline.catalog.report import BuildReport
 from pipeline.catalog.sound_check import GenreSoundCheck
+from pipeline.evaluation.artist_genres import ArtistGenres, artist_key
+from pipeline.evaluation.genre_keywords import played_seeds
 from services.playlist.catalog import CATALOG_COLUMNS, CatalogError, spotify_uri, validate_catalog_frame
 from services.playlist.genre_map import GenreMapping
 from services.playlist.seasons import holiday_mask
 from shared.features import AUDIO_FEATURES, normalise
-from shared.genres import is_seed_genre
 
-__all__ = ["BuildReport", "build_catalog_frame", "load_artist_genres", "write_catalog"]
-
-MAX_GENRES: Final = 6
-SUBGENRE_WEIGHT: Final = 1.0
-PLAYLIST_GENRE_WEIGHT: Final = 0.6
-ARTIST_WEIGHT: Final = 0.8
-# A mapped label's 2nd and 3rd seeds are weaker evidence than its first.
-RANK_WEIGHTS: Final = (1.0, 0.7, 0.5)
-# Seeds scoring below this fraction of the track's best seed are noise from one weak artist tag.
-MIN_RELATIVE_SCORE: Final = 0.2
-_PUNCTUATION: Final = re.compile(r"[^\w&]+")
-
-
-def artist_join_key(name: str) -> str:
-    """How artist names are matched across files: Unicode-normalised, case-folded, punctuation and spacing ignored."""
-    folded = unicodedata.normalize("NFKC", name).casefold()
-    return " ".join(_PUNCTUATION.sub(" ", folded).split()) or folded.strip()
-
-
-def load_artist_genres(path: Path) -> dict[str, list[str]]:
-    """Artist join key -> micro-genres, from artist_feature_means.csv (`artists`, `genres` columns)."""
-    try:
-        table = pd.read_csv(path, usecols=["artists", "genres"])
-    except (OSError, ValueError) as exc:
-        raise CatalogError(f"artist genre file {path} could not be read: {exc}") from exc
-    out: dict[str, list[str]] = {}
-    for artist, raw in zip(table["artists"], table["genres"], strict=True):
-        if not isinstance(artist, str) or not isinstance(raw, str) or raw in ("[]", ""):
-            continue
-        try:
-            genres = [str(g) for g in ast.literal_eval(raw)]
-        except (ValueError, SyntaxError):
-            continue
-        merged = out.setdefault(artist_join_key(artist), [])
-        merged.extend(g for g in genres if g not in merged)
-    return out
+__all__ = ["BuildReport", "build_catalog_frame", "write_catalog"]
 
 
 def collapse_tracks(rows: pd.DataFrame) -> pd.DataFrame:
@@ -81,114 +52,104 @@ def collapse_tracks(rows: pd.DataFrame) -> pd.DataFrame:
     return first.reset_index(drop=True)
 
 
-def _artist_micro_genres(artist: object, artist_genres: dict[str, list[str]]) -> list[str]:
-    if not isinstance(artist, str) or not artist_genres:
-        return []
-    found = artist_genres.get(artist_join_key(artist))
-    if found is None and ", " in artist:
-        # Importers join several artists with ", "; the lead artist speaks for the track ("Tyler, The Creator"
-        # still matches whole, first).
-        found = artist_genres.get(artist_join_key(artist.split(", ")[0]))
-    return found or []
+class _Mapped:
+    """The genre map with a cache, remembering the labels it could not map."""
+
+    def __init__(self, mapper: GenreMapping) -> None:
+        self._mapper = mapper
+        self._cache: dict[str, list[str]] = {}
+        self.unmapped: set[str] = set()
+
+    def __call__(self, label: str) -> list[str]:
+        if label not in self._cache:
+            self._cache[label] = list(self._mapper.map(label))
+            if not self._cache[label]:
+                self.unmapped.add(label)
+        return self._cache[label]
 
 
-def _add_mapped(scores: dict[str, float], seeds: Iterable[str], weight: float) -> None:
-    for rank, seed in enumerate(list(seeds)[: len(RANK_WEIGHTS)]):
-        scores[seed] = scores.get(seed, 0.0) + weight * RANK_WEIGHTS[rank]
+def _collaborators(credits: list[str], artists: ArtistGenres) -> dict[str, tuple[str, ...]]:
+    """Unknown artist name -> micro-genres of the known artists credited beside it on any catalog track
+    (only names with at least MIN_COLLABORATORS of them)."""
+    circles: dict[str, dict[str, tuple[str, ...]]] = {}
+    for credit in credits:
+        names = artists.split(credit)
+        found = {name: artists.artist(name) for name in names}
+        known = {a.name: a.genres for a in found.values() if a is not None}
+        for name, artist in found.items():
+            if artist is None and known:
+                circles.setdefault(artist_key(name), {}).update(known)
+    return {
+        key: tuple(dict.fromkeys(g for genres in circle.values() for g in genres))
+        for key, circle in circles.items()
+        if len(circle) >= MIN_COLLABORATORS
+    }
 
 
-def _best_seeds(scores: dict[str, float]) -> list[str]:
-    if not scores:
-        return []
-    top = max(scores.values())
-    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-    return [seed for seed, score in ranked if score >= MIN_RELATIVE_SCORE * top][:MAX_GENRES]
+def _evidence(tracks: pd.DataFrame, artists: ArtistGenres | None) -> list[Evidence]:
+    credits = tracks["artist"].fillna("").astype(str).tolist()
+    circles = _collaborators(credits, artists) if artists is not None else {}
+    out = []
+    for own, sub, playlist, credit in zip(
+        tracks["genres"], tracks["subgenres"], tracks["playlist_genres"], credits, strict=True
+    ):
+        known = artists.genres(credit) if artists is not None else None
+        circle = [g for name in artists.split(credit) for g in circles.get(artist_key(name), ())] if artists else []
+        out.append(Evidence(list(own), list(sub), list(playlist), known, tuple(dict.fromkeys(circle)) or None))
+    return out
 
 
-def _own_scores(
-    given: list[str], sub: list[str], playlist: list[str], mapped: Callable[[str], list[str]]
-) -> dict[str, float]:
-    """Seed scores from what the sources themselves say about the track (no artist join)."""
-    scores: dict[str, float] = {}
-    for label in given:
-        if is_seed_genre(label):
-            scores[label] = scores.get(label, 0.0) + SUBGENRE_WEIGHT
-        else:  # an operator's own non-seed labels count like subgenres
-            _add_mapped(scores, mapped(label), SUBGENRE_WEIGHT)
-    for label in sub:
-        _add_mapped(scores, mapped(label), SUBGENRE_WEIGHT)
-    for label in playlist:
-        _add_mapped(scores, mapped(label), PLAYLIST_GENRE_WEIGHT)
-    return scores
+def _decide_all(evidence: list[Evidence], features: np.ndarray, mapped: _Mapped, report: BuildReport) -> list[Decision]:
+    """Tracks with a known artist first: they measure each label's reliability and describe each genre's sound,
+    which then decide for the tracks no artist speaks for."""
+    decisions: list[Decision | None] = [None] * len(evidence)
+    reliability = LabelReliability()
+    found = [proposals(e.own, e.subgenres, e.playlist_genres, mapped) for e in evidence]
+    for row, item in enumerate(evidence):
+        if item.artist_genres is not None and played_seeds(item.artist_genres):
+            decisions[row] = decide(item, mapped, _unused)
+            reliability.observe(found[row], item.artist_genres)
+    check = GenreSoundCheck(features, [d.seeds if d is not None else [] for d in decisions])
+    for row, item in enumerate(evidence):
+        if decisions[row] is None:
+            believe = partial(believe_by_reliability, found[row], reliability.of, partial(check.fits, row))
+            decisions[row] = decide(item, mapped, believe)
+    report.label_reliability = reliability.table()
+    return [d for d in decisions if d is not None]
 
 
-def _artist_scores(micro: list[str], mapped: Callable[[str], list[str]]) -> dict[str, float]:
-    scores: dict[str, float] = {}
-    for label in micro:
-        _add_mapped(scores, mapped(label), 1.0)
-    if not scores:
-        return {}
-    top = max(scores.values())
-    return {seed: ARTIST_WEIGHT * score / top for seed, score in scores.items()}
+def _unused(scores: dict[str, float], own: set[str]) -> tuple[dict[str, float], set[str]]:
+    raise AssertionError("a track with a known artist is decided by its artists")
 
 
 def assign_seed_genres(
-    tracks: pd.DataFrame, *, mapper: GenreMapping, artist_genres: dict[str, list[str]], report: BuildReport
+    tracks: pd.DataFrame, *, mapper: GenreMapping, artists: ArtistGenres | None, report: BuildReport
 ) -> pd.DataFrame:
-    """Fill `genres` (seed genres, best first) on collapsed tracks and record coverage in the report.
-
-    A source's own seed labels (`genres`, e.g. the Kaggle set's track_genre) come first, in their order; the rest
-    is scored. An artist-name join adds a seed only where the track sounds like that genre's source-labelled tracks
-    (pipeline/catalog/sound_check.py).
-    """
-    cache: dict[str, list[str]] = {}
-    unmapped: set[str] = set()
-
-    def mapped(label: str) -> list[str]:
-        if label not in cache:
-            cache[label] = list(mapper.map(label))
-            if not cache[label]:
-                unmapped.add(label)
-        return cache[label]
-
-    own: list[dict[str, float]] = []
-    joined: list[dict[str, float]] = []
-    for given, playlist, sub, artist in zip(
-        tracks["genres"], tracks["playlist_genres"], tracks["subgenres"], tracks["artist"], strict=True
-    ):
-        own.append(_own_scores(list(given), list(sub), list(playlist), mapped))
-        report.from_subgenres += bool(any(mapped(label) for label in sub))
-        report.from_playlist_genres += bool(any(mapped(label) for label in playlist))
-        micro = _artist_micro_genres(artist, artist_genres)
-        report.with_artist_match += bool(micro)
-        joined.append(_artist_scores(micro, mapped))
-        report.from_artist_genres += bool(joined[-1])
-    features = np.nan_to_num(normalise(tracks.loc[:, list(AUDIO_FEATURES)].to_numpy(dtype=np.float32)))
-    check = GenreSoundCheck(features, [scores.keys() for scores in own])
-    genres_out: list[list[str]] = []
-    for row, (given, scores, artist_scores) in enumerate(zip(tracks["genres"], own, joined, strict=True)):
-        scores = dict(scores)
-        for seed, score in artist_scores.items():
-            if seed in scores or check.fits(row, seed):
-                scores[seed] = scores.get(seed, 0.0) + score
-            else:
-                report.artist_seeds_dropped += 1
-        first = [label for label in dict.fromkeys(given) if is_seed_genre(label)]
-        ranked = first + [seed for seed in _best_seeds(scores) if seed not in first]
-        genres_out.append(ranked[: max(MAX_GENRES, len(first))])
+    """Fill `genres` (seed genres, best first) on collapsed tracks and record what decided them in the report."""
+    mapped = _Mapped(mapper)
+    raw = tracks.loc[:, list(AUDIO_FEATURES)].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=np.float32)
+    credits = tracks["artist"].fillna("").astype(str).tolist()
+    if artists is not None:
+        artists = artists.with_catalog(credits, raw)
+        report.namesakes = sum(1 for credit in credits if artists.namesake_only(credit))
+    evidence = _evidence(tracks, artists)
+    features = np.nan_to_num(normalise(raw))
+    decisions = _decide_all(evidence, features, mapped, report)
+    confirmed = [
+        set(d.seeds) if e.artist_genres is not None else set() for d, e in zip(decisions, evidence, strict=True)
+    ]
+    report.thin_genres_kept = keep_thin_genres(decisions, confirmed)
+    report.record_decisions(evidence, decisions)
     tracks = tracks.copy()
-    tracks["genres"] = genres_out
-    report.with_genres = sum(1 for g in genres_out if g)
-    report.mean_genres_per_track = float(np.mean([len(g) for g in genres_out])) if genres_out else 0.0
-    counts = Counter(seed for g in genres_out for seed in g)
-    report.distinct_genres = len(counts)
+    tracks["genres"] = [d.seeds for d in decisions]
+    counts = Counter(seed for d in decisions for seed in d.seeds)
     report.genre_counts = dict(counts.most_common())
-    report.unmapped_labels = sorted(unmapped)
+    report.unmapped_labels = sorted(mapped.unmapped)
     return tracks
 
 
 def build_catalog_frame(
-    sources: Path | Sequence[Path], *, mapper: GenreMapping, artist_genres: dict[str, list[str]] | None = None
+    sources: Path | Sequence[Path], *, mapper: GenreMapping, artists: ArtistGenres | None = None
 ) -> tuple[pd.DataFrame, BuildReport]:
     """Import, merge, collapse and genre-tag one or more sources; the frame has exactly CATALOG_COLUMNS, validated."""
     paths = [sources] if isinstance(sources, Path) else list(sources)
@@ -208,7 +169,7 @@ def build_catalog_frame(
         names=asdict(restored)
         | {"from_another_source": int(rows.groupby("track_id")["names_stripped"].nunique().gt(1).sum())},
     )
-    tracks = assign_seed_genres(tracks, mapper=mapper, artist_genres=artist_genres or {}, report=report)
+    tracks = assign_seed_genres(tracks, mapper=mapper, artists=artists, report=report)
     tracks["uri"] = tracks["track_id"].map(spotify_uri)
     for column in ("name", "artist", "album", "release_date"):
         tracks[column] = tracks[column].fillna("").astype(str)

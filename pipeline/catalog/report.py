@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from shared.genres import SEED_GENRES
+
+if TYPE_CHECKING:
+    from pipeline.catalog.genre_truth import Decision, Evidence
 
 COUNT_COLUMNS: Final = 4
 
@@ -23,15 +27,29 @@ class BuildReport:
     names: dict[str, int] = field(default_factory=dict)
     with_genres: int = 0
     with_artist_match: int = 0
-    from_subgenres: int = 0
-    from_playlist_genres: int = 0
-    from_artist_genres: int = 0
-    artist_seeds_dropped: int = 0
+    namesakes: int = 0
+    own_labels_contradicted: int = 0
+    playlist_labels_contradicted: int = 0
+    playlist_labels_unheard: int = 0
+    thin_genres_kept: dict[str, int] = field(default_factory=dict)
+    label_reliability: dict[str, tuple[int, float]] = field(default_factory=dict)
     holiday_tracks: int = 0
     mean_genres_per_track: float = 0.0
     distinct_genres: int = 0
     unmapped_labels: list[str] = field(default_factory=list)
     genre_counts: dict[str, int] = field(default_factory=dict)
+
+    def record_decisions(self, evidence: Sequence[Evidence], decisions: Sequence[Decision]) -> None:
+        """Count what decided the tracks' genres."""
+        self.with_artist_match = sum(1 for e in evidence if e.artist_genres is not None)
+        self.with_genres = sum(1 for d in decisions if d.seeds)
+        self.mean_genres_per_track = sum(len(d.seeds) for d in decisions) / max(len(decisions), 1)
+        self.distinct_genres = len({s for d in decisions for s in d.seeds})
+        for item, decision in zip(evidence, decisions, strict=True):
+            own = set(item.own)
+            self.own_labels_contradicted += sum(1 for s in decision.contradicted if s in own)
+            self.playlist_labels_contradicted += sum(1 for s in decision.contradicted if s not in own)
+            self.playlist_labels_unheard += len(decision.unheard)
 
     @property
     def seed_genre_counts(self) -> dict[str, int]:
@@ -62,11 +80,13 @@ class BuildReport:
             f"{names.get('from_another_source', 0)} "
             f"(clean spelling found for {names.get('names_restored', 0)} titles, "
             f"{names.get('artists_restored', 0)} artists, {names.get('albums_restored', 0)} albums)",
-            f"with >=1 seed genre: {pct(self.with_genres)}; artist matched: {pct(self.with_artist_match)}",
-            f"genres from subgenres: {pct(self.from_subgenres)}; playlist genres: "
-            f"{pct(self.from_playlist_genres)}; artist micro-genres: {pct(self.from_artist_genres)}",
-            f"artist-joined seeds dropped (track does not sound like the genre, or no source labels it): "
-            f"{self.artist_seeds_dropped}",
+            f"with >=1 seed genre: {pct(self.with_genres)}; a credited artist known: {pct(self.with_artist_match)} "
+            f"(tracks whose only file match is a namesake by sound: {self.namesakes})",
+            f"labels the known artists contradict, dropped: {self.own_labels_contradicted} of the sources' own, "
+            f"{self.playlist_labels_contradicted} proposed by playlists or artists' other tags; playlist labels a "
+            f"track of an unknown artist does not sound like, dropped: {self.playlist_labels_unheard}",
+            f"thin genres given back their best candidates: "
+            f"{', '.join(f'{g} +{n}' for g, n in self.thin_genres_kept.items()) or 'none'}",
             f"mean seed genres per track: {self.mean_genres_per_track:.2f}; distinct seed genres: "
             f"{self.distinct_genres} of {len(SEED_GENRES)}",
             f"holiday songs (services/playlist/seasons.py): {pct(self.holiday_tracks)}",

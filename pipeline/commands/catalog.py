@@ -55,6 +55,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     info.add_argument("--json", action="store_true")
     info.set_defaults(func=_info)
 
+    audit = actions.add_parser(
+        "audit", help="label precision per seed genre, judged by the artists' Spotify genres (keyword match)"
+    )
+    audit.add_argument("--catalog", type=Path, action="append", default=[], help="catalog(s) to judge (repeatable)")
+    audit.add_argument(
+        "--held-out", action="store_true", help="also rebuild without half the artists and judge their tracks"
+    )
+    audit.add_argument("--artists", type=Path, default=None, help="artist genre CSV (default: the shared one)")
+    audit.set_defaults(func=_audit)
+
     holidays = actions.add_parser("holidays", help="the catalog's holiday songs, and the detector on a judged sample")
     holidays.add_argument("--catalog", type=Path, default=None, help="catalog Parquet (default data/catalog.parquet)")
     holidays.add_argument(
@@ -65,7 +75,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _build(args: argparse.Namespace) -> int:
-    from pipeline.catalog.build import build_catalog_frame, load_artist_genres, write_catalog
+    from pipeline.catalog.build import build_catalog_frame, write_catalog
+    from pipeline.evaluation.artist_genres import ArtistGenres
     from services.playlist.catalog import DEFAULT_CATALOG_PATH
     from services.playlist.genre_map import load_genre_mapper
     from shared.paths import shared_data_dir
@@ -75,11 +86,11 @@ def _build(args: argparse.Namespace) -> int:
     shared = [] if args.from_only else [shared_data_dir() / "catalog" / name for name in SHARED_SOURCES]
     sources = shared + list(args.sources)
     artists_path = args.artists or shared_data_dir() / "artists" / "artist_feature_means.csv"
-    artist_genres = {}
+    artists = None
     if not args.no_artists and (args.artists is not None or artists_path.is_file()):
-        artist_genres = load_artist_genres(artists_path)
+        artists = ArtistGenres.load(artists_path)
     mapper = load_genre_mapper(args.genre_map)
-    frame, report = build_catalog_frame(sources, mapper=mapper, artist_genres=artist_genres)
+    frame, report = build_catalog_frame(sources, mapper=mapper, artists=artists)
     out = args.out or DEFAULT_CATALOG_PATH
     write_catalog(frame, out)
     if args.json:
@@ -139,4 +150,37 @@ def _holidays(args: argparse.Namespace) -> int:
         )
     right = int((found & truth).sum())
     print(f"precision {right / max(int(found.sum()), 1):.3f}, recall {right / max(int(truth.sum()), 1):.3f}")
+    return 0
+
+
+def _audit(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from pipeline.catalog.build import build_catalog_frame
+    from pipeline.evaluation.artist_genres import ArtistGenres
+    from pipeline.evaluation.label_audit import held_out_artists, judge_for, label_precision, precision_table
+    from services.playlist.catalog import DEFAULT_CATALOG_PATH, read_catalog_frame
+    from services.playlist.genre_map import load_genre_mapper
+    from shared.paths import shared_data_dir
+
+    artists = ArtistGenres.load(args.artists)
+    columns = []
+    for path in args.catalog or [DEFAULT_CATALOG_PATH]:
+        frame = read_catalog_frame(path)
+        judge = judge_for(frame, artists)
+        names, kept, refused = judge.namesake_rates()
+        print(
+            f"{path}: {names} artist names the file knows; the namesake check keeps {kept:.1%} of them and "
+            f"refuses {refused:.1%} of random pairings"
+        )
+        columns.append((path.stem, label_precision(frame, judge)))
+    if args.held_out:
+        sources = [shared_data_dir() / "catalog" / name for name in SHARED_SOURCES]
+        mapper = load_genre_mapper()
+
+        def build(known: ArtistGenres) -> pd.DataFrame:
+            return build_catalog_frame(sources, mapper=mapper, artists=known)[0]
+
+        columns.append(("held-out artists", held_out_artists(build, artists)[1]))
+    print("\n".join(precision_table(columns)))
     return 0

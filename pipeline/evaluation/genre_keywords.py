@@ -54,7 +54,10 @@ KEYWORDS: Final[dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
     "chicago-house": (("chicago house", "house", "acid house", "hip house", "deep house"), ()),
     "children": (_CHILDREN, ()),
     "chill": (("chill", "chillhop", "chillwave", "lo-fi", "downtempo", "lounge", "bedroom", "neo mellow"), ()),
-    "classical": (("classical", "baroque", "romantic era", "orchestra", "early music", "opera", "choral"), ()),
+    "classical": (
+        ("classical", "baroque", "romantic era", "orchestra", "early music", "opera", "choral"),
+        ("baroque pop",),
+    ),
     "club": (("club", "edm", "house", "dance", "electro house", "big room", "techno"), ("glee club",)),
     "comedy": (("comedy", "comic", "parody", "novelty"), ()),
     "country": (("country", "americana", "honky tonk", "outlaw", "nashville", "bluegrass", "western"), ()),
@@ -128,7 +131,7 @@ KEYWORDS: Final[dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
     "piano": (("piano", "new age piano", "classical piano", "piano rock", "stride"), ()),
     "pop": (("pop",), ()),
     "pop-film": (("filmi", "bollywood", "kollywood", "tollywood", "desi pop", "soundtrack"), ()),
-    "post-dubstep": (("post-dubstep", "future garage", "wonky", "chillstep", "future bass", "dubstep"), ()),
+    "post-dubstep": (("post-dubstep", "future garage", "wonky", "chillstep", "future bass", "purple sound"), ()),
     "power-pop": (("power pop", "new wave", "pop rock", "jangle pop"), ()),
     "progressive-house": (("progressive house", "progressive electro house", "progressive trance", "house"), ()),
     "psych-rock": (("psychedelic", "psych", "acid rock", "neo-psychedelic", "space rock", "stoner rock"), ()),
@@ -204,6 +207,12 @@ def micro_genre_plays(micro_genre: str, seed: str) -> bool:
 def genres_play(micro_genres: Iterable[str], seed: str) -> bool:
     """True when any of an artist's micro-genres plays the seed genre."""
     return any(micro_genre_plays(micro, seed) for micro in micro_genres)
+
+
+@cache
+def played_seeds(micro_genres: tuple[str, ...]) -> frozenset[str]:
+    """Every judged seed genre the micro-genres play (empty: they name no sound the table knows)."""
+    return frozenset(seed for seed in SEED_GENRES if judged(seed) and genres_play(micro_genres, seed))
 
 
 if set(KEYWORDS) != set(SEED_GENRES):  # a new seed genre must be given keywords (or () if not judged)

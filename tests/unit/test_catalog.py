@@ -119,7 +119,11 @@ def test_the_shipped_catalog_has_every_unique_track_with_seed_genres() -> None:
     assert DEFAULT_CATALOG_PATH.stat().st_size < 5_000_000
     catalog = load_catalog()
     with_genres = sum(1 for g in catalog.genres if g)
-    assert with_genres / len(catalog) > 0.99
+    # Since issue 19 a track keeps no label its artists contradict, nor one that proved right for under 65% of the
+    # tracks with a known artist unless it is its source's own (TidyTuesday's "tropical" and "latin hip hop"
+    # playlists hold Swedish pop and EDM): 4.9% of tracks, all by artists the file does not know, have no seed
+    # genre and are served to requests without genres. Before, every track kept its labels (> 99% had some).
+    assert with_genres / len(catalog) > 0.95
     assert {"pop", "hip-hop", "rock", "edm", "latin", "r-n-b"} <= set(catalog.genre_names)
     assert catalog.track_ids[0] and frame["uri"].str.startswith("spotify:track:").all()
     assert np.isfinite(catalog.normalised).all()
@@ -128,21 +132,20 @@ def test_the_shipped_catalog_has_every_unique_track_with_seed_genres() -> None:
 @pytest.mark.slow
 @pytest.mark.needs_shared
 def test_rebuilding_from_shared_data_matches_the_shipped_catalog(shared_data: Path, tmp_path: Path) -> None:
-    from pipeline.catalog.build import build_catalog_frame, load_artist_genres
+    from pipeline.catalog.build import build_catalog_frame
     from pipeline.commands.catalog import SHARED_SOURCES
+    from pipeline.evaluation.artist_genres import ArtistGenres
     from services.playlist.genre_map import load_genre_mapper
 
     frame, report = build_catalog_frame(
         [shared_data / "catalog" / name for name in SHARED_SOURCES],
         mapper=load_genre_mapper(),
-        artist_genres=load_artist_genres(shared_data / "artists" / "artist_feature_means.csv"),
+        artists=ArtistGenres.load(shared_data / "artists" / "artist_feature_means.csv"),
     )
     shipped = pd.read_parquet(DEFAULT_CATALOG_PATH)
     assert report.tracks == 53_957 and report.source_rows == 32_833 + 29_135
-    assert report.empty_seed_genres == [
-        "bossanova", "holidays", "metal-misc", "movies", "new-release", "philippines-opm",
-        "post-dubstep", "rainy-day", "road-trip", "soundtracks", "summer", "work-out",
-    ]  # fmt: skip
+    # Occasions only: bossanova, movies, soundtracks, ... have tracks by their artists' genres since issue 19.
+    assert report.empty_seed_genres == ["holidays", "new-release", "rainy-day", "road-trip", "summer", "work-out"]
     assert frame["track_id"].tolist() == shipped["track_id"].tolist()
     # The genre map evolves; a few changed tracks are tolerated, a stale catalog is not.
     same = sum(list(a) == list(b) for a, b in zip(frame["genres"], shipped["genres"], strict=True)) / len(frame)

@@ -9,8 +9,9 @@ from typing import Any, ClassVar
 import pandas as pd
 import pytest
 
-from pipeline.catalog.build import BuildReport, artist_join_key, build_catalog_frame, load_artist_genres, write_catalog
+from pipeline.catalog.build import BuildReport, build_catalog_frame, write_catalog
 from pipeline.catalog.importers import detect_layout, import_source
+from pipeline.evaluation.artist_genres import ArtistGenres, read_artist_file
 from services.playlist.catalog import CATALOG_COLUMNS, CatalogError, load_catalog
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "catalog"
@@ -44,8 +45,8 @@ class FakeMapper:
         return {g: self.map(g) for g in genres}
 
 
-def build(name: str, artist_genres: dict[str, list[str]] | None = None) -> tuple[pd.DataFrame, BuildReport]:
-    return build_catalog_frame(FIXTURES / name, mapper=FakeMapper(), artist_genres=artist_genres)
+def build(name: str, artists: ArtistGenres | None = None) -> tuple[pd.DataFrame, BuildReport]:
+    return build_catalog_frame(FIXTURES / name, mapper=FakeMapper(), artists=artists)
 
 
 def column(frame: pd.DataFrame, name: str) -> dict[str, Any]:
@@ -63,32 +64,37 @@ def test_tidytuesday_rows_collapse_to_one_track_with_all_its_playlists() -> None
     assert bright["release_date"] == "2019-06-14" and bright["album"] == "Bright Album"
 
 
-def test_seed_genres_come_from_subgenres_playlists_and_artist_micro_genres_best_first() -> None:
-    artists = load_artist_genres(FIXTURES / "artists_small.csv")
-    frame, report = build("tidytuesday_small.csv", artist_genres=artists)
+def test_seed_genres_come_from_the_artists_genres_and_the_playlists_they_do_not_contradict() -> None:
+    artists = ArtistGenres.load(FIXTURES / "artists_small.csv")
+    frame, report = build("tidytuesday_small.csv", artists=artists)
     genres = column(frame, "genres")
     assert genres["tt02"][0] == "hip-hop"
-    # Two playlists (pop/dance pop, rock/album rock) plus the artist's dance pop and electropop: pop leads,
-    # rock (a whole playlist) beats dance, and synth-pop (the artist's 2nd seed of one tag) is too weak to keep.
-    assert list(genres["tt01"]) == ["pop", "rock", "dance"]
-    assert report.with_artist_match == 2
+    # Two playlists (pop / dance pop, rock / album rock) and the artist's dance pop and electropop: pop and dance
+    # lead, synth-pop (electropop) joins, and rock goes: Sunny Band's genres say nothing of rock. (Before issue 19
+    # the playlists outvoted the artist and rock stayed second.)
+    assert list(genres["tt01"]) == ["pop", "dance", "synth-pop"]
+    assert report.with_artist_match == 2 and report.playlist_labels_contradicted == 1
     assert report.with_genres == 4
 
 
-def test_artist_genre_file_is_joined_by_name_ignoring_case_punctuation_and_empty_lists() -> None:
-    artists = load_artist_genres(FIXTURES / "artists_small.csv")
-    assert artists["mc fixture"] == ["gangster rap", "southern hip hop"]
-    assert "nobody here" not in artists
-    assert artist_join_key("N.W.A.") == artist_join_key("n w a") and artist_join_key("W&W") == "w&w"
-    assert artist_join_key("オメガトライブ") == "オメガトライブ"
+def test_the_artist_file_is_read_by_name_ignoring_case_punctuation_and_empty_lists() -> None:
+    artists = read_artist_file(FIXTURES / "artists_small.csv")
+    assert artists["mc fixture"][0].genres == ("gangster rap", "southern hip hop")
+    assert artists["nobody here"][0].genres == ()
+    assert ArtistGenres(artists).genres("NOBODY HERE") is None
 
 
-def test_a_multi_artist_track_is_joined_by_its_lead_artist() -> None:
-    artists = {artist_join_key("Ben Woodward"): ["dance pop"]}
-    frame, report = build("kaggle_tracks_small.csv", artist_genres=artists)
-    assert report.with_artist_match == 1
-    # No source labels pop or dance here, so the join cannot add them (see test_catalog_merge.py).
-    assert report.artist_seeds_dropped == 2 and "pop" not in column(frame, "genres")["kg02"]
+def test_a_multi_artist_track_is_judged_by_every_credited_artist(tmp_path: Path) -> None:
+    # "Ben Woodward, Chorus Fixture": the known one's genres (acoustic pop) confirm the source's own "acoustic" and
+    # contradict its "chill" (before issue 19 a join only added seeds, and the lead artist alone was looked up).
+    path = tmp_path / "artists.csv"
+    header = (FIXTURES / "artists_small.csv").read_text(encoding="utf-8").splitlines()[0]
+    path.write_text(
+        header + "\nBen Woodward,0.92,0.42,150000,0.17,0,0.1,-17,0.08,77,0.27,50,1,1,10,\"['acoustic pop']\"\n"
+    )
+    frame, report = build("kaggle_tracks_small.csv", artists=ArtistGenres.load(path))
+    assert report.with_artist_match == 1 and report.own_labels_contradicted == 1
+    assert list(column(frame, "genres")["kg02"]) == ["acoustic"]
 
 
 def test_kaggle_tracks_layout_joins_artists_and_merges_a_track_listed_in_two_genres() -> None:

@@ -12,6 +12,8 @@ from pipeline.catalog.build import build_catalog_frame
 from pipeline.catalog.merge import spelling_key
 from pipeline.catalog.report import BuildReport
 from pipeline.catalog.sound_check import MIN_LABELLED, GenreSoundCheck
+from pipeline.evaluation.artist_genres import ArtistGenres
+from shared.features import AUDIO_FEATURES
 from shared.genres import SEED_GENRES
 from tests.unit.test_catalog_import import FakeMapper
 
@@ -19,8 +21,8 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "catalog"
 SOURCES = [FIXTURES / "tidytuesday_small.csv", FIXTURES / "kaggle_stripped_small.csv"]
 
 
-def merged(artist_genres: dict[str, list[str]] | None = None) -> tuple[pd.DataFrame, BuildReport]:
-    return build_catalog_frame(SOURCES, mapper=FakeMapper(), artist_genres=artist_genres)
+def merged(artists: ArtistGenres | None = None) -> tuple[pd.DataFrame, BuildReport]:
+    return build_catalog_frame(SOURCES, mapper=FakeMapper(), artists=artists)
 
 
 def by_id(frame: pd.DataFrame, column: str) -> dict[str, Any]:
@@ -68,11 +70,28 @@ def test_spelling_keys_ignore_punctuation_case_and_spacing() -> None:
     assert spelling_key("Can't") != spelling_key("Can t")
 
 
-def test_an_artist_join_cannot_add_a_genre_no_source_labels_enough_tracks_of() -> None:
-    frame, report = merged(artist_genres={"guns n roses": ["dance pop"]})
-    genres = by_id(frame, "genres")
-    assert "dance" not in genres["kg10"] and "pop" not in genres["kg10"]
-    assert report.artist_seeds_dropped > 0
+def _artist_file(path: Path, name: str, sound: np.ndarray, genres: list[str]) -> ArtistGenres:
+    header = "artists," + ",".join(AUDIO_FEATURES) + ",count,genres\n"
+    row = f"{name}," + ",".join(f"{v:.4f}" for v in sound) + f',10,"{genres!r}"\n'
+    path.write_text(header + row, encoding="utf-8")
+    return ArtistGenres.load(path)
+
+
+def test_an_artist_of_the_same_name_that_sounds_nothing_alike_is_a_namesake(tmp_path: Path) -> None:
+    frame, _ = merged()
+    guns = frame["artist"] == "Guns N' Roses"
+    sound = frame.loc[guns, list(AUDIO_FEATURES)].to_numpy(dtype=np.float64).mean(axis=0)
+    # The same name with the opposite sound (quiet, acoustic, calm) is someone else: its genres are not used.
+    opposite = sound.copy()
+    for feature, value in {"energy": 0.05, "acousticness": 0.95, "loudness": -30.0, "valence": 0.05}.items():
+        opposite[AUDIO_FEATURES.index(feature)] = value
+    far, report = merged(_artist_file(tmp_path / "far.csv", "Guns N' Roses", opposite, ["dance pop"]))
+    assert report.with_artist_match == 0 and report.namesakes == int(guns.sum())
+    assert by_id(far, "genres") == by_id(frame, "genres")
+    # With the catalog's own sound it is the band: "dance pop" now referees, and contradicts hard-rock.
+    near, report = merged(_artist_file(tmp_path / "near.csv", "Guns N' Roses", sound, ["dance pop"]))
+    assert report.with_artist_match == int(guns.sum()) and report.own_labels_contradicted > 0
+    assert all("hard-rock" not in g for g, is_guns in zip(near["genres"], guns, strict=True) if is_guns)
 
 
 def test_an_artist_join_adds_a_genre_only_to_a_track_that_sounds_like_it() -> None:
