@@ -3,8 +3,7 @@
 - Genre truth: of the tracks whose artist the artist file knows, the share whose artist really plays an asked genre
   (the artist's Spotify micro-genres by keyword, not our genre map: `pipeline/evaluation/artist_genres.py`).
 - Holiday songs nobody asked for: a title with a holiday word (a cross-check of the catalog's own mask).
-- One song twice: the same song by the same or a featured artist (services/playlist/credits.py); the same title by
-  different artists is counted too, for reading, but is allowed (a cover by someone else is another song).
+- One song twice: the same title without version marks, whoever sings it (services/playlist/credits.py).
 - An asked genre missing from a list of several: no track whose artist plays it (or, artist unknown, labelled it).
 - Artist crowding: any credited artist more than `max_per_artist` times.
 - Flow: the mean step between neighbours (services/playlist/sequencing.py) in the list's order, in the order of
@@ -21,7 +20,7 @@ from typing import Final, Protocol
 
 import numpy as np
 
-from services.playlist.credits import credited_artists, song_keys, song_title
+from services.playlist.credits import credited_artists, song_title
 from services.playlist.sequencing import Sound, mean_step
 from shared.recommendation import RecommendedTrack
 
@@ -50,7 +49,6 @@ class ListChecks:
     unfaithful: list[str] = field(default_factory=list)
     holiday: list[str] = field(default_factory=list)
     repeated_songs: list[str] = field(default_factory=list)
-    repeated_titles: list[str] = field(default_factory=list)
     missing_genres: list[str] = field(default_factory=list)
     crowded_artists: list[str] = field(default_factory=list)
     step: float = 0.0
@@ -84,8 +82,7 @@ def check_list(
                 checks.unfaithful.append(f"{track.artist} - {track.name}")
         if not holidays_asked and is_holiday_song(track):
             checks.holiday.append(f"{track.artist} - {track.name}")
-    checks.repeated_songs = _repeated(tracks, lambda t: song_keys(t.name, t.artist))
-    checks.repeated_titles = _repeated(tracks, lambda t: [song_title(t.name)])
+    checks.repeated_songs = _repeated(tracks, lambda t: [song_title(t.name)])
     checks.missing_genres = missing_genres(tracks, asked=asked, judge=judge) if len(asked) > 1 else []
     credits = Counter(a for t in tracks for a in credited_artists(t.artist, t.name))
     checks.crowded_artists = [artist for artist, count in credits.items() if count > max_per_artist]

@@ -49,7 +49,6 @@ class RequestAudit:
     faithful: int = 0
     holiday_lists: int = 0
     repeated_song_lists: int = 0
-    repeated_title_lists: int = 0
     missing_genre_lists: int = 0
     crowded_lists: int = 0
     step: list[float] = field(default_factory=list)
@@ -68,7 +67,6 @@ class RequestAudit:
         self.faithful += checks.faithful
         self.holiday_lists += bool(checks.holiday)
         self.repeated_song_lists += bool(checks.repeated_songs)
-        self.repeated_title_lists += bool(checks.repeated_titles)
         self.missing_genre_lists += bool(checks.missing_genres)
         self.crowded_lists += bool(checks.crowded_artists)
         self.step.append(checks.step)
@@ -94,7 +92,6 @@ class RequestAudit:
             "judged_tracks": self.judged,
             "holiday_lists": self.holiday_lists,
             "repeated_song_lists": self.repeated_song_lists,
-            "repeated_title_lists": self.repeated_title_lists,
             "missing_genre_lists": self.missing_genre_lists,
             "crowded_lists": self.crowded_lists,
             "mean_step": {

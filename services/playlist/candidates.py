@@ -47,7 +47,7 @@ class CandidateSearch:
     fallback: GenreFallback
     vectors: np.ndarray  # search space, in reported distance units
     artists: np.ndarray  # (rows, k) credited-artist codes
-    songs: np.ndarray  # (rows, k) (song, artist) codes
+    songs: np.ndarray  # (rows, 1) song codes
     track_ids: np.ndarray
     holiday: np.ndarray  # bool per row
     unit: float

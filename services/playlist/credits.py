@@ -2,9 +2,11 @@
 
 A catalog credit joins several artists with ", " ("Ashe, Niall Horan"), and titles name more ("Song (feat. X)"):
 each credited artist counts toward the per-artist cap. A song is its title without version marks (" - Remastered
-2011", "(Live)", "[Bonus Track]", "(feat. X)", "(Acoustic Version)") by any of its credited artists, so "Moral of
-the Story" by Ashe and "Moral of the Story (feat. Niall Horan)" by "Ashe, Niall Horan" are one song, and so is a
-cover of a title by an artist who was featured on it. A cover by someone else entirely is another song.
+2011", "(Live)", "[Bonus Track]", "(feat. X)", "(Acoustic Version)"), whoever sings it: "Moral of the Story" by
+Ashe and "Moral of the Story (feat. Niall Horan)" by "Ashe, Niall Horan" are one song, and so are two covers of "The
+Girl from Ipanema" (a listener hears the same song twice; a bossa nova list held one standard twice in 26 of 60
+lists when only the same or a featured artist counted). Two different songs that share a title ("Hello" by Adele and
+by Lionel Richie) also meet only once: rare, and a list showing "Hello" twice reads as a repeat too.
 """
 
 from __future__ import annotations
@@ -56,12 +58,6 @@ def credited_artists(artist: str, name: str = "") -> tuple[str, ...]:
         featured = match.group(1) or match.group(2) or ""
         keys.extend(artist_key(part) for part in [featured, *_NAME_JOINERS.split(featured)])
     return tuple(dict.fromkeys(key for key in keys if key))[:MAX_CREDITS] or (artist_key(artist),)
-
-
-def song_keys(name: str, artist: str) -> tuple[tuple[str, str], ...]:
-    """The (song, artist) pairs a track is; two tracks sharing any pair are the same song."""
-    title = song_title(name)
-    return tuple((title, credit) for credit in credited_artists(artist, name))
 
 
 def code_table(keys_per_row: Sequence[Sequence[Any]]) -> np.ndarray:

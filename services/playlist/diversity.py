@@ -1,7 +1,7 @@
 """Re-ranking candidates into a playlist: MMR diversity, a per-artist cap, one song once, and genre shares.
 
-Artists and songs come as (rows, k) code tables (services/playlist/credits.py: a row has several credited artists
-and so several (song, artist) keys; -1 pads). A `Draft` is what a playlist has taken so far; several passes (one
+Artists and songs come as (rows, k) code tables (services/playlist/credits.py: a row may have several credited
+artists; -1 pads). A `Draft` is what a playlist has taken so far; several passes (one
 per genre share, spares, a top-up) add to the same draft, so the caps and the spread hold across them.
 """
 

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from services.playlist.candidates import CandidateSearch
 from services.playlist.catalog import Catalog, spotify_uri, spotify_url
-from services.playlist.credits import code_table, credited_artists, song_keys
+from services.playlist.credits import code_table, credited_artists, song_title
 from services.playlist.diversity import Draft
 from services.playlist.explain import why
 from services.playlist.feature_index import FeatureIndex, choose_index
@@ -103,7 +103,7 @@ class Recommender:
             fallback=self.fallback,
             vectors=self.vectors / self.unit,
             artists=code_table([credited_artists(a, t) for t, a in pairs]),
-            songs=code_table([song_keys(t, a) for t, a in pairs]),
+            songs=code_table([[song_title(t)] for t, _ in pairs]),
             track_ids=catalog.track_ids,
             holiday=catalog.holiday,
             unit=self.unit,
