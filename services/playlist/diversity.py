@@ -87,11 +87,24 @@ def mmr_select(
             room = np.where(pool.groups[pick], quotas, -1)
             quotas[int(np.argmax(room))] -= 1
         draft.take(int(pool.rows[pick]), pool.vectors[pick], pool.artists[pick], pool.songs[pick])
-        open_ &= draft.open_to(pool.rows, pool.artists, pool.songs)
+        open_ &= _still_open(pool, draft, pick)
         if diversity > 0:
             step = _distances(pool.vectors, norms, pool.vectors[pick])
             nearest = step if len(draft.rows) == 1 else np.minimum(nearest, step)
     return picked
+
+
+def _still_open(pool: Candidates, draft: Draft, pick: int) -> np.ndarray:
+    """What the pick closes: itself, its songs, and the artists it brought to the cap (cheaper than open_to)."""
+    closed = np.zeros(len(pool.rows), dtype=bool)
+    closed[pick] = True
+    for song in pool.songs[pick]:
+        if song >= 0:
+            closed |= (pool.songs == song).any(axis=1)
+    for artist in pool.artists[pick]:
+        if artist >= 0 and draft.artists[int(artist)] >= draft.max_per_artist:
+            closed |= (pool.artists == artist).any(axis=1)
+    return ~closed
 
 
 def _distances(vectors: np.ndarray, norms: np.ndarray, point: np.ndarray) -> np.ndarray:
