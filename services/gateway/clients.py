@@ -68,7 +68,7 @@ class Upstreams:
     ) -> UpstreamPrediction:
         """Audio features and attention map of a photo (inference POST /v1/predict?attention=true, raw image body);
         the inference service's own Server-Timing (decode, model) goes into `timing` as inference-*."""
-        # The model computes the attention on every prediction; asking for it costs a 7x7 grid in the answer.
+        # The model computes the heat map on every prediction; asking for it costs a 28x28 grid in the answer.
         response = await self.inference.request(
             "POST",
             "/v1/predict",

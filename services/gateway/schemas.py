@@ -31,7 +31,8 @@ class Track(BaseModel):
 
 
 class AttentionGrid(BaseModel):
-    """Where the model looked: a (height x width) grid of weights over the photo (squashed square), summing to 1."""
+    """The heat map: how much each part of the photo (squashed square) moved its mood toward the answer, a
+    (height x width) grid of non-negative weights summing to 1 (the mood head's class-activation map)."""
 
     model_config = ConfigDict(extra="ignore")
 
@@ -87,7 +88,7 @@ class Playlist(PhotoReading):
         default=None, description="The playlist on the user's Spotify account; absent when not signed in."
     )
     attention: AttentionGrid | None = Field(
-        default=None, description="The model's attention over the photo (the web page draws it as a heat map)."
+        default=None, description="What made the photo feel the way it does: the web page draws it over the photo."
     )
 
 
