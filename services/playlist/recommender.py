@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from services.playlist.catalog import Catalog, spotify_uri, spotify_url
 from services.playlist.diversity import artist_key, encode, mmr_select, title_key
-from services.playlist.explain import why
+from services.playlist.explain import WhyContext, why
 from services.playlist.feature_index import FeatureIndex, choose_index
 from services.playlist.genre_fallback import GenreFallback
 from services.playlist.genre_map import GenreMapping, resolve_seed_genres
@@ -134,10 +134,14 @@ class Recommender:
                     f"{len(extra)} closest tracks from other genres were added"
                 )
             chosen, chosen_dist = chosen + extra, chosen_dist + extra_dist
-        tracks = [
-            self._track(row, d, target=target, requested=list(present))
-            for row, d in zip(chosen, chosen_dist, strict=True)
-        ]
+        # Each why is said against the photo as read (not the mode's target) and the rest of the playlist.
+        context = WhyContext(
+            photo=request.features.to_vector(),
+            mode=request.mode,
+            playlist=self.catalog.raw[chosen],
+            requested=list(present),
+        )
+        tracks = [self._track(row, d, context=context) for row, d in zip(chosen, chosen_dist, strict=True)]
         return Recommendation(
             tracks=tracks,
             target=AudioFeatures.from_vector(target),
@@ -206,7 +210,7 @@ class Recommender:
         )
         return [int(ids[p]) for p in picks], [float(dist[p]) for p in picks]
 
-    def _track(self, row: int, distance: float, *, target: np.ndarray, requested: list[str]) -> RecommendedTrack:
+    def _track(self, row: int, distance: float, *, context: WhyContext) -> RecommendedTrack:
         catalog = self.catalog
         track_id = str(catalog.track_ids[row])
         genres = list(catalog.genres[row])
@@ -226,6 +230,6 @@ class Recommender:
             duration_ms=int(catalog.duration_ms[row]),
             features=AudioFeatures.model_construct(_fields_set=set(values), **values),
             genres=genres,
-            why=why(raw, target=target, genres=genres, requested=requested),
+            why=why(raw, genres=genres, context=context),
             distance=round(distance, 4),
         )
