@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Header, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Header, Response, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse
 
 from services.gateway.account import SpotifyAccount, candidates_for
@@ -27,6 +27,7 @@ from services.gateway.schemas import (
     Playlist,
 )
 from services.gateway.sessions import new_session_token, session_key, set_session_cookie
+from services.gateway.warmup import warmed_up
 from shared.errors import UnsupportedMediaType, error_responses
 from shared.genres import SEED_GENRES
 from shared.rating import IDEMPOTENCY_PATTERN
@@ -69,6 +70,7 @@ async def list_genres() -> GenreList:
     openapi_extra={
         "requestBody": {"content": {"multipart/form-data": {"encoding": {"image": {"contentType": "image/*"}}}}}
     },
+    dependencies=[Depends(warmed_up)],  # an upload sent while the stack warms up waits for it (bounded)
 )
 async def post_playlist(
     response: Response,

@@ -131,8 +131,7 @@ class Upstreams:
         return parse_upstream(DeletedRatings, response, service="feedback")
 
     async def ready(self, name: str) -> bool:
-        """True when the upstream's /readyz says it is ready."""
+        """True when the upstream's /readyz says it is ready (asked past the breaker: ServiceClient.probe)."""
         client: ServiceClient = getattr(self, name)
-        # A readiness probe should not hang on a frozen upstream; its failures feed the breaker too.
-        await client.request("GET", "/readyz", timeout=READY_TIMEOUT_S)
-        return True
+        # A readiness probe should not hang on a frozen upstream.
+        return await client.probe("/readyz", timeout_s=READY_TIMEOUT_S)

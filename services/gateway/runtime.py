@@ -11,6 +11,7 @@ from services.gateway.adapters.redis_store import RedisSessionStore
 from services.gateway.clients import Upstreams
 from services.gateway.sessions import SessionStore
 from services.gateway.settings import Settings
+from services.gateway.warmup import Warmup
 from shared.errors import NotReady
 from shared.health import ReadinessCheck, not_ready
 
@@ -40,6 +41,7 @@ class GatewayRuntime:
         self._transports = transports
         self._sessions: SessionStore | None = None
         self._upstreams: Upstreams | None = None
+        self.warmup = Warmup(self.checks, wait_s=settings.warmup_wait_s)
 
     async def start(self) -> None:
         """Open the session store and the upstream clients."""

@@ -127,6 +127,10 @@ def client(fakes: FakeUpstreams) -> Iterator[TestClient]:
     settings = Settings(max_upload_bytes=200_000)
     app = create_app(settings, sessions=InProcessSessionStore(), transports=fakes.transports())
     with TestClient(app) as test_client:
+        # A stack that has started: every upstream said ready once (warmup.py), before a test breaks one of them.
+        assert test_client.get("/v1/warmup").json() == {"ready": True, "waiting_for": []}
+        fakes.calls.clear()
+        fakes.seen_request_ids.clear()
         yield test_client
 
 
