@@ -30,24 +30,39 @@ class WarmupStatus(BaseModel):
 
 
 class Warmup:
-    """Runs the readiness checks until they all pass once; `wait()` holds a request until then, at most `wait_s`."""
+    """Warm until each readiness check has passed once, wherever it ran (here, or a probe of /readyz through
+    `observing`); `wait()` holds a request until then, at most `wait_s`."""
 
     def __init__(self, checks: Callable[[], Mapping[str, ReadinessCheck]], *, wait_s: float) -> None:
         self.checks = checks
         self.wait_s = wait_s
         self.ready = False
+        self._passed: set[str] = set()
         self._lock = asyncio.Lock()
 
+    def observing(self, checks: Mapping[str, ReadinessCheck]) -> dict[str, ReadinessCheck]:
+        """The same checks, each noting here when it passes (so /readyz answering ready ends the warm-up too)."""
+
+        def noted(name: str, check: ReadinessCheck) -> ReadinessCheck:
+            async def run() -> bool:
+                ok = bool(await check())
+                if ok:
+                    self._passed.add(name)
+                return ok
+
+            return run
+
+        return {name: noted(name, check) for name, check in checks.items()}
+
     async def status(self) -> WarmupStatus:
-        """Ask every check once (unless already ready); several callers at once share one round of checks."""
+        """Ask each check that has not passed yet, once; several callers at once share one round of checks."""
         if self.ready:
             return WarmupStatus(ready=True)
         async with self._lock:
-            if self.ready:
-                return WarmupStatus(ready=True)
-            named = dict(self.checks())
+            named = {name: check for name, check in self.checks().items() if name not in self._passed}
             results = await asyncio.gather(*(_passes(check) for check in named.values()))
-            waiting = [name for name, ok in zip(named, results, strict=True) if not ok]
+            self._passed.update(name for name, ok in zip(named, results, strict=True) if ok)
+            waiting = [name for name in named if name not in self._passed]
             self.ready = not waiting
             return WarmupStatus(ready=self.ready, waiting_for=waiting)
 

@@ -83,3 +83,11 @@ def test_once_ready_an_outage_is_the_breakers_business_not_a_wait(loading: Loadi
         sent = time.monotonic()
         assert_envelope(make_playlist(client), 503, "UpstreamUnavailable")
         assert time.monotonic() - sent < 2.0
+
+
+def test_readiness_seen_by_a_probe_of_readyz_ends_the_warm_up_too(loading: LoadingInference) -> None:
+    loading.ready_at = 0.0
+    for client in gateway(loading, wait_s=10.0):
+        assert client.get("/readyz").status_code == 200
+        loading.fail["inference"] = httpx.ConnectError("refused")  # down again after the start: not a warm-up
+        assert client.get("/v1/warmup").json() == {"ready": True, "waiting_for": []}
