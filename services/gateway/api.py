@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Header, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Header, Query, Response, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse
 
 from services.gateway.account import SpotifyAccount, candidates_for
@@ -22,6 +22,7 @@ from services.gateway.schemas import (
     FeedbackIn,
     FeedbackOut,
     GenreList,
+    GenreResolution,
     MyRatings,
     MyRatingsDeleted,
     Playlist,
@@ -57,6 +58,20 @@ async def favicon() -> FileResponse:
 @router.get("/genres", tags=["genres"], response_model=GenreList, summary="The 126 seed genres playlists draw from")
 async def list_genres() -> GenreList:
     return GenreList(genres=list(SEED_GENRES))
+
+
+@router.get(
+    "/genres/resolve",
+    tags=["genres"],
+    response_model=GenreResolution,
+    summary="The seed genres a name maps to (422 UnknownGenre, listing the valid ones, for a name it cannot map)",
+    responses=error_responses(422, *_UPSTREAM_ERRORS),
+)
+async def resolve_genre(
+    upstreams: UpstreamClients, name: Annotated[str, Query(min_length=1, max_length=60, examples=["bedroom pop"])]
+) -> GenreResolution:
+    """The page checks a typed micro-genre with this before offering it as a chip."""
+    return GenreResolution(name=name, genres=await upstreams.resolve_genres([name]))
 
 
 @router.post(

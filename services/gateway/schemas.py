@@ -136,6 +136,13 @@ class MyRatingsDeleted(DeletedRatings):
     """How many of your ratings were deleted, with their photos."""
 
 
+class GenreResolution(BaseModel):
+    """A genre name and the seed genres a playlist asked for with it would draw from (best first)."""
+
+    name: str = Field(examples=["bedroom pop"])
+    genres: list[str] = Field(examples=[["indie", "indie-pop"]])
+
+
 class GenreList(BaseModel):
     """The seed genres a playlist can be drawn from."""
 

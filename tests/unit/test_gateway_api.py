@@ -377,3 +377,10 @@ def test_a_wrong_method_is_405_in_the_envelope_with_allow(client: TestClient) ->
     response = client.request("TRACE", "/v1/genres")
     assert_envelope(response, 405, "MethodNotAllowed")
     assert response.headers["Allow"] == "GET"
+
+
+def test_a_typed_genre_is_checked_before_it_is_used(client: TestClient) -> None:
+    assert client.get("/v1/genres/resolve", params={"name": "rock"}).json() == {"name": "rock", "genres": ["rock"]}
+    body = assert_envelope(client.get("/v1/genres/resolve", params={"name": "chicago juke"}), 422, "UnknownGenre")
+    assert body["detail"]["unknown"] == ["chicago juke"]
+    assert_envelope(client.get("/v1/genres/resolve", params={"name": ""}), 422, "ValidationError")

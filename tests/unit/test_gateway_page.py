@@ -110,3 +110,7 @@ def test_the_pages_mood_words_are_the_ones_each_tracks_why_uses() -> None:
     assert js_constant("VALENCE_BANDS") == list(explain.VALENCE_BANDS)
     assert js_constant("ENERGY_BANDS") == list(explain.ENERGY_BANDS)
     assert js_constant("MOOD_WORDS") == [list(row) for row in explain.MOOD_WORDS]
+    playlist_script = (STATIC_DIR / "js" / "playlist.js").read_text()
+    titles = re.search(r"const MODE_TITLES = (\[.*?\]);\n", playlist_script, flags=re.DOTALL)
+    assert titles, "MODE_TITLES not found in playlist.js"
+    assert dict(json.loads(re.sub(r",(\s*\])", r"\1", titles.group(1)))) == explain.MODE_TITLES
