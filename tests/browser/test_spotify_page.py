@@ -87,6 +87,11 @@ def test_signed_in_genres_mix_it_up_save_to_spotify_and_play_it(desktop: Visit) 
     page.wait_for_selector("#sign-in")
     assert page.locator("#genre-actions").is_hidden()
     assert chips(desktop) == []
+    # Signed out, nothing Spotify-only is left to press: the playlist stays, with its exports and rating.
+    for spotify_only in ("#spotify-actions", "#save", "#embed-button", "#embed"):
+        assert page.locator(spotify_only).is_hidden(), spotify_only
+    assert page.locator("#tracks .track").count() == len(playlist["tracks"])
+    assert page.locator("#export-m3u8").is_visible() and page.locator("#like").is_visible()
 
 
 def test_the_page_and_its_files_carry_the_content_security_policy(desktop: Visit) -> None:
