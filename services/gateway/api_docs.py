@@ -13,11 +13,14 @@ from typing import Final
 
 import fastapi_offline
 from fastapi import FastAPI
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 VIEWERS_DIR: Final = Path(fastapi_offline.__file__).parent / "static"
 ASSETS_URL: Final = "/docs-assets"
+# ReDoc's footer shows Redocly's logo from their CDN: offline (and under the CSP) a blocked request and a console
+# error. The bundle is served with that one address pointed at our own icon instead.
+REDOC_CDN_LOGO: Final = b"https://cdn.redoc.ly/redoc/logo-mini.svg"
 
 _PAGE: Final = """<!doctype html>
 <html lang="en">
@@ -67,6 +70,12 @@ def install_api_docs(app: FastAPI) -> None:
         docs_page(viewer="swagger", openapi_url=openapi_url),
         docs_page(viewer="redoc", openapi_url=openapi_url),
     )
+    redoc_bundle = (VIEWERS_DIR / "redoc.standalone.js").read_bytes().replace(REDOC_CDN_LOGO, b"/static/favicon.svg")
+
+    @app.get(f"{ASSETS_URL}/redoc.standalone.js", include_in_schema=False)
+    async def redoc_script() -> Response:
+        return Response(redoc_bundle, media_type="text/javascript", headers={"Cache-Control": "public, max-age=3600"})
+
     app.mount(ASSETS_URL, StaticFiles(directory=VIEWERS_DIR), name="docs-assets")
 
     @app.get("/docs", include_in_schema=False)

@@ -12,9 +12,10 @@ import pytest
 import torch
 from PIL import Image
 
+from pipeline.mood.heat_checks import pointing_game, randomised_head_maps, rank_correlation
 from pipeline.mood.scenes import OBJECTS, night_street, object_on_plain, sunset
 from services.inference.model.architectures import EffnetVAE
-from services.inference.model.mood_map import mood_map, stage_contributions
+from services.inference.model.mood_map import stage_contributions
 from services.inference.model.predictor import DEFAULT_MODEL_PATH, Predictor
 
 POINTING_TRIALS = 15  # per object kind: 60 scenes
@@ -31,21 +32,6 @@ def _stage_maps(predictor: Predictor, images: list[Image.Image]) -> list[torch.T
     assert isinstance(predictor.model, EffnetVAE)
     with torch.inference_mode():
         return predictor.model.backbone.stage_maps(predictor.checkpoint.transform.batch(images))
-
-
-def _peak_on(heat: np.ndarray, box: tuple[int, int, int, int], size: int) -> bool:
-    """Whether the hottest cell's centre lies on the box (half a cell of slack: a cell straddles the edge)."""
-    rows, cols = heat.shape
-    row, col = np.unravel_index(int(heat.argmax()), heat.shape)
-    y, x = (row + 0.5) * size / rows, (col + 0.5) * size / cols
-    slack = size / rows / 2
-    left, top, right, bottom = box
-    return left - slack <= x <= right + slack and top - slack <= y <= bottom + slack
-
-
-def _rank_correlation(a: np.ndarray, b: np.ndarray) -> float:
-    ranks_a, ranks_b = a.ravel().argsort().argsort(), b.ravel().argsort().argsort()
-    return float(np.corrcoef(ranks_a, ranks_b)[0, 1])
 
 
 def test_the_map_splits_the_mood_exactly_among_the_positions(served: Predictor) -> None:
@@ -74,33 +60,15 @@ def test_the_served_map_is_non_negative_sums_to_one_and_matches_the_eager_path(s
 def test_the_peak_lands_on_an_object_pasted_at_random_places_at_least_80_percent_of_the_time(
     served: Predictor,
 ) -> None:
-    rng = np.random.default_rng(22)
-    hits: dict[str, int] = {}
-    for kind in OBJECTS:
-        scenes = [object_on_plain(rng, kind=kind) for _ in range(POINTING_TRIALS)]
-        predictions = served.predict([scene for scene, _ in scenes], with_attention=True)
-        hits[kind] = sum(
-            _peak_on(prediction.attention, box, size=scene.width)
-            for (scene, box), prediction in zip(scenes, predictions, strict=True)
-            if prediction.attention is not None
-        )
+    hits = pointing_game(served, trials_per_kind=POINTING_TRIALS)
     rate = sum(hits.values()) / (POINTING_TRIALS * len(OBJECTS))
     assert rate >= POINTING_BAR, f"peak on the object in {rate:.0%} of scenes ({hits} of {POINTING_TRIALS} each)"
 
 
 def test_the_map_changes_when_the_heads_weights_are_randomised(served: Predictor) -> None:
-    assert isinstance(served.model, EffnetVAE) and served.model.mood is not None
     rng = np.random.default_rng(5)
     photos = [sunset(), night_street(), *(object_on_plain(rng, kind=kind)[0] for kind in OBJECTS)]
-    maps = _stage_maps(served, photos)
-    randomised = copy.deepcopy(served.model.mood)
-    generator = torch.Generator().manual_seed(0)
-    with torch.no_grad():
-        weight = randomised.linear.weight
-        weight.copy_(torch.randn(weight.shape, generator=generator) * weight.std())
-    with torch.inference_mode():
-        _, trained = mood_map(served.model.mood, maps)
-        _, random = mood_map(randomised, maps)
-    correlations = [_rank_correlation(a.numpy(), b.numpy()) for a, b in zip(trained, random, strict=True)]
+    trained, random = randomised_head_maps(served, photos)
+    correlations = [rank_correlation(a, b) for a, b in zip(trained, random, strict=True)]
     assert np.mean(correlations) < 0.5, f"rank correlations with the randomised head: {np.round(correlations, 2)}"
-    assert all(not np.allclose(a.numpy(), b.numpy(), atol=1e-4) for a, b in zip(trained, random, strict=True))
+    assert all(not np.allclose(a, b, atol=1e-4) for a, b in zip(trained, random, strict=True))

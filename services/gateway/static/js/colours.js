@@ -55,7 +55,8 @@ export function colourName(r, g, b) {
   return name;
 }
 
-/** The photo's dominant colours: a coarse colour histogram of a small copy, the k most common bins' means. */
+/** The photo's dominant colours: a coarse colour histogram of a small copy, the most common bins' means, bins of
+ * one name merged (two greys are one "grey"), at most k. */
 export function dominantColours(image, k = 5) {
   const canvas = document.createElement("canvas");
   const side = 64;
@@ -74,14 +75,19 @@ export function dominantColours(image, k = 5) {
     bin.b += data[i + 2];
     bins.set(key, bin);
   }
-  return [...bins.values()]
-    .sort((a, b) => b.n - a.n)
-    .slice(0, k)
-    .map((bin) => {
-      const [r, g, b] = [bin.r, bin.g, bin.b].map((sum) => Math.round(sum / bin.n));
+  const named = new Map();
+  for (const bin of [...bins.values()].sort((a, b) => b.n - a.n)) {
+    const [r, g, b] = [bin.r, bin.g, bin.b].map((sum) => Math.round(sum / bin.n));
+    const name = colourName(r, g, b);
+    const seen = named.get(name);
+    if (seen) {
+      seen.share += bin.n / (side * side); // the first (largest) bin of a name keeps its swatch
+    } else if (named.size < k) {
       const hex = [r, g, b].map((value) => value.toString(16).padStart(2, "0")).join("");
-      return { hex: `#${hex}`, name: colourName(r, g, b), share: bin.n / (side * side) };
-    });
+      named.set(name, { hex: `#${hex}`, name, share: bin.n / (side * side) });
+    }
+  }
+  return [...named.values()].sort((a, b) => b.share - a.share);
 }
 
 /** One list item per colour: a swatch and "dark teal · 32%" (the hex code stays as the swatch's title). */
