@@ -100,7 +100,8 @@ export function swatchItems(colours) {
     chip.title = hex;
     const text = document.createElement("span");
     text.className = "swatch-text";
-    text.textContent = `${name} · ${Math.round(share * 100)}%`;
+    const percent = Math.round(share * 100);
+    text.textContent = `${name} · ${percent >= 1 ? `${percent}%` : "under 1%"}`;
     item.append(chip, text);
     return item;
   });
