@@ -201,6 +201,7 @@ def test_a_genre_the_api_cannot_map_is_refused_at_the_picker_not_after_make(desk
         (413, "PayloadTooLarge", "the upload is larger than the 10,485,760-byte limit", "too big"),
         (429, "RateLimited", "slow down", "Too many requests"),
         (503, "UpstreamUnavailable", "inference is unreachable", "The image model is down"),
+        (503, "NotReady", "still warming up: waiting for inference", "still warming up: the image model is loading"),
         (504, "UpstreamTimeout", "playlist did not answer in time", "The playlist service took too long"),
         (502, "UpstreamError", "feedback answered with an unexpected body", "The rating service is down"),
         (401, "SpotifySignInRequired", "sign in with Spotify first", "Sign in again"),
