@@ -47,6 +47,22 @@ def test_signed_in_genres_mix_it_up_save_to_spotify_and_play_it(desktop: Visit) 
         page.get_by_role("button", name=f"Remove {chips(desktop)[0]}", exact=True).click()
     pick_genre(page, "bossa")
     page.wait_for_selector("#chips .chip:has-text('bossanova')")
+    assert page.locator("#genre-note").inner_text() == "Added bossanova."
+    if len(chips(desktop)) == 5:
+        page.get_by_role("button", name=f"Remove {chips(desktop)[0]}", exact=True).click()
+        page.wait_for_function("() => document.querySelectorAll('#chips .chip').length === 4")
+    before = chips(desktop)
+    page.locator("#genre-search").fill("bedroom pop")  # a micro-genre: the profile keeps the seed it maps to
+    page.locator("#genre-search").press("Enter")
+    page.wait_for_selector("#genre-note:has-text('bedroom pop')")
+    added = [chip for chip in chips(desktop) if chip not in before]
+    said = page.locator("#genre-note").inner_text()
+    # What is announced is what the chips show: never "Added bedroom pop." beside a chip that says "indie".
+    if added:
+        assert said == f"Added bedroom pop as {', '.join(added)}."
+    else:
+        assert "already have" in said
+    assert "bedroom pop" not in chips(desktop)
 
     with page.expect_response("**/v1/me/genres/shuffle") as shuffled:
         page.click("#shuffle")
