@@ -18,7 +18,7 @@ genre ("easy-going, brighter than your photo, more acoustic than most here, folk
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 import numpy as np
@@ -144,11 +144,11 @@ class WhyContext:
     mode: Mode
     playlist: np.ndarray
     requested: Sequence[str] = ()
+    median: np.ndarray = field(init=False, repr=False)  # the playlist's median track, feature by feature
 
-    @property
-    def median(self) -> np.ndarray:
-        """The playlist's median track, feature by feature."""
-        return np.median(np.asarray(self.playlist, dtype=np.float64), axis=0)
+    def __post_init__(self) -> None:
+        # Once per playlist, not once per track's why.
+        object.__setattr__(self, "median", np.median(np.asarray(self.playlist, dtype=np.float64), axis=0))
 
 
 def title(photo: np.ndarray, mode: str) -> str:
