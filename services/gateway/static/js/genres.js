@@ -161,10 +161,6 @@ export class GenrePicker {
     this.close();
     if (this.chosen.includes(genre)) return;
     const limit = this.signedIn ? MAX_SIGNED_IN : MAX_SIGNED_OUT;
-    if (this.chosen.length >= limit) {
-      this.note(`You can pick up to ${limit} genres. Remove one first.`);
-      return;
-    }
     let mapped;
     try {
       mapped = await resolveGenre(genre, this.all);
@@ -177,9 +173,23 @@ export class GenrePicker {
       return;
     }
     if (this.signedIn) {
+      // The profile keeps seed genres: a name that plays as several may not fit beside the ones there.
+      const fresh = mapped.filter((seed) => !this.chosen.includes(seed));
+      if (!fresh.length) {
+        this.note(`"${genre}" plays as ${mapped.join(", ")}, which you have already.`);
+        return;
+      }
+      if (this.chosen.length + fresh.length > limit) {
+        this.note(`"${genre}" plays as ${mapped.join(", ")}: with yours that is more than ${limit}. Remove one first.`);
+        return;
+      }
       const before = [...this.chosen];
       await this.save([...this.chosen, genre], (profile) => addedMessage(genre, before, profile.genres));
     } else {
+      if (this.chosen.length >= limit) {
+        this.note(`You can pick up to ${limit} genres. Remove one first.`);
+        return;
+      }
       this.chosen.push(genre);
       this.mapped.set(genre, mapped);
       this.render();
