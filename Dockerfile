@@ -18,6 +18,7 @@ FROM python:3.11-slim AS runtime
 ARG SERVICE
 ARG PORT=8000
 ENV PATH=/opt/venv/bin:$PATH PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 SERVICE=${SERVICE} PORT=${PORT} \
+    PRESSEDPLAY_LOG_FORMAT=json \
     GATEWAY_HOST=0.0.0.0 INFERENCE_HOST=0.0.0.0 PLAYLIST_HOST=0.0.0.0 FEEDBACK_HOST=0.0.0.0
 # Runs as an unprivileged user; the code is read-only to it.
 RUN useradd --create-home --uid 10001 --user-group app

@@ -66,10 +66,11 @@ else
   spotify_shown="off (PRESSEDPLAY_SPOTIFY=fake for the local fake, or SPOTIFY_CLIENT_ID for Spotify)"
 fi
 cat <<BANNER
-PRESSED / PLAY is starting (Ctrl-C stops everything):
+PRESSED / PLAY is starting (Ctrl-C stops everything); a "ready: open $url" line follows once every service is:
   web page  $url
   API docs  $url/docs
   sessions  ${GATEWAY_REDIS_URL:-in-process}    ratings  ${FEEDBACK_STORE:-sqlite}
   spotify   $spotify_shown
+  logs      lines for a person (PRESSEDPLAY_LOG_FORMAT=json for JSON lines)
 BANNER
-exec python scripts/supervise.py --procfile "$procfile"
+exec python scripts/supervise.py --procfile "$procfile" --ready-url "$url/readyz" --ready-line "ready: open $url"

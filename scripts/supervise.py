@@ -7,7 +7,11 @@ MAX_BACKOFF_S, reset once a process has stayed up for STABLE_S. Each process run
 the terminal reaches only the supervisor, which then sends SIGTERM to every process group, waits up to DRAIN_S and
 SIGKILLs what is left.
 
-    python scripts/supervise.py [--procfile Procfile]
+With --ready-url, it polls that URL (the gateway's /readyz, which checks every service behind it) from the start and
+prints --ready-line once, with the seconds it took, the first time it answers 200: the one line that tells a person
+the page will work now.
+
+    python scripts/supervise.py [--procfile Procfile] [--ready-url URL --ready-line TEXT]
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -30,6 +36,7 @@ MAX_BACKOFF_S = 8.0
 STABLE_S = 30.0
 DRAIN_S = 15.0
 POLL_S = 0.1
+READY_POLL_S = 0.25
 
 
 def read_procfile(path: Path) -> dict[str, list[str]]:
@@ -54,6 +61,31 @@ def _pump(stream: IO[bytes], name: str, width: int) -> None:
     stream.close()
 
 
+@dataclass(frozen=True)
+class ReadyWatch:
+    """Where to ask whether the stack is ready, and what to print once it is."""
+
+    url: str
+    line: str
+
+    def answers_ready(self) -> bool:
+        """Whether the URL answers 200 now (refused, 503 or a timeout: not yet)."""
+        try:
+            with urllib.request.urlopen(self.url, timeout=2) as response:
+                return bool(response.status == 200)
+        except (urllib.error.URLError, OSError, ValueError):
+            return False
+
+    def watch(self, started: float, stopping: threading.Event) -> None:
+        """Poll until ready (then print the line once) or until the supervisor stops."""
+        while not stopping.is_set():
+            if self.answers_ready():
+                sys.stdout.write(f"{self.line} (ready {time.monotonic() - started:.1f} s after the start)\n")
+                sys.stdout.flush()
+                return
+            stopping.wait(READY_POLL_S)
+
+
 @dataclass
 class Supervised:
     """One Procfile process and its restart state."""
@@ -70,10 +102,11 @@ class Supervised:
 class Supervisor:
     """Keeps every process of a Procfile running until stop() is called."""
 
-    def __init__(self, commands: dict[str, list[str]]) -> None:
+    def __init__(self, commands: dict[str, list[str]], *, ready: ReadyWatch | None = None) -> None:
         self.children = [Supervised(name, argv) for name, argv in commands.items()]
         self.width = max([len(name) for name in commands] + [len("supervise")])
         self.stopping = threading.Event()
+        self.ready = ready
 
     def _start(self, child: Supervised) -> None:
         try:
@@ -101,8 +134,11 @@ class Supervisor:
 
     def run(self) -> int:
         """Start everything and supervise until stop(); returns the exit code."""
+        started = time.monotonic()
         for child in self.children:
             self._start(child)
+        if self.ready is not None:
+            threading.Thread(target=self.ready.watch, args=(started, self.stopping), daemon=True).start()
         while not self.stopping.wait(POLL_S):
             now = time.monotonic()
             for child in self.children:
@@ -140,11 +176,14 @@ class Supervisor:
 
 
 def main() -> int:
-    """Parse --procfile, supervise its processes until SIGINT / SIGTERM."""
+    """Parse the arguments, supervise the Procfile's processes until SIGINT / SIGTERM."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--procfile", type=Path, default=Path("Procfile"))
+    parser.add_argument("--ready-url", help="poll this URL; print --ready-line once it answers 200")
+    parser.add_argument("--ready-line", default="ready", help="what to print once --ready-url answers 200")
     args = parser.parse_args()
-    supervisor = Supervisor(read_procfile(args.procfile))
+    ready = ReadyWatch(args.ready_url, args.ready_line) if args.ready_url else None
+    supervisor = Supervisor(read_procfile(args.procfile), ready=ready)
     signal.signal(signal.SIGINT, supervisor.stop)
     signal.signal(signal.SIGTERM, supervisor.stop)
     return supervisor.run()

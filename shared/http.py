@@ -85,6 +85,20 @@ class ServiceClient:
             return response
         raise self._error_from(response)
 
+    async def probe(self, path: str, *, timeout_s: float) -> bool:
+        """Whether GET `path` answers 2xx. Asked even while the breaker is open and never counted against it: a
+        readiness probe must see the upstream as it is (during a start, probes of a service still loading would
+        open the breaker and hide its arrival for breaker_open_s); a success closes the breaker."""
+        request_id = current_request_id()
+        headers = {REQUEST_ID_HEADER: request_id} if request_id else {}
+        try:
+            response = await self._client.get(path, timeout=timeout_s, headers=headers)
+        except httpx.HTTPError:
+            return False
+        if response.is_success:
+            self.breaker.record_success()
+        return response.is_success
+
     def _error_from(self, response: httpx.Response) -> ServiceError:
         try:
             body = response.json()

@@ -18,7 +18,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("images", nargs="+", type=Path, metavar="IMAGE")
     parser.add_argument("--json", action="store_true", help="print one JSON array, an object per image")
     parser.add_argument("--model", default=None, help="checkpoint path or s3:// URI (default models/effnet-vae.pt)")
-    parser.add_argument("--attention", type=Path, default=None, metavar="DIR", help="write attention overlays here")
+    parser.add_argument(
+        "--attention", type=Path, default=None, metavar="DIR", help="write heat-map overlays (what moved the mood) here"
+    )
     parser.add_argument("--sample", action="store_true", help="sample the latent instead of using its mean")
     parser.add_argument("--device", default=None)
     parser.add_argument("--batch", type=int, default=32, help="photos decoded and predicted at once (default 32)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Header, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Header, Query, Response, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse
 
 from services.gateway.account import SpotifyAccount
@@ -22,12 +22,14 @@ from services.gateway.schemas import (
     FeedbackIn,
     FeedbackOut,
     GenreList,
+    GenreResolution,
     MyRatings,
     MyRatingsDeleted,
     Playlist,
 )
 from services.gateway.sessions import new_session_token, session_key, set_session_cookie
 from services.gateway.takes import keep_takes, next_take
+from services.gateway.warmup import warmed_up
 from shared.errors import UnsupportedMediaType, error_responses
 from shared.genres import SEED_GENRES
 from shared.rating import IDEMPOTENCY_PATTERN
@@ -59,6 +61,20 @@ async def list_genres() -> GenreList:
     return GenreList(genres=list(SEED_GENRES))
 
 
+@router.get(
+    "/genres/resolve",
+    tags=["genres"],
+    response_model=GenreResolution,
+    summary="The seed genres a name maps to (422 UnknownGenre, listing the valid ones, for a name it cannot map)",
+    responses=error_responses(422, *_UPSTREAM_ERRORS),
+)
+async def resolve_genre(
+    upstreams: UpstreamClients, name: Annotated[str, Query(min_length=1, max_length=60, examples=["bedroom pop"])]
+) -> GenreResolution:
+    """The page checks a typed micro-genre with this before offering it as a chip."""
+    return GenreResolution(name=name, genres=await upstreams.resolve_genres([name]))
+
+
 @router.post(
     "/playlists",
     tags=["playlists"],
@@ -70,6 +86,7 @@ async def list_genres() -> GenreList:
     openapi_extra={
         "requestBody": {"content": {"multipart/form-data": {"encoding": {"image": {"contentType": "image/*"}}}}}
     },
+    dependencies=[Depends(warmed_up)],  # an upload sent while the stack warms up waits for it (bounded)
 )
 async def post_playlist(
     response: Response,

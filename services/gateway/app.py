@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from services.gateway.account_api import router as account_router
 from services.gateway.adapters.redis_rate_limit import RedisRateLimiter
 from services.gateway.api import STATIC_DIR, page, router
+from services.gateway.api_docs import install_api_docs
 from services.gateway.cors import install_cors
 from services.gateway.forwarded import ForwardedClientMiddleware
 from services.gateway.openapi_links import playlist_links
@@ -28,6 +29,7 @@ from services.gateway.security_headers import PageSecurityHeaders
 from services.gateway.sessions import SessionStore
 from services.gateway.sessions_api import router as sessions_router
 from services.gateway.settings import Settings
+from services.gateway.warmup import router as warmup_router
 from shared.body_limits import MULTIPART, BodyGuard, BodyRule
 from shared.health import mount_health
 from shared.openapi_links import install_links
@@ -50,6 +52,8 @@ def create_app(
         version="1.0.0",
         summary="A photo in, a playlist that matches its vibe out.",
         lifespan=runtime_lifespan(runtime, closers=[limiter.close]),
+        docs_url=None,  # served by install_api_docs from the gateway's own files (no CDN)
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.runtime = runtime
@@ -77,9 +81,11 @@ def create_app(
     app.include_router(router)
     app.include_router(account_router)
     app.include_router(sessions_router)
+    app.include_router(warmup_router)
     app.include_router(page)
     # The page's scripts, styles and icon: ES modules and CSS files, no build step (the CSP forbids inline code).
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    install_api_docs(app)
     install_links(app, playlist_links(settings.cookie_name))
     return app
 

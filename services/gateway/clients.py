@@ -68,7 +68,7 @@ class Upstreams:
     ) -> UpstreamPrediction:
         """Audio features and attention map of a photo (inference POST /v1/predict?attention=true, raw image body);
         the inference service's own Server-Timing (decode, model) goes into `timing` as inference-*."""
-        # The model computes the attention on every prediction; asking for it costs a 7x7 grid in the answer.
+        # The model computes the heat map on every prediction; asking for it costs a 28x28 grid in the answer.
         response = await self.inference.request(
             "POST",
             "/v1/predict",
@@ -131,8 +131,7 @@ class Upstreams:
         return parse_upstream(DeletedRatings, response, service="feedback")
 
     async def ready(self, name: str) -> bool:
-        """True when the upstream's /readyz says it is ready."""
+        """True when the upstream's /readyz says it is ready (asked past the breaker: ServiceClient.probe)."""
         client: ServiceClient = getattr(self, name)
-        # A readiness probe should not hang on a frozen upstream; its failures feed the breaker too.
-        await client.request("GET", "/readyz", timeout=READY_TIMEOUT_S)
-        return True
+        # A readiness probe should not hang on a frozen upstream.
+        return await client.probe("/readyz", timeout_s=READY_TIMEOUT_S)

@@ -11,6 +11,7 @@ from services.gateway.adapters.redis_store import RedisSessionStore
 from services.gateway.clients import Upstreams
 from services.gateway.sessions import SessionStore
 from services.gateway.settings import Settings
+from services.gateway.warmup import Warmup
 from shared.errors import NotReady
 from shared.health import ReadinessCheck, not_ready
 
@@ -40,6 +41,7 @@ class GatewayRuntime:
         self._transports = transports
         self._sessions: SessionStore | None = None
         self._upstreams: Upstreams | None = None
+        self.warmup = Warmup(self._checks, wait_s=settings.warmup_wait_s)
 
     async def start(self) -> None:
         """Open the session store and the upstream clients."""
@@ -54,7 +56,10 @@ class GatewayRuntime:
             await self._sessions.close()
 
     def checks(self) -> Mapping[str, ReadinessCheck]:
-        """The session store answers; each upstream's /readyz says ready."""
+        """The session store answers; each upstream's /readyz says ready (each pass also ends its warm-up)."""
+        return self.warmup.observing(self._checks())
+
+    def _checks(self) -> Mapping[str, ReadinessCheck]:
         upstreams, store = self._upstreams, self._sessions
         if upstreams is None or store is None:
             return {"startup": not_ready}

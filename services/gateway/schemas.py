@@ -31,7 +31,8 @@ class Track(BaseModel):
 
 
 class AttentionGrid(BaseModel):
-    """Where the model looked: a (height x width) grid of weights over the photo (squashed square), summing to 1."""
+    """The heat map: how much each part of the photo (squashed square) moved its mood toward the answer, a
+    (height x width) grid of non-negative weights summing to 1 (the mood head's class-activation map)."""
 
     model_config = ConfigDict(extra="ignore")
 
@@ -92,7 +93,7 @@ class Playlist(PhotoReading):
         "POST /v1/playlists/{id}/spotify saves it again.",
     )
     attention: AttentionGrid | None = Field(
-        default=None, description="The model's attention over the photo (the web page draws it as a heat map)."
+        default=None, description="What made the photo feel the way it does: the web page draws it over the photo."
     )
     takes: list[str] = Field(
         default_factory=list,
@@ -154,6 +155,13 @@ class MyRatings(RatingList):
 
 class MyRatingsDeleted(DeletedRatings):
     """How many of your ratings were deleted, with their photos."""
+
+
+class GenreResolution(BaseModel):
+    """A genre name and the seed genres a playlist asked for with it would draw from (best first)."""
+
+    name: str = Field(examples=["bedroom pop"])
+    genres: list[str] = Field(examples=[["indie", "indie-pop"]])
 
 
 class GenreList(BaseModel):

@@ -1,8 +1,9 @@
 """Security headers on every gateway response. The web page and its static files: a Content-Security-Policy
 without inline code, no MIME sniffing, no referrer beyond the origin, and no framing of the page by anyone. The API
 (JSON, errors included): the same with a CSP that allows nothing (`default-src 'none'`), so a response opened as a
-document runs and frames nothing (issue 14). /docs and /redoc (Swagger UI and ReDoc load their code from a CDN with
-an inline bootstrap script) get everything but a CSP.
+document runs and frames nothing (issue 14). /docs and /redoc load Swagger UI and ReDoc from the gateway itself
+(api_docs.py) under a CSP of their own: scripts only from the gateway, no inline script; inline styles, which both
+viewers write at run time (ReDoc's styled-components, Swagger UI's React), and blob: workers for ReDoc's search.
 """
 
 from __future__ import annotations
@@ -37,7 +38,22 @@ PAGE_HEADERS: Final = {
 }
 
 API_HEADERS: Final = {**PAGE_HEADERS, "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'"}
-DOCS_HEADERS: Final = {name: value for name, value in PAGE_HEADERS.items() if name != "Content-Security-Policy"}
+DOCS_CSP: Final = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "worker-src 'self' blob:",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+DOCS_HEADERS: Final = {**PAGE_HEADERS, "Content-Security-Policy": DOCS_CSP}
 DOCS_PATHS: Final = frozenset({"/docs", "/redoc", "/docs/oauth2-redirect"})
 
 
@@ -49,8 +65,8 @@ def headers_for(path: str) -> dict[str, str]:
 
 
 def is_page_path(path: str) -> bool:
-    """The web page, its static files and the favicon."""
-    return path in ("/", "/favicon.ico") or path.startswith("/static/")
+    """The web page, its static files (the API docs' viewers' too) and the favicon."""
+    return path in ("/", "/favicon.ico") or path.startswith(("/static/", "/docs-assets/"))
 
 
 class PageSecurityHeaders:

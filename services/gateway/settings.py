@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     # Retry-After) for breaker_open_s, then let one probe through (shared/circuit_breaker.py).
     breaker_failures: int = Field(default=3, ge=1)
     breaker_open_s: float = Field(default=10.0, gt=0)
+    # From the start until every upstream has once said ready (warmup.py), an upload waits up to this long for it
+    # rather than failing; past it, a 503 that says what is still starting.
+    warmup_wait_s: float = Field(default=20.0, ge=0)
 
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, gt=0, description="Whole multipart request limit.")
     # A trickled body is cut off with 408; a head over max_head_bytes is 414 / 431; SIGTERM drains for shutdown_drain_s.

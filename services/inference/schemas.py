@@ -13,7 +13,9 @@ AttentionMode = Literal["false", "true", "png"]
 
 
 class AttentionMap(BaseModel):
-    """Where the model looked: an (height x width) grid over the squashed photo, summing to 1."""
+    """The heat map: for a model with a mood head, how much each part of the (squashed) photo moved its mood toward
+    the answer (the mood head's class-activation map, 28 x 28; docs/model.md, "The heat map"); for older models their
+    head's attention. A grid of non-negative weights summing to 1."""
 
     height: int = Field(ge=1, examples=[7])
     width: int = Field(ge=1, examples=[7])
@@ -41,7 +43,7 @@ class PredictResponse(PhotoReading):
     model_version: str = Field(examples=["effnet-vae-20261125-3f2b9c0e"])
     attention: AttentionMap | None = Field(default=None, description="With ?attention=true.")
     attention_png: str | None = Field(
-        default=None, description="With ?attention=png: the photo with the attention heat map, base64 PNG."
+        default=None, description="With ?attention=png: the photo with the heat map over it, base64 PNG."
     )
 
 

@@ -23,7 +23,7 @@ from services.playlist.candidates import CandidateSearch
 from services.playlist.catalog import Catalog, spotify_uri, spotify_url
 from services.playlist.credits import code_table, credited_artists, song_title
 from services.playlist.diversity import Draft
-from services.playlist.explain import why
+from services.playlist.explain import WhyContext, why
 from services.playlist.feature_index import FeatureIndex, choose_index
 from services.playlist.genre_fallback import GenreFallback
 from services.playlist.genre_map import GenreMapping, resolve_seed_genres
@@ -148,16 +148,22 @@ class Recommender:
         chosen = list(zip(draft.rows, search.distances(draft.rows), strict=True))
         search.spares(draft, default_spares(request.n) if request.spares is None else request.spares)
         spare_rows = draft.rows[len(chosen) :]
-        requested = list(plan.weights)
         ordered = self._in_playing_order(chosen)
+        # Each why is said against the photo as read (not the mode's target) and the rest of the playlist.
+        context = WhyContext(
+            photo=request.features.to_vector(),
+            mode=request.mode,
+            playlist=self.catalog.raw[[row for row, _ in chosen]],
+            requested=list(plan.weights),
+        )
         return Recommendation(
-            tracks=[self._track(row, d, target=target, requested=requested) for row, d in ordered],
+            tracks=[self._track(row, d, context=context) for row, d in ordered],
             target=AudioFeatures.from_vector(target),
             genres=list(seeds),
             mode=request.mode,
             warnings=warnings,
             spares=[
-                self._track(row, d, target=target, requested=requested)
+                self._track(row, d, context=context)
                 for row, d in zip(spare_rows, search.distances(spare_rows), strict=True)
             ],
         )
@@ -178,7 +184,7 @@ class Recommender:
         """The energy, tempo and key of catalog tracks, in the order given (for measuring an order's flow)."""
         return self.sound.subset(np.array([self._row_of[t] for t in track_ids], dtype=np.int64))
 
-    def _track(self, row: int, distance: float, *, target: np.ndarray, requested: list[str]) -> RecommendedTrack:
+    def _track(self, row: int, distance: float, *, context: WhyContext) -> RecommendedTrack:
         catalog = self.catalog
         track_id = str(catalog.track_ids[row])
         genres = list(catalog.genres[row])
@@ -198,6 +204,6 @@ class Recommender:
             duration_ms=int(catalog.duration_ms[row]),
             features=AudioFeatures.model_construct(_fields_set=set(values), **values),
             genres=genres,
-            why=why(raw, target=target, genres=genres, requested=requested),
+            why=why(raw, genres=genres, context=context),
             distance=round(distance, 4),
         )

@@ -114,7 +114,7 @@ async def publish(service: Service, account: Account, body: PublishIn) -> Publis
     """Create the playlist on the user's account with the first n candidates Spotify accepts."""
     return await service.publish(
         account,
-        name=playlist_name(features=body.features, mood=body.mood),
+        name=playlist_name(features=body.features, mood=body.mood, mode=body.mode),
         description=playlist_description(genres=body.genres, mode=body.mode),
         public=body.public,
         candidates=body.candidates,

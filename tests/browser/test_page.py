@@ -82,8 +82,12 @@ def test_a_photo_becomes_a_playlist_with_what_the_model_saw_and_the_rating_is_st
     assert "Energy" in page.locator("#radar svg title").text_content()
     assert page.locator("#genre-look li").count() == 5
     assert page.locator("#colours li").count() >= 3
+    assert not any("#" in text for text in page.locator("#colours .swatch-text").all_inner_texts())  # names
     assert page.locator("#heat").is_visible()
     assert heat_map_pixels(page) > 1000
+    mood_words = page.locator("#mood-words").inner_text()
+    assert page.locator("#heat-words").inner_text() == mood_words
+    assert f"made it feel {mood_words}" in page.locator("#heat-caption").inner_text()
 
     tracks = page.locator("#tracks .track")
     assert tracks.count() == 10 == len(playlist["tracks"])
@@ -137,52 +141,58 @@ def test_at_a_phones_width_the_page_fits_and_works(phone: Visit) -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "data", "mime", "status", "message"),
+    ("name", "data", "mime", "message"),
     [
-        ("notes.txt", b"just some text", "text/plain", 415, "isn't a photo we can read"),
-        ("broken.jpg", sunset_photo()[:200], "image/jpeg", 422, "isn't a photo we can read"),
+        ("notes.txt", b"just some text", "text/plain", '"notes.txt" isn\'t a photo we can read'),
+        ("notimage.jpg", b"just some text, renamed", "image/jpeg", '"notimage.jpg" isn\'t a photo we can read'),
+        ("broken.jpg", sunset_photo()[:200], "image/jpeg", '"broken.jpg" isn\'t a photo we can read'),
+        ("huge.jpg", b"\xff\xd8" + bytes(15 * 1024 * 1024), "image/jpeg", '"huge.jpg" is 15.0 MB: the limit is 10 MB'),
     ],
-    ids=["not-an-image", "corrupt-image"],
+    ids=["not-an-image", "text-renamed-jpg", "corrupt-image", "15-mb"],
 )
-def test_a_bad_upload_gets_a_sentence_not_json(
-    desktop: Visit, name: str, data: bytes, mime: str, status: int, message: str
+def test_a_bad_file_is_refused_when_chosen_beside_the_photo_box_and_nothing_is_sent(
+    desktop: Visit, name: str, data: bytes, mime: str, message: str
 ) -> None:
-    desktop.allowed_statuses = {status}
-    page = desktop.open()
-    choose_photo(page, data, name=name, mime=mime)
-    with page.expect_response("**/v1/playlists") as answer:
-        page.click("#make-button")
-    assert answer.value.status == status
-    error = page.locator("#error")
-    error.wait_for()
-    assert message in error.inner_text()
-    assert "{" not in error.inner_text()
-    assert page.locator("#result").is_hidden()
-    assert page.locator("#make-button").is_enabled()
-
-
-def test_an_oversize_photo_is_refused_before_it_is_sent(desktop: Visit) -> None:
     page = desktop.open()
     sent: list[str] = []
     page.on("request", lambda request: sent.append(request.url) if "/v1/playlists" in request.url else None)
-    choose_photo(page, b"\xff\xd8" + bytes(11 * 1024 * 1024), name="huge.jpg")
-    page.click("#make-button")
-    page.locator("#error").wait_for()
-    assert "That photo is too big: the limit is 10 MB" in page.locator("#error").inner_text()
+    choose_photo(page, data, name=name, mime=mime)
+    refusal = page.locator("#photo-error")
+    refusal.wait_for()
+    assert message in refusal.inner_text() and "{" not in refusal.inner_text()
+    assert page.locator("#stage").is_hidden()  # no broken preview
+    assert "Photo ready" not in page.locator("#status").inner_text()
+    box, photo_box = refusal.bounding_box(), page.locator("#drop").bounding_box()
+    assert box and photo_box and 0 <= box["y"] - (photo_box["y"] + photo_box["height"]) < 40  # right below the box
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 800  # in view
+    page.click("#make-button")  # still no photo: the page says what to do, and sends nothing
+    assert "Pick a photo first" in page.locator("#error").inner_text()
+    choose_photo(page, sunset_photo())  # a good photo after a bad one: the refusal goes
+    page.wait_for_selector("#stage:not([hidden])")
+    assert page.locator("#photo-error").is_hidden()
     assert sent == []
 
 
-def test_an_unknown_genre_is_named_in_the_message(desktop: Visit) -> None:
-    desktop.allowed_statuses = {422}
+def test_a_good_photo_stays_when_a_bad_file_is_chosen_after_it(desktop: Visit) -> None:
     page = desktop.open()
     choose_photo(page, sunset_photo())
+    page.wait_for_selector("#stage:not([hidden])")
+    choose_photo(page, b"text", name="notes.jpg")
+    page.locator("#photo-error").wait_for()
+    assert "Your previous photo is still here" in page.locator("#photo-error").inner_text()
+    assert page.locator("#stage").is_visible()
+    make_playlist(page)
+
+
+def test_a_genre_the_api_cannot_map_is_refused_at_the_picker_not_after_make(desktop: Visit) -> None:
+    desktop.allowed_statuses = {422}
+    page = desktop.open()
     search = page.locator("#genre-search")
     search.fill("qwrtp")  # not a seed genre, and no Spotify micro-genre maps it to one
     search.press("Enter")
-    assert page.locator("#chips .chip").all_inner_texts() == ["qwrtp"]
-    page.click("#make-button")
-    page.locator("#error").wait_for()
-    assert 'We don\'t know the genre "qwrtp"' in page.locator("#error").inner_text()
+    page.wait_for_selector("#genre-note:has-text('qwrtp')")
+    assert 'We don\'t know "qwrtp"' in page.locator("#genre-note").inner_text()
+    assert page.locator("#chips .chip").count() == 0
 
 
 @pytest.mark.parametrize(
@@ -191,6 +201,7 @@ def test_an_unknown_genre_is_named_in_the_message(desktop: Visit) -> None:
         (413, "PayloadTooLarge", "the upload is larger than the 10,485,760-byte limit", "too big"),
         (429, "RateLimited", "slow down", "Too many requests"),
         (503, "UpstreamUnavailable", "inference is unreachable", "The image model is down"),
+        (503, "NotReady", "still warming up: waiting for inference", "still warming up: the image model is loading"),
         (504, "UpstreamTimeout", "playlist did not answer in time", "The playlist service took too long"),
         (502, "UpstreamError", "feedback answered with an unexpected body", "The rating service is down"),
         (401, "SpotifySignInRequired", "sign in with Spotify first", "Sign in again"),

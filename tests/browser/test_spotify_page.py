@@ -47,6 +47,31 @@ def test_signed_in_genres_mix_it_up_save_to_spotify_and_play_it(desktop: Visit) 
         page.get_by_role("button", name=f"Remove {chips(desktop)[0]}", exact=True).click()
     pick_genre(page, "bossa")
     page.wait_for_selector("#chips .chip:has-text('bossanova')")
+    assert page.locator("#genre-note").inner_text() == "Added bossanova."
+    # A micro-genre: the profile keeps the seeds it plays as, at most 5 in all; make room for them first.
+    mapped = httpx.get(f"{stack.gateway}/v1/genres/resolve", params={"name": "bedroom pop"}).json()["genres"]
+    while len(set(chips(desktop)) | set(mapped)) > 5:
+        count = len(chips(desktop))
+        spare = next(chip for chip in chips(desktop) if chip not in mapped)
+        page.get_by_role("button", name=f"Remove {spare}", exact=True).click()
+        page.wait_for_function("n => document.querySelectorAll('#chips .chip').length === n", arg=count - 1)
+    before, prior_note = chips(desktop), page.locator("#genre-note").inner_text()
+    page.locator("#genre-search").fill("bedroom pop")
+    page.locator("#genre-search").press("Enter")
+    page.wait_for_function(
+        "prior => document.getElementById('genre-note').textContent !== prior"
+        " || !document.getElementById('error').hidden",
+        arg=prior_note,
+    )
+    assert page.locator("#error").is_hidden(), page.locator("#error").inner_text()
+    added = [chip for chip in chips(desktop) if chip not in before]
+    said = page.locator("#genre-note").inner_text()
+    # What is announced is what the chips show: never "Added bedroom pop." beside a chip that says "indie".
+    if added:
+        assert said == f"Added bedroom pop as {', '.join(added)}."
+    else:
+        assert said == f'"bedroom pop" plays as {", ".join(mapped)}, which you have already.', said
+    assert "bedroom pop" not in chips(desktop)
 
     with page.expect_response("**/v1/me/genres/shuffle") as shuffled:
         page.click("#shuffle")
@@ -87,6 +112,11 @@ def test_signed_in_genres_mix_it_up_save_to_spotify_and_play_it(desktop: Visit) 
     page.wait_for_selector("#sign-in")
     assert page.locator("#genre-actions").is_hidden()
     assert chips(desktop) == []
+    # Signed out, nothing Spotify-only is left to press: the playlist stays, with its exports and rating.
+    for spotify_only in ("#spotify-actions", "#save", "#embed-button", "#embed"):
+        assert page.locator(spotify_only).is_hidden(), spotify_only
+    assert page.locator("#tracks .track").count() == len(playlist["tracks"])
+    assert page.locator("#export-m3u8").is_visible() and page.locator("#like").is_visible()
 
 
 def test_the_page_and_its_files_carry_the_content_security_policy(desktop: Visit) -> None:

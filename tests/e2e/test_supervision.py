@@ -169,3 +169,47 @@ def test_with_inference_frozen_uploads_get_503_fast_once_the_breaker_opens(super
         os.kill(inference, signal.SIGCONT)
     time.sleep(5)
     assert upload().status_code == 201
+
+
+READY_LINE = re.compile(r"^ready: open (http://\S+) \(ready ([0-9.]+) s after the start\)$", re.MULTILINE)
+
+
+def test_make_run_prints_one_ready_line_once_every_service_is_ready_and_lines_for_a_person(tmp_path: Path) -> None:
+    """scripts/run-local.sh as `make run` starts it (on free ports): one "ready: open <url>" line, printed when the
+    gateway's /readyz (every service behind it) first answers 200, reporting a start time no longer than the wait
+    seen from outside; the services' logs are readable lines, not JSON."""
+    ports = {name: free_port() for name in (*UPSTREAMS, "gateway")}
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("GATEWAY_", "PRESSEDPLAY_"))},
+        **{f"{name.upper()}_PORT": str(port) for name, port in ports.items()},
+        **{f"GATEWAY_{name.upper()}_URL": f"http://127.0.0.1:{ports[name]}" for name in UPSTREAMS},
+        "FEEDBACK_SQLITE_PATH": str(tmp_path / "ratings.sqlite3"),
+        "FEEDBACK_OUTBOX_PATH": str(tmp_path / "outbox.sqlite3"),
+        "FEEDBACK_PHOTO_STORE": str(tmp_path / "photos"),
+        "INFERENCE_DEVICE": "cpu",
+    }
+    log = tmp_path / "make-run.log"
+    started = time.monotonic()
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            ["bash", str(REPO_ROOT / "scripts" / "run-local.sh")], stdout=out, stderr=subprocess.STDOUT, env=env
+        )
+    try:
+        seen = wait_for(lambda: READY_LINE.search(log.read_text(errors="replace")), READY_TIMEOUT_S, "the ready line")
+        waited = time.monotonic() - started
+        gateway = f"http://127.0.0.1:{ports['gateway']}"
+        assert httpx.get(f"{gateway}/readyz", timeout=5).status_code == 200
+        files = {"image": ("sunset.jpg", sunset_photo(), "image/jpeg")}
+        assert httpx.post(f"{gateway}/v1/playlists", files=files, data={"n": "3"}, timeout=60).status_code == 201
+        time.sleep(1.0)  # a second line, if the watcher printed twice, would be there by now
+        text = log.read_text(errors="replace")
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+    lines = READY_LINE.findall(text)
+    assert len(lines) == 1, text[-3000:]
+    url, reported = lines[0][0], float(lines[0][1])
+    assert url == gateway and 0 < reported <= waited and seen <= waited
+    completed = [line for line in text.splitlines() if "request.completed" in line]
+    assert completed and not any(line.split("| ", 1)[-1].startswith("{") for line in completed)
+    assert any("POST /v1/playlists 201" in line for line in completed), completed[-5:]

@@ -50,7 +50,8 @@ class ServerProcess:
         self.argv = list(argv)
         self.port = port
         self.log_path = log_dir / f"{name}-{port}.log"
-        self.env = {**os.environ, **(env or {})}
+        # JSON logs: tests read the services' events (a person's terminal gets lines: shared/logging.py).
+        self.env = {**os.environ, "PRESSEDPLAY_LOG_FORMAT": "json", **(env or {})}
         self.cwd = cwd
         self.start_timeout_s = start_timeout_s
         self.process: subprocess.Popen[bytes] | None = None

@@ -42,6 +42,7 @@ class Stack:
     redis: str
     spotify: str  # the fake Spotify dev server (python -m tests.fakes.spotify_dev), steered under /_fake
     feedback: str  # the feedback service (its /readyz and /metrics show the outbox)
+    playlist: str  # the playlist service (a second gateway may use it: the warm-up test)
     dynamodb_server: ServerProcess  # on disk: a test may stop and start it (the outage test)
     feedback_admin_token: str
 
@@ -152,6 +153,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             redis=redis_url(redis),
             spotify=spotify,
             feedback=f"http://127.0.0.1:{ports['feedback']}",
+            playlist=f"http://127.0.0.1:{ports['playlist']}",
             dynamodb_server=dynamodb,
             feedback_admin_token=ADMIN_TOKEN,
         )

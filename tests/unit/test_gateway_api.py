@@ -131,6 +131,10 @@ def client(fakes: FakeUpstreams) -> Iterator[TestClient]:
     settings = Settings(max_upload_bytes=200_000)
     app = create_app(settings, sessions=InProcessSessionStore(), transports=fakes.transports())
     with TestClient(app) as test_client:
+        # A stack that has started: every upstream said ready once (warmup.py), before a test breaks one of them.
+        assert test_client.get("/v1/warmup").json() == {"ready": True, "waiting_for": []}
+        fakes.calls.clear()
+        fakes.seen_request_ids.clear()
         yield test_client
 
 
@@ -377,3 +381,10 @@ def test_a_wrong_method_is_405_in_the_envelope_with_allow(client: TestClient) ->
     response = client.request("TRACE", "/v1/genres")
     assert_envelope(response, 405, "MethodNotAllowed")
     assert response.headers["Allow"] == "GET"
+
+
+def test_a_typed_genre_is_checked_before_it_is_used(client: TestClient) -> None:
+    assert client.get("/v1/genres/resolve", params={"name": "rock"}).json() == {"name": "rock", "genres": ["rock"]}
+    body = assert_envelope(client.get("/v1/genres/resolve", params={"name": "chicago juke"}), 422, "UnknownGenre")
+    assert body["detail"]["unknown"] == ["chicago juke"]
+    assert_envelope(client.get("/v1/genres/resolve", params={"name": ""}), 422, "ValidationError")

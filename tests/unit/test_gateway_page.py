@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from services.gateway.api import STATIC_DIR
 from services.gateway.app import create_app
-from services.gateway.security_headers import CONTENT_SECURITY_POLICY
+from services.gateway.security_headers import CONTENT_SECURITY_POLICY, DOCS_CSP
 from services.gateway.sessions import InProcessSessionStore
 from services.gateway.settings import Settings
 from services.playlist import explain
@@ -78,8 +78,8 @@ def test_the_page_has_no_inline_script_or_style(client: TestClient) -> None:
     assert html.count("<script") == 1
 
 
-def test_the_api_keeps_its_own_headers_so_the_docs_still_load(client: TestClient) -> None:
-    assert "Content-Security-Policy" not in client.get("/docs").headers
+def test_the_api_keeps_its_own_headers_and_the_docs_theirs(client: TestClient) -> None:
+    assert client.get("/docs").headers["Content-Security-Policy"] == DOCS_CSP
     assert client.get("/v1/genres").headers["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
 
 
@@ -110,3 +110,7 @@ def test_the_pages_mood_words_are_the_ones_each_tracks_why_uses() -> None:
     assert js_constant("VALENCE_BANDS") == list(explain.VALENCE_BANDS)
     assert js_constant("ENERGY_BANDS") == list(explain.ENERGY_BANDS)
     assert js_constant("MOOD_WORDS") == [list(row) for row in explain.MOOD_WORDS]
+    playlist_script = (STATIC_DIR / "js" / "playlist.js").read_text()
+    titles = re.search(r"const MODE_TITLES = (\[.*?\]);\n", playlist_script, flags=re.DOTALL)
+    assert titles, "MODE_TITLES not found in playlist.js"
+    assert dict(json.loads(re.sub(r",(\s*\])", r"\1", titles.group(1)))) == explain.MODE_TITLES

@@ -3,10 +3,12 @@ included, not only the page."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 
-from services.gateway.security_headers import API_HEADERS, CONTENT_SECURITY_POLICY
+from services.gateway.security_headers import API_HEADERS, CONTENT_SECURITY_POLICY, DOCS_CSP
 from tests.unit.test_gateway_api import client, fakes, make_playlist
 
 __all__ = ["client", "fakes"]  # fixtures
@@ -27,7 +29,15 @@ def test_an_upload_answer_and_the_page_carry_them_too(client: TestClient) -> Non
     assert client.get("/").headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
 
 
-def test_the_api_docs_get_every_header_but_the_csp(client: TestClient) -> None:
-    response = client.get("/docs")
+@pytest.mark.parametrize("path", ["/docs", "/redoc"])
+def test_the_api_docs_load_their_viewers_from_the_gateway_under_a_csp_without_inline_script(
+    client: TestClient, path: str
+) -> None:
+    response = client.get(path)
     assert response.headers["X-Frame-Options"] == "DENY"
-    assert "Content-Security-Policy" not in response.headers
+    assert response.headers["Content-Security-Policy"] == DOCS_CSP
+    assert "script-src 'self';" in DOCS_CSP and "unsafe-eval" not in DOCS_CSP
+    sources = re.findall(r'<script src="([^"]+)"></script>', response.text)
+    assert response.text.count("<script") == len(sources) == 2  # the viewer and its starter: no inline script
+    for source in sources:
+        assert source.startswith("/") and client.get(source).status_code == 200, source

@@ -86,7 +86,7 @@ def test_every_track_carries_ids_links_features_genres_and_a_why(recommender: Re
     rec = ask(recommender, n=5, genres=["rock"])
     for t in rec.tracks:
         assert t.uri == f"spotify:track:{t.id}" and t.url == f"https://open.spotify.com/track/{t.id}"
-        assert t.name and t.artist and t.genres and t.why.endswith("rock")
+        assert t.name and t.artist and t.genres and ("rock" in t.why.rsplit(", ", 1)[-1])
         assert set(t.features.model_dump()) == set(AUDIO_FEATURES)
 
 
@@ -288,3 +288,40 @@ def test_out_of_range_seed_or_genre_weight_is_rejected_not_a_crash(field: str, v
     features = {name: 0.5 for name in AUDIO_FEATURES} | {"loudness": -6.0}
     with pytest.raises(ValidationError, match=field):
         RecommendationRequest(features=features, **{field: value})
+
+
+BRIGHT_PHOTO = MID | {"valence": 0.8, "energy": 0.85, "danceability": 0.75, "acousticness": 0.1, "loudness": -5.0}
+WISTFUL_PHOTO = MID | {"valence": 0.2, "energy": 0.3, "acousticness": 0.75, "loudness": -13.0}
+
+
+@pytest.mark.parametrize("photo", [BRIGHT_PHOTO, WISTFUL_PHOTO, MID], ids=["bright", "wistful", "middling"])
+@pytest.mark.parametrize("mode", ["match", "boost", "calm"])
+@pytest.mark.parametrize("genres", [None, ["pop"], ["rock"]], ids=["any", "pop", "rock"])
+def test_over_20_tracks_of_a_playlist_from_the_shipped_catalog_there_are_at_least_5_distinct_whys(
+    shipped: Recommender, photo: dict[str, float], mode: str, genres: list[str] | None
+) -> None:
+    rec = shipped.recommend(parse_request({"features": photo, "genres": genres, "n": 20, "mode": mode}))
+    whys = [t.why for t in rec.tracks]
+    assert len(whys) == 20 and len(set(whys)) >= 5, whys
+
+
+def test_in_boost_mode_the_whys_measure_against_the_photo_and_say_brighter(shipped: Recommender) -> None:
+    from services.playlist.explain import mood_words
+
+    rec = shipped.recommend(parse_request({"features": WISTFUL_PHOTO, "n": 20, "mode": "boost"}))
+    photo_words = mood_words(np.array([WISTFUL_PHOTO[n] for n in AUDIO_FEATURES]))
+    assert photo_words == "calm and wistful"
+    # The boosted target sits in another band: no track may call itself "like your photo" for being like the target.
+    lifted = [t.why for t in rec.tracks if "brighter" in t.why or "livelier" in t.why]
+    assert len(lifted) >= 15, [t.why for t in rec.tracks]
+    for t in rec.tracks:
+        if "like your photo" in t.why:
+            assert t.why.startswith(photo_words), t.why
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Recommender:
+    from services.playlist.catalog import load_catalog
+    from services.playlist.genre_map import load_genre_mapper
+
+    return Recommender(load_catalog(), load_genre_mapper())

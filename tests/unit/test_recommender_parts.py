@@ -11,9 +11,10 @@ import pytest
 
 from services.playlist.credits import code_table, song_title
 from services.playlist.diversity import Candidates, Draft, mmr_select
-from services.playlist.explain import mood_words, traits, why
+from services.playlist.explain import WhyContext, mood_words, standout, title, traits, why
 from services.playlist.feature_index import ExactIndex
 from shared.features import AUDIO_FEATURES
+from shared.recommendation import Mode
 
 
 def raw(**values: float) -> np.ndarray:
@@ -85,25 +86,67 @@ def test_code_tables_give_equal_keys_equal_codes_and_pad_with_minus_one() -> Non
     assert code_table([["a"], ["b", "a"], [("x", "y")]]).tolist() == [[0, -1], [1, 0], [2, -1]]
 
 
+def alone(photo: np.ndarray, mode: Mode = "match", requested: tuple[str, ...] = ()) -> WhyContext:
+    """A context whose playlist is one ordinary track: nothing stands out against it unless a test makes it."""
+    return WhyContext(photo=photo, mode=mode, playlist=raw()[None, :], requested=requested)
+
+
 def test_why_says_a_track_in_the_photos_mood_is_like_it_and_names_a_trait_and_the_matched_genre() -> None:
     track = raw(valence=0.9, energy=0.85, danceability=0.9)
-    text = why(track, target=raw(valence=0.8, energy=0.8), genres=["pop", "hip-hop"], requested=["hip-hop"])
-    assert text == "bright and upbeat like your photo, danceable, hip-hop"
+    context = alone(raw(valence=0.8, energy=0.8), requested=("hip-hop",))
+    assert why(track, genres=["pop", "hip-hop"], context=context) == (
+        "bright and upbeat like your photo, more danceable than most here, hip-hop and pop"
+    )
 
 
 def test_why_names_the_larger_mood_gap_when_the_track_sits_elsewhere() -> None:
     bright_photo = raw(valence=0.9, energy=0.8)
-    assert why(raw(valence=0.9, energy=0.3), target=bright_photo, genres=["folk"]).startswith(
+    assert why(raw(valence=0.9, energy=0.3), genres=["folk"], context=alone(bright_photo)).startswith(
         "warm and gentle, a little calmer than your photo"
     )
-    assert why(raw(valence=0.1, energy=0.8), target=bright_photo, genres=[]) == (
+    assert why(raw(valence=0.1, energy=0.8), genres=[], context=alone(bright_photo)).startswith(
         "dark and intense, a little darker than your photo"
     )
 
 
-def test_why_uses_the_tracks_own_first_genre_when_none_was_requested() -> None:
+def test_why_uses_the_tracks_own_first_genre_when_none_was_requested_and_a_trait_that_holds_alone() -> None:
     quiet = raw(acousticness=0.95, energy=0.1, valence=0.2)
-    assert why(quiet, target=quiet, genres=["folk", "acoustic"]) == "calm and wistful like your photo, acoustic, folk"
+    context = WhyContext(photo=quiet, mode="match", playlist=np.stack([quiet, quiet]))
+    assert why(quiet, genres=["folk", "acoustic"], context=context) == (
+        "calm and wistful like your photo, acoustic, folk and acoustic"
+    )
+
+
+@pytest.mark.parametrize(
+    ("mode", "track", "said"),
+    [
+        ("boost", raw(valence=0.7, energy=0.8), "bright and upbeat, brighter and livelier than your photo"),
+        ("boost", raw(valence=0.7, energy=0.6), "bright and easy, brighter than your photo"),
+        ("boost", raw(valence=0.3, energy=0.6), "moody like your photo"),
+        ("calm", raw(valence=0.3, energy=0.3), "calm and wistful, calmer and more wistful than your photo"),
+        ("calm", raw(valence=0.5, energy=0.4), "calm and mellow, calmer than your photo"),
+    ],
+)
+def test_in_boost_and_calm_a_why_says_how_the_track_sits_beside_the_photo_itself(
+    mode: Mode, track: np.ndarray, said: str
+) -> None:
+    photo = raw(valence=0.5, energy=0.6)  # "easy-going"
+    assert why(track, genres=[], context=alone(photo, mode)).startswith(said)
+
+
+def test_the_title_is_the_photos_mood_and_what_the_mode_did_to_it() -> None:
+    wistful = raw(valence=0.2, energy=0.3)
+    assert title(wistful, "match") == "Calm and wistful"
+    assert title(wistful, "boost") == "Calm and wistful, brightened up"
+    assert title(raw(valence=0.9, energy=0.9), "calm") == "Bright and upbeat, calmed down"
+
+
+def test_what_sets_a_track_apart_is_its_furthest_feature_from_the_playlists_median() -> None:
+    median = raw()
+    assert standout(raw(acousticness=0.9, danceability=0.6), median) == "more acoustic than most here"
+    assert standout(raw(loudness=-16.0), median) == "quieter than most here"
+    assert standout(raw(liveness=0.0), median) is None  # below on a feature with nothing worth saying
+    assert standout(raw(energy=0.65), median) is None  # a quarter of a spread: not worth a word
 
 
 def test_mood_words_cover_every_band_pair_with_distinct_phrases() -> None:

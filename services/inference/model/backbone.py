@@ -48,9 +48,18 @@ class Lite0Features(nn.Module):
     def forward_with_stages(self, images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Images -> (the spatial map, (n, 2064) the mean over positions of each stage's output and of the map).
 
-        The same pass as `extract_features`, walked here so the earlier stages can be read: colour, texture and
-        light live there, and pooling them lifts the mood head's cross-validated valence and arousal (docs/model.md).
-        A stage ends where the channel count changes; Lite0's stages all differ in width, so each is taken once.
+        Colour, texture and light live in the earlier stages, and pooling them lifts the mood head's cross-validated
+        valence and arousal (docs/model.md).
+        """
+        maps = self.stage_maps(images)
+        return maps[-1], torch.cat([t.mean(dim=(2, 3)) for t in maps], dim=1)
+
+    def stage_maps(self, images: torch.Tensor) -> list[torch.Tensor]:
+        """Images -> each stage's spatial output, then the 1x1 head conv's map (the last): what the mood head pools
+        and what its heat map (mood_map.py) reads position by position.
+
+        The same pass as `extract_features`, walked here so the earlier stages can be read. A stage ends where the
+        channel count changes; Lite0's stages all differ in width, so each is taken once.
         """
         net: nn.Module = self.net
         x = net._swish(net._bn0(net._conv_stem(images)))  # type: ignore[operator]
@@ -63,5 +72,4 @@ class Lite0Features(nn.Module):
             x = y
         stage_outputs.append(x)
         fmap = net._swish(net._bn1(net._conv_head(x)))  # type: ignore[operator]
-        pooled = [t.mean(dim=(2, 3)) for t in (*stage_outputs, fmap)]
-        return fmap, torch.cat(pooled, dim=1)
+        return [*stage_outputs, fmap]

@@ -7,8 +7,8 @@ backbone's weights, too big to ship in the repository) and cached on disk by mod
 pays the few seconds of export. Eager PyTorch stays the fallback: for CUDA, for checkpoints without a mood head, and
 where onnxruntime is not installed.
 
-Graph: (images (n, 3, 224, 224) normalised, colour stats (n, 3)) -> (genre look (n, g), attention (n, 7, 7),
-mood (n, 2)); the feature mapping runs after it in numpy, as on the eager path.
+Graph: (images (n, 3, 224, 224) normalised, colour stats (n, 3)) -> (genre look (n, g), the mood's heat map
+(n, 28, 28; mood_map.py), mood (n, 2)); the feature mapping runs after it in numpy, as on the eager path.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import torch
 from torch import nn
 
 from services.inference.model.architectures import EffnetVAE
+from services.inference.model.mood_map import mood_map
 from shared.paths import REPO_ROOT
 
 log = logging.getLogger("pressedplay.inference.onnx")
@@ -32,7 +33,9 @@ log = logging.getLogger("pressedplay.inference.onnx")
 DEFAULT_CACHE = REPO_ROOT / "var" / "cache" / "onnx"
 OPSET = 17
 INPUTS = ("images", "stats")
-OUTPUTS = ("look", "attention", "mood")
+OUTPUTS = ("look", "mood_map", "mood")
+# In the cache file's name: a graph with other outputs must not be served from an export of an earlier one.
+GRAPH_REVISION = "mood-map"
 
 
 class ServedGraph(nn.Module):
@@ -45,11 +48,12 @@ class ServedGraph(nn.Module):
         self.backbone, self.head, self.mood = model.backbone, model.head, model.mood
 
     def forward(self, images: torch.Tensor, stats: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """Images + colour stats -> (genre look, attention, mood), the latent's mean (no sampling)."""
-        fmap, stages = self.backbone.forward_with_stages(images)
-        out = self.head(fmap, stats=stats, sample=False)
+        """Images + colour stats -> (genre look, the mood's heat map, mood), the latent's mean (no sampling)."""
+        maps = self.backbone.stage_maps(images)
+        out = self.head(maps[-1], stats=stats, sample=False)
         assert out.logits is not None  # a genre-look head always has logits
-        return torch.softmax(out.logits, dim=-1), out.attention, self.mood(stages)
+        mood, heat = mood_map(self.mood, maps)
+        return torch.softmax(out.logits, dim=-1), heat, mood
 
 
 def onnxruntime_available() -> bool:
@@ -105,14 +109,14 @@ class OnnxGraph:
         cls, model: EffnetVAE, *, version: str, cache_dir: Path | None = None, threads: int | None = None
     ) -> OnnxGraph:
         """The cached export for this model version, exported first if missing."""
-        path = (cache_dir or DEFAULT_CACHE) / f"{version}.onnx"
+        path = (cache_dir or DEFAULT_CACHE) / f"{version}-{GRAPH_REVISION}.onnx"
         if not path.is_file():
             log.info("onnx.export", extra={"version": version})
             export(model, path)
         return cls(path, threads=threads)
 
     def run(self, images: torch.Tensor, stats: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(genre look, attention, mood) as float32 arrays."""
+        """(genre look, the mood's heat map, mood) as float32 arrays."""
         feeds = {"images": images.numpy().astype(np.float32, copy=False), "stats": stats.astype(np.float32)}
-        look, attention, mood = self.session.run(list(OUTPUTS), feeds)
-        return look, attention, mood
+        look, heat, mood = self.session.run(list(OUTPUTS), feeds)
+        return look, heat, mood

@@ -1,4 +1,4 @@
-"""`Predictor`: a loaded checkpoint that turns photos into audio features, their mood and genre look (+ attention).
+"""`Predictor`: a loaded checkpoint that turns photos into audio features, their mood and genre look (+ heat map).
 
 A checkpoint with a mood head and a feature mapping (the shipped one) composes the features from both heads in
 one backbone pass (feature_mapping.py); on the CPU that pass runs in ONNX Runtime when it is installed
@@ -19,6 +19,7 @@ from PIL import Image
 
 from services.inference.model.architectures import EffnetVAE, SeedCNN
 from services.inference.model.checkpoint import Checkpoint, load_checkpoint
+from services.inference.model.mood_map import mood_map
 from services.inference.model.onnx_graph import OnnxGraph, onnxruntime_available
 from services.inference.model.transforms import colour_stats
 from shared.features import AudioFeatures, denormalise
@@ -32,7 +33,8 @@ log = logging.getLogger("pressedplay.inference.predictor")
 
 @dataclass(frozen=True)
 class Prediction:
-    """One photo's features (raw Spotify units), its (h, w) attention map summing to 1 if asked, and the model;
+    """One photo's features (raw Spotify units), its (h, w) heat map summing to 1 if asked (a mood checkpoint's:
+    mood_map.py; an older model's: its head's attention), and the model;
     its mood (1-9) and genre look (probabilities over the cover genres) where the model has those heads."""
 
     features: AudioFeatures
@@ -44,7 +46,8 @@ class Prediction:
 
 @dataclass(frozen=True)
 class BatchOutputs:
-    """A batch's (n, 8) normalised features, (n, h, w) attention, (n, 2) mood and (n, g) genre look (or None)."""
+    """A batch's (n, 8) normalised features, (n, h, w) heat map (the mood's, or an older head's attention), (n, 2)
+    mood and (n, g) genre look (or None)."""
 
     features: np.ndarray
     attention: np.ndarray
@@ -147,13 +150,13 @@ class Predictor:
             look, attention, mood = self.graph.run(batch.cpu(), stats)
         else:
             with torch.inference_mode():
-                fmaps, stages = self.model.backbone.forward_with_stages(batch)
-                out = head(fmaps, sample=sample, stats=torch.from_numpy(stats).to(self.device))
+                maps = self.model.backbone.stage_maps(batch)
+                out = head(maps[-1], sample=sample, stats=torch.from_numpy(stats).to(self.device))
                 if out.logits is None:
                     raise ValueError("a mood checkpoint needs a genre-look head")
                 look = torch.softmax(out.logits.float(), dim=-1).cpu().numpy()
-                attention = out.attention.float().cpu().numpy()
-                mood = self.model.mood(stages.float()).cpu().numpy()
+                mood_t, heat = mood_map(self.model.mood, [m.float() for m in maps])
+                attention, mood = heat.cpu().numpy(), mood_t.cpu().numpy()
         norm = np.clip(mapping.compose(look @ centroids, mood), 0.0, 1.0)
         return BatchOutputs(norm, attention, mood, look)
 

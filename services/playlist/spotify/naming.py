@@ -6,16 +6,20 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from services.playlist.explain import mood_words
+from services.playlist.explain import title
 from shared.features import AUDIO_FEATURES, AudioFeatures
 
 APP_NAME = "PRESSED / PLAY"
 
 
-def playlist_name(*, features: AudioFeatures, mood: str | None = None) -> str:
-    """'Bright and upbeat · PRESSED / PLAY': the mood the caller names, else the one the features read as."""
-    words = mood or mood_words(np.array([getattr(features, name) for name in AUDIO_FEATURES], dtype=np.float32))
-    return f"{words[:1].upper()}{words[1:]} · {APP_NAME}"[:100]
+def playlist_name(*, features: AudioFeatures, mood: str | None = None, mode: str = "match") -> str:
+    """'Calm and wistful, brightened up · PRESSED / PLAY': the mood the caller names, else the page's title for the
+    features the photo read as and the mode (explain.title)."""
+    if mood:
+        words = mood[:1].upper() + mood[1:]
+    else:
+        words = title(np.array([getattr(features, name) for name in AUDIO_FEATURES], dtype=np.float32), mode)
+    return f"{words} · {APP_NAME}"[:100]
 
 
 def playlist_description(*, genres: list[str], mode: str, when: datetime | None = None) -> str:

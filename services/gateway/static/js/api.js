@@ -58,6 +58,9 @@ export function friendlyMessage(status, body, response) {
   if (status === 504) return `${capitalise(whichService(detail))} took too long to answer. Try again ${later}.`;
   if (status === 502 || status === 503) {
     const said = typeof detail === "string" ? detail : (detail && detail.message) || "";
+    if (error === "NotReady" && /warming up/.test(said)) {
+      return `PRESSED / PLAY is still warming up: ${whichService(said.split("waiting for ")[1] || "")} is loading. Try again ${later}.`;
+    }
     if (/rate limit/i.test(said) || error === "SpotifyRateLimited") {
       return `Spotify is limiting how often this app may ask. Try again ${later}.`;
     }

@@ -3,6 +3,7 @@
 // /v1/me/genres), and "mix it up" draws new ones from the user's listening.
 
 import { api } from "./api.js";
+import { addedMessage, chipLabel, placeList, resolveGenre } from "./genre-check.js";
 
 const $ = (id) => document.getElementById(id);
 const MAX_SIGNED_OUT = 10; // the gateway takes at most 10 names
@@ -19,6 +20,7 @@ export class GenrePicker {
     this.announce = announce;
     this.all = [];
     this.chosen = [];
+    this.mapped = new Map(); // name -> the seed genres it maps to (signed out: shown on its chip)
     this.signedIn = false;
     this.active = -1;
     this.input = $("genre-search");
@@ -65,7 +67,7 @@ export class GenrePicker {
       const item = document.createElement("li");
       item.className = "chip";
       const name = document.createElement("span");
-      name.textContent = genre;
+      name.textContent = this.signedIn ? genre : chipLabel(genre, this.mapped.get(genre));
       const remove = document.createElement("button");
       remove.type = "button";
       remove.className = "chip-remove";
@@ -105,7 +107,7 @@ export class GenrePicker {
       typed.setAttribute("aria-selected", "false");
       typed.dataset.value = query;
       typed.className = "typed";
-      typed.textContent = `Use "${query}" (a Spotify micro-genre)`;
+      typed.textContent = `Use "${query}" (a Spotify micro-genre, checked when picked)`;
       typed.addEventListener("mousedown", (event) => {
         event.preventDefault();
         this.add(query);
@@ -117,6 +119,7 @@ export class GenrePicker {
     this.input.removeAttribute("aria-activedescendant");
     const open = options.length > 0 && document.activeElement === this.input;
     this.list.hidden = !open;
+    if (open) placeList(this.input, this.list);
     this.input.setAttribute("aria-expanded", String(open));
   }
 
@@ -148,21 +151,49 @@ export class GenrePicker {
     }
   }
 
+  /** Say something beside the picker (and to screen readers): where the eye is while choosing genres. */
+  note(text) {
+    $("genre-note").textContent = text;
+  }
+
   async add(genre) {
     this.input.value = "";
     this.close();
     if (this.chosen.includes(genre)) return;
     const limit = this.signedIn ? MAX_SIGNED_IN : MAX_SIGNED_OUT;
-    if (this.chosen.length >= limit) {
-      this.announce(`You can pick up to ${limit} genres. Remove one first.`);
+    let mapped;
+    try {
+      mapped = await resolveGenre(genre, this.all);
+    } catch (error) {
+      this.report(error);
+      return;
+    }
+    if (!mapped) {
+      this.note(`We don't know "${genre}" as a genre. Pick one from the list, or try another name.`);
       return;
     }
     if (this.signedIn) {
-      await this.save([...this.chosen, genre], `Added ${genre}.`);
+      // The profile keeps seed genres: a name that plays as several may not fit beside the ones there.
+      const fresh = mapped.filter((seed) => !this.chosen.includes(seed));
+      if (!fresh.length) {
+        this.note(`"${genre}" plays as ${mapped.join(", ")}, which you have already.`);
+        return;
+      }
+      if (this.chosen.length + fresh.length > limit) {
+        this.note(`"${genre}" plays as ${mapped.join(", ")}: with yours that is more than ${limit}. Remove one first.`);
+        return;
+      }
+      const before = [...this.chosen];
+      await this.save([...this.chosen, genre], (profile) => addedMessage(genre, before, profile.genres));
     } else {
+      if (this.chosen.length >= limit) {
+        this.note(`You can pick up to ${limit} genres. Remove one first.`);
+        return;
+      }
       this.chosen.push(genre);
+      this.mapped.set(genre, mapped);
       this.render();
-      this.announce(`Added ${genre}.`);
+      this.note(mapped.includes(genre) ? `Added ${genre}.` : `Added ${genre} (played as ${mapped.join(", ")}).`);
     }
   }
 
@@ -170,23 +201,24 @@ export class GenrePicker {
     const rest = this.chosen.filter((name) => name !== genre);
     if (this.signedIn) {
       if (!rest.length) {
-        this.announce("Keep at least one genre, or mix them up for new ones.");
+        this.note("Keep at least one genre, or mix them up for new ones.");
         return;
       }
-      await this.save(rest, `Removed ${genre}.`);
+      await this.save(rest, () => `Removed ${genre}.`);
     } else {
       this.chosen = rest;
       this.render();
-      this.announce(`Removed ${genre}.`);
+      this.note(`Removed ${genre}.`);
     }
     this.input.focus();
   }
 
+  /** Save the profile's genres; `message(profile)` says what happened, from what the profile now holds. */
   async save(genres, message) {
     try {
       const profile = await api("/v1/me/genres", { method: "PUT", json: { genres } });
       this.useProfile(profile);
-      this.announce(message);
+      this.note(message(profile));
     } catch (error) {
       this.report(error);
     }
@@ -198,7 +230,7 @@ export class GenrePicker {
     try {
       const profile = await api("/v1/me/genres/shuffle", { method: "POST" });
       this.useProfile(profile);
-      this.announce(`Mixed up: ${profile.genres.join(", ")}.`);
+      this.note(`Mixed up: ${profile.genres.join(", ")}.`);
     } catch (error) {
       this.report(error);
     } finally {
@@ -208,7 +240,7 @@ export class GenrePicker {
 }
 
 /** The header: sign in (when this server has Spotify), or who is signed in and sign out. */
-export async function loadAccount(picker, { report }) {
+export async function loadAccount(picker, { report, onSignOut = () => {} }) {
   let me;
   try {
     me = await api("/v1/me");
@@ -247,7 +279,8 @@ export async function loadAccount(picker, { report }) {
       report(error);
     }
     picker.chosen = [];
-    await loadAccount(picker, { report });
+    onSignOut(); // Spotify-only controls go with the sign-in
+    await loadAccount(picker, { report, onSignOut });
     $("sign-in")?.focus();
   });
   account.append(who, out);

@@ -1,20 +1,22 @@
 // The page: a photo (picker, drop or paste) with a preview, the controls, one "make my playlist" action with
 // progress, then what the model saw and the playlist. The API's errors arrive here as sentences (api.js).
 
-import { api, friendlyMessage } from "./api.js";
+import { api } from "./api.js";
+import { dominantColours, swatchItems } from "./colours.js";
 import { GenrePicker, loadAccount } from "./genres.js";
-import { showPlaylist, wirePlaylistActions } from "./playlist.js";
+import { photoProblem } from "./photo-check.js";
+import { hideSpotify, showPlaylist, wirePlaylistActions } from "./playlist.js";
+import { drawHeatMap, genreLookItems, heatCaption, moodWords, radarChart } from "./reading.js";
 import { showTakes, wireTakes } from "./takes.js";
-import { dominantColours, drawHeatMap, genreLookItems, moodWords, radarChart, swatchItems } from "./reading.js";
+import { untilWarm } from "./warmup.js";
 
 const $ = (id) => document.getElementById(id);
-// The gateway's default upload limit (GATEWAY_MAX_UPLOAD_BYTES); a bigger photo is refused here, before sending
-// megabytes the server would refuse (and whose connection it may reset mid-upload). The server still has the last word.
-const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 const STAGES = ["Reading your photo…", "Feeling its mood and colours…", "Choosing tracks that sound like it…"];
+const WARMING = "Warming up: the image model is still loading. Your playlist comes as soon as it is ready…";
 let photo = null; // the File or Blob to upload
 let playlist = null; // the playlist shown
 let previewUrl = null;
+let warming = false; // the gateway has not said ready yet (warmup.js)
 
 function announce(text) {
   $("status").textContent = text;
@@ -34,16 +36,40 @@ function report(error) {
     box.append(link);
   }
   box.hidden = false;
+  showWhereTheEyeIs(box);
+}
+
+/** Bring an error into view (it is announced by its role="alert"). */
+function showWhereTheEyeIs(element) {
+  const motion = window.matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth";
+  element.scrollIntoView({ block: "center", behavior: motion });
 }
 
 function clearError() {
   $("error").hidden = true;
   $("error").replaceChildren();
+  $("photo-error").hidden = true;
+  $("photo-error").textContent = "";
 }
 
-function usePhoto(file) {
+/** A chosen file that cannot be sent: the sentence beside the photo box; the photo chosen before (if any) stays. */
+function refusePhoto(problem) {
+  const box = $("photo-error");
+  box.textContent = photo ? `${problem} Your previous photo is still here.` : problem;
+  box.hidden = false;
+  $("photo").value = ""; // choosing the same file again (fixed) fires a change
+  announce("");
+  showWhereTheEyeIs(box);
+}
+
+async function usePhoto(file) {
   if (!file) return;
   clearError();
+  const problem = await photoProblem(file);
+  if (problem) {
+    refusePhoto(problem);
+    return;
+  }
   photo = file;
   if (previewUrl) URL.revokeObjectURL(previewUrl);
   previewUrl = URL.createObjectURL(file);
@@ -113,10 +139,6 @@ async function makePlaylist(picker) {
     $("pick-label").focus();
     return;
   }
-  if (photo.size > MAX_UPLOAD_BYTES) {
-    report({ message: friendlyMessage(413, null, null) });
-    return;
-  }
   const form = $("make");
   const body = new FormData();
   body.append("image", photo, photo.name || "pasted-photo.png");
@@ -126,8 +148,9 @@ async function makePlaylist(picker) {
   body.append("mode", form.mode.value);
   busy(true);
   let stage = 0;
-  announce(STAGES[0]);
+  announce(warming ? WARMING : STAGES[0]);
   const timer = setInterval(() => {
+    if (warming) return; // the gateway holds the upload until the model is ready: say so, not a made-up stage
     stage = Math.min(stage + 1, STAGES.length - 1);
     announce(STAGES[stage]);
   }, 1400);
@@ -158,15 +181,16 @@ function render(made) {
   $("colours").replaceChildren(...swatchItems(dominantColours(preview)));
   const heat = $("heat");
   const toggle = $("toggle-heat");
+  $("heat-words").textContent = words || "this way";
+  $("heat-caption").textContent = heatCaption(words);
+  $("heat-section").hidden = !made.attention;
   if (made.attention) {
     drawHeatMap(heat, made.attention, preview.naturalWidth, preview.naturalHeight);
     heat.hidden = false;
-    toggle.hidden = false;
     toggle.setAttribute("aria-pressed", "true");
     toggle.textContent = "Hide the heat map";
   } else {
     heat.hidden = true;
-    toggle.hidden = true;
   }
   $("reading").hidden = false;
   $("empty").hidden = true;
@@ -201,13 +225,24 @@ function wireControls(picker) {
   $("reading-title").tabIndex = -1;
 }
 
+/** Say "warming up" until the gateway is ready; the account (which asks the playlist service) loads after. */
+async function warmUp() {
+  await untilWarm((waiting) => {
+    warming = waiting;
+    $("warmup").hidden = !waiting;
+    document.body.dataset.warming = String(waiting);
+    if (!waiting) announce("Ready: the image model has loaded.");
+  });
+}
+
 async function start() {
   const picker = new GenrePicker({ report, announce });
   wireUpload();
   wireControls(picker);
   wirePlaylistActions({ current: () => playlist, report });
   wireTakes({ current: () => playlist, show: showTake, report, announce });
-  await Promise.all([picker.load(), loadAccount(picker, { report })]);
+  await Promise.all([picker.load(), warmUp()]);
+  await loadAccount(picker, { report, onSignOut: hideSpotify });
   document.body.dataset.ready = "true"; // tests wait for this
 }
 

@@ -5,11 +5,20 @@ import { api } from "./api.js";
 
 const $ = (id) => document.getElementById(id);
 const MODES = { match: "matching the photo", boost: "with a boost", calm: "calmed down" };
+// The title per mode: the photo's mood words and what the mode did to them, as services/playlist/explain.py's
+// MODE_TITLES (tests/unit/test_gateway_page.py keeps the two in step), so the title and every why agree.
+const MODE_TITLES = [
+  ["match", "{words}"],
+  ["boost", "{words}, brightened up"],
+  ["calm", "{words}, calmed down"],
+];
 
-/** A title from the mood words: "bright, upbeat" -> "Bright, upbeat". */
-export function playlistTitle(words) {
+/** A title from the mood words and the mode: ("calm and wistful", "boost") -> "Calm and wistful, brightened up". */
+export function playlistTitle(words, mode = "match") {
   if (!words) return "Your photo, as music";
-  return words.charAt(0).toUpperCase() + words.slice(1);
+  const pattern = (MODE_TITLES.find(([name]) => name === mode) || MODE_TITLES[0])[1];
+  const text = pattern.replace("{words}", words);
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** Cover art: the photo cropped square, a dark band, the title and the brand; a data: URL (allowed by the CSP). */
@@ -72,7 +81,7 @@ function trackItem(track, index) {
 
 /** Fill the playlist card. `photo` is the preview <img>; `words` the mood words. */
 export function showPlaylist(playlist, { photo, words }) {
-  const title = playlistTitle(words);
+  const title = playlistTitle(words, playlist.mode);
   $("playlist-title").textContent = title;
   const genres = playlist.genres.length ? playlist.genres.join(", ") : "any genre";
   $("summary").textContent = `${playlist.tracks.length} tracks · ${genres} · ${MODES[playlist.mode] || playlist.mode}`;
@@ -112,6 +121,13 @@ function showSpotify(playlist) {
   markSaved(Boolean(spotify.saved));
   $("embed-button").disabled = false;
   $("embed-button").textContent = "Play it here";
+}
+
+/** After sign-out: the Spotify-only controls go (the playlist stays, with its exports and rating). */
+export function hideSpotify() {
+  $("spotify-actions").hidden = true;
+  $("embed").hidden = true;
+  $("embed").replaceChildren();
 }
 
 function markSaved(saved) {

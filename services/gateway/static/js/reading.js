@@ -1,5 +1,5 @@
-// What the model saw in the photo: its mood in words, the 8 audio features as a radar chart, the genre look,
-// the dominant colours and the attention heat map over the photo. Everything is drawn here (SVG and canvas).
+// What the model saw in the photo: its mood in words, the 8 audio features as a radar chart, the genre look and
+// the heat map of what moved its mood over the photo (colours: colours.js). Drawn here (SVG and canvas).
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -109,49 +109,7 @@ export function genreLookItems(look) {
     });
 }
 
-/** The photo's dominant colours: a coarse colour histogram of a small copy, the k most common bins' means. */
-export function dominantColours(image, k = 5) {
-  const canvas = document.createElement("canvas");
-  const side = 64;
-  canvas.width = side;
-  canvas.height = side;
-  const context = canvas.getContext("2d", { willReadFrequently: true });
-  context.drawImage(image, 0, 0, side, side);
-  const { data } = context.getImageData(0, 0, side, side);
-  const bins = new Map();
-  for (let i = 0; i < data.length; i += 4) {
-    const key = ((data[i] >> 5) << 6) | ((data[i + 1] >> 5) << 3) | (data[i + 2] >> 5);
-    const bin = bins.get(key) || { n: 0, r: 0, g: 0, b: 0 };
-    bin.n += 1;
-    bin.r += data[i];
-    bin.g += data[i + 1];
-    bin.b += data[i + 2];
-    bins.set(key, bin);
-  }
-  return [...bins.values()]
-    .sort((a, b) => b.n - a.n)
-    .slice(0, k)
-    .map((bin) => {
-      const hex = [bin.r, bin.g, bin.b].map((sum) => Math.round(sum / bin.n).toString(16).padStart(2, "0")).join("");
-      return { hex: `#${hex}`, share: bin.n / (side * side) };
-    });
-}
-
-export function swatchItems(colours) {
-  return colours.map(({ hex, share }) => {
-    const item = document.createElement("li");
-    const chip = document.createElement("span");
-    chip.className = "swatch";
-    chip.style.backgroundColor = hex;
-    const text = document.createElement("span");
-    text.className = "swatch-text";
-    text.textContent = `${hex} · ${Math.round(share * 100)}%`;
-    item.append(chip, text);
-    return item;
-  });
-}
-
-// Transparent -> amber -> hot red, so the photo stays visible where the model did not look.
+// Transparent -> amber -> hot red, so the photo stays visible where nothing moved its mood.
 function heatColour(t) {
   const r = 255;
   const g = Math.round(220 - 180 * t);
@@ -160,7 +118,15 @@ function heatColour(t) {
   return [r, g, b, Math.round(alpha * 255)];
 }
 
-/** Draw the attention grid (rows top to bottom over the squashed photo) on `canvas`, smoothed to its size. */
+/** What the heat map shows, in words: the parts of the photo that moved its mood toward the words it got. */
+export function heatCaption(words) {
+  return words
+    ? `The glow marks the parts of your photo that made it feel ${words}: the model's mood reading adds up from them.`
+    : "The glow marks the parts of your photo that moved the model's reading of its mood.";
+}
+
+/** Draw the heat map (a grid of non-negative weights, rows top to bottom over the squashed photo: how much each
+ * part moved the mood toward its answer) on `canvas`, smoothed to its size; 0 is transparent, the peak hottest. */
 export function drawHeatMap(canvas, attention, width, height) {
   const grid = document.createElement("canvas");
   grid.width = attention.width;
@@ -168,11 +134,9 @@ export function drawHeatMap(canvas, attention, width, height) {
   const small = grid.getContext("2d");
   const cells = small.createImageData(attention.width, attention.height);
   const flat = attention.values.flat();
-  const low = Math.min(...flat);
-  const high = Math.max(...flat);
-  const span = high - low || 1;
+  const high = Math.max(...flat) || 1;
   flat.forEach((value, i) => {
-    const [r, g, b, a] = heatColour((value - low) / span);
+    const [r, g, b, a] = heatColour(Math.max(0, value) / high);
     cells.data.set([r, g, b, a], i * 4);
   });
   small.putImageData(cells, 0, 0);
