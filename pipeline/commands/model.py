@@ -1,6 +1,8 @@
 """`pressedplay model pack CHECKPOINT`: the checkpoint's served graph as ONNX beside it (`x.pt` -> `x.onnx`), with the
 metadata the torch-free CPU image serves it by (services/inference/model/packed.py). Never committed: the graph
-holds the backbone's weights (~18 MB); `pressedplay finetune --publish` packs into the model store by itself."""
+holds the backbone's weights (~14 MB); `pressedplay finetune --publish` packs into the model store by itself.
+`pressedplay model publish CHECKPOINT URI` puts a checkpoint and its packed graph side by side (Compose's
+`models-upload` one-shot)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     pack.add_argument("checkpoint", help="a local path or s3:// URI (default models/effnet-vae.pt)", nargs="?")
     pack.add_argument("--out", type=Path, default=None, help="where to write it (default: beside a local checkpoint)")
     pack.set_defaults(func=_pack)
+    publish = actions.add_parser("publish", help="put a checkpoint and its packed graph at a URI (s3:// or a path)")
+    publish.add_argument("checkpoint", type=Path, help="a local checkpoint")
+    publish.add_argument("uri", help="where the checkpoint goes, e.g. s3://models/effnet-vae.pt (the graph beside it)")
+    publish.add_argument("--create-bucket", action="store_true", help="create the S3 bucket if it does not exist")
+    publish.set_defaults(func=_publish)
 
 
 def _pack(args: argparse.Namespace) -> int:
@@ -33,4 +40,12 @@ def _pack(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise InvalidInput(str(exc)) from exc
     print(f"{path} ({path.stat().st_size / 1e6:.1f} MB)")
+    return 0
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from pipeline.feedback.model_store import publish_to
+
+    for written in publish_to(args.checkpoint, args.uri, create_bucket=args.create_bucket):
+        print(written)
     return 0

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from services.inference.model.checkpoint import Checkpoint
-from services.inference.model.packed import PACKED_SUFFIX
-from services.inference.model.storage import is_s3_uri, upload_artifact
+from services.inference.model.packed import PACKED_SUFFIX, packed_uri
+from services.inference.model.storage import ensure_bucket, is_s3_uri, upload_artifact
 
 
 def card(checkpoint: Checkpoint) -> dict[str, Any]:
@@ -67,3 +67,22 @@ def publish(path: Path, checkpoint: Checkpoint, store: str) -> str:
         for local, name in files.items():
             shutil.copyfile(local, folder / name)
     return str(folder / f"{checkpoint.version}.pt")
+
+
+def publish_to(path: Path, uri: str, *, create_bucket: bool = False) -> list[str]:
+    """Put a checkpoint at `uri` (s3:// or a local path) and its packed graph beside it (`x.pt` -> `x.onnx`), packed
+    now from the checkpoint; returns what was written. What Compose's `models-upload` one-shot runs."""
+    from services.inference.model.served_graph import pack
+
+    with tempfile.TemporaryDirectory() as temp:
+        files = {path: uri, pack(path, Path(temp) / f"graph{PACKED_SUFFIX}"): packed_uri(uri)}
+        if is_s3_uri(uri):
+            if create_bucket:
+                ensure_bucket(uri)
+            for local, target in files.items():
+                upload_artifact(local, target)
+        else:
+            for local, target in files.items():
+                Path(target).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(local, target)
+    return list(files.values())
