@@ -11,5 +11,5 @@ RUN python -m venv /opt/rclone && /opt/rclone/bin/pip install --no-cache-dir "rc
     && useradd --system --uid 10003 rclone && mkdir /data && chown rclone /data
 USER 10003
 EXPOSE 9000
-# RCLONE_AUTH_KEY ("access,secret") sets the credentials, like MinIO's root user and password.
+# `--auth-key access,secret` sets the credentials, like MinIO's root user and password (docker-compose.local.yml).
 CMD ["rclone", "serve", "s3", "/data", "--addr", "0.0.0.0:9000", "--vfs-cache-mode", "writes", "--cache-dir", "/tmp/rclone-cache"]
