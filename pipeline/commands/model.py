@@ -49,3 +49,13 @@ def _publish(args: argparse.Namespace) -> int:
     for written in publish_to(args.checkpoint, args.uri, create_bucket=args.create_bucket):
         print(written)
     return 0
+
+
+if __name__ == "__main__":
+    # `python -m pipeline.commands.model publish ...`: this group alone, for the model-pack image (the inference
+    # dependencies, without what other commands import as they register).
+    import sys
+
+    from pipeline.cli import main
+
+    sys.exit(main(["model", *sys.argv[1:]], only="model"))

@@ -77,7 +77,7 @@ def run_in_image(image: str, script: str) -> str:
 
 def make_playlist(client: httpx.Client) -> dict[str, Any]:
     made = client.post("/v1/playlists", files=PHOTO, data={"n": "5"})
-    assert made.status_code == 200, made.text
+    assert made.status_code == 201, made.text
     body: dict[str, Any] = made.json()
     return body
 
