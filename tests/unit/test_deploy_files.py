@@ -30,8 +30,10 @@ SECRETS = {
 }
 
 
-def compose(files: tuple[str, ...], *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    argv = [str(BIN / "docker-compose"), *(f"--file={name}" for name in files), "config", *args]
+def compose(
+    files: tuple[str, ...], *args: str, env: dict[str, str] | None = None, command: str = "config"
+) -> subprocess.CompletedProcess[str]:
+    argv = [str(BIN / "docker-compose"), *(f"--file={name}" for name in files), command, *args]
     clean = {k: v for k, v in os.environ.items() if k not in SECRETS}
     return subprocess.run(argv, cwd=REPO_ROOT, capture_output=True, text=True, env={**clean, **(env or {})}, timeout=60)
 
@@ -59,6 +61,11 @@ def test_compose_refuses_to_start_without_the_required_secrets() -> None:
     assert result.returncode != 0
     assert "MINIO_ROOT_PASSWORD" in result.stderr
     assert "INFERENCE_ADMIN_TOKEN" in result.stderr
+    # `up` stops on the same check before it builds, creates or contacts anything (an engine is not even needed).
+    partial = {key: value for key, value in SECRETS.items() if key != "PRESSEDPLAY_SERVICE_TOKEN"}
+    up = compose(COMBINATIONS[1], "--no-build", command="up", env={**partial, "DOCKER_HOST": "unix:///nonexistent"})
+    assert up.returncode != 0
+    assert "required variable PRESSEDPLAY_SERVICE_TOKEN is missing a value" in up.stderr
 
 
 def test_every_service_shares_the_service_token_and_the_gateway_hides_its_ops_endpoints() -> None:
