@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: install system-deps test test-all test-fast check lint format bench run up clean
+.PHONY: install system-deps test test-all test-fast test-compose check lint format bench run up clean
 
 install: system-deps $(STAMP)
 	@# Playwright (pinned in constraints.txt) for the browser tests, also into a venv made before it was a dependency.
@@ -24,7 +24,7 @@ system-deps:
 	bash scripts/install-system-deps.sh
 
 test: install
-	bash scripts/run-tests.sh -m "not load" $(PYTEST_ARGS)
+	bash scripts/run-tests.sh -m "not load and not compose and not compose_smoke" $(PYTEST_ARGS)
 
 # Everything, and the load run (concurrency 1, 8, 32 through the gateway; figures in var/load-run.json and
 # docs/reliability.md).
@@ -33,7 +33,17 @@ test-all: install
 
 # Unit tests only: no server processes, no slow tests.
 test-fast: install
-	$(BIN)/pytest -m "not slow and not integration and not e2e" $(PYTEST_ARGS)
+	$(BIN)/pytest -m "not slow and not integration and not e2e and not compose and not compose_smoke" $(PYTEST_ARGS)
+
+# The Compose stack built and run as a test (tests/deploy/test_compose_stack.py; docs/deploy.md): installs Debian's
+# docker.io, starts dockerd when none answers (as root), builds local stand-in base images where no image registry
+# answers (deploy/local-images/build.sh), then up, crash, restart, down, down -v through the published gateway.
+# COMPOSE_TESTS=compose_smoke: the gateway image alone (what .ci/run runs; docs/deploy.md says why).
+COMPOSE_TESTS ?= compose
+test-compose: install
+	WITH_DOCKER=1 bash scripts/install-system-deps.sh
+	bash scripts/docker-engine.sh || echo "test-compose: no Docker engine; the compose tests will skip"
+	bash scripts/run-tests.sh -m $(COMPOSE_TESTS) tests/deploy $(PYTEST_ARGS)
 
 check: install
 	$(BIN)/ruff check .
@@ -44,6 +54,9 @@ check: install
 	$(BIN)/pytest -q -p no:cacheprovider tests/unit/test_code_size.py
 	@# The gateway's committed OpenAPI document is valid OpenAPI 3 (tests/contract keeps it current and compatible).
 	$(BIN)/openapi-spec-validator api/openapi.json
+	@# The Kubernetes overlays rendered (kubectl kustomize) and validated against the API schemas offline, and every
+	@# service container's environment held against its Settings (deploy/k8s, docs/deploy.md).
+	$(BIN)/pytest -q -p no:cacheprovider tests/deploy/test_k8s_manifests.py
 	@# pip-audit over constraints.txt, accepted advisories in audit-allowlist.txt; a SKIPPED line where the vulnerability
 	@# service cannot be reached (exit 0 unless AUDIT_REQUIRED=1, as CI should set).
 	$(BIN)/python scripts/audit_deps.py
@@ -62,9 +75,12 @@ bench: install
 run: install
 	bash scripts/run-local.sh
 
-# The whole stack on Docker Compose; CPU=1 drops inference's GPU reservation (docker-compose.cpu.yml).
+# The whole stack on Docker Compose; CPU=1: CPU inference without the GPU reservation (docker-compose.cpu.yml);
+# LOCAL_IMAGES=1: base images built from Debian packages where no image registry answers (docker-compose.local.yml,
+# after `bash deploy/local-images/build.sh`).
 up:
-	docker compose -f docker-compose.yml $(if $(CPU),-f docker-compose.cpu.yml) up --build
+	$(BIN)/docker-compose -f docker-compose.yml $(if $(CPU),-f docker-compose.cpu.yml) \
+		$(if $(LOCAL_IMAGES),-f docker-compose.local.yml) up --build
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -22,8 +22,9 @@ from PIL import Image, ImageDraw, ImageEnhance
 
 from pipeline.mood.scenes import night_street, sunset, variants
 from services.inference.model.architectures import EffnetVAE
-from services.inference.model.onnx_graph import INPUTS, OUTPUTS, OnnxGraph, ServedGraph, export
+from services.inference.model.onnx_graph import OnnxGraph
 from services.inference.model.predictor import Predictor
+from services.inference.model.served_graph import INPUTS, OUTPUTS, ServedGraph, export
 from services.inference.model.transforms import colour_stats
 
 Outputs = tuple[np.ndarray, np.ndarray, np.ndarray]

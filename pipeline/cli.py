@@ -16,8 +16,9 @@ from pipeline import commands
 from shared.errors import ServiceError
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser, with every discovered subcommand."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The full argument parser, with every discovered subcommand (or the one group `only`: an image that has one
+    group's dependencies, not every command's, e.g. the model-pack image's `model`)."""
     parser = argparse.ArgumentParser(
         prog="pressedplay",
         description="PRESSED / PLAY offline jobs: catalog, genre map, recommendations, data, training, evaluation.",
@@ -25,14 +26,16 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
     for module_info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        if only is not None and module_info.name != only:
+            continue
         module = importlib.import_module(f"{commands.__name__}.{module_info.name}")
         module.register(subparsers)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, only: str | None = None) -> int:
     """Entry point: parse, run the chosen command, turn known errors into a one-line message and exit code 2."""
-    parser = build_parser()
+    parser = build_parser(only)
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import importlib.util
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -60,7 +61,16 @@ class ModelLoadFailed(InvalidInput):
 def load_real_predictor(
     uri: str, device: str | None, *, backend: Backend = "auto", threads: int | None = None
 ) -> PredictorLike:
-    """Load the model package's Predictor (torch is imported only here)."""
+    """Load the model package's Predictor (torch is imported only here); where PyTorch is not installed (the CPU
+    image), or the URI names an `.onnx` file, the checkpoint's packed graph in ONNX Runtime (onnx_predictor.py)."""
+    from services.inference.model.packed import PACKED_SUFFIX
+
+    if uri.endswith(PACKED_SUFFIX) or importlib.util.find_spec("torch") is None:
+        from services.inference.model.onnx_predictor import OnnxPredictor
+
+        if device not in (None, "cpu") or backend == "eager":
+            raise ValueError(f"device {device} / backend {backend} need PyTorch; this image serves ONNX on the CPU")
+        return OnnxPredictor.load(uri, threads=threads)
     from services.inference.model.predictor import Predictor
 
     return Predictor.load(uri, device=device, backend=backend, threads=threads)

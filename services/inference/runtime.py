@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import importlib.util
 import logging
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -45,7 +46,7 @@ class InferenceRuntime:
 
     async def start(self) -> None:
         """Start the pools and begin loading the model in the background (/readyz says 503 until it is in)."""
-        if self.settings.torch_threads:
+        if self.settings.torch_threads and importlib.util.find_spec("torch") is not None:
             import torch
 
             torch.set_num_threads(self.settings.torch_threads)

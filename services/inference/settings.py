@@ -14,9 +14,8 @@ MIN_ADMIN_TOKEN_LENGTH = 16
 
 
 def _default_model_uri() -> str:
-    # Imported when a Settings is built, not when this module is: the predictor pulls in torch, so tools that only
-    # read the settings' fields (docs, the CLI's help) do not load it; building a Settings does.
-    from services.inference.model.predictor import DEFAULT_MODEL_PATH
+    # Imported when a Settings is built, not when this module is (the model package reads numpy and PIL).
+    from services.inference.model.packed import DEFAULT_MODEL_PATH
 
     return str(DEFAULT_MODEL_PATH)
 
@@ -96,6 +95,8 @@ class Settings(BaseSettings):
             return True
         if self.device != "auto":
             return self.device.startswith("cuda")
+        if importlib.util.find_spec("torch") is None:
+            return False
         import torch
 
         return bool(torch.cuda.is_available())

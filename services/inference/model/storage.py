@@ -142,6 +142,24 @@ def upload_artifact(path: Path, uri: str, *, client: S3Client | None = None) -> 
     return etag
 
 
+def ensure_bucket(uri: str) -> None:
+    """Create the bucket an s3:// URI names unless it exists (a fresh MinIO or `rclone serve s3` has none)."""
+    bucket, _ = parse_s3_uri(uri)
+    client: Any = s3_client()
+    try:
+        client.head_bucket(Bucket=bucket)
+        return
+    except Exception as exc:
+        error = _storage_error(exc, uri=f"s3://{bucket}")
+        if not isinstance(error, ArtifactNotFound):
+            raise error from exc
+    try:
+        client.create_bucket(Bucket=bucket)
+    except Exception as exc:
+        raise _storage_error(exc, uri=f"s3://{bucket}") from exc
+    log.info("artifact.bucket_created", extra={"bucket": bucket})
+
+
 def _download(s3: S3Client, *, bucket: str, key: str, etag: str, target: Path, expected_size: int | None) -> None:
     """Download beside the target and rename, so a crash never leaves a half file where a cache hit would find it."""
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -1,12 +1,19 @@
-"""Image -> tensor preprocessing for each architecture, and the colour statistics the mood prior reads."""
+"""Image -> tensor preprocessing for each architecture, and the colour statistics the mood prior reads.
+
+torch is imported only by the methods that make tensors: the torch-free CPU image (ONNX Runtime) preprocesses with
+`arrays` alone, the same arithmetic in float32.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
 from PIL import Image
+
+if TYPE_CHECKING:
+    import torch
 
 # The original's normalisation (ImageNet statistics) for seed-cnn; EfficientNet-Lite was trained on inputs scaled
 # to [-1, 1] ((x - 127) / 128 in its TFLite reference), so it gets mean = std = 0.5.
@@ -30,18 +37,31 @@ class ImageTransform:
 
     def from_pixels(self, pixels: torch.Tensor) -> torch.Tensor:
         """(n, 3, size, size) uint8 pixels -> the normalised float input."""
+        import torch
+
         mean = torch.tensor(self.mean, dtype=torch.float32).view(1, 3, 1, 1)
         std = torch.tensor(self.std, dtype=torch.float32).view(1, 3, 1, 1)
         return (pixels.float() / 255.0 - mean) / std
 
     def __call__(self, image: Image.Image) -> torch.Tensor:
         """One image -> a (3, size, size) float tensor."""
+        import torch
+
         chw = torch.from_numpy(self.pixels(image).transpose(2, 0, 1).copy())
         return self.from_pixels(chw.unsqueeze(0))[0]
 
     def batch(self, images: list[Image.Image]) -> torch.Tensor:
         """Several images -> a (n, 3, size, size) tensor."""
+        import torch
+
         return torch.stack([self(image) for image in images])
+
+    def arrays(self, images: list[Image.Image]) -> np.ndarray:
+        """Several images -> the (n, 3, size, size) float32 input `batch` makes, in numpy (no torch)."""
+        pixels = np.stack([self.pixels(image) for image in images]).transpose(0, 3, 1, 2)
+        mean = np.asarray(self.mean, dtype=np.float32).reshape(1, 3, 1, 1)
+        std = np.asarray(self.std, dtype=np.float32).reshape(1, 3, 1, 1)
+        return np.ascontiguousarray((pixels.astype(np.float32) / np.float32(255.0) - mean) / std)
 
     def to_dict(self) -> dict[str, object]:
         """The settings, for the checkpoint."""
