@@ -83,6 +83,7 @@ class Decision:
     contradicted: list[str] = field(default_factory=list)  # proposed, but the known artists do not play it
     unheard: list[str] = field(default_factory=list)  # no artist known: a label not believed
     doubted: list[str] = field(default_factory=list)  # of those, a label too often wrong to give back
+    also_plays: list[str] = field(default_factory=list)  # seeds the known artists play that nothing proposed
 
 
 def _add(scores: dict[str, float], seeds: Iterable[str], weight: float) -> None:
@@ -145,7 +146,9 @@ def decide(evidence: Evidence, mapped: Mapped, judge_unknown: UnknownArtistJudge
         scores = _without_stand_ins(scores)
         kept = {s: v for s, v in scores.items() if s in plays or (not judged(s) and s in own)}
         seeds = best_seeds(kept) or _what_they_play(evidence.artist_genres or (), plays)
-        return Decision(seeds, scores, contradicted=sorted(set(scores) - set(kept)))
+        return Decision(
+            seeds, scores, contradicted=sorted(set(scores) - set(kept)), also_plays=sorted(plays - set(scores))
+        )
     scores = _without_stand_ins(scores)
     circle = played_seeds(evidence.collaborator_genres) if evidence.collaborator_genres else frozenset()
     if circle:  # Jack Harlow, unknown to the file, records with Drake and DaBaby: not k-pop
@@ -189,8 +192,10 @@ def keep_thin_genres(decisions: list[Decision], confirmed: list[set[str]]) -> di
 
     Candidates are tracks that were proposed the genre and lost it, ranked by: the genre confirmed by the track's
     artists (first: it fell to the track's cut, MAX_GENRES), no artist known (next, a label the sound did not
-    confirm), the score of the genre on the track. A label the track's artists contradict, or one that is right
-    for fewer than PLAUSIBLE of the tracks with a known artist, is never given back.
+    confirm), the score of the genre on the track; last, tracks whose artists play the genre by the keyword table
+    though nothing proposed it (Japanese artists' tracks for a j-dance whose source tracks were dancehall). A label
+    the track's artists contradict, or one right for fewer than PLAUSIBLE of the tracks with a known artist, is
+    never given back.
     """
     counts: dict[str, int] = {}
     for decision in decisions:
@@ -204,6 +209,9 @@ def keep_thin_genres(decisions: list[Decision], confirmed: list[set[str]]) -> di
             if seed in decision.contradicted or seed in decision.doubted:
                 continue  # known or likely to be wrong: the genre is better served by its stand-in
             pools.setdefault(seed, []).append((0 if seed in confirmed[row] else 1, -score, row))
+        for seed in decision.also_plays:
+            if counts.get(seed, 0) < MIN_GENRE_TRACKS and seed not in STAND_IN_SEEDS and seed not in decision.seeds:
+                pools.setdefault(seed, []).append((2, 0.0, row))
     added: dict[str, int] = {}
     for seed, pool in sorted(pools.items()):
         for _, _, row in sorted(pool)[: MIN_GENRE_TRACKS - counts.get(seed, 0)]:

@@ -118,3 +118,14 @@ def test_a_known_artist_none_of_whose_proposed_seeds_they_play_gets_what_they_pl
     apashe = Evidence([], ["gangster rap"], [], ("bass trap",))
     decision = decide(apashe, mapped, believe_all)
     assert decision.contradicted == ["hip-hop"] and decision.seeds == ["electronic"]
+
+
+def test_a_thin_genre_takes_last_the_tracks_whose_artists_play_it_though_nothing_proposed_it() -> None:
+    # j-dance: its source tracks were dancehall (contradicted); Japanese artists play it by the keyword table.
+    decisions = [Decision([], {"j-dance": 1.0}, contradicted=["j-dance"]) for _ in range(30)]
+    japanese = [decide(Evidence(["j-pop"], [], [], ("japanese electropop",)), mapped, believe_all) for _ in range(50)]
+    assert japanese[0].seeds == ["j-pop"] and "j-dance" in japanese[0].also_plays
+    added = keep_thin_genres(decisions + japanese, [set() for _ in range(80)])
+    assert added["j-dance"] == MIN_GENRE_TRACKS
+    assert not any("j-dance" in d.seeds for d in decisions)
+    assert sum("j-dance" in d.seeds for d in japanese) == MIN_GENRE_TRACKS
