@@ -190,3 +190,17 @@ def test_catalog_holidays_counts_them_and_scores_a_judged_sample(
         capsys, "catalog", "holidays", "--catalog", str(small_catalog), "--judged", str(tmp_path / "bad.csv")
     )
     assert code == 2 and "judged sample" in err and "could not be read" in err
+
+
+def test_catalog_audit_prints_label_precision_per_seed_genre(
+    small_catalog: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(
+        capsys, "catalog", "audit", "--catalog", str(small_catalog), "--artists", str(FIXTURES / "artists_small.csv")
+    )
+    assert code == 0 and "the namesake check keeps" in out
+    assert "| genre | catalog: tracks | catalog: precision (known) |" in out and "| **all labels** |" in out
+    code, _, err = run(
+        capsys, "catalog", "audit", "--catalog", str(small_catalog), "--artists", str(tmp_path / "x.csv")
+    )
+    assert code == 2 and "artist genre file" in err and "could not be read" in err
