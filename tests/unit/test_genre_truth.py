@@ -12,6 +12,7 @@ from pipeline.catalog.genre_truth import (
     believe_by_reliability,
     decide,
     keep_thin_genres,
+    thin_genre_floor,
 )
 from pipeline.catalog.label_reliability import LabelReliability, proposals
 
@@ -129,3 +130,11 @@ def test_a_thin_genre_takes_last_the_tracks_whose_artists_play_it_though_nothing
     assert added["j-dance"] == MIN_GENRE_TRACKS
     assert not any("j-dance" in d.seeds for d in decisions)
     assert sum("j-dance" in d.seeds for d in japanese) == MIN_GENRE_TRACKS
+
+
+def test_a_small_catalog_has_no_genre_worth_filling() -> None:
+    # A test fixture or an operator's short list: the build adds nothing its evidence did not decide.
+    assert thin_genre_floor(53_957) == MIN_GENRE_TRACKS and thin_genre_floor(10_000) == 20
+    assert thin_genre_floor(3) == 0
+    decisions = [Decision(["pop"], {"pop": 1.0, "rock": 0.5}, unheard=["rock"]) for _ in range(3)]
+    assert keep_thin_genres(decisions, [set() for _ in decisions], thin_genre_floor(3)) == {}
