@@ -24,6 +24,7 @@ from pipeline.catalog.genre_truth import (
     believe_by_reliability,
     decide,
     keep_thin_genres,
+    thin_genre_floor,
 )
 from pipeline.catalog.label_reliability import LabelReliability, proposals
 from pipeline.catalog.merge import import_sources, restore_stripped_names
@@ -138,7 +139,7 @@ def assign_seed_genres(
     confirmed = [
         set(d.seeds) if e.artist_genres is not None else set() for d, e in zip(decisions, evidence, strict=True)
     ]
-    report.thin_genres_kept = keep_thin_genres(decisions, confirmed)
+    report.thin_genres_kept = keep_thin_genres(decisions, confirmed, thin_genre_floor(len(decisions)))
     report.record_decisions(evidence, decisions)
     tracks = tracks.copy()
     tracks["genres"] = [d.seeds for d in decisions]

@@ -17,8 +17,9 @@ Evidence, strongest first:
    track lies within the radius of the genre's artist-confirmed tracks, `sound_check.py`, the tie-breaker).
 
 Seeds are ranked by score, kept down to MIN_RELATIVE_SCORE of the best, at most MAX_GENRES. A genre that this
-leaves with fewer than MIN_GENRE_TRACKS tracks keeps its best-evidenced candidates up to that many instead
-(`keep_thin_genres`), so no genre falls to a handful: confirmed tracks first, then unknown artists by evidence.
+leaves with fewer than MIN_GENRE_TRACKS tracks (fewer in a small catalog) keeps its best-evidenced candidates up to
+that many instead (`keep_thin_genres`), so no genre falls to a handful: confirmed tracks first, then unknown
+artists by evidence, then tracks whose artists play it though nothing proposed it; never a contradicted label.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ BELIEVED: Final = 0.8
 PLAUSIBLE: Final = 0.65
 # A genre with fewer tracks than this cannot fill a playlist with variety; it keeps its best candidates instead.
 MIN_GENRE_TRACKS: Final = 40
+CATALOG_TRACKS_PER_FLOOR_TRACK: Final = 500
 
 # Occasions the recommender serves by stand-in sets over the whole catalog (feature ranges, the holiday mask, the
 # newest releases): a label would replace the stand-in by a handful of tracks a playlist happened to carry.
@@ -83,6 +85,7 @@ class Decision:
     contradicted: list[str] = field(default_factory=list)  # proposed, but the known artists do not play it
     unheard: list[str] = field(default_factory=list)  # no artist known: a label not believed
     doubted: list[str] = field(default_factory=list)  # of those, a label too often wrong to give back
+    also_plays: list[str] = field(default_factory=list)  # seeds the known artists play that nothing proposed
 
 
 def _add(scores: dict[str, float], seeds: Iterable[str], weight: float) -> None:
@@ -145,7 +148,9 @@ def decide(evidence: Evidence, mapped: Mapped, judge_unknown: UnknownArtistJudge
         scores = _without_stand_ins(scores)
         kept = {s: v for s, v in scores.items() if s in plays or (not judged(s) and s in own)}
         seeds = best_seeds(kept) or _what_they_play(evidence.artist_genres or (), plays)
-        return Decision(seeds, scores, contradicted=sorted(set(scores) - set(kept)))
+        return Decision(
+            seeds, scores, contradicted=sorted(set(scores) - set(kept)), also_plays=sorted(plays - set(scores))
+        )
     scores = _without_stand_ins(scores)
     circle = played_seeds(evidence.collaborator_genres) if evidence.collaborator_genres else frozenset()
     if circle:  # Jack Harlow, unknown to the file, records with Drake and DaBaby: not k-pop
@@ -184,13 +189,23 @@ def believe_by_reliability(
     return believed, doubted
 
 
-def keep_thin_genres(decisions: list[Decision], confirmed: list[set[str]]) -> dict[str, int]:
-    """Give a genre left with fewer than MIN_GENRE_TRACKS tracks its best candidates; returns tracks added per genre.
+def thin_genre_floor(tracks: int) -> int:
+    """MIN_GENRE_TRACKS, less in a small catalog (one track in CATALOG_TRACKS_PER_FLOOR_TRACK): a test fixture or an
+    operator's short list has no genre worth filling."""
+    return min(MIN_GENRE_TRACKS, tracks // CATALOG_TRACKS_PER_FLOOR_TRACK)
+
+
+def keep_thin_genres(
+    decisions: list[Decision], confirmed: list[set[str]], floor: int = MIN_GENRE_TRACKS
+) -> dict[str, int]:
+    """Give a genre left with fewer than `floor` tracks its best candidates; returns tracks added per genre.
 
     Candidates are tracks that were proposed the genre and lost it, ranked by: the genre confirmed by the track's
     artists (first: it fell to the track's cut, MAX_GENRES), no artist known (next, a label the sound did not
-    confirm), the score of the genre on the track. A label the track's artists contradict, or one that is right
-    for fewer than PLAUSIBLE of the tracks with a known artist, is never given back.
+    confirm), the score of the genre on the track; last, tracks whose artists play the genre by the keyword table
+    though nothing proposed it (Japanese artists' tracks for a j-dance whose source tracks were dancehall). A label
+    the track's artists contradict, or one right for fewer than PLAUSIBLE of the tracks with a known artist, is
+    never given back.
     """
     counts: dict[str, int] = {}
     for decision in decisions:
@@ -199,14 +214,17 @@ def keep_thin_genres(decisions: list[Decision], confirmed: list[set[str]]) -> di
     pools: dict[str, list[tuple[int, float, int]]] = {}
     for row, decision in enumerate(decisions):
         for seed, score in decision.candidates.items():
-            if seed in decision.seeds or counts.get(seed, 0) >= MIN_GENRE_TRACKS:
+            if seed in decision.seeds or counts.get(seed, 0) >= floor:
                 continue
             if seed in decision.contradicted or seed in decision.doubted:
                 continue  # known or likely to be wrong: the genre is better served by its stand-in
             pools.setdefault(seed, []).append((0 if seed in confirmed[row] else 1, -score, row))
+        for seed in decision.also_plays:
+            if counts.get(seed, 0) < floor and seed not in STAND_IN_SEEDS and seed not in decision.seeds:
+                pools.setdefault(seed, []).append((2, 0.0, row))
     added: dict[str, int] = {}
     for seed, pool in sorted(pools.items()):
-        for _, _, row in sorted(pool)[: MIN_GENRE_TRACKS - counts.get(seed, 0)]:
+        for _, _, row in sorted(pool)[: floor - counts.get(seed, 0)]:
             decisions[row].seeds.append(seed)
             added[seed] = added.get(seed, 0) + 1
     return added

@@ -30,7 +30,7 @@ class BuildReport:
     namesakes: int = 0
     own_labels_contradicted: int = 0
     playlist_labels_contradicted: int = 0
-    playlist_labels_unheard: int = 0
+    labels_not_believed: int = 0
     thin_genres_kept: dict[str, int] = field(default_factory=dict)
     label_reliability: dict[str, tuple[int, float]] = field(default_factory=dict)
     holiday_tracks: int = 0
@@ -49,7 +49,7 @@ class BuildReport:
             own = set(item.own)
             self.own_labels_contradicted += sum(1 for s in decision.contradicted if s in own)
             self.playlist_labels_contradicted += sum(1 for s in decision.contradicted if s not in own)
-            self.playlist_labels_unheard += len(decision.unheard)
+            self.labels_not_believed += len(decision.unheard)
 
     @property
     def seed_genre_counts(self) -> dict[str, int]:
@@ -83,8 +83,9 @@ class BuildReport:
             f"with >=1 seed genre: {pct(self.with_genres)}; a credited artist known: {pct(self.with_artist_match)} "
             f"(tracks whose only file match is a namesake by sound: {self.namesakes})",
             f"labels the known artists contradict, dropped: {self.own_labels_contradicted} of the sources' own, "
-            f"{self.playlist_labels_contradicted} proposed by playlists or artists' other tags; playlist labels a "
-            f"track of an unknown artist does not sound like, dropped: {self.playlist_labels_unheard}",
+            f"{self.playlist_labels_contradicted} proposed by playlists or artists' other tags; labels of tracks no "
+            f"artist speaks for, not believed (too often wrong on known artists' tracks, or not the genre's sound): "
+            f"{self.labels_not_believed}",
             f"thin genres given back their best candidates: "
             f"{', '.join(f'{g} +{n}' for g, n in self.thin_genres_kept.items()) or 'none'}",
             f"mean seed genres per track: {self.mean_genres_per_track:.2f}; distinct seed genres: "

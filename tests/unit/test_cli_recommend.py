@@ -165,3 +165,42 @@ def test_the_installed_command_exits_2_without_a_traceback(small_catalog: Path) 
     )
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "--features is missing: acousticness" in done.stderr
+
+
+def test_catalog_holidays_counts_them_and_scores_a_judged_sample(
+    small_catalog: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    judged = tmp_path / "judged.csv"
+    judged.write_text(
+        "sample,name,album,artist,holiday\n"
+        "flagged,Jingle Bell Rock,,Bobby Helms,True\n"
+        "flagged,Christmas Island,,AJJ,False\n"
+        "candidate,Little Things,Pop Christmas 2022,ABBA,True\n"
+        "candidate,Holiday,,Green Day,False\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "catalog", "holidays", "--catalog", str(small_catalog), "--judged", str(judged))
+    assert code == 0 and "holiday songs of 3 tracks" in out
+    assert "flagged: 2 judged, 1 holiday songs; detector flags 2, 1 of them right; misses 0" in out
+    assert "candidate: 2 judged, 1 holiday songs; detector flags 0, 0 of them right; misses 1" in out
+    assert "precision 0.500, recall 0.500" in out
+    # A judged file without the columns it needs is a clear error, exit 2.
+    (tmp_path / "bad.csv").write_text("title\nx\n", encoding="utf-8")
+    code, _, err = run(
+        capsys, "catalog", "holidays", "--catalog", str(small_catalog), "--judged", str(tmp_path / "bad.csv")
+    )
+    assert code == 2 and "judged sample" in err and "could not be read" in err
+
+
+def test_catalog_audit_prints_label_precision_per_seed_genre(
+    small_catalog: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(
+        capsys, "catalog", "audit", "--catalog", str(small_catalog), "--artists", str(FIXTURES / "artists_small.csv")
+    )
+    assert code == 0 and "the namesake check keeps" in out
+    assert "| genre | catalog: tracks | catalog: precision (known) |" in out and "| **all labels** |" in out
+    code, _, err = run(
+        capsys, "catalog", "audit", "--catalog", str(small_catalog), "--artists", str(tmp_path / "x.csv")
+    )
+    assert code == 2 and "artist genre file" in err and "could not be read" in err

@@ -12,6 +12,7 @@ from pipeline.catalog.genre_truth import (
     believe_by_reliability,
     decide,
     keep_thin_genres,
+    thin_genre_floor,
 )
 from pipeline.catalog.label_reliability import LabelReliability, proposals
 
@@ -118,3 +119,22 @@ def test_a_known_artist_none_of_whose_proposed_seeds_they_play_gets_what_they_pl
     apashe = Evidence([], ["gangster rap"], [], ("bass trap",))
     decision = decide(apashe, mapped, believe_all)
     assert decision.contradicted == ["hip-hop"] and decision.seeds == ["electronic"]
+
+
+def test_a_thin_genre_takes_last_the_tracks_whose_artists_play_it_though_nothing_proposed_it() -> None:
+    # j-dance: its source tracks were dancehall (contradicted); Japanese artists play it by the keyword table.
+    decisions = [Decision([], {"j-dance": 1.0}, contradicted=["j-dance"]) for _ in range(30)]
+    japanese = [decide(Evidence(["j-pop"], [], [], ("japanese electropop",)), mapped, believe_all) for _ in range(50)]
+    assert japanese[0].seeds == ["j-pop"] and "j-dance" in japanese[0].also_plays
+    added = keep_thin_genres(decisions + japanese, [set() for _ in range(80)])
+    assert added["j-dance"] == MIN_GENRE_TRACKS
+    assert not any("j-dance" in d.seeds for d in decisions)
+    assert sum("j-dance" in d.seeds for d in japanese) == MIN_GENRE_TRACKS
+
+
+def test_a_small_catalog_has_no_genre_worth_filling() -> None:
+    # A test fixture or an operator's short list: the build adds nothing its evidence did not decide.
+    assert thin_genre_floor(53_957) == MIN_GENRE_TRACKS and thin_genre_floor(10_000) == 20
+    assert thin_genre_floor(3) == 0
+    decisions = [Decision(["pop"], {"pop": 1.0, "rock": 0.5}, unheard=["rock"]) for _ in range(3)]
+    assert keep_thin_genres(decisions, [set() for _ in decisions], thin_genre_floor(3)) == {}
