@@ -156,7 +156,7 @@ class RequestSearch:
         """Add n tracks to the draft: each asked genre's share first, then any asked genre, then (filter only) the
         closest tracks of the whole catalog, each shortfall named in the warnings."""
         pool, diversity = self.candidates, self.request.diversity
-        if self.strict and pool.groups is not None:
+        if self.strict and pool.groups is not None and len(self.seeds) > 1:
             self._shares(draft, n)
         mmr_select(pool, draft, n=n - len(draft.rows), diversity=diversity)
         if self.strict and len(draft.rows) < n:

@@ -113,8 +113,8 @@ def _distances(vectors: np.ndarray, norms: np.ndarray, point: np.ndarray) -> np.
 
 
 def _nearest_to(vectors: np.ndarray, norms: np.ndarray, chosen: list[np.ndarray]) -> np.ndarray:
-    nearest = np.zeros(vectors.shape[0])
-    for place, point in enumerate(chosen):
-        step = _distances(vectors, norms, point)
-        nearest = step if place == 0 else np.minimum(nearest, step)
-    return nearest
+    if not chosen:
+        return np.zeros(vectors.shape[0])
+    points = np.stack(chosen)
+    squared = norms[:, None] - 2.0 * (vectors @ points.T) + np.einsum("ij,ij->i", points, points)[None, :]
+    return np.sqrt(np.maximum(squared, 0.0)).min(axis=1)
