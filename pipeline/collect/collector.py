@@ -29,11 +29,15 @@ from shared.features import AUDIO_FEATURES
 log = logging.getLogger("pressedplay.collector")
 
 STATE_FILE: Final = "state.json"
-PLAYLISTS_PAGE: Final = 50  # Spotify's maximum for /users/{id}/playlists
-ITEMS_PAGE: Final = 100  # ... and for /playlists/{id}/items and /audio-features
-AUDIO_FEATURES_FORBIDDEN: Final = (
-    "Spotify refused audio features (403): since 2024-11-27 only apps with extended quota access may read them. "
-    "The collector needs such an app (and terms that allow collecting); the default training data does not."
+# Spotify's maxima (its published definition, 2026.5.31): 50 for /users/{id}/playlists and /playlists/{id}/items,
+# 100 ids for /audio-features.
+PLAYLISTS_PAGE: Final = 50
+ITEMS_PAGE: Final = 50
+FEATURES_BATCH: Final = 100
+EXTENDED_ACCESS_NEEDED: Final = (
+    "Spotify refused {what} (403): since 2024-11-27 only apps with extended quota access may read other users' "
+    "playlists and audio features (Development Mode apps get 403). The collector needs such an app (and terms that "
+    "allow collecting); the default training data does not."
 )
 
 
@@ -71,11 +75,15 @@ def load_state(out_dir: Path, *, user: str) -> dict[str, Any]:
 def _list_playlists(client: Any, caller: PoliteCaller, state: dict[str, Any], out_dir: Path, limit: int | None) -> None:
     """Page through the user's playlists, saving after every page."""
     user = state["user"]
+    what = f"the playlists of {user}"
     while not state["listing_complete"] and (limit is None or len(state["listing"]) < limit):
-        if state["listing_next"] is None:
-            page = caller.call(f"the playlists of {user}", client.user_playlists, user, limit=PLAYLISTS_PAGE)
-        else:
-            page = caller.call(f"the playlists of {user}", client.next, {"next": state["listing_next"]})
+        try:
+            if state["listing_next"] is None:
+                page = caller.call(what, client.user_playlists, user, limit=PLAYLISTS_PAGE)
+            else:
+                page = caller.call(what, client.next, {"next": state["listing_next"]})
+        except SpotifyForbidden as exc:
+            raise SpotifyForbidden(EXTENDED_ACCESS_NEEDED.format(what=what)) from exc
         for item in page.get("items") or []:
             if item is None:
                 continue
@@ -109,12 +117,12 @@ def fetch_track_ids(client: Any, caller: PoliteCaller, playlist_id: str) -> list
 def fetch_features(client: Any, caller: PoliteCaller, track_ids: list[str]) -> dict[str, list[float]]:
     """track id -> 8 features (AUDIO_FEATURES order), from the batch endpoint, 100 ids per call."""
     features: dict[str, list[float]] = {}
-    for start in range(0, len(track_ids), ITEMS_PAGE):
-        batch = track_ids[start : start + ITEMS_PAGE]
+    for start in range(0, len(track_ids), FEATURES_BATCH):
+        batch = track_ids[start : start + FEATURES_BATCH]
         try:
             answer = caller.call("audio features", client.audio_features, batch) or []
         except SpotifyForbidden as exc:
-            raise SpotifyForbidden(AUDIO_FEATURES_FORBIDDEN) from exc
+            raise SpotifyForbidden(EXTENDED_ACCESS_NEEDED.format(what="audio features")) from exc
         for row in answer:
             if row and all(row.get(name) is not None for name in AUDIO_FEATURES):
                 features[str(row["id"])] = [float(row[name]) for name in AUDIO_FEATURES]

@@ -3,7 +3,9 @@
 
 - a deprecated operation: 403 (404 for the recommendations, as observed; docs SPOTIFY_WEB_API_2026.md), unless the
   app has extended access (the pre-2024-11 quota, which still reaches them);
-- a token without every scope the operation's `security` lists: 403 "Insufficient client scope";
+- a user's token without every scope the operation's `security` lists: 403 "Insufficient client scope" (an app's
+  client-credentials token carries no scopes and reads public data, as Spotify's does; routes that need a user
+  refuse it themselves);
 - parameters or a JSON body that break the operation's schemas: 400, in Spotify's wording ("Invalid limit").
 
 Every refusal has Spotify's error shape, {"error": {"status", "message"}}. Paths the definition lacks are left to
@@ -37,7 +39,7 @@ def refusal(state: SpotifyState, request: Exchange, authorization: str) -> Spoti
         if operation.template in REMOVED_AS_NOT_FOUND:
             return SpotifyApiError(404, "Service not found")
         return SpotifyApiError(403, f"Forbidden: {operation.operation_id} is not available to this app")
-    if not operation.scopes <= grant.scopes:
+    if grant.user_id is not None and not operation.scopes <= grant.scopes:
         return SpotifyApiError(403, "Insufficient client scope")
     problems = definition.request_problems(request)
     if problems:

@@ -84,7 +84,7 @@ def test_collector_pages_through_all_playlists_items_and_feature_batches(
     assert record["tracks"][0]["features"] == pytest.approx(expected)
     assert (tmp_path / record["cover_file"]).read_bytes() == long_one.image_jpeg
     assert len(spotify_state.calls(f"/v1/users/{CURATOR}/playlists")) == 2
-    assert len(spotify_state.calls(f"/v1/playlists/{long_one.id}/items")) == 3
+    assert len(spotify_state.calls(f"/v1/playlists/{long_one.id}/items")) == 5  # 230 tracks, 50 a page
     assert len(spotify_state.calls("/v1/audio-features")) == 3 + 54
 
 
@@ -150,7 +150,7 @@ def test_an_interrupted_run_resumes_where_it_stopped(fake_spotify, extended, spo
     assert len(spotify_state.calls(f"/v1/users/{CURATOR}/playlists")) == listing_calls_before  # listing reused
 
 
-def test_audio_features_403_explains_the_extended_access_requirement(fake_spotify, spotify_state, tmp_path):
+def test_a_development_mode_app_is_told_it_needs_extended_access(fake_spotify, spotify_state, tmp_path):
     with pytest.raises(SpotifyForbidden, match="extended quota access"):
         collect(client=_client(fake_spotify), user=CURATOR, out_dir=tmp_path, caller=_caller([]), max_playlists=1)
 
