@@ -18,6 +18,12 @@ TARGETS: Final = (
     ("ExportPlaylist", "get_export_v1_playlists__playlist_id__export__fmt__get", True, "export it"),
     ("RatePlaylist", "post_feedback_v1_playlists__playlist_id__feedback_post", True, "like or dislike it"),
     ("SavePlaylist", "save_playlist_v1_playlists__playlist_id__save_post", True, "keep it on Spotify (signed in)"),
+    (
+        "SaveToSpotifyAgain",
+        "save_to_spotify_again_v1_playlists__playlist_id__spotify_post",
+        True,
+        "put it on Spotify after a failed save (signed in)",
+    ),
     ("ListMyRatings", "get_my_ratings_v1_me_ratings_get", False, "the ratings of the session that made it"),
     ("DeleteMyRatings", "delete_my_ratings_v1_me_ratings_delete", False, "delete them"),
 )

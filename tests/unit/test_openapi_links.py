@@ -24,6 +24,7 @@ def test_a_new_playlist_links_to_each_next_step_with_its_id_and_session_cookie()
         "ExportPlaylist",
         "RatePlaylist",
         "SavePlaylist",
+        "SaveToSpotifyAgain",
         "ListMyRatings",
         "DeleteMyRatings",
     }
