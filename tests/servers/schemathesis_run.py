@@ -40,12 +40,16 @@ def run_schemathesis(
     headers: dict[str, str] | None = None,
     hooks: str | None = None,
     infer_links: bool = True,
+    stateful_max_steps: int | None = None,
     timeout_s: float = 300,
 ) -> Run:
     """Run it (with `hooks`, a module of schemathesis hooks, imported from the repository; without infer_links the
-    stateful phase follows only the schema's own links); fail with the report's tail unless it passes."""
+    stateful phase follows only the schema's own links; `stateful_max_steps` lets a scenario walk further, for an
+    operation with many links); fail with the report's tail unless it passes."""
     config = cwd / "schemathesis.toml"
-    config.write_text("" if infer_links else "[phases.stateful.inference]\nalgorithms = []\n")
+    lines = [] if stateful_max_steps is None else ["[phases.stateful]", f"max-steps = {stateful_max_steps}"]
+    lines += [] if infer_links else ["[phases.stateful.inference]", "algorithms = []"]
+    config.write_text("\n".join(lines) + "\n" if lines else "")
     argv = [
         str(Path(sys.executable).parent / "schemathesis"),
         f"--config-file={config}",
