@@ -49,4 +49,3 @@ def _publish(args: argparse.Namespace) -> int:
     for written in publish_to(args.checkpoint, args.uri, create_bucket=args.create_bucket):
         print(written)
     return 0
-
