@@ -77,7 +77,14 @@ async def post_playlist(
     sessions: Sessions,
     upstreams: UpstreamClients,
     known: SessionToken,
-    image: Annotated[UploadFile, File(description="The photo (JPEG, PNG, WebP ...), at most the upload limit.")],
+    # format: binary beside OpenAPI 3.1's contentMediaType: generators (openapi-python-client) read it as a file.
+    image: Annotated[
+        UploadFile,
+        File(
+            description="The photo (JPEG, PNG, WebP ...), at most the upload limit.",
+            json_schema_extra={"format": "binary"},
+        ),
+    ],
     genres: Annotated[str | None, Form(max_length=2000, examples=["pop,indie"])] = None,
     n: Annotated[int, Form(ge=1, le=100, description="How many tracks.")] = 20,
     mode: Annotated[Mode, Form(description="match the photo, boost its energy, or calm it.")] = "match",
