@@ -97,8 +97,9 @@ async def post_playlist(
     # Signed in with Spotify: the profile's genres stand in for none given, and the playlist goes on the account.
     account = SpotifyAccount(upstreams.playlist, token)
     signed_in, spotify_user = spotify_identity(await account.who() if known is not None else None)
+    profile_warning = None
     if signed_in and not wanted:
-        wanted = (await account.genres()).genres
+        wanted, profile_warning = await account.genres_or_warn()
     photo = await image.read()
     timing = ServerTiming()
     playlist = await create_playlist(
@@ -111,6 +112,8 @@ async def post_playlist(
         spotify_user=spotify_user,
         timing=timing,
     )
+    if profile_warning:
+        playlist = playlist.model_copy(update={"warnings": [*playlist.warnings, profile_warning]})
     if signed_in:
         with timing.span("spotify"):
             playlist = await account.publish_or_warn(playlist, photo=photo, content_type=content_type)
