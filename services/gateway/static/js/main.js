@@ -5,6 +5,7 @@ import { api, friendlyMessage } from "./api.js";
 import { GenrePicker, loadAccount } from "./genres.js";
 import { showPlaylist, wirePlaylistActions } from "./playlist.js";
 import { showTakes, wireTakes } from "./takes.js";
+import { showSpotifyPending, wireSpotifyRetry } from "./spotify_retry.js";
 import { dominantColours, drawHeatMap, genreLookItems, moodWords, radarChart, swatchItems } from "./reading.js";
 
 const $ = (id) => document.getElementById(id);
@@ -178,6 +179,7 @@ function showTake(made) {
   playlist = made;
   showPlaylist(made, { photo: $("preview"), words: moodWords(made.features) });
   showTakes(made);
+  showSpotifyPending(made);
 }
 
 function wireControls(picker) {
@@ -207,6 +209,7 @@ async function start() {
   wireControls(picker);
   wirePlaylistActions({ current: () => playlist, report });
   wireTakes({ current: () => playlist, show: showTake, report, announce });
+  wireSpotifyRetry({ current: () => playlist, show: showTake, report, clear: clearError, announce });
   await Promise.all([picker.load(), loadAccount(picker, { report })]);
   document.body.dataset.ready = "true"; // tests wait for this
 }
