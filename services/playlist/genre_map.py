@@ -160,6 +160,8 @@ class GenreMapper:
 
     def confidence(self, genre: str, *, exclude_key: str | None = None) -> float | None:
         """The neighbour confidence of a name that reaches the embedding step (None when words or garbage decide)."""
+        if not MARKUP_CHARS.isdisjoint(genre):  # refused by map() before any step
+            return None
         name = normalise_genre(genre)
         if self._corrected(name) or looks_like_garbage(name, letters=self.letters) or self.spelling.sentence_like(name):
             return None

@@ -87,6 +87,10 @@ def test_the_422_suggests_what_the_words_point_to(shipped: GenreMapper) -> None:
     assert info.value.detail["suggestions"] == [] and "did you mean" not in info.value.detail["message"]
 
 
+def test_markup_never_reaches_the_neighbours_so_it_never_weighs_on_the_floor(shipped: GenreMapper) -> None:
+    assert shipped.confidence("<b>zikir</b>") is None and shipped.confidence("www.zikir.com") is None
+
+
 def test_edit_distance_counts_a_swap_as_one_slip_and_stops_past_the_limit() -> None:
     assert edit_distance("rokc", "rock", limit=2) == 1
     assert edit_distance("jaz", "jazz", limit=2) == 1
