@@ -35,3 +35,12 @@ if [ ! -e "$stamp" ] || [ tools/dynamodb/package-lock.json -nt "$stamp" ]; then
   (cd tools/dynamodb && npm ci --no-audit --no-fund --loglevel=error)
   touch "$stamp"
 fi
+
+# The TypeScript client of the gateway (clients/typescript: openapi-typescript, openapi-fetch, typescript), pinned by
+# its package-lock.json; tests/contract and tests/e2e regenerate, type-check and run it.
+stamp=clients/typescript/node_modules/.installed-stamp
+if [ ! -e "$stamp" ] || [ clients/typescript/package-lock.json -nt "$stamp" ]; then
+  echo "installing clients/typescript (npm ci)"
+  (cd clients/typescript && npm ci --no-audit --no-fund --loglevel=error)
+  touch "$stamp"
+fi

@@ -1,4 +1,4 @@
-"""`pressedplay genres build | map | eval`: the genre map's builder, a lookup, and its measurement."""
+"""`pressedplay genres build | map | eval | check`: the genre map's builder, a lookup, and its measurement."""
 
 from __future__ import annotations
 
@@ -26,6 +26,24 @@ def register(subparsers: Any) -> None:
     evaluate.add_argument("--json", action="store_true", help="print the numbers as JSON")
     evaluate.add_argument("--errors", action="store_true", help="list the mistakes too")
     evaluate.set_defaults(func=_eval)
+
+    check = group.add_parser("check", help="real names accepted, non-genres refused: data/genre_check.csv")
+    check.add_argument("--split", choices=["dev", "test", "all"], default="test")
+    check.add_argument("--sweep", action="store_true", help="choose the confidence floor on the dev part first")
+    check.add_argument("--rebuild", action="store_true", help="draw data/genre_check.csv again (needs ../shared)")
+    check.add_argument("--json", action="store_true", help="print the numbers as JSON")
+    check.add_argument("--errors", action="store_true", help="list the misses too")
+    check.set_defaults(func=_check)
+
+
+def _check(args: argparse.Namespace) -> int:
+    from pipeline.genres.check import build_check_set, format_check, run_check
+
+    if args.rebuild:
+        print(f"data/genre_check.csv: {len(build_check_set())} names")
+    report = run_check(split=args.split, sweep=args.sweep)
+    print(json.dumps(report, indent=2) if args.json else format_check(report, errors=args.errors))
+    return 0
 
 
 def _build(args: argparse.Namespace) -> int:

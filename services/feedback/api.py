@@ -131,7 +131,8 @@ async def delete_ratings(
     responses=error_responses(422, 503),
 )
 async def transfer_ratings(runtime: Runtime, body: RaterTransfer) -> TransferredRatings:
-    moved = await move_session_ratings(runtime.store, session=body.session, user=body.user)
+    outbox = runtime.recorder.outbox
+    moved = await move_session_ratings(runtime.store, session=body.session, user=body.user, outbox=outbox)
     return TransferredRatings(moved=moved)
 
 

@@ -92,6 +92,20 @@ class Outbox:
 
         return await self._run(delete) if raters else 0
 
+    async def reassign(self, rater: str, change: Callable[[Rating], Rating]) -> int:
+        """Rewrite the waiting ratings of `rater` with `change`, in place (a guest's ratings becoming the account's at
+        sign-in); how many. Their places in the queue are kept."""
+
+        def rewrite(conn: sqlite3.Connection) -> int:
+            rows = conn.execute("SELECT seq, rating FROM outbox WHERE rater = ?", (rater,)).fetchall()
+            for seq, body in rows:
+                changed = change(Rating.model_validate_json(body))
+                values = (changed.rater, changed.model_dump_json(), seq)
+                conn.execute("UPDATE outbox SET rater = ?, rating = ? WHERE seq = ?", values)
+            return len(rows)
+
+        return await self._run(rewrite)
+
     async def oldest_age_s(self) -> float:
         """Seconds the oldest entry has waited (0 when empty)."""
 

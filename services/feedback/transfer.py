@@ -3,28 +3,34 @@
 Each rating is written under the account with its own `rated_at`, through the store's conditional write, so a later
 rating the account already has for that playlist wins; then the session's copy is deleted. Moving again finds
 nothing left under the session: the transfer is idempotent, and a retry after a failure half-way finishes the job.
-Ratings still queued in the outbox (the store was down) stay the session's.
+Ratings still queued in the outbox (the store was down) are rewritten there first, so they reach the store as the
+account's; one the delivery task had already taken from the queue lands as the session's and moves next time.
 """
 
 from __future__ import annotations
 
 import logging
 
-from services.feedback.ratings import RatingStore, rater_key, rating_id
+from services.feedback.outbox import Outbox
+from services.feedback.ratings import Rating, RatingStore, rater_key, rating_id
 
 log = logging.getLogger("pressedplay.feedback")
 
 
-async def move_session_ratings(store: RatingStore, *, session: str, user: str) -> int:
-    """Move every stored rating of the session to the user; how many were moved."""
+async def move_session_ratings(store: RatingStore, *, session: str, user: str, outbox: Outbox | None = None) -> int:
+    """Move every rating of the session, queued or stored, to the user; how many were moved."""
     account = rater_key(user=user, session=None)
+
+    def carried(rating: Rating) -> Rating:
+        changes = {"id": rating_id(playlist_id=rating.playlist_id, rater=account), "rater": account, "user": user}
+        return rating.model_copy(update=changes)
+
+    guest = rater_key(user=None, session=session)
+    queued = await outbox.reassign(guest, carried) if outbox is not None else 0
     moved = 0
-    for rating in await store.for_rater(rater_key(user=None, session=session)):
-        carried = rating.model_copy(
-            update={"id": rating_id(playlist_id=rating.playlist_id, rater=account), "rater": account, "user": user}
-        )
-        await store.put(carried)  # "unchanged" when the account rated the playlist later: the later one stays
+    for rating in await store.for_rater(guest):
+        await store.put(carried(rating))  # "unchanged" when the account rated the playlist later: the later one stays
         await store.delete(rating.playlist_id, rating.id, created_at=rating.created_at)
         moved += 1
-    log.info("ratings.carried", extra={"moved": moved})
-    return moved
+    log.info("ratings.carried", extra={"moved": moved, "queued": queued})
+    return moved + queued

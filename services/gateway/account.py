@@ -36,6 +36,11 @@ UNSAVED = (
 )
 
 
+# The profile could not be read (Spotify failing and no profile cached): the playlist is still made, as a guest's is
+# without genres, and the person is told why it did not follow their listening.
+PROFILE_UNREAD = "Your genres could not be read from Spotify ({why}), so this playlist draws from every genre."
+
+
 class InvalidSignIn(BadRequest):
     """The sign-in callback cannot be accepted (same name as the playlist service's); nothing was stored."""
 
@@ -112,6 +117,17 @@ class SpotifyAccount:
     async def save(self, spotify_id: str) -> None:
         """Keep the generated playlist when the next one is made."""
         await self._call("POST", f"/v1/spotify/playlists/{spotify_id}/save", json={})
+
+    async def genres_or_warn(self) -> tuple[dict[str, float], str | None]:
+        """The profile's genres with their weights (GenreProfile.playlist_weights); when Spotify fails (502 / 503 /
+        504) with nothing cached, none and a warning."""
+        try:
+            return (await self.genres()).playlist_weights(), None
+        except ServiceError as failure:
+            if failure.status_code < 500:
+                raise
+            why = "Spotify did not answer in time" if failure.status_code == 504 else "Spotify is not answering"
+            return {}, PROFILE_UNREAD.format(why=why)
 
     async def publish_or_warn(self, playlist: StoredPlaylist, *, photo: bytes, content_type: str) -> StoredPlaylist:
         """publish(); when Spotify fails (502 / 503 / 504) the playlist with a warning instead of an error. Nothing

@@ -94,7 +94,14 @@ async def post_playlist(
     sessions: Sessions,
     upstreams: UpstreamClients,
     known: SessionToken,
-    image: Annotated[UploadFile, File(description="The photo (JPEG, PNG, WebP ...), at most the upload limit.")],
+    # format: binary beside OpenAPI 3.1's contentMediaType: generators (openapi-python-client) read it as a file.
+    image: Annotated[
+        UploadFile,
+        File(
+            description="The photo (JPEG, PNG, WebP ...), at most the upload limit.",
+            json_schema_extra={"format": "binary"},
+        ),
+    ],
     genres: Annotated[str | None, Form(max_length=2000, examples=["pop,indie"])] = None,
     n: Annotated[int, Form(ge=1, le=100, description="How many tracks.")] = 20,
     mode: Annotated[Mode, Form(description="match the photo, boost its energy, or calm it.")] = "match",
@@ -107,8 +114,9 @@ async def post_playlist(
     # Signed in with Spotify: the profile's genres stand in for none given, and the playlist goes on the account.
     account = SpotifyAccount(upstreams.playlist, token)
     signed_in, spotify_user = spotify_identity(await account.who() if known is not None else None)
+    profile_warning = None
     if signed_in and not wanted:
-        wanted = (await account.genres()).playlist_weights()
+        wanted, profile_warning = await account.genres_or_warn()
     photo = await image.read()
     timing = ServerTiming()
     playlist = await create_playlist(
@@ -121,6 +129,8 @@ async def post_playlist(
         spotify_user=spotify_user,
         timing=timing,
     )
+    if profile_warning:
+        playlist = playlist.model_copy(update={"warnings": [*playlist.warnings, profile_warning]})
     if signed_in:
         with timing.span("spotify"):
             playlist = await account.publish_or_warn(playlist, photo=photo, content_type=content_type)

@@ -6,7 +6,7 @@
     GET  /_fake/playlists/{id}/cover.jpg                    the cover as uploaded
     GET  /_fake/tokens        every access and refresh token issued so far (to search logs and stores for them)
     POST /_fake/expire-tokens | /_fake/revoke-refresh-tokens | /_fake/deny-next-authorization
-    POST /_fake/gone-tracks   {"ids": [...]}  tracks Spotify no longer has
+    POST /_fake/gone-tracks   {"ids": [...]}  tracks Spotify no longer has; DELETE /_fake/gone-tracks: all back
     POST /_fake/sign-in-as    {"user": "newcomer"}  who /authorize signs in
 
 Served on loopback only, like the rest of the fake; no part of the real API.
@@ -95,6 +95,12 @@ def create_control_router(state: SpotifyState) -> APIRouter:
     def gone(body: dict[str, Any] = Body(...)) -> Response:  # noqa: B008
         with state.lock:
             state.gone_tracks.update(str(i) for i in body.get("ids", []))
+        return Response(status_code=204)
+
+    @router.delete("/gone-tracks", status_code=204)
+    def back() -> Response:  # a test that marked tracks gone puts them back: the dev server is shared
+        with state.lock:
+            state.gone_tracks.clear()
         return Response(status_code=204)
 
     @router.post("/sign-in-as", status_code=204)

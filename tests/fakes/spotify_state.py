@@ -22,6 +22,8 @@ from shared.features import AUDIO_FEATURES
 from tests.fakes.spotify_definition import Exchange
 
 TIME_RANGES = ("short_term", "medium_term", "long_term")
+# Enough for every test run (an e2e session makes a few hundred calls); a dev server keeps its newest this many.
+MAX_RECORDED_REQUESTS = 20_000
 
 
 @dataclass
@@ -146,7 +148,8 @@ class SpotifyState:
         self.refresh_tokens: dict[str, tuple[str, str, frozenset[str]]] = {}  # token -> (client, user, scopes)
         self.codes: dict[str, PendingCode] = {}
         self.faults: deque[Fault] = deque()
-        self.requests: list[RecordedRequest] = []
+        # The newest requests only: the dev server (`PRESSEDPLAY_SPOTIFY=fake make run`) records for as long as it runs.
+        self.requests: deque[RecordedRequest] = deque(maxlen=MAX_RECORDED_REQUESTS)
         self.token_lifetime_s = token_lifetime_s
         self.signed_in_user: str | None = None  # who "logs in" at /authorize; default: the first user
         self.deny_next_authorization = False

@@ -12,6 +12,7 @@ from PIL import Image
 from services.playlist.spotify.oauth import SCOPES
 from tests.fakes.spotify import FakeSpotify
 from tests.fakes.spotify_signin import TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_REDIRECT_URI, sign_in
+from tests.fakes.spotify_state import MAX_RECORDED_REQUESTS
 
 pytest_plugins = ["tests.fakes.conftest_spotify"]
 pytestmark = pytest.mark.integration
@@ -227,3 +228,19 @@ def test_editorial_playlists_are_hidden_from_apps_without_extended_access(fake_s
         assert api.get(f"playlists/{editorial.id}").status_code == 404
         spotify_app.extended_access = True
         assert api.get("users/spotify/playlists").json()["total"] == 1
+
+
+def test_gone_tracks_are_refused_until_put_back_and_the_request_log_is_bounded(fake_spotify, spotify_state):
+    track_uris = [f"spotify:track:{t}" for t in list(spotify_state.tracks)[:2]]
+    control = httpx.Client(base_url=f"{fake_spotify.base_url}/_fake")
+    assert control.post("/gone-tracks", json={"ids": [track_uris[0].rsplit(":", 1)[1]]}).status_code == 204
+    with _api(fake_spotify, _user_tokens(fake_spotify, scopes=READING_SCOPES)["access_token"]) as api:
+        playlist_id = api.post("me/playlists", json={"name": "Gone", "public": False}).json()["id"]
+        refused = api.post(f"playlists/{playlist_id}/items", json={"uris": track_uris})
+        assert refused.status_code == 400 and refused.json()["error"]["status"] == 400
+        assert control.delete("/gone-tracks").status_code == 204
+        assert api.post(f"playlists/{playlist_id}/items", json={"uris": track_uris}).status_code == 201
+    assert spotify_state.requests.maxlen == MAX_RECORDED_REQUESTS
+    for _ in range(MAX_RECORDED_REQUESTS):
+        spotify_state.record(spotify_state.requests[-1])
+    assert len(spotify_state.requests) == MAX_RECORDED_REQUESTS

@@ -335,3 +335,16 @@ def test_signing_out_deletes_the_tokens_and_the_cached_profile(app, redis_db):
     assert not redis_db[1].keys("pp:spotify:tokens:*")
     assert not redis_db[1].keys("pp:spotify:profile:*")
     assert app.get("/v1/spotify/genres", headers=as_user(account)).status_code == 401
+
+
+def test_signing_in_again_from_a_signed_in_session_leaves_only_the_new_sessions_tokens(app, redis_db):
+    first = sign_in(app)
+    app.put("/v1/spotify/genres", headers=as_user(first), json={"genres": ["house"]})
+    again = key()
+    query = authorize(app, first)
+    answer = app.post("/v1/spotify/callback", headers=as_user(first), json={"new_account": again, **query})
+    assert answer.status_code == 200, answer.text
+    assert not app.get("/v1/spotify/me", headers=as_user(first)).json()["signed_in"]  # the replaced session
+    assert app.get("/v1/spotify/me", headers=as_user(again)).json()["signed_in"]
+    assert len(redis_db[1].keys("pp:spotify:tokens:*")) == 1
+    assert app.get("/v1/spotify/genres", headers=as_user(again)).json()["edited"] is True  # the user's edits stay

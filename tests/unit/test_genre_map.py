@@ -95,7 +95,7 @@ def test_every_answer_is_at_most_three_valid_seed_genres(mapper: GenreMapper) ->
 def test_mapper_without_embeddings_still_maps_rule_words_and_returns_nothing_else(mapper: GenreMapper) -> None:
     bare = GenreMapper(SMALL_MAP)
     assert bare.map("german techno") == ["techno", "german"]
-    assert bare.map("zeuhl nouveau") == []
+    assert bare.map("zeuhlique nouveau") == []
 
 
 def test_resolve_passes_seed_genres_through_and_maps_micro_genres(mapper: GenreMapper) -> None:
@@ -158,13 +158,23 @@ def test_place_only_name_maps_to_its_region_first(mapper: GenreMapper) -> None:
 
 
 def test_without_a_style_word_only_the_best_neighbour_vote_is_kept(mapper: GenreMapper) -> None:
-    assert mapper.map("zeuhl nouveau") == ["psych-rock"]
+    assert mapper.map("zeuhlique nouveau") == ["psych-rock"]
+
+
+def test_a_known_name_and_one_more_word_is_the_known_name(mapper: GenreMapper) -> None:
+    assert mapper.map("zeuhl nouveau") == ["psych-rock", "rock"]  # zeuhl's own seeds, not a neighbour vote
+    assert mapper.map("nouveau semba") == ["afrobeat", "dance"]
+    assert mapper.map("zeuhl nouveau grand") != ["psych-rock", "rock"]  # two more words: not this rule
+
+
+def test_a_known_name_split_in_two_is_the_known_name(mapper: GenreMapper) -> None:
+    assert mapper.map("zeu hl") == ["psych-rock", "rock"]
 
 
 def test_answers_for_unlisted_names_are_copies_callers_may_change(mapper: GenreMapper) -> None:
-    first = mapper.map("zeuhl nouveau")
+    first = mapper.map("zeuhlique nouveau")
     first.append("pop")
-    assert mapper.map("zeuhl nouveau") == ["psych-rock"]
+    assert mapper.map("zeuhlique nouveau") == ["psych-rock"]
 
 
 def test_resolving_no_names_asks_for_no_genre(mapper: GenreMapper) -> None:

@@ -120,6 +120,10 @@ class SpotifyAccess:
         if not tokens.user_id:
             raise SpotifyFailed("Spotify's /me answer has no user id")
         await self.vault.put(new_account, tokens)
+        if account != new_account:
+            # The session that began the sign-in is replaced by the new one (its id is never used again): when it was
+            # signed in already (signing in again), its tokens must not outlive it. The user's profile stays.
+            await self.vault.delete(account)
         log.info("spotify.signed_in", extra={"spotify_user": tokens.user_id})
         return tokens
 

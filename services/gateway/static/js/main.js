@@ -8,6 +8,7 @@ import { photoProblem } from "./photo-check.js";
 import { hideSpotify, showPlaylist, wirePlaylistActions } from "./playlist.js";
 import { drawHeatMap, genreLookItems, heatCaption, moodWords, radarChart } from "./reading.js";
 import { showTakes, wireTakes } from "./takes.js";
+import { showSpotifyPending, wireSpotifyRetry } from "./spotify_retry.js";
 import { untilWarm } from "./warmup.js";
 
 const $ = (id) => document.getElementById(id);
@@ -202,6 +203,7 @@ function showTake(made) {
   playlist = made;
   showPlaylist(made, { photo: $("preview"), words: moodWords(made.features) });
   showTakes(made);
+  showSpotifyPending(made);
 }
 
 function wireControls(picker) {
@@ -241,6 +243,7 @@ async function start() {
   wireControls(picker);
   wirePlaylistActions({ current: () => playlist, report });
   wireTakes({ current: () => playlist, show: showTake, report, announce });
+  wireSpotifyRetry({ current: () => playlist, show: showTake, report, clear: clearError, announce });
   await Promise.all([picker.load(), warmUp()]);
   await loadAccount(picker, { report, onSignOut: hideSpotify });
   document.body.dataset.ready = "true"; // tests wait for this
