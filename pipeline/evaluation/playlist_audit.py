@@ -21,6 +21,7 @@ import numpy as np
 from pipeline.evaluation.listener_checks import GenreJudge, ListChecks, check_list
 from pipeline.evaluation.photo_readings import PhotoReadings
 from pipeline.mood.fit import spearman
+from services.playlist.credits import song_title
 from services.playlist.recommender import Recommender
 from shared.features import AudioFeatures
 from shared.recommendation import Recommendation, RecommendationRequest, another_take
@@ -73,7 +74,10 @@ class RequestAudit:
         self.search_step.append(checks.search_step)
         self.random_step.append(checks.random_step)
         first_ids = {t.id for t in first.tracks}
-        self.take_overlap.append(len(first_ids & {t.id for t in take.tracks}) / max(len(first_ids), 1))
+        # Shared songs, as a listener hears them (the sources list some songs under two ids).
+        first_songs = {song_title(t.name) for t in first.tracks}
+        shared = first_songs & {song_title(t.name) for t in take.tracks}
+        self.take_overlap.append(len(shared) / max(len(first_songs), 1))
         first_distance = _mean_distance(first)
         self.distance.append(first_distance)
         self.take_distance_ratio.append(_mean_distance(take) / first_distance if first_distance else 1.0)

@@ -11,6 +11,7 @@ the other asked genres, and tops up from the whole catalog, with a warning, only
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Final
 
 import numpy as np
@@ -51,6 +52,17 @@ class CandidateSearch:
     track_ids: np.ndarray
     holiday: np.ndarray  # bool per row
     unit: float
+
+    @cached_property
+    def _row_of(self) -> dict[str, int]:
+        # Built on the first request that avoids anything (another take), not at start.
+        return {str(track_id): row for row, track_id in enumerate(self.track_ids)}
+
+    def songs_of(self, track_ids: list[str]) -> np.ndarray:
+        """The song codes of catalog tracks (ids the catalog lacks are skipped)."""
+        rows = np.array([self._row_of[t] for t in track_ids if t in self._row_of], dtype=np.int64)
+        codes = self.songs[rows].ravel()
+        return codes[codes >= 0]
 
     def pool(self, query: np.ndarray, seeds: dict[str, float], *, size: int, include_all: bool) -> dict[int, float]:
         """Row -> distance of the `size` nearest rows of each seed genre, and of the whole catalog if asked."""
@@ -136,7 +148,10 @@ class RequestSearch:
         if not self.holidays:
             keep &= ~self.catalog.holiday[rows]
         if self.request.avoid:
+            # By song, not only by id: the sources list some songs under two ids, and another take must not bring
+            # back a song the last one played.
             keep &= ~np.isin(self.catalog.track_ids[rows], np.asarray(self.request.avoid, dtype=object))
+            keep &= ~np.isin(self.catalog.songs[rows], self.catalog.songs_of(self.request.avoid)).any(axis=1)
         return keep
 
     def _affinity(self, places: np.ndarray) -> np.ndarray:

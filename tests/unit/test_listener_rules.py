@@ -189,6 +189,19 @@ def test_avoided_tracks_never_come_back() -> None:
     assert not {t.id for t in first.tracks} & {t.id for t in again.tracks} and len(again.tracks) == 20
 
 
+def test_an_avoided_song_stays_out_under_its_other_ids_too() -> None:
+    records = [
+        {"track_id": "a1", "name": "Family", "artist": "David Guetta", "genres": ["pop"]} | near(0),
+        {"track_id": "a2", "name": "Family", "artist": "David Guetta", "genres": ["pop"]} | near(1),  # another source
+    ]
+    records += [
+        {"track_id": f"o{i}", "name": f"Other {i}", "artist": f"A{i}", "genres": ["pop"]} | near(2 + i)
+        for i in range(5)
+    ]
+    rec = ask(Recommender(catalog_from_records(records), FakeMapper()), n=5, avoid=["a1"])
+    assert not {"a1", "a2"} & {t.id for t in rec.tracks}
+
+
 @pytest.mark.parametrize("genres", [["pop"], ["rock"]])
 def test_another_take_shares_at_most_30_percent_and_stays_within_10_percent_of_the_distance(genres: list[str]) -> None:
     recommender = Recommender(random_catalog(size=1500), FakeMapper())
