@@ -10,10 +10,10 @@ from services.feedback.photos import PhotoStore
 from services.feedback.ratings import RatingStore
 from services.feedback.runtime import FeedbackRuntime
 from services.feedback.settings import Settings
-from shared.body_limits import BodyGuard, json_rule
-from shared.health import mount_health
-from shared.openapi_links import install_links
-from shared.service import install_common, runtime_lifespan
+from shared.web.body_limits import BodyGuard, json_rule
+from shared.web.health import mount_health
+from shared.web.openapi_links import install_links
+from shared.web.service import install_common, runtime_lifespan
 
 
 def create_app(

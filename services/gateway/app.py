@@ -30,11 +30,11 @@ from services.gateway.sessions import SessionStore
 from services.gateway.sessions_api import router as sessions_router
 from services.gateway.settings import Settings
 from services.gateway.warmup import router as warmup_router
-from shared.body_limits import MULTIPART, BodyGuard, BodyRule
-from shared.health import mount_health
-from shared.openapi_links import install_links
-from shared.server_limits import BodyDeadline
-from shared.service import install_common, runtime_lifespan
+from shared.web.body_limits import MULTIPART, BodyGuard, BodyRule
+from shared.web.health import mount_health
+from shared.web.openapi_links import install_links
+from shared.web.server_limits import BodyDeadline
+from shared.web.service import install_common, runtime_lifespan
 
 
 def create_app(

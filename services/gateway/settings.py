@@ -11,7 +11,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from services.gateway.forwarded import Network, parse_networks
 from services.gateway.ops_endpoints import Access, OpsAccess
 from shared.http import ServiceClientSettings
-from shared.server_limits import ServerLimits
+from shared.web.server_limits import ServerLimits
 
 
 class Settings(BaseSettings):

@@ -13,9 +13,9 @@ from services.playlist.runtime import PlaylistRuntime
 from services.playlist.settings import Settings
 from services.playlist.spotify.store import KeyValueStore
 from services.playlist.spotify_api import router as spotify_router
-from shared.body_limits import BodyGuard, BodyRule, json_rule
-from shared.health import mount_health
-from shared.service import install_common, runtime_lifespan
+from shared.web.body_limits import BodyGuard, BodyRule, json_rule
+from shared.web.health import mount_health
+from shared.web.service import install_common, runtime_lifespan
 
 
 def create_app(

@@ -10,11 +10,11 @@ import uvicorn
 from fastapi import FastAPI
 
 from shared.errors import install_error_handlers
-from shared.health import ReadinessCheck
 from shared.logging import RequestContextMiddleware, configure_logging
-from shared.metrics import HttpMetrics, MetricsMiddleware, mount_metrics
-from shared.server_limits import LimitedH11Protocol, ServerLimits
 from shared.service_token import ServiceTokenGuard, service_token
+from shared.web.health import ReadinessCheck
+from shared.web.metrics import HttpMetrics, MetricsMiddleware, mount_metrics
+from shared.web.server_limits import LimitedH11Protocol, ServerLimits
 
 # Every service but the public gateway: they answer only callers with the service token, when one is set.
 INTERNAL_SERVICES: Final = frozenset({"inference", "playlist", "feedback"})
@@ -81,7 +81,7 @@ def serve(
     service: str, create_app: Callable[[Any], FastAPI], settings: ServeSettings, limits: ServerLimits | None = None
 ) -> None:
     """Configure JSON logs and run the service's app under uvicorn (the one `python -m services.<name>` entry), with
-    414 / 431 for oversized heads and a bounded drain on shutdown (shared/server_limits.py)."""
+    414 / 431 for oversized heads and a bounded drain on shutdown (shared/web/server_limits.py)."""
     limits = limits or ServerLimits()
     configure_logging(service, settings.log_level)
     # uvicorn's own access log is off: RequestContextMiddleware logs request.completed with the request id.
