@@ -2,7 +2,8 @@
 
 Mapping: cannot connect -> UpstreamUnavailable (503); timed out -> UpstreamTimeout (504); upstream 5xx ->
 UpstreamError (502, or the upstream's 503 with its Retry-After); upstream 4xx in our envelope -> the same status
-and error name, so a caller's mistake (an unknown genre, say) reaches the user unchanged. After `breaker_failures`
+and error name, so a caller's mistake (an unknown genre, say) reaches the user unchanged; a name listed in
+shared.errors.CROSS_SERVICE is raised as that class, so the caller catches it by class. After `breaker_failures`
 consecutive connect failures or timeouts the client's circuit breaker (shared/circuit_breaker.py) opens: calls are
 refused at once with UpstreamUnavailable (503 + Retry-After) for `breaker_open_s`, then one probe goes through.
 """
@@ -15,7 +16,7 @@ import httpx
 from pydantic import BaseModel, Field
 
 from shared.circuit_breaker import CircuitBreaker
-from shared.errors import ServiceError, UpstreamError, UpstreamTimeout, UpstreamUnavailable
+from shared.errors import CROSS_SERVICE, ServiceError, UpstreamError, UpstreamTimeout, UpstreamUnavailable
 from shared.logging import REQUEST_ID_HEADER, current_request_id
 from shared.service_token import service_token_headers
 
@@ -106,6 +107,9 @@ class ServiceClient:
             body = None
         envelope = isinstance(body, dict) and "error" in body
         if response.status_code < 500 and envelope:
+            known = CROSS_SERVICE.get(body["error"])
+            if known is not None and known.status_code == response.status_code:
+                return known(body.get("detail"), retry_after=_retry_after(response))
             return _PassThrough(response.status_code, body["error"], body.get("detail"), _retry_after(response))
         if response.status_code == 503:
             detail = body.get("detail") if envelope else None

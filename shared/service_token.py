@@ -9,14 +9,10 @@ private-network binding: a process on the host, or a container on the network, c
 
 from __future__ import annotations
 
-import hmac
 from typing import Final
 
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from starlette.types import ASGIApp, Receive, Scope, Send
-
-from shared.errors import envelope_response
 
 SERVICE_TOKEN_HEADER: Final = "X-Service-Token"
 OPEN_PATHS: Final = frozenset({"/healthz", "/readyz"})
@@ -43,23 +39,3 @@ def service_token_headers() -> dict[str, str]:
     """The header a caller of an internal service sends ({} without a token)."""
     token = service_token()
     return {SERVICE_TOKEN_HEADER: token} if token else {}
-
-
-class ServiceTokenGuard:
-    """401 for a request to an internal service without the service token (health probes stay open)."""
-
-    def __init__(self, app: ASGIApp, *, token: str) -> None:
-        self.app = app
-        self.token = token.encode()
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"] not in OPEN_PATHS and not self._carries_token(scope):
-            detail = f"internal service: send the deployment's service token in {SERVICE_TOKEN_HEADER}"
-            await envelope_response(401, "Unauthorized", detail)(scope, receive, send)
-            return
-        await self.app(scope, receive, send)
-
-    def _carries_token(self, scope: Scope) -> bool:
-        wanted = SERVICE_TOKEN_HEADER.lower().encode()
-        given = next((value for name, value in scope.get("headers", ()) if name == wanted), b"")
-        return hmac.compare_digest(given, self.token)

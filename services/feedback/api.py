@@ -14,8 +14,9 @@ from services.feedback.ratings import new_rating
 from services.feedback.runtime import FeedbackRuntime
 from services.feedback.schemas import DeletedRatings, RatingDetail, RatingIn, RatingList, RatingOut
 from services.feedback.transfer import move_session_ratings
-from shared.errors import InvalidInput, StoreUnavailable, Unauthorized, error_responses
+from shared.errors import InvalidInput, StoreUnavailable, Unauthorized
 from shared.rating import DEADLINE_HEADER, IDEMPOTENCY_PATTERN, RaterTransfer, TransferredRatings
+from shared.web.errors import error_responses
 
 router = APIRouter(prefix="/v1", tags=["ratings"])
 admin = APIRouter(prefix="/v1/admin", tags=["admin"])

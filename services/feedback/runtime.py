@@ -17,7 +17,7 @@ from services.feedback.recorder import Recorder
 from services.feedback.settings import Settings
 from services.feedback.stores import build_photo_store, build_store
 from shared.errors import NotReady
-from shared.web.health import ReadinessCheck, not_ready
+from shared.readiness import ReadinessCheck, not_ready
 
 log = logging.getLogger("pressedplay.feedback")
 STORE_PING_TIMEOUT_S = 1.0

@@ -30,13 +30,14 @@ from services.gateway.schemas import (
 from services.gateway.sessions import new_session_token, session_key, set_session_cookie
 from services.gateway.takes import keep_takes, next_take
 from services.gateway.warmup import warmed_up
-from shared.errors import UnsupportedMediaType, error_responses
+from shared.errors import UnsupportedMediaType
 from shared.genres import SEED_GENRES
 from shared.rating import IDEMPOTENCY_PATTERN
 from shared.recommendation import ExportFormat, Mode
 from shared.server_timing import HEADER as SERVER_TIMING
 from shared.server_timing import ServerTiming
 from shared.spotify_account import SpotifyUser
+from shared.web.errors import error_responses
 
 router = APIRouter(prefix="/v1")
 page = APIRouter()

@@ -13,7 +13,7 @@ from typing import Final, Literal
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from shared.errors import envelope_response
+from shared.web.errors import envelope_response
 
 Access = Literal["open", "token", "off"]
 METRICS_PATHS: Final = frozenset({"/metrics"})

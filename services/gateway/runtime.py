@@ -13,7 +13,7 @@ from services.gateway.sessions import SessionStore
 from services.gateway.settings import Settings
 from services.gateway.warmup import Warmup
 from shared.errors import NotReady
-from shared.web.health import ReadinessCheck, not_ready
+from shared.readiness import ReadinessCheck, not_ready
 
 UPSTREAMS = ("inference", "playlist", "feedback")
 

@@ -17,9 +17,10 @@ from services.inference.schemas import (
     predict_request_body_openapi,
 )
 from services.inference.uploads import read_image_upload
-from shared.errors import NotReady, Unauthorized, error_responses
+from shared.errors import NotReady, Unauthorized
 from shared.server_timing import HEADER as SERVER_TIMING
 from shared.server_timing import ServerTiming
+from shared.web.errors import error_responses
 
 router = APIRouter(prefix="/v1", tags=["inference"])
 

@@ -19,8 +19,8 @@ from services.playlist.schemas import (
     RecommendationRequest,
     ResolvedGenres,
 )
-from shared.errors import error_responses
 from shared.genres import SEED_GENRES
+from shared.web.errors import error_responses
 
 router = APIRouter(prefix="/v1")
 EXPORTERS = {"json": to_json, "m3u8": to_m3u8, "csv": to_csv}

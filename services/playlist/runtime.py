@@ -17,7 +17,7 @@ from services.playlist.settings import Settings
 from services.playlist.spotify.runtime import SpotifyRuntime, build_spotify
 from services.playlist.spotify.store import KeyValueStore
 from shared.errors import ComputeTimeout, NotReady, ServiceError
-from shared.web.health import ReadinessCheck, not_ready
+from shared.readiness import ReadinessCheck, not_ready
 
 log = logging.getLogger("pressedplay.playlist")
 T = TypeVar("T")

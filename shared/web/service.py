@@ -9,12 +9,14 @@ from typing import Any, Final, Protocol
 import uvicorn
 from fastapi import FastAPI
 
-from shared.errors import install_error_handlers
-from shared.logging import RequestContextMiddleware, configure_logging
-from shared.service_token import ServiceTokenGuard, service_token
-from shared.web.health import ReadinessCheck
+from shared.logging import configure_logging
+from shared.readiness import ReadinessCheck
+from shared.service_token import service_token
+from shared.web.errors import install_error_handlers
 from shared.web.metrics import HttpMetrics, MetricsMiddleware, mount_metrics
+from shared.web.request_context import RequestContextMiddleware
 from shared.web.server_limits import LimitedH11Protocol, ServerLimits
+from shared.web.service_token import ServiceTokenGuard
 
 # Every service but the public gateway: they answer only callers with the service token, when one is set.
 INTERNAL_SERVICES: Final = frozenset({"inference", "playlist", "feedback"})
