@@ -21,7 +21,6 @@ Recorded = PutOutcome | Literal["queued"]
 OUTBOX_RESERVE_S = 0.5
 
 
-
 @dataclass
 class Recorder:
     """The write path of the feedback service."""

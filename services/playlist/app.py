@@ -7,8 +7,8 @@ import re
 from fastapi import FastAPI
 
 from services.playlist.api import router
-from services.playlist.catalog import Catalog
-from services.playlist.genre_map import GenreMapper
+from services.playlist.genres.mapping import GenreMapper
+from services.playlist.recommend.catalog import Catalog
 from services.playlist.runtime import PlaylistRuntime
 from services.playlist.settings import Settings
 from services.playlist.spotify.store import KeyValueStore

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from cryptography.fernet import Fernet
 
-from services.playlist.catalog import Catalog
-from services.playlist.genre_map import GenreMapper
+from services.playlist.genres.mapping import GenreMapper
+from services.playlist.recommend.catalog import Catalog
 from services.playlist.settings import Settings
 from services.playlist.spotify.access import SpotifyAccess, SpotifyConfig
 from services.playlist.spotify.adapters.accounts import AccountsClient
