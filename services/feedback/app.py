@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from services.feedback.adapters.photos import PhotoStore
 from services.feedback.api import admin, router
 from services.feedback.openapi_links import RATING_LINKS
-from services.feedback.photos import PhotoStore
 from services.feedback.ratings import RatingStore
 from services.feedback.runtime import FeedbackRuntime
 from services.feedback.settings import Settings

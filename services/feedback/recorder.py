@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
+from services.feedback.adapters.photos import PhotoStore, with_photo
 from services.feedback.outbox import Outbox
-from services.feedback.photos import PhotoStore, with_photo
 from services.feedback.ratings import PutOutcome, Rating, RatingStore
 from shared.errors import DeadlinePassed, StoreUnavailable
 

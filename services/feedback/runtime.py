@@ -10,8 +10,8 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
+from services.feedback.adapters.photos import PhotoStore
 from services.feedback.outbox import Outbox
-from services.feedback.photos import PhotoStore
 from services.feedback.ratings import RatingStore
 from services.feedback.recorder import Recorder
 from services.feedback.settings import Settings

@@ -8,7 +8,7 @@ import httpx
 
 from services.gateway.adapters.in_process import InProcessSessionStore
 from services.gateway.adapters.redis_store import RedisSessionStore
-from services.gateway.clients import Upstreams
+from services.gateway.adapters.upstreams import Upstreams
 from services.gateway.sessions import SessionStore
 from services.gateway.settings import Settings
 from services.gateway.warmup import Warmup

@@ -10,9 +10,9 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from services.gateway.api import STATIC_DIR
+from services.gateway.api.playlists import STATIC_DIR
+from services.gateway.api.security_headers import CONTENT_SECURITY_POLICY, DOCS_CSP
 from services.gateway.app import create_app
-from services.gateway.security_headers import CONTENT_SECURITY_POLICY, DOCS_CSP
 from services.gateway.sessions import InProcessSessionStore
 from services.gateway.settings import Settings
 from services.playlist.recommend import explain

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, File, Form, Header, Query, Response, Upl
 from fastapi.responses import FileResponse, HTMLResponse
 
 from services.gateway.account import SpotifyAccount
-from services.gateway.clients import Upstreams
-from services.gateway.dependencies import GatewaySettings, OwnedPlaylist, Sessions, SessionToken, UpstreamClients
+from services.gateway.adapters.upstreams import Upstreams
+from services.gateway.api.dependencies import GatewaySettings, OwnedPlaylist, Sessions, SessionToken, UpstreamClients
 from services.gateway.playlists import (
     create_playlist,
     export_playlist,
@@ -41,7 +41,7 @@ from shared.web.errors import error_responses
 
 router = APIRouter(prefix="/v1")
 page = APIRouter()
-STATIC_DIR = Path(__file__).parent / "static"
+STATIC_DIR = Path(__file__).parent.parent / "static"
 _INDEX = STATIC_DIR / "index.html"
 _UPSTREAM_ERRORS = (502, 503, 504)
 

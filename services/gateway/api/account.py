@@ -12,8 +12,8 @@ from fastapi.responses import RedirectResponse
 
 from services.gateway.account import InvalidSignIn, SpotifyAccount, SpotifySignInRequired
 from services.gateway.account_schemas import GenreProfile, GenresIn, Me
+from services.gateway.api.dependencies import GatewaySettings, OwnedPlaylist, Sessions, SessionToken, UpstreamClients
 from services.gateway.carry import carry_guest_session
-from services.gateway.dependencies import GatewaySettings, OwnedPlaylist, Sessions, SessionToken, UpstreamClients
 from services.gateway.schemas import Playlist
 from services.gateway.sessions import new_session_token, session_key, set_session_cookie
 from shared.errors import ServiceError
