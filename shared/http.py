@@ -13,12 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr
 
 from shared.circuit_breaker import CircuitBreaker
 from shared.errors import CROSS_SERVICE, ServiceError, UpstreamError, UpstreamTimeout, UpstreamUnavailable
 from shared.logging import REQUEST_ID_HEADER, current_request_id
-from shared.service_token import service_token_headers
+from shared.secret_policy import secret_value
+from shared.service_token import SERVICE_TOKEN_HEADER
 
 
 class ServiceClientSettings(BaseModel):
@@ -29,6 +30,8 @@ class ServiceClientSettings(BaseModel):
     timeout_s: float = Field(default=30.0, gt=0)
     breaker_failures: int = Field(default=3, ge=1)
     breaker_open_s: float = Field(default=10.0, gt=0)
+    # The deployment's service token (shared/service_token.py), sent on every call; None: none sent.
+    token: SecretStr | None = None
 
 
 class _PassThrough(ServiceError):
@@ -37,6 +40,11 @@ class _PassThrough(ServiceError):
     def __init__(self, status: int, name: str, detail: Any, retry_after: int | None) -> None:
         super().__init__(detail, retry_after=retry_after, name=name)
         self.status_code = status  # type: ignore[misc]  # per-instance status for pass-through
+
+
+def _token_headers(token: SecretStr | None) -> dict[str, str]:
+    value = secret_value(token)
+    return {SERVICE_TOKEN_HEADER: value} if value else {}
 
 
 def _retry_after(response: httpx.Response) -> int | None:
@@ -54,7 +62,7 @@ class ServiceClient:
         self.timeout_s = settings.timeout_s
         timeout = httpx.Timeout(settings.timeout_s, connect=settings.connect_timeout_s)
         self._client = httpx.AsyncClient(
-            base_url=settings.base_url, timeout=timeout, transport=transport, headers=service_token_headers()
+            base_url=settings.base_url, timeout=timeout, transport=transport, headers=_token_headers(settings.token)
         )
         self.breaker = CircuitBreaker(failures=settings.breaker_failures, open_s=settings.breaker_open_s)
 

@@ -31,7 +31,7 @@ def create_app(
     app.state.settings = settings
     app.state.runtime = runtime
     app.add_middleware(BodyGuard, rules=[json_rule(r"/.*", max_bytes=settings.max_body_bytes)])
-    metrics = install_common(app, "feedback")
+    metrics = install_common(app, "feedback", service_token=settings.service_token_value())
     runtime.register_metrics(metrics.registry)
     mount_health(app, runtime.checks, timeout_s=settings.store_timeout_s, details=runtime.details)
     app.include_router(router)

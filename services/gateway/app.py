@@ -74,7 +74,7 @@ def create_app(
     if settings.trusted_proxies:
         # Runs before the rate limit: the bucket is the forwarded client's, not the proxy's.
         app.add_middleware(ForwardedClientMiddleware, trusted=settings.trusted_networks())
-    install_common(app, "gateway")
+    install_common(app, "gateway")  # public: it sends the service token, never asks for one
     install_cors(app, settings.cors_origins)
 
     mount_health(app, runtime.checks, timeout_s=settings.connect_timeout_s + 1.0)

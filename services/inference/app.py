@@ -38,7 +38,7 @@ def create_app(settings: Settings | None = None, *, loader: PredictorLoader | No
         multipart_extra=MULTIPART_OVERHEAD_BYTES,
     )
     app.add_middleware(BodyGuard, rules=[photo])
-    metrics = install_common(app, "inference")
+    metrics = install_common(app, "inference", service_token=settings.service_token_value())
     runtime = InferenceRuntime(
         settings,
         loader=loader or partial(load_real_predictor, backend=settings.backend, threads=settings.torch_threads),

@@ -44,7 +44,7 @@ def create_app(
         what="photo",
     )
     app.add_middleware(BodyGuard, rules=[cover, json_rule(r"/.*", max_bytes=settings.max_body_bytes)])
-    install_common(app, "playlist")
+    install_common(app, "playlist", service_token=settings.service_token_value())
     mount_health(app, runtime.checks)
     app.include_router(router)
     app.include_router(spotify_router)

@@ -4,30 +4,26 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Any, Final, Protocol
+from typing import Any, Protocol
 
 import uvicorn
 from fastapi import FastAPI
 
 from shared.logging import configure_logging
 from shared.readiness import ReadinessCheck
-from shared.service_token import service_token
 from shared.web.errors import install_error_handlers
 from shared.web.metrics import HttpMetrics, MetricsMiddleware, mount_metrics
 from shared.web.request_context import RequestContextMiddleware
 from shared.web.server_limits import LimitedH11Protocol, ServerLimits
 from shared.web.service_token import ServiceTokenGuard
 
-# Every service but the public gateway: they answer only callers with the service token, when one is set.
-INTERNAL_SERVICES: Final = frozenset({"inference", "playlist", "feedback"})
 
-
-def install_common(app: FastAPI, service: str) -> HttpMetrics:
-    """Add request ids, JSON request logs, Prometheus metrics and the error envelope (and, on an internal service,
-    the service-token check); returns the metrics."""
+def install_common(app: FastAPI, service: str, *, service_token: str | None = None) -> HttpMetrics:
+    """Add request ids, JSON request logs, Prometheus metrics and the error envelope (and, given the service token: an
+    internal service's, from its Settings, the service-token check); returns the metrics."""
     metrics = HttpMetrics(service)
     install_error_handlers(app)
-    token = service_token() if service in INTERNAL_SERVICES else None
+    token = service_token
     if token is not None:
         app.add_middleware(ServiceTokenGuard, token=token)
     # Starlette runs the last-added middleware first: the request id must exist before metrics and handlers run.
