@@ -21,10 +21,10 @@ import numpy as np
 import pandas as pd
 
 from bench.results import machine_line, write_section
-from services.playlist.catalog import Catalog, load_catalog
-from services.playlist.feature_index import ExactIndex, FeatureIndex
-from services.playlist.genre_map import load_genre_mapper
-from services.playlist.recommender import MIN_POOL, Recommender, parse_request
+from services.playlist.genres.mapping import load_genre_mapper
+from services.playlist.recommend.catalog import Catalog, load_catalog
+from services.playlist.recommend.index import ExactIndex, FeatureIndex
+from services.playlist.recommend.recommender import MIN_POOL, Recommender, parse_request
 from shared.features import AUDIO_FEATURES, denormalise
 
 POOL = MIN_POOL
@@ -107,7 +107,7 @@ def _indexes(vectors: np.ndarray) -> dict[str, Callable[[], FeatureIndex]]:
     try:
         import faiss
 
-        from services.playlist.feature_index import FaissIVFIndex
+        from services.playlist.recommend.index import FaissIVFIndex
 
         faiss.omp_set_num_threads(min(2, os.cpu_count() or 1))
         makers["faiss IVF, nprobe 16"] = lambda: FaissIVFIndex(vectors, nprobe=16)

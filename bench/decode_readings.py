@@ -17,9 +17,9 @@ from PIL import Image
 
 from services.inference.model.image_io import decode_image
 from services.inference.model.predictor import DEFAULT_MODEL_PATH, Predictor
-from services.playlist.catalog import load_catalog
-from services.playlist.genre_map import load_genre_mapper
-from services.playlist.recommender import Recommender, parse_request
+from services.playlist.genres.mapping import load_genre_mapper
+from services.playlist.recommend.catalog import load_catalog
+from services.playlist.recommend.recommender import Recommender, parse_request
 from shared.features import feature_vector, normalise
 from shared.paths import REPO_ROOT
 

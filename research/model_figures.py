@@ -22,7 +22,7 @@ from services.inference.model.architectures import EffnetVAE
 from services.inference.model.attention import overlay_png
 from services.inference.model.predictor import DEFAULT_MODEL_PATH, Predictor
 from services.inference.model.transforms import colour_stats
-from services.playlist.explain import mood_words
+from services.playlist.recommend.explain import mood_words
 from shared.paths import REPO_ROOT
 
 

@@ -2,7 +2,8 @@
 
 Mapping: cannot connect -> UpstreamUnavailable (503); timed out -> UpstreamTimeout (504); upstream 5xx ->
 UpstreamError (502, or the upstream's 503 with its Retry-After); upstream 4xx in our envelope -> the same status
-and error name, so a caller's mistake (an unknown genre, say) reaches the user unchanged. After `breaker_failures`
+and error name, so a caller's mistake (an unknown genre, say) reaches the user unchanged; a name listed in
+shared.errors.CROSS_SERVICE is raised as that class, so the caller catches it by class. After `breaker_failures`
 consecutive connect failures or timeouts the client's circuit breaker (shared/circuit_breaker.py) opens: calls are
 refused at once with UpstreamUnavailable (503 + Retry-After) for `breaker_open_s`, then one probe goes through.
 """
@@ -12,12 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr
 
 from shared.circuit_breaker import CircuitBreaker
-from shared.errors import ServiceError, UpstreamError, UpstreamTimeout, UpstreamUnavailable
+from shared.errors import CROSS_SERVICE, ServiceError, UpstreamError, UpstreamTimeout, UpstreamUnavailable
 from shared.logging import REQUEST_ID_HEADER, current_request_id
-from shared.service_token import service_token_headers
+from shared.secret_policy import secret_value
+from shared.service_token import SERVICE_TOKEN_HEADER
 
 
 class ServiceClientSettings(BaseModel):
@@ -28,6 +30,8 @@ class ServiceClientSettings(BaseModel):
     timeout_s: float = Field(default=30.0, gt=0)
     breaker_failures: int = Field(default=3, ge=1)
     breaker_open_s: float = Field(default=10.0, gt=0)
+    # The deployment's service token (shared/service_token.py), sent on every call; None: none sent.
+    token: SecretStr | None = None
 
 
 class _PassThrough(ServiceError):
@@ -36,6 +40,11 @@ class _PassThrough(ServiceError):
     def __init__(self, status: int, name: str, detail: Any, retry_after: int | None) -> None:
         super().__init__(detail, retry_after=retry_after, name=name)
         self.status_code = status  # type: ignore[misc]  # per-instance status for pass-through
+
+
+def _token_headers(token: SecretStr | None) -> dict[str, str]:
+    value = secret_value(token)
+    return {SERVICE_TOKEN_HEADER: value} if value else {}
 
 
 def _retry_after(response: httpx.Response) -> int | None:
@@ -53,7 +62,7 @@ class ServiceClient:
         self.timeout_s = settings.timeout_s
         timeout = httpx.Timeout(settings.timeout_s, connect=settings.connect_timeout_s)
         self._client = httpx.AsyncClient(
-            base_url=settings.base_url, timeout=timeout, transport=transport, headers=service_token_headers()
+            base_url=settings.base_url, timeout=timeout, transport=transport, headers=_token_headers(settings.token)
         )
         self.breaker = CircuitBreaker(failures=settings.breaker_failures, open_s=settings.breaker_open_s)
 
@@ -106,6 +115,9 @@ class ServiceClient:
             body = None
         envelope = isinstance(body, dict) and "error" in body
         if response.status_code < 500 and envelope:
+            known = CROSS_SERVICE.get(body["error"])
+            if known is not None and known.status_code == response.status_code:
+                return known(body.get("detail"), retry_after=_retry_after(response))
             return _PassThrough(response.status_code, body["error"], body.get("detail"), _retry_after(response))
         if response.status_code == 503:
             detail = body.get("detail") if envelope else None

@@ -12,11 +12,8 @@ import logging
 import os
 import re
 import sys
-import time
 import uuid
 from typing import Any
-
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
@@ -40,6 +37,11 @@ def set_request_id(value: str | None) -> contextvars.Token[str | None]:
 def reset_request_id(token: contextvars.Token[str | None]) -> None:
     """Undo a set_request_id()."""
     _request_id.reset(token)
+
+
+def is_valid_request_id(value: str) -> bool:
+    """Whether a caller's X-Request-ID may be adopted (it is echoed into logs and headers)."""
+    return bool(_VALID_ID.match(value))
 
 
 def new_request_id() -> str:
@@ -113,46 +115,3 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     root.setLevel(level.upper())
     for name in ("uvicorn.access",):  # replaced by our request.completed event
         logging.getLogger(name).disabled = True
-
-
-class RequestContextMiddleware:
-    """Bind X-Request-ID (the caller's or a new one) for the request, echo it, and log `request.completed`."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-        self.log = logging.getLogger("pressedplay.http")
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        incoming = dict(scope.get("headers") or []).get(REQUEST_ID_HEADER.lower().encode(), b"").decode("latin-1")
-        request_id = incoming if _VALID_ID.match(incoming) else new_request_id()
-        token = _request_id.set(request_id)
-        # Also on the scope: the last-resort 500 handler runs outside this middleware, after the context is reset.
-        scope.setdefault("state", {})["request_id"] = request_id
-        started = time.perf_counter()
-        status = 500
-
-        async def send_with_id(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                message.setdefault("headers", [])
-                message["headers"].append((REQUEST_ID_HEADER.lower().encode(), request_id.encode()))
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_with_id)
-        finally:
-            route = scope.get("route")
-            self.log.info(
-                "request.completed",
-                extra={
-                    "method": scope.get("method"),
-                    "route": getattr(route, "path", scope.get("path")),
-                    "status": status,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                },
-            )
-            _request_id.reset(token)

@@ -3,7 +3,7 @@
 Seed genres are decided from the strongest evidence (pipeline/catalog/genre_truth.py): the credited artists'
 Spotify micro-genres (joined by name, namesakes checked; they propose seeds and veto the labels they contradict),
 the source's own seed label, playlist labels as weak evidence, and the sound as a tie-breaker where no artist is
-known. Holiday songs are marked (services/playlist/seasons.py).
+known. Holiday songs are marked (services/playlist/recommend/seasons.py).
 """
 
 from __future__ import annotations
@@ -32,9 +32,9 @@ from pipeline.catalog.report import BuildReport
 from pipeline.catalog.sound_check import GenreSoundCheck
 from pipeline.evaluation.artist_genres import ArtistGenres, artist_key
 from pipeline.evaluation.genre_keywords import played_seeds
-from services.playlist.catalog import CATALOG_COLUMNS, CatalogError, spotify_uri, validate_catalog_frame
-from services.playlist.genre_map import GenreMapping
-from services.playlist.seasons import holiday_mask
+from services.playlist.genres.mapping import GenreMapping
+from services.playlist.recommend.catalog import CATALOG_COLUMNS, CatalogError, spotify_uri, validate_catalog_frame
+from services.playlist.recommend.seasons import holiday_mask
 from shared.features import AUDIO_FEATURES, normalise
 
 __all__ = ["BuildReport", "build_catalog_frame", "write_catalog"]

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from pipeline.evaluation.genre_keywords import judged, played_seeds
-from services.playlist.genre_fallback import STAND_INS
+from services.playlist.recommend.genre_fallback import STAND_INS
 from shared.genres import is_seed_genre
 
 MAX_GENRES: Final = 6

@@ -21,7 +21,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from services.playlist.catalog import CATALOG_COLUMNS, CatalogError
+from services.playlist.recommend.catalog import CATALOG_COLUMNS, CatalogError
 from shared.features import AUDIO_FEATURES
 from shared.genres import is_seed_genre
 

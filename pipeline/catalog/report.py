@@ -90,7 +90,7 @@ class BuildReport:
             f"{', '.join(f'{g} +{n}' for g, n in self.thin_genres_kept.items()) or 'none'}",
             f"mean seed genres per track: {self.mean_genres_per_track:.2f}; distinct seed genres: "
             f"{self.distinct_genres} of {len(SEED_GENRES)}",
-            f"holiday songs (services/playlist/seasons.py): {pct(self.holiday_tracks)}",
+            f"holiday songs (services/playlist/recommend/seasons.py): {pct(self.holiday_tracks)}",
             f"unmapped labels: {', '.join(self.unmapped_labels) or 'none'}",
             f"seed genres without tracks: {', '.join(self.empty_seed_genres) or 'none'}",
             "tracks per seed genre:",

@@ -56,9 +56,9 @@ def _playlists(args: argparse.Namespace) -> int:
     from pipeline.evaluation.audit_report import render, run_audit
     from pipeline.evaluation.photo_readings import read_photos
     from services.inference.model.predictor import DEFAULT_MODEL_PATH
-    from services.playlist.catalog import load_catalog
-    from services.playlist.genre_map import load_genre_mapper
-    from services.playlist.recommender import Recommender
+    from services.playlist.genres.mapping import load_genre_mapper
+    from services.playlist.recommend.catalog import load_catalog
+    from services.playlist.recommend.recommender import Recommender
     from shared.errors import InvalidInput
 
     if args.count < 2 or not 1 <= args.n <= 100:

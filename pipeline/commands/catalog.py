@@ -77,8 +77,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def _build(args: argparse.Namespace) -> int:
     from pipeline.catalog.build import build_catalog_frame, write_catalog
     from pipeline.evaluation.artist_genres import ArtistGenres
-    from services.playlist.catalog import DEFAULT_CATALOG_PATH
-    from services.playlist.genre_map import load_genre_mapper
+    from services.playlist.genres.mapping import load_genre_mapper
+    from services.playlist.recommend.catalog import DEFAULT_CATALOG_PATH
     from shared.paths import shared_data_dir
 
     if args.from_only and not args.sources:
@@ -102,7 +102,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _info(args: argparse.Namespace) -> int:
-    from services.playlist.catalog import load_catalog
+    from services.playlist.recommend.catalog import load_catalog
     from shared.features import AUDIO_FEATURES
 
     catalog = load_catalog(args.catalog)
@@ -125,8 +125,8 @@ def _info(args: argparse.Namespace) -> int:
 def _holidays(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from services.playlist.catalog import load_catalog
-    from services.playlist.seasons import holiday_mask
+    from services.playlist.recommend.catalog import load_catalog
+    from services.playlist.recommend.seasons import holiday_mask
 
     catalog = load_catalog(args.catalog)
     rows = np.flatnonzero(catalog.holiday)
@@ -159,8 +159,8 @@ def _audit(args: argparse.Namespace) -> int:
     from pipeline.catalog.build import build_catalog_frame
     from pipeline.evaluation.artist_genres import ArtistGenres
     from pipeline.evaluation.label_audit import held_out_artists, judge_for, label_precision, precision_table
-    from services.playlist.catalog import DEFAULT_CATALOG_PATH, read_catalog_frame
-    from services.playlist.genre_map import load_genre_mapper
+    from services.playlist.genres.mapping import load_genre_mapper
+    from services.playlist.recommend.catalog import DEFAULT_CATALOG_PATH, read_catalog_frame
     from shared.paths import shared_data_dir
 
     artists = ArtistGenres.load(args.artists)

@@ -58,7 +58,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _map(args: argparse.Namespace) -> int:
-    from services.playlist.genre_map import load_genre_mapper
+    from services.playlist.genres.mapping import load_genre_mapper
 
     mapper = load_genre_mapper()
     result = mapper.map_many(args.genres)

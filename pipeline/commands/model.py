@@ -27,9 +27,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _pack(args: argparse.Namespace) -> int:
+    from services.inference.adapters.storage import is_s3_uri
     from services.inference.model.packed import DEFAULT_MODEL_PATH
     from services.inference.model.served_graph import pack
-    from services.inference.model.storage import is_s3_uri
     from shared.errors import InvalidInput
 
     checkpoint = args.checkpoint or str(DEFAULT_MODEL_PATH)

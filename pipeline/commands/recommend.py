@@ -70,10 +70,10 @@ def read_features(text: str) -> dict[str, Any]:
 
 
 def _recommend(args: argparse.Namespace) -> int:
-    from services.playlist.catalog import load_catalog
-    from services.playlist.exports import to_csv, to_json, to_m3u8
-    from services.playlist.genre_map import load_genre_mapper
-    from services.playlist.recommender import Recommender, parse_request
+    from services.playlist.genres.mapping import load_genre_mapper
+    from services.playlist.recommend.catalog import load_catalog
+    from services.playlist.recommend.exports import to_csv, to_json, to_m3u8
+    from services.playlist.recommend.recommender import Recommender, parse_request
 
     request = parse_request(
         {

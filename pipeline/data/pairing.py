@@ -70,7 +70,7 @@ def read_catalog_tracks(path: Path | None = None) -> pd.DataFrame:
     """
     path = path or default_catalog_path()
     if path.suffix == ".parquet":
-        from services.playlist.catalog import read_catalog_frame, validate_catalog_frame
+        from services.playlist.recommend.catalog import read_catalog_frame, validate_catalog_frame
 
         frame = validate_catalog_frame(read_catalog_frame(path), source=path.name)
         frame = frame.loc[:, ["track_id", "playlist_genres", *AUDIO_FEATURES]]

@@ -9,7 +9,7 @@ import numpy as np
 from pipeline.evaluation.listener_checks import GenreJudge
 from pipeline.evaluation.photo_readings import PhotoReadings, sample_rows
 from pipeline.evaluation.playlist_audit import MOOD_REQUEST, audit_request, mood_figures
-from services.playlist.recommender import Recommender
+from services.playlist.recommend.recommender import Recommender
 from shared.features import AUDIO_FEATURES
 from shared.recommendation import Recommendation
 

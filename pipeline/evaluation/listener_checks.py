@@ -3,11 +3,11 @@
 - Genre truth: of the tracks whose artist the artist file knows, the share whose artist really plays an asked genre
   (the artist's Spotify micro-genres by keyword, not our genre map: `pipeline/evaluation/artist_genres.py`).
 - Holiday songs nobody asked for: a title with a holiday word (a cross-check of the catalog's own mask).
-- One song twice: the same title without version marks, whoever sings it (services/playlist/credits.py).
+- One song twice: the same title without version marks, whoever sings it (services/playlist/recommend/credits.py).
 - An asked genre missing from a list of several: no track whose artist plays it (or, artist unknown, labelled it).
 - Artist crowding: any credited artist more than `max_per_artist` times.
-- Flow: the mean step between neighbours (services/playlist/sequencing.py) in the list's order, in the order of
-  the search (nearest to the target first), and in random orders.
+- Flow: the mean step between neighbours (services/playlist/recommend/sequencing.py) in the list's order, in the
+  order of the search (nearest to the target first), and in random orders.
 """
 
 from __future__ import annotations
@@ -20,12 +20,13 @@ from typing import Final, Protocol
 
 import numpy as np
 
-from services.playlist.credits import credited_artists, song_title
-from services.playlist.sequencing import Sound, mean_step
+from services.playlist.recommend.credits import credited_artists, song_title
+from services.playlist.recommend.sequencing import Sound, mean_step
 from shared.recommendation import RecommendedTrack
 
 # Titles only: albums are compilations ("Christmas Songs 2022" holds "God Only Knows"). Simpler than the catalog's
-# own mask (services/playlist/seasons.py) on purpose, as an independent cross-check; a hit is printed for reading.
+# own mask (services/playlist/recommend/seasons.py) on purpose, as an independent cross-check; a hit is printed for
+# reading.
 HOLIDAY_WORDS: Final = re.compile(
     r"christmas|\bx-?mas\b|navidad|santa claus|santa baby|\bsantas\b|santa'?s\b|jingle bell|reindeer|mistletoe|"
     r"sleigh|weihnacht|hanukkah|chanukah|kwanzaa|new year'?s eve|halloween|クリスマス|크리스마스|圣诞|聖誕",

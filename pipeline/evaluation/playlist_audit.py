@@ -21,8 +21,8 @@ import numpy as np
 from pipeline.evaluation.listener_checks import GenreJudge, ListChecks, check_list
 from pipeline.evaluation.photo_readings import PhotoReadings
 from pipeline.mood.fit import spearman
-from services.playlist.credits import song_title
-from services.playlist.recommender import Recommender
+from services.playlist.recommend.credits import song_title
+from services.playlist.recommend.recommender import Recommender
 from shared.features import AudioFeatures
 from shared.recommendation import Recommendation, RecommendationRequest, another_take
 

@@ -16,9 +16,14 @@ from typing import Any
 
 import numpy as np
 
-from services.playlist.catalog import DEFAULT_CATALOG_PATH, Catalog, read_catalog_frame, validate_catalog_frame
-from services.playlist.genre_map import load_genre_mapper
-from services.playlist.recommender import Recommender, parse_request
+from services.playlist.genres.mapping import load_genre_mapper
+from services.playlist.recommend.catalog import (
+    DEFAULT_CATALOG_PATH,
+    Catalog,
+    read_catalog_frame,
+    validate_catalog_frame,
+)
+from services.playlist.recommend.recommender import Recommender, parse_request
 from shared.features import AUDIO_FEATURES
 
 # (label, genre use, diversity)

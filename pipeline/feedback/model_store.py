@@ -12,9 +12,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from services.inference.adapters.storage import ensure_bucket, is_s3_uri, upload_artifact
 from services.inference.model.checkpoint import Checkpoint
 from services.inference.model.packed import PACKED_SUFFIX, packed_uri
-from services.inference.model.storage import ensure_bucket, is_s3_uri, upload_artifact
 
 
 def card(checkpoint: Checkpoint) -> dict[str, Any]:

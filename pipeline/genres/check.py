@@ -32,10 +32,10 @@ from pipeline.genres.check_set import (
     sentences,
     write_check_set,
 )
-from services.playlist.genre_embedding import DEFAULT_EMBEDDINGS_PATH, GenreEmbeddingIndex
-from services.playlist.genre_map import GenreMapper, UnknownGenre, load_genre_mapper, resolve_seed_genres
-from services.playlist.genre_rules import normalise_genre
-from services.playlist.genre_spelling import english_words
+from services.playlist.genres.embedding import DEFAULT_EMBEDDINGS_PATH, GenreEmbeddingIndex
+from services.playlist.genres.mapping import GenreMapper, UnknownGenre, load_genre_mapper, resolve_seed_genres
+from services.playlist.genres.rules import normalise_genre
+from services.playlist.genres.spelling import english_words
 from shared.paths import shared_data_dir
 
 
@@ -145,7 +145,7 @@ def build_check_set() -> list[CheckItem]:
 def draw_check_set() -> list[CheckItem]:
     """The check set from Every Noise (../shared), the text model's vocabulary, track titles and the hand-written
     sentences: the same names on every run (seeded draws)."""
-    from services.playlist.catalog import load_catalog
+    from services.playlist.recommend.catalog import load_catalog
 
     shipped = load_genre_mapper()
     with (shared_data_dir() / "genres" / "everynoise_genres.csv").open(encoding="utf-8", newline="") as fh:

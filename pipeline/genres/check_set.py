@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from services.playlist.genre_rules import match_rules, normalise_genre
+from services.playlist.genres.rules import match_rules, normalise_genre
 from shared.genres import SEED_GENRES
 from shared.paths import REPO_ROOT
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
-from services.playlist.genre_map import DEFAULT_MAP_PATH, GenreMapper, load_genre_mapper, read_genre_map
+from services.playlist.genres.mapping import DEFAULT_MAP_PATH, GenreMapper, load_genre_mapper, read_genre_map
 from shared.genres import SEED_GENRE_SET, SEED_GENRES
 from shared.paths import REPO_ROOT, shared_data_dir, shared_seed_dir
 

@@ -23,9 +23,9 @@ from typing import Final
 
 import numpy as np
 
-from services.playlist.genre_embedding import DEFAULT_EMBEDDINGS_PATH, GenreEmbeddingIndex, write_embeddings
-from services.playlist.genre_map import DEFAULT_MAP_PATH, combine_evidence, vote_seeds
-from services.playlist.genre_rules import MAX_SEEDS, match_rules, normalise_genre
+from services.playlist.genres.embedding import DEFAULT_EMBEDDINGS_PATH, GenreEmbeddingIndex, write_embeddings
+from services.playlist.genres.mapping import DEFAULT_MAP_PATH, combine_evidence, vote_seeds
+from services.playlist.genres.rules import MAX_SEEDS, match_rules, normalise_genre
 from shared.errors import NotFound
 from shared.features import AUDIO_FEATURES
 from shared.genres import SEED_GENRE_SET, SEED_GENRES
@@ -282,7 +282,7 @@ def run_build(
     """Read ../shared, build, write the map and its embeddings; returns what was built."""
     sources = load_sources()
     if embed is None:
-        from services.playlist.genre_embedding import MiniLMEncoder
+        from services.playlist.genres.embedding import MiniLMEncoder
 
         embed = CachedEncoder(embeddings_path, MiniLMEncoder())
     result, vectors = build_genre_map(sources, overrides=read_overrides(overrides_path), embed=embed)

@@ -21,7 +21,7 @@ from PIL import Image, ImageDraw
 from pipeline.mood.scenes import night_street, sunset, variants
 from services.inference.model.feature_mapping import FeatureMapping
 from services.inference.model.predictor import DEFAULT_MODEL_PATH, Predictor
-from services.playlist.explain import mood_words
+from services.playlist.recommend.explain import mood_words
 from shared.features import AUDIO_FEATURES
 from shared.paths import REPO_ROOT
 

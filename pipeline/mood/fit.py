@@ -28,7 +28,7 @@ from services.inference.model.image_io import decode_image
 from services.inference.model.mood_head import MOOD_DIMENSIONS, MoodHead, ridge_fit, ridge_predict
 from services.inference.model.predictor import Predictor
 from services.inference.model.transforms import colour_stats
-from services.playlist.catalog import load_catalog
+from services.playlist.recommend.catalog import load_catalog
 from shared.paths import REPO_ROOT
 
 DEFAULT_CACHE = REPO_ROOT / "var" / "cache" / "affect"

@@ -22,9 +22,9 @@ import numpy as np
 
 from pipeline.mood.fit import AffectSet, out_of_fold, spearman
 from services.inference.model.feature_mapping import FeatureMapping
-from services.playlist.catalog import load_catalog
-from services.playlist.genre_map import load_genre_mapper
-from services.playlist.recommender import Recommender
+from services.playlist.genres.mapping import load_genre_mapper
+from services.playlist.recommend.catalog import load_catalog
+from services.playlist.recommend.recommender import Recommender
 from shared.features import AUDIO_FEATURES, AudioFeatures, denormalise
 from shared.recommendation import RecommendationRequest
 

@@ -131,7 +131,7 @@ def launch(
     """Upload the source archive to `code_uri`, start the job, return its name."""
     import boto3
 
-    from services.inference.model.storage import upload_artifact
+    from services.inference.adapters.storage import upload_artifact
 
     job_name = f"pressedplay-{hyperparameters.get('arch', 'effnet-vae')}-{dt.datetime.now(dt.UTC):%Y%m%d-%H%M%S}"
     source_uri = f"{code_uri.rstrip('/')}/{job_name}/sourcedir.tar.gz"

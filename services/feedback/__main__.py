@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from services.feedback.app import create_app
 from services.feedback.settings import Settings
-from shared.service import serve
+from shared.web.service import serve
 
 
 def main() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import hmac
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
@@ -14,8 +13,10 @@ from services.feedback.ratings import new_rating
 from services.feedback.runtime import FeedbackRuntime
 from services.feedback.schemas import DeletedRatings, RatingDetail, RatingIn, RatingList, RatingOut
 from services.feedback.transfer import move_session_ratings
-from shared.errors import InvalidInput, StoreUnavailable, Unauthorized, error_responses
+from shared.errors import InvalidInput, StoreUnavailable
 from shared.rating import DEADLINE_HEADER, IDEMPOTENCY_PATTERN, RaterTransfer, TransferredRatings
+from shared.web.auth import AuthorizationHeader, require_bearer
+from shared.web.errors import error_responses
 
 router = APIRouter(prefix="/v1", tags=["ratings"])
 admin = APIRouter(prefix="/v1/admin", tags=["admin"])
@@ -141,15 +142,9 @@ def _raters(raters: list[str] | None) -> list[str]:
     return list(dict.fromkeys(raters or []))
 
 
-def require_admin(runtime: Runtime, authorization: Annotated[str | None, Header()] = None) -> None:
+def require_admin(runtime: Runtime, authorization: AuthorizationHeader = None) -> None:
     """A valid `Authorization: Bearer <FEEDBACK_ADMIN_TOKEN>`; admin routes are off without a token set."""
-    token = runtime.settings.admin_token
-    if token is None or not token.get_secret_value():
-        raise Unauthorized("admin routes are disabled: FEEDBACK_ADMIN_TOKEN is not set")
-    scheme, _, given = (authorization or "").partition(" ")
-    # compare_digest: the time taken must not reveal how much of a guessed token was right.
-    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.get_secret_value().encode()):
-        raise Unauthorized("a valid 'Authorization: Bearer <admin token>' header is required")
+    require_bearer(authorization, runtime.settings.admin_token, variable="FEEDBACK_ADMIN_TOKEN")
 
 
 @admin.get(

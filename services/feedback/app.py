@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from services.feedback.adapters.photos import PhotoStore
 from services.feedback.api import admin, router
 from services.feedback.openapi_links import RATING_LINKS
-from services.feedback.photos import PhotoStore
 from services.feedback.ratings import RatingStore
 from services.feedback.runtime import FeedbackRuntime
 from services.feedback.settings import Settings
-from shared.body_limits import BodyGuard, json_rule
-from shared.health import mount_health
-from shared.openapi_links import install_links
-from shared.service import install_common, runtime_lifespan
+from shared.web.body_limits import BodyGuard, json_rule
+from shared.web.health import mount_health
+from shared.web.openapi_links import install_links
+from shared.web.service import install_common, runtime_lifespan
 
 
 def create_app(
@@ -31,7 +31,7 @@ def create_app(
     app.state.settings = settings
     app.state.runtime = runtime
     app.add_middleware(BodyGuard, rules=[json_rule(r"/.*", max_bytes=settings.max_body_bytes)])
-    metrics = install_common(app, "feedback")
+    metrics = install_common(app, "feedback", service_token=settings.service_token_value())
     runtime.register_metrics(metrics.registry)
     mount_health(app, runtime.checks, timeout_s=settings.store_timeout_s, details=runtime.details)
     app.include_router(router)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from services.feedback.photos import PhotoStore, with_photo
+from services.feedback.adapters.photos import PhotoStore, with_photo
 from services.feedback.ratings import Rating, RatingStore
 from shared.features import AUDIO_FEATURES
 

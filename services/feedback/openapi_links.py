@@ -1,4 +1,4 @@
-"""OpenAPI links from a posted rating to its playlist's ratings and its rater's (shared/openapi_links.py adds them).
+"""OpenAPI links from a posted rating to its playlist's ratings and its rater's (shared/web/openapi_links.py adds them).
 
 An anonymous rater is `session:<session>` (services/feedback/ratings.py), so the rater links build that key from
 the request's `session`; a rating by a signed-in user has none, and those two links do not apply to it.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from shared.openapi_links import LinkTable
+from shared.web.openapi_links import LinkTable
 
 _BY_RATER = "session:{$request.body#/session}"
 _LINKS: Final = {

@@ -10,23 +10,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
+from services.feedback.adapters.photos import PhotoStore, with_photo
 from services.feedback.outbox import Outbox
-from services.feedback.photos import PhotoStore, with_photo
 from services.feedback.ratings import PutOutcome, Rating, RatingStore
-from shared.errors import ServiceError, StoreUnavailable
+from shared.errors import DeadlinePassed, StoreUnavailable
 
 log = logging.getLogger("pressedplay.feedback")
 Recorded = PutOutcome | Literal["queued"]
 # Time kept back from a caller's deadline for queueing in the outbox and answering once a store attempt gives up.
 OUTBOX_RESERVE_S = 0.5
-
-
-class DeadlinePassed(ServiceError):
-    """The caller's deadline (X-Request-Deadline) left no time to keep the rating: nothing was kept. A 4xx to the
-    caller: its request came too late and no dependency of this service failed. The gateway, still waiting, turns it
-    into its own 504 UpstreamTimeout for the person (a 408 would blame their browser, which may resend it)."""
-
-    status_code = 408
 
 
 @dataclass

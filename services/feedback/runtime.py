@@ -10,14 +10,14 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
+from services.feedback.adapters.photos import PhotoStore
 from services.feedback.outbox import Outbox
-from services.feedback.photos import PhotoStore
 from services.feedback.ratings import RatingStore
 from services.feedback.recorder import Recorder
 from services.feedback.settings import Settings
 from services.feedback.stores import build_photo_store, build_store
 from shared.errors import NotReady
-from shared.health import ReadinessCheck, not_ready
+from shared.readiness import ReadinessCheck, not_ready
 
 log = logging.getLogger("pressedplay.feedback")
 STORE_PING_TIMEOUT_S = 1.0

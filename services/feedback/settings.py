@@ -6,20 +6,19 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
 from shared.paths import REPO_ROOT
 from shared.rating import PHOTO_MAX_BYTES
+from shared.service_settings import ServiceSettings
 
 
-class Settings(BaseSettings):
+class Settings(ServiceSettings):
     """Where ratings are kept and how the service listens."""
 
-    model_config = SettingsConfigDict(env_prefix="FEEDBACK_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="FEEDBACK_")
 
-    host: str = "127.0.0.1"
     port: int = Field(default=8003, ge=1, le=65535)
-    log_level: str = "INFO"
     # sqlite serves one person on a laptop; dynamodb is the shared store in deployment.
     store: Literal["sqlite", "dynamodb"] = "sqlite"
     sqlite_path: Path = REPO_ROOT / "var" / "feedback.sqlite3"
@@ -41,3 +40,7 @@ class Settings(BaseSettings):
     s3_endpoint_url: str | None = None
     admin_token: SecretStr | None = Field(default=None, description="Bearer token for /v1/admin/*.")
     export_page_size: int = Field(default=500, ge=1, le=10_000)
+
+    def needed_secrets(self) -> dict[str, SecretStr | None]:
+        """The service token and the admin token (the ratings export)."""
+        return {**super().needed_secrets(), "FEEDBACK_ADMIN_TOKEN": self.admin_token}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.feedback.photos import PhotoStore, open_photo_store
+from services.feedback.adapters.photos import PhotoStore, open_photo_store
 from services.feedback.ratings import RatingStore
 from services.feedback.settings import Settings
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from services.gateway.app import create_app
 from services.gateway.settings import Settings
-from shared.service import serve
+from shared.web.service import serve
 
 
 def main() -> None:

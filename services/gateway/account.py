@@ -13,7 +13,7 @@ import httpx
 from pydantic import BaseModel
 
 from services.gateway.account_schemas import SpotifyPlaylistRef
-from services.gateway.clients import parse_upstream
+from services.gateway.adapters.upstreams import parse_upstream
 from services.gateway.schemas import StoredPlaylist, Track
 from shared.errors import BadRequest, ServiceError, Unauthorized
 from shared.http import ServiceClient

@@ -8,13 +8,15 @@ import httpx
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from services.gateway.account_api import router as account_router
 from services.gateway.adapters.redis_rate_limit import RedisRateLimiter
-from services.gateway.api import STATIC_DIR, page, router
-from services.gateway.api_docs import install_api_docs
-from services.gateway.cors import install_cors
+from services.gateway.api.account import router as account_router
+from services.gateway.api.cors import install_cors
+from services.gateway.api.docs import install_api_docs
+from services.gateway.api.openapi_links import playlist_links
+from services.gateway.api.playlists import STATIC_DIR, page, router
+from services.gateway.api.security_headers import PageSecurityHeaders
+from services.gateway.api.sessions import router as sessions_router
 from services.gateway.forwarded import ForwardedClientMiddleware
-from services.gateway.openapi_links import playlist_links
 from services.gateway.ops_endpoints import OpsEndpointGuard
 from services.gateway.rate_limit import (
     InProcessRateLimiter,
@@ -25,16 +27,14 @@ from services.gateway.rate_limit import (
     limited_routes,
 )
 from services.gateway.runtime import GatewayRuntime
-from services.gateway.security_headers import PageSecurityHeaders
 from services.gateway.sessions import SessionStore
-from services.gateway.sessions_api import router as sessions_router
 from services.gateway.settings import Settings
 from services.gateway.warmup import router as warmup_router
-from shared.body_limits import MULTIPART, BodyGuard, BodyRule
-from shared.health import mount_health
-from shared.openapi_links import install_links
-from shared.server_limits import BodyDeadline
-from shared.service import install_common, runtime_lifespan
+from shared.web.body_limits import MULTIPART, BodyGuard, BodyRule
+from shared.web.health import mount_health
+from shared.web.openapi_links import install_links
+from shared.web.server_limits import BodyDeadline
+from shared.web.service import install_common, runtime_lifespan
 
 
 def create_app(
@@ -74,7 +74,7 @@ def create_app(
     if settings.trusted_proxies:
         # Runs before the rate limit: the bucket is the forwarded client's, not the proxy's.
         app.add_middleware(ForwardedClientMiddleware, trusted=settings.trusted_networks())
-    install_common(app, "gateway")
+    install_common(app, "gateway")  # public: it sends the service token, never asks for one
     install_cors(app, settings.cors_origins)
 
     mount_health(app, runtime.checks, timeout_s=settings.connect_timeout_s + 1.0)

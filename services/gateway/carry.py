@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 
-from services.gateway.clients import Upstreams, parse_upstream
+from services.gateway.adapters.upstreams import Upstreams, parse_upstream
 from services.gateway.sessions import SessionStore, session_key
 from shared.errors import ServiceError
 from shared.rating import RaterTransfer, TransferredRatings

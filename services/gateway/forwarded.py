@@ -8,7 +8,7 @@ its left came from the client and may be forged. A peer that is not a trusted pr
 header says. A malformed right-most untrusted hop (a broken chain) leaves the proxy's address: one shared bucket,
 never a bucket the client names.
 
-uvicorn's own proxy-header handling (trusting 127.0.0.1 by default) is off in shared/service.py's serve(), so this
+uvicorn's own proxy-header handling (trusting 127.0.0.1 by default) is off in shared/web/service.py's serve(), so this
 is the one place the address is taken from a header.
 """
 

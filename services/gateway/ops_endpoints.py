@@ -7,13 +7,13 @@ open; in production both are off unless GATEWAY_OPS_TOKEN is set, and then need 
 
 from __future__ import annotations
 
-import hmac
 from dataclasses import dataclass
 from typing import Final, Literal
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from shared.errors import envelope_response
+from shared.secret_policy import bearer_matches
+from shared.web.errors import envelope_response
 
 Access = Literal["open", "token", "off"]
 METRICS_PATHS: Final = frozenset({"/metrics"})
@@ -37,13 +37,8 @@ class OpsAccess:
         return None
 
 
-def bearer_matches(scope: Scope, token: str) -> bool:
-    """Whether the request's Authorization header is `Bearer <token>` (compared in constant time)."""
-    for name, value in scope.get("headers", ()):
-        if name == b"authorization":
-            scheme, _, given = value.decode("latin-1").partition(" ")
-            return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode())
-    return False
+def _authorization(scope: Scope) -> str | None:
+    return next((value.decode("latin-1") for name, value in scope.get("headers", ()) if name == b"authorization"), None)
 
 
 class OpsEndpointGuard:
@@ -58,7 +53,11 @@ class OpsEndpointGuard:
         if rule == "off" or (rule == "token" and self.access.token is None):
             await envelope_response(404, "NotFound", "Not Found")(scope, receive, send)
             return
-        if rule == "token" and self.access.token is not None and not bearer_matches(scope, self.access.token):
+        if (
+            rule == "token"
+            and self.access.token is not None
+            and not bearer_matches(_authorization(scope), self.access.token)
+        ):
             response = envelope_response(401, "Unauthorized", "this endpoint needs the operator's bearer token")
             response.headers["WWW-Authenticate"] = "Bearer"
             await response(scope, receive, send)

@@ -9,7 +9,7 @@ from collections.abc import Awaitable
 from datetime import UTC, datetime
 from typing import Final, Literal, TypeVar
 
-from services.gateway.clients import Upstreams
+from services.gateway.adapters.upstreams import Upstreams
 from services.gateway.photos import reencode_photo
 from services.gateway.schemas import FeedbackOut, StoredPlaylist, Track, UpstreamPrediction
 from shared.errors import InvalidInput, NotFound

@@ -20,7 +20,7 @@ from typing import Final, Protocol
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from shared.errors import envelope_response
+from shared.web.errors import envelope_response
 
 logger = logging.getLogger(__name__)
 MAX_IN_PROCESS_BUCKETS: Final = 50_000

@@ -8,12 +8,12 @@ import httpx
 
 from services.gateway.adapters.in_process import InProcessSessionStore
 from services.gateway.adapters.redis_store import RedisSessionStore
-from services.gateway.clients import Upstreams
+from services.gateway.adapters.upstreams import Upstreams
 from services.gateway.sessions import SessionStore
 from services.gateway.settings import Settings
 from services.gateway.warmup import Warmup
 from shared.errors import NotReady
-from shared.health import ReadinessCheck, not_ready
+from shared.readiness import ReadinessCheck, not_ready
 
 UPSTREAMS = ("inference", "playlist", "feedback")
 

@@ -3,26 +3,24 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import NoDecode, SettingsConfigDict
 
 from services.gateway.forwarded import Network, parse_networks
 from services.gateway.ops_endpoints import Access, OpsAccess
 from shared.http import ServiceClientSettings
-from shared.server_limits import ServerLimits
+from shared.service_settings import ServiceSettings
+from shared.web.server_limits import ServerLimits
 
 
-class Settings(BaseSettings):
-    """Upstreams, limits, sessions and cookies of the public gateway."""
+class Settings(ServiceSettings):
+    """Upstreams, limits, sessions and cookies of the public gateway (it sends the service token upstream)."""
 
-    model_config = SettingsConfigDict(env_prefix="GATEWAY_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="GATEWAY_")
 
-    environment: Literal["development", "production"] = "development"
-    host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
-    log_level: str = "INFO"
 
     inference_url: str = "http://127.0.0.1:8001"
     playlist_url: str = "http://127.0.0.1:8002"
@@ -142,4 +140,5 @@ class Settings(BaseSettings):
             timeout_s=timeouts[name],
             breaker_failures=self.breaker_failures,
             breaker_open_s=self.breaker_open_s,
+            token=self.service_token,
         )

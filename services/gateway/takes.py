@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Final
 
-from services.gateway.clients import Upstreams
+from services.gateway.adapters.upstreams import Upstreams
 from services.gateway.playlists import new_playlist_id, public_tracks
 from services.gateway.schemas import StoredPlaylist
 from services.gateway.sessions import SessionStore

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
 from shared.errors import NotReady
-from shared.health import ReadinessCheck
+from shared.readiness import ReadinessCheck
 
 POLL_S = 0.25
 CHECK_TIMEOUT_S = 3.0

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import hmac
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Header, Query, Request, Response
+from fastapi import APIRouter, Body, Query, Request, Response
 
 from services.inference.runtime import InferenceRuntime, attention_map, model_info
 from services.inference.schemas import (
@@ -17,9 +16,11 @@ from services.inference.schemas import (
     predict_request_body_openapi,
 )
 from services.inference.uploads import read_image_upload
-from shared.errors import NotReady, Unauthorized, error_responses
+from shared.errors import NotReady
 from shared.server_timing import HEADER as SERVER_TIMING
 from shared.server_timing import ServerTiming
+from shared.web.auth import AuthorizationHeader, require_bearer
+from shared.web.errors import error_responses
 
 router = APIRouter(prefix="/v1", tags=["inference"])
 
@@ -88,21 +89,11 @@ async def current_model(request: Request) -> ServiceInfo:
 async def reload_model(
     request: Request,
     body: Annotated[ReloadRequest | None, Body()] = None,
-    authorization: Annotated[str | None, Header(description="Bearer <INFERENCE_ADMIN_TOKEN>")] = None,
+    authorization: AuthorizationHeader = None,
 ) -> ReloadResponse:
     """Load `uri` (default: the configured one) beside the serving model, then swap; running batches finish."""
     runtime = _runtime(request)
-    _require_admin(runtime, authorization)
+    require_bearer(authorization, runtime.settings.admin_token, variable="INFERENCE_ADMIN_TOKEN")
     uri = body.target(str(runtime.settings.model_uri)) if body else str(runtime.settings.model_uri)
     loaded, previous = await runtime.slot.load(uri)
     return ReloadResponse(model=model_info(loaded), previous_version=previous.predictor.version if previous else None)
-
-
-def _require_admin(runtime: InferenceRuntime, authorization: str | None) -> None:
-    token = runtime.settings.admin_token
-    if token is None or not token.get_secret_value():
-        raise Unauthorized("model reload is disabled: INFERENCE_ADMIN_TOKEN is not set")
-    scheme, _, given = (authorization or "").partition(" ")
-    # compare_digest: the time taken must not reveal how much of a guessed token was right.
-    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.get_secret_value().encode()):
-        raise Unauthorized("a valid 'Authorization: Bearer <admin token>' header is required")

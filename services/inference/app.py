@@ -13,9 +13,9 @@ from services.inference.model_slot import PredictorLoader, load_real_predictor
 from services.inference.runtime import InferenceRuntime
 from services.inference.settings import Settings
 from services.inference.uploads import IMAGE_FIELD, MULTIPART_OVERHEAD_BYTES
-from shared.body_limits import MULTIPART, BodyGuard, BodyRule
-from shared.health import mount_health
-from shared.service import install_common, runtime_lifespan
+from shared.web.body_limits import MULTIPART, BodyGuard, BodyRule
+from shared.web.health import mount_health
+from shared.web.service import install_common, runtime_lifespan
 
 
 def create_app(settings: Settings | None = None, *, loader: PredictorLoader | None = None) -> FastAPI:
@@ -38,7 +38,7 @@ def create_app(settings: Settings | None = None, *, loader: PredictorLoader | No
         multipart_extra=MULTIPART_OVERHEAD_BYTES,
     )
     app.add_middleware(BodyGuard, rules=[photo])
-    metrics = install_common(app, "inference")
+    metrics = install_common(app, "inference", service_token=settings.service_token_value())
     runtime = InferenceRuntime(
         settings,
         loader=loader or partial(load_real_predictor, backend=settings.backend, threads=settings.torch_threads),

@@ -20,7 +20,7 @@ from services.inference.model_slot import LoadedModel, ModelSlot, PredictorLoade
 from services.inference.schemas import AttentionMap, BatchingInfo, ModelInfo
 from services.inference.settings import Settings
 from shared.errors import ServiceError
-from shared.health import ReadinessCheck
+from shared.readiness import ReadinessCheck
 
 log = logging.getLogger("pressedplay.inference")
 

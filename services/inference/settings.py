@@ -5,12 +5,10 @@ from __future__ import annotations
 import importlib.util
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr
+from pydantic_settings import SettingsConfigDict
 
-# Values people paste from examples; a token like these would let anyone swap the model.
-_PLACEHOLDER_TOKENS = frozenset({"changeme", "change-me", "change_me", "admin", "secret", "password", "token", "test"})
-MIN_ADMIN_TOKEN_LENGTH = 16
+from shared.service_settings import ServiceSettings
 
 
 def _default_model_uri() -> str:
@@ -20,25 +18,12 @@ def _default_model_uri() -> str:
     return str(DEFAULT_MODEL_PATH)
 
 
-def is_placeholder_token(value: str) -> bool:
-    """Whether a secret looks like an example value rather than a real random token."""
-    lowered = value.strip().lower()
-    return (
-        lowered in _PLACEHOLDER_TOKENS
-        or any(word in lowered for word in ("changeme", "placeholder", "example", "your-", "xxxx"))
-        or len(lowered) < MIN_ADMIN_TOKEN_LENGTH
-    )
-
-
-class Settings(BaseSettings):
+class Settings(ServiceSettings):
     """The model to serve, where, and how requests are batched, queued and limited."""
 
-    model_config = SettingsConfigDict(env_prefix="INFERENCE_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="INFERENCE_")
 
-    environment: Literal["development", "production"] = "development"
-    host: str = "127.0.0.1"
     port: int = Field(default=8001, ge=1, le=65535)
-    log_level: str = "INFO"
 
     model_uri: str = Field(default_factory=_default_model_uri, description="Local path or s3://bucket/key.")
     device: str = Field(default="auto", pattern=r"^(auto|cpu|cuda(:\d+)?|mps)$", description="auto: CUDA if present.")
@@ -73,17 +58,9 @@ class Settings(BaseSettings):
 
     admin_token: SecretStr | None = Field(default=None, description="Bearer token for POST /v1/model/reload.")
 
-    @model_validator(mode="after")
-    def _real_admin_token_outside_development(self) -> Settings:
-        if self.environment == "development":
-            return self
-        token = self.admin_token.get_secret_value() if self.admin_token else ""
-        if is_placeholder_token(token):
-            raise ValueError(
-                f"INFERENCE_ADMIN_TOKEN must be a random secret of at least {MIN_ADMIN_TOKEN_LENGTH} characters "
-                "(not a placeholder) when INFERENCE_ENVIRONMENT is not development"
-            )
-        return self
+    def needed_secrets(self) -> dict[str, SecretStr | None]:
+        """The service token and the admin token (model reload)."""
+        return {**super().needed_secrets(), "INFERENCE_ADMIN_TOKEN": self.admin_token}
 
     def batching_enabled(self) -> bool:
         """Whether to batch: the setting, or for auto whether the model runs on CUDA or in ONNX Runtime (imports

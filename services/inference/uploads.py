@@ -12,8 +12,8 @@ from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import ClientDisconnect
 
-from shared.body_limits import MULTIPART
 from shared.errors import InvalidInput, PayloadTooLarge
+from shared.web.body_limits import MULTIPART
 
 IMAGE_FIELD: Final = "image"
 # Multipart framing (boundaries, part headers) on top of the image itself; the image alone still obeys the limit.
@@ -41,7 +41,7 @@ async def _with_disconnect(chunks: AsyncIterator[bytes]) -> AsyncGenerator[bytes
 
 async def read_image_upload(request: Request, *, max_bytes: int) -> bytes:
     """The uploaded image's bytes: the raw body, or the multipart field `image` (at most `max_bytes`; 422 for a
-    bad multipart). Media type and the body's size are the body guard's (shared/body_limits.py, see app.py)."""
+    bad multipart). Media type and the body's size are the body guard's (shared/web/body_limits.py, see app.py)."""
     body = _with_disconnect(request.stream())
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media != MULTIPART:

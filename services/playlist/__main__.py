@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from services.playlist.app import create_app
 from services.playlist.settings import Settings
-from shared.service import serve
+from shared.web.service import serve
 
 
 def main() -> None:

@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Query, Request, Response
 
-from services.playlist.exports import to_csv, to_json, to_m3u8
-from services.playlist.genre_map import resolve_seed_genres
+from services.playlist.genres.mapping import resolve_seed_genres
+from services.playlist.recommend.exports import to_csv, to_json, to_m3u8
 from services.playlist.runtime import PlaylistRuntime
 from services.playlist.schemas import (
     EXPORT_MEDIA_TYPES,
@@ -19,8 +19,8 @@ from services.playlist.schemas import (
     RecommendationRequest,
     ResolvedGenres,
 )
-from shared.errors import error_responses
 from shared.genres import SEED_GENRES
+from shared.web.errors import error_responses
 
 router = APIRouter(prefix="/v1")
 EXPORTERS = {"json": to_json, "m3u8": to_m3u8, "csv": to_csv}

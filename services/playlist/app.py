@@ -7,15 +7,15 @@ import re
 from fastapi import FastAPI
 
 from services.playlist.api import router
-from services.playlist.catalog import Catalog
-from services.playlist.genre_map import GenreMapper
+from services.playlist.genres.mapping import GenreMapper
+from services.playlist.recommend.catalog import Catalog
 from services.playlist.runtime import PlaylistRuntime
 from services.playlist.settings import Settings
 from services.playlist.spotify.store import KeyValueStore
 from services.playlist.spotify_api import router as spotify_router
-from shared.body_limits import BodyGuard, BodyRule, json_rule
-from shared.health import mount_health
-from shared.service import install_common, runtime_lifespan
+from shared.web.body_limits import BodyGuard, BodyRule, json_rule
+from shared.web.health import mount_health
+from shared.web.service import install_common, runtime_lifespan
 
 
 def create_app(
@@ -44,7 +44,7 @@ def create_app(
         what="photo",
     )
     app.add_middleware(BodyGuard, rules=[cover, json_rule(r"/.*", max_bytes=settings.max_body_bytes)])
-    install_common(app, "playlist")
+    install_common(app, "playlist", service_token=settings.service_token_value())
     mount_health(app, runtime.checks)
     app.include_router(router)
     app.include_router(spotify_router)

@@ -9,15 +9,15 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from services.playlist.catalog import Catalog, load_catalog
-from services.playlist.genre_map import GenreMapper, load_genre_mapper
-from services.playlist.recommender import Recommender
+from services.playlist.genres.mapping import GenreMapper, load_genre_mapper
+from services.playlist.recommend.catalog import Catalog, load_catalog
+from services.playlist.recommend.recommender import Recommender
 from services.playlist.schemas import Recommendation, RecommendationRequest
 from services.playlist.settings import Settings
 from services.playlist.spotify.runtime import SpotifyRuntime, build_spotify
 from services.playlist.spotify.store import KeyValueStore
 from shared.errors import ComputeTimeout, NotReady, ServiceError
-from shared.health import ReadinessCheck, not_ready
+from shared.readiness import ReadinessCheck, not_ready
 
 log = logging.getLogger("pressedplay.playlist")
 T = TypeVar("T")

@@ -7,7 +7,7 @@ from typing import Annotated, Final
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.playlist.genre_map import MAX_NAME_CHARS
+from services.playlist.genres.mapping import MAX_NAME_CHARS
 from shared.recommendation import (
     EXPORT_MEDIA_TYPES,
     RECOMMENDATION_EXAMPLE,

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from cryptography.fernet import Fernet
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import SettingsConfigDict
+
+from shared.secret_policy import secret_value
+from shared.service_settings import ServiceSettings
 
 
-class Settings(BaseSettings):
+class Settings(ServiceSettings):
     """Where the catalog and genre map come from, and how recommendation work is bounded."""
 
-    model_config = SettingsConfigDict(env_prefix="PLAYLIST_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="PLAYLIST_")
 
-    host: str = "127.0.0.1"
     port: int = Field(default=8002, ge=1, le=65535)
-    log_level: str = "INFO"
 
     catalog_path: Path | None = Field(default=None, description="Catalog Parquet; None: data/catalog.parquet.")
     genre_map_path: Path | None = Field(default=None, description="Genre map JSON; None: genremappings.json.")
@@ -61,3 +63,22 @@ class Settings(BaseSettings):
     token_ttl_s: int = Field(default=30 * 24 * 3600, gt=0, description="Forget a session's tokens after this long.")
     profile_ttl_s: int = Field(default=6 * 3600, gt=0, description="How long a genre profile is cached.")
     max_cover_upload_bytes: int = Field(default=12 * 1024 * 1024, gt=0, description="Photo body limit for covers.")
+
+    @field_validator("token_key")
+    @classmethod
+    def _fernet_key(cls, value: SecretStr | None) -> SecretStr | None:
+        key = secret_value(value)
+        if key is not None:
+            try:
+                Fernet(key.encode("ascii"))
+            except (ValueError, UnicodeEncodeError):
+                raise ValueError(
+                    "PLAYLIST_TOKEN_KEY must be a Fernet key (cryptography.fernet.Fernet.generate_key())"
+                ) from None
+        return value
+
+    def needed_secrets(self) -> dict[str, SecretStr | None]:
+        """The service token, and with Spotify sign-in on the key its tokens are encrypted with (without it every
+        restart would sign everyone out)."""
+        token_key = {"PLAYLIST_TOKEN_KEY": self.token_key} if self.spotify_client_id else {}
+        return {**super().needed_secrets(), **token_key}

@@ -15,7 +15,7 @@ from services.playlist.spotify.naming import playlist_description, playlist_name
 from services.playlist.spotify.profile import UserGenreProfile
 from services.playlist.spotify.runtime import SpotifyRuntime
 from services.playlist.spotify.service import SpotifyService
-from shared.errors import NotReady, error_responses
+from shared.errors import NotReady
 from shared.spotify_account import (
     ACCOUNT_HEADER,
     ACCOUNT_PATTERN,
@@ -26,6 +26,7 @@ from shared.spotify_account import (
     SignInStart,
     SpotifyUser,
 )
+from shared.web.errors import error_responses
 
 router = APIRouter(prefix="/v1/spotify", tags=["spotify"])
 Account = Annotated[str, Header(alias=ACCOUNT_HEADER, pattern=ACCOUNT_PATTERN, description="The session's key.")]

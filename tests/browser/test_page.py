@@ -6,7 +6,7 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from services.playlist.explain import MOOD_WORDS as EXPLAIN_MOOD_WORDS
+from services.playlist.recommend.explain import MOOD_WORDS as EXPLAIN_MOOD_WORDS
 from tests.browser.conftest import Page, Visit
 from tests.e2e.test_playlist_flow import sunset_photo
 from tests.servers.dynamodb import DYNAMODB_ENV

@@ -70,6 +70,7 @@ def fresh_secrets() -> dict[str, str]:
     return {
         "PRESSEDPLAY_SERVICE_TOKEN": secrets.token_urlsafe(24),
         "INFERENCE_ADMIN_TOKEN": secrets.token_urlsafe(24),
+        "FEEDBACK_ADMIN_TOKEN": secrets.token_urlsafe(24),
         "MINIO_ROOT_PASSWORD": secrets.token_urlsafe(24),
         "GATEWAY_OPS_TOKEN": secrets.token_urlsafe(24),
         "PLAYLIST_TOKEN_KEY": Fernet.generate_key().decode(),

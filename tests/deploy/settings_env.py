@@ -27,7 +27,7 @@ import shared
 
 SERVICES: Final = ("gateway", "inference", "playlist", "feedback")
 # Names read outside Settings, each by one library: boto3 (credentials, region, endpoints) and the model download
-# cache (services/inference/model/storage.py: default_cache_dir).
+# cache (services/inference/adapters/storage.py: default_cache_dir).
 READ_OUTSIDE_SETTINGS: Final = frozenset(
     {
         "AWS_ACCESS_KEY_ID",

@@ -1,6 +1,6 @@
 """schemathesis against the running gateway's OpenAPI, the stateful phase included: a playlist made is fetched,
 taken again, exported, rated and saved, and its session's ratings listed and deleted (the links in
-services/gateway/openapi_links.py carry its id and session cookie). No 5xx; every answer documented and in its
+services/gateway/api/openapi_links.py carry its id and session cookie). No 5xx; every answer documented and in its
 schema."""
 
 from __future__ import annotations

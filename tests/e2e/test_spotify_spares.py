@@ -9,9 +9,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from services.playlist.catalog import load_catalog
-from services.playlist.genre_map import load_genre_mapper
-from services.playlist.recommender import Recommender
+from services.playlist.genres.mapping import load_genre_mapper
+from services.playlist.recommend.catalog import load_catalog
+from services.playlist.recommend.recommender import Recommender
 from shared.recommendation import RecommendationRequest, default_spares
 from tests.e2e.conftest import Stack
 from tests.e2e.test_playlist_flow import sunset_photo

@@ -1,4 +1,4 @@
-"""An in-memory S3 with the three calls `services.inference.model.storage.S3Client` names."""
+"""An in-memory S3 with the three calls `services.inference.adapters.storage.S3Client` names."""
 
 from __future__ import annotations
 

@@ -9,9 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
+from services.inference.adapters.storage import upload_artifact
 from services.inference.app import create_app
 from services.inference.model.predictor import Predictor
-from services.inference.model.storage import upload_artifact
 from services.inference.settings import Settings
 from tests.servers.rclone_s3 import S3Server, rclone_s3_fixture, s3_env_fixture  # noqa: F401  (fixtures)
 from tests.unit.model_fixtures import random_checkpoint

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from services.inference.model.storage import (
+from services.inference.adapters.storage import (
     ArtifactNotFound,
     StorageError,
     fetch_artifact,

@@ -9,8 +9,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
-from shared.body_limits import BodyGuard, json_rule
-from shared.errors import install_error_handlers
+from shared.web.body_limits import BodyGuard, json_rule
+from shared.web.errors import install_error_handlers
 
 
 class Genres(BaseModel):

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from services.playlist.catalog import (
+from services.playlist.recommend.catalog import (
     CATALOG_COLUMNS,
     DEFAULT_CATALOG_PATH,
     MIN_FEATURE_SCALE,
@@ -135,7 +135,7 @@ def test_rebuilding_from_shared_data_matches_the_shipped_catalog(shared_data: Pa
     from pipeline.catalog.build import build_catalog_frame
     from pipeline.commands.catalog import SHARED_SOURCES
     from pipeline.evaluation.artist_genres import ArtistGenres
-    from services.playlist.genre_map import load_genre_mapper
+    from services.playlist.genres.mapping import load_genre_mapper
 
     frame, report = build_catalog_frame(
         [shared_data / "catalog" / name for name in SHARED_SOURCES],

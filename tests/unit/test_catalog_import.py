@@ -12,7 +12,7 @@ import pytest
 from pipeline.catalog.build import BuildReport, build_catalog_frame, write_catalog
 from pipeline.catalog.importers import detect_layout, import_source
 from pipeline.evaluation.artist_genres import ArtistGenres, read_artist_file
-from services.playlist.catalog import CATALOG_COLUMNS, CatalogError, load_catalog
+from services.playlist.recommend.catalog import CATALOG_COLUMNS, CatalogError, load_catalog
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "catalog"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
-from services.playlist.catalog import load_catalog
+from services.playlist.recommend.catalog import load_catalog
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "catalog"
 FEATURES = json.dumps(

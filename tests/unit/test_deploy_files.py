@@ -26,6 +26,7 @@ COMBINATIONS = [
 SECRETS = {
     "MINIO_ROOT_PASSWORD": "not-a-real-password",
     "INFERENCE_ADMIN_TOKEN": "not-a-real-token",
+    "FEEDBACK_ADMIN_TOKEN": "not-a-real-token-either",
     "PRESSEDPLAY_SERVICE_TOKEN": "not-a-real-service-token",
 }
 

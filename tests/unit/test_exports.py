@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from services.playlist.exports import CSV_COLUMNS, to_csv, to_json, to_m3u8
+from services.playlist.recommend.exports import CSV_COLUMNS, to_csv, to_json, to_m3u8
 from shared.features import AUDIO_FEATURES, AudioFeatures
 from shared.recommendation import Recommendation, RecommendedTrack
 

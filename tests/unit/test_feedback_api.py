@@ -16,8 +16,8 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
+from services.feedback.adapters.photos import FolderPhotoStore
 from services.feedback.app import create_app
-from services.feedback.photos import FolderPhotoStore
 from services.feedback.ratings import PutOutcome, Rating, should_replace, timestamp
 from services.feedback.settings import Settings
 from shared.errors import StoreUnavailable

@@ -13,10 +13,12 @@ from services.gateway.settings import Settings
 
 OPS_PATHS = ("/metrics", "/docs", "/redoc", "/openapi.json")
 TOKEN = "s3cret-ops-token-for-tests"
+# Production needs the deployment's service token (shared/secret_policy.py); these tests are about the ops routes.
+SERVICE_TOKEN = SecretStr("a-service-token-for-the-ops-tests")
 
 
 def statuses(headers: dict[str, str] | None = None, **settings: Any) -> dict[str, int]:
-    with TestClient(create_app(Settings(**settings))) as client:
+    with TestClient(create_app(Settings(service_token=SERVICE_TOKEN, **settings))) as client:
         return {path: client.get(path, headers=headers).status_code for path in OPS_PATHS}
 
 
@@ -42,7 +44,9 @@ def test_each_group_can_be_set_on_its_own() -> None:
 
 
 def test_a_refusal_is_the_envelope_and_the_product_routes_are_untouched() -> None:
-    with TestClient(create_app(Settings(environment="production", ops_token=SecretStr(TOKEN)))) as client:
+    with TestClient(
+        create_app(Settings(environment="production", ops_token=SecretStr(TOKEN), service_token=SERVICE_TOKEN))
+    ) as client:
         refused = client.get("/metrics")
         assert refused.json()["error"] == "Unauthorized"
         assert refused.headers["WWW-Authenticate"] == "Bearer"

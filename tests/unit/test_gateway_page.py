@@ -10,12 +10,12 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from services.gateway.api import STATIC_DIR
+from services.gateway.api.playlists import STATIC_DIR
+from services.gateway.api.security_headers import CONTENT_SECURITY_POLICY, DOCS_CSP
 from services.gateway.app import create_app
-from services.gateway.security_headers import CONTENT_SECURITY_POLICY, DOCS_CSP
 from services.gateway.sessions import InProcessSessionStore
 from services.gateway.settings import Settings
-from services.playlist import explain
+from services.playlist.recommend import explain
 from tests.unit.test_gateway_api import FakeUpstreams, make_playlist
 
 ATTENTION = {"height": 2, "width": 3, "values": [[0.1, 0.2, 0.1], [0.3, 0.2, 0.1]]}

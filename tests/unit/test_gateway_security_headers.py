@@ -8,7 +8,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from services.gateway.security_headers import API_HEADERS, CONTENT_SECURITY_POLICY, DOCS_CSP
+from services.gateway.api.security_headers import API_HEADERS, CONTENT_SECURITY_POLICY, DOCS_CSP
 from tests.unit.test_gateway_api import client, fakes, make_playlist
 
 __all__ = ["client", "fakes"]  # fixtures

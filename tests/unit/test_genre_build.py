@@ -19,8 +19,8 @@ from pipeline.genres.map_build import (
     translate_original,
     write_genre_map,
 )
-from services.playlist.genre_embedding import DEFAULT_EMBEDDINGS_PATH
-from services.playlist.genre_map import DEFAULT_MAP_PATH, read_genre_map
+from services.playlist.genres.embedding import DEFAULT_EMBEDDINGS_PATH
+from services.playlist.genres.mapping import DEFAULT_MAP_PATH, read_genre_map
 from shared.genres import SEED_GENRE_SET, SEED_GENRES
 from tests.unit.test_genre_map import trigram_encoder
 

@@ -7,9 +7,9 @@ import pytest
 
 from pipeline.genres.check import KindScore, draw_check_set, format_check, heldout_mapper, resolve, score
 from pipeline.genres.check_set import DEFAULT_CHECK_PATH, REFUSED, CheckItem, read_check_set, split_of
-from services.playlist.genre_embedding import GenreEmbeddingIndex
-from services.playlist.genre_map import GenreMapper, UnknownGenre, load_genre_mapper, resolve_seed_genres
-from services.playlist.genre_spelling import GenreSpelling, edit_distance, english_words
+from services.playlist.genres.embedding import GenreEmbeddingIndex
+from services.playlist.genres.mapping import GenreMapper, UnknownGenre, load_genre_mapper, resolve_seed_genres
+from services.playlist.genres.spelling import GenreSpelling, edit_distance, english_words
 from shared.genres import SEED_GENRE_SET
 from tests.unit.test_genre_map import SMALL_MAP, trigram_encoder
 

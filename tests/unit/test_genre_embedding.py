@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from services.playlist.genre_embedding import GenreEmbeddingIndex, MiniLMEncoder
-from services.playlist.genre_map import UnknownGenre, load_genre_mapper, resolve_seed_genres
+from services.playlist.genres.embedding import GenreEmbeddingIndex, MiniLMEncoder
+from services.playlist.genres.mapping import UnknownGenre, load_genre_mapper, resolve_seed_genres
 from shared.genres import SEED_GENRE_SET
 
 pytestmark = pytest.mark.slow

@@ -11,10 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from services.playlist.app import create_app
-from services.playlist.catalog import Catalog, catalog_from_records
-from services.playlist.genre_fallback import GenreFallback
-from services.playlist.genre_map import GenreMapper
-from services.playlist.recommender import Recommender, parse_request
+from services.playlist.genres.mapping import GenreMapper
+from services.playlist.recommend.catalog import Catalog, catalog_from_records
+from services.playlist.recommend.genre_fallback import GenreFallback
+from services.playlist.recommend.recommender import Recommender, parse_request
 from services.playlist.settings import Settings
 from shared.features import AUDIO_FEATURES
 from shared.recommendation import Recommendation

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from pipeline.genres.evaluation import read_labels
-from services.playlist.genre_embedding import DEFAULT_EMBEDDINGS_PATH
-from services.playlist.genre_map import DEFAULT_MAP_PATH, read_genre_map
+from services.playlist.genres.embedding import DEFAULT_EMBEDDINGS_PATH
+from services.playlist.genres.mapping import DEFAULT_MAP_PATH, read_genre_map
 from shared.genres import SEED_GENRE_SET, SEED_GENRES
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from services.playlist.genre_embedding import GenreEmbeddingIndex
-from services.playlist.genre_map import (
+from services.playlist.genres.embedding import GenreEmbeddingIndex
+from services.playlist.genres.mapping import (
     MAX_NAME_CHARS,
     GenreMapInvalid,
     GenreMapper,

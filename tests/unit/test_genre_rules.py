@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.playlist.genre_map import load_genre_mapper
-from services.playlist.genre_rules import (
+from services.playlist.genres.mapping import load_genre_mapper
+from services.playlist.genres.rules import (
     LetterModel,
     looks_like_garbage,
     match_rules,

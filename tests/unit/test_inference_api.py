@@ -331,7 +331,8 @@ def test_placeholder_admin_token_is_refused_outside_development() -> None:
         settings(environment="production", admin_token=SecretStr("changeme"))
     with pytest.raises(ValidationError, match="INFERENCE_ADMIN_TOKEN"):
         settings(environment="production", admin_token=None)
-    assert settings(environment="production").environment == "production"
+    service_token = SecretStr("a-service-token-for-tests")
+    assert settings(environment="production", service_token=service_token).environment == "production"
 
 
 def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,11 +9,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-from services.playlist.catalog import catalog_from_records
-from services.playlist.credits import credited_artists, song_title
-from services.playlist.genre_shares import share_quotas
-from services.playlist.recommender import Recommender, parse_request
-from services.playlist.sequencing import Sound, camelot, flowing_order, key_steps, mean_step, tempo_steps
+from services.playlist.recommend.catalog import catalog_from_records
+from services.playlist.recommend.credits import credited_artists, song_title
+from services.playlist.recommend.genre_shares import share_quotas
+from services.playlist.recommend.recommender import Recommender, parse_request
+from services.playlist.recommend.sequencing import Sound, camelot, flowing_order, key_steps, mean_step, tempo_steps
 from shared.recommendation import Recommendation, another_take
 from tests.unit.test_recommender import MID, FakeMapper, random_catalog
 

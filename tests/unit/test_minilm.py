@@ -1,5 +1,5 @@
-"""The numpy MiniLM (services/playlist/minilm.py) is the sentence embedding sentence-transformers computes, and stays
-so with its weights stored as float16 (as the playlist image stores them)."""
+"""The numpy MiniLM (services/playlist/genres/minilm.py) is the sentence embedding sentence-transformers computes,
+and stays so with its weights stored as float16 (as the playlist image stores them)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from services.playlist.genre_embedding import GenreEmbeddingIndex
-from services.playlist.minilm import MiniLM
+from services.playlist.genres.embedding import GenreEmbeddingIndex
+from services.playlist.genres.minilm import MiniLM
 
 NAMES = ["uk drill", "bedroom pop", "swedish jazz", "kuduro", "a genre nobody has heard of", "x"]
 

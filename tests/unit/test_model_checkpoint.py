@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import torch
 
+from services.inference.adapters.storage import ArtifactNotFound
 from services.inference.model.checkpoint import InvalidCheckpoint, load_checkpoint
-from services.inference.model.storage import ArtifactNotFound
 from shared.features import AUDIO_FEATURES
 from tests.unit.model_fixtures import random_checkpoint
 

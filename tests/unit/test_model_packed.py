@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from services.inference.adapters.storage import ArtifactNotFound
 from services.inference.model.onnx_predictor import OnnxPredictor, SamplingNeedsTorch
 from services.inference.model.packed import InvalidPackedModel, packed_uri
 from services.inference.model.predictor import Predictor
 from services.inference.model.served_graph import ServedGraph, export, pack
-from services.inference.model.storage import ArtifactNotFound
 from services.inference.model_slot import load_real_predictor
 from tests.unit.model_fixtures import mood_checkpoint, random_checkpoint
 

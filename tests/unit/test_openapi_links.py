@@ -8,7 +8,7 @@ from typing import Any
 from services.feedback.app import create_app as feedback_app
 from services.gateway.app import create_app as gateway_app
 from services.gateway.settings import Settings as GatewaySettings
-from shared.openapi_links import add_links
+from shared.web.openapi_links import add_links
 
 
 def operation_ids(schema: dict[str, Any]) -> set[str]:

@@ -133,7 +133,7 @@ def test_the_shipped_catalog_gives_each_catalog_genre_thousands_of_tracks():
 
 
 def test_a_missing_catalog_file_is_a_clear_error(tmp_path):
-    from services.playlist.catalog import CatalogError
+    from services.playlist.recommend.catalog import CatalogError
 
     with pytest.raises(CatalogError, match="does not exist"):
         read_catalog_tracks(tmp_path / "catalog.parquet")

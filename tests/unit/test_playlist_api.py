@@ -16,8 +16,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from services.playlist.app import create_app
-from services.playlist.catalog import Catalog, catalog_from_records
-from services.playlist.genre_map import GenreMapper
+from services.playlist.genres.mapping import GenreMapper
+from services.playlist.recommend.catalog import Catalog, catalog_from_records
 from services.playlist.settings import Settings
 from shared.features import AUDIO_FEATURES
 from shared.genres import SEED_GENRES

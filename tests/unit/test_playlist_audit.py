@@ -16,7 +16,7 @@ from PIL import Image
 from pipeline.cli import main
 from pipeline.commands.audit import parse_requests
 from pipeline.evaluation.listener_checks import check_list
-from services.playlist.sequencing import Sound
+from services.playlist.recommend.sequencing import Sound
 from shared.errors import InvalidInput
 from shared.features import AUDIO_FEATURES, AudioFeatures
 from shared.recommendation import RecommendationRequest, RecommendedTrack, another_take

@@ -12,7 +12,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from services.playlist.app import create_app
-from services.playlist.genre_map import GenreMapper
+from services.playlist.genres.mapping import GenreMapper
 from services.playlist.settings import Settings
 from tests.unit.test_genre_fallback import catalog
 

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from pydantic import ValidationError
 
-from services.playlist.catalog import Catalog, catalog_from_records
-from services.playlist.genre_map import UnknownGenre
-from services.playlist.recommender import FEATURE_WEIGHTS, Recommender, apply_mode, parse_request
+from services.playlist.genres.mapping import UnknownGenre
+from services.playlist.recommend.catalog import Catalog, catalog_from_records
+from services.playlist.recommend.recommender import FEATURE_WEIGHTS, Recommender, apply_mode, parse_request
 from shared.errors import InvalidInput
 from shared.features import AUDIO_FEATURES, AudioFeatures
 from shared.recommendation import Recommendation, RecommendationRequest
@@ -266,8 +266,8 @@ def test_a_track_whose_main_genre_was_requested_beats_one_that_only_lists_it() -
 
 
 def test_on_the_shipped_catalog_long_playlists_repeat_no_song_and_cap_artists() -> None:
-    from services.playlist.catalog import load_catalog
-    from services.playlist.credits import credited_artists, song_title
+    from services.playlist.recommend.catalog import load_catalog
+    from services.playlist.recommend.credits import credited_artists, song_title
 
     recommender = Recommender(load_catalog(), FakeMapper())
     for seed, genres in enumerate([None, ["rock"], ["hip-hop", "pop"]]):
@@ -306,7 +306,7 @@ def test_over_20_tracks_of_a_playlist_from_the_shipped_catalog_there_are_at_leas
 
 
 def test_in_boost_mode_the_whys_measure_against_the_photo_and_say_brighter(shipped: Recommender) -> None:
-    from services.playlist.explain import mood_words
+    from services.playlist.recommend.explain import mood_words
 
     rec = shipped.recommend(parse_request({"features": WISTFUL_PHOTO, "n": 20, "mode": "boost"}))
     photo_words = mood_words(np.array([WISTFUL_PHOTO[n] for n in AUDIO_FEATURES]))
@@ -321,7 +321,7 @@ def test_in_boost_mode_the_whys_measure_against_the_photo_and_say_brighter(shipp
 
 @pytest.fixture(scope="module")
 def shipped() -> Recommender:
-    from services.playlist.catalog import load_catalog
-    from services.playlist.genre_map import load_genre_mapper
+    from services.playlist.genres.mapping import load_genre_mapper
+    from services.playlist.recommend.catalog import load_catalog
 
     return Recommender(load_catalog(), load_genre_mapper())

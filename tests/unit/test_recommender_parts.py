@@ -9,10 +9,10 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from services.playlist.credits import code_table, song_title
-from services.playlist.diversity import Candidates, Draft, mmr_select
-from services.playlist.explain import WhyContext, mood_words, standout, title, traits, why
-from services.playlist.feature_index import ExactIndex
+from services.playlist.recommend.credits import code_table, song_title
+from services.playlist.recommend.diversity import Candidates, Draft, mmr_select
+from services.playlist.recommend.explain import WhyContext, mood_words, standout, title, traits, why
+from services.playlist.recommend.index import ExactIndex
 from shared.features import AUDIO_FEATURES
 from shared.recommendation import Mode
 
@@ -181,7 +181,7 @@ def test_exact_index_matches_brute_force_with_and_without_a_row_subset() -> None
 
 def test_faiss_index_when_installed_finds_the_true_neighbours() -> None:
     pytest.importorskip("faiss", reason="faiss-cpu is optional; the exact index serves without it")
-    from services.playlist.feature_index import FaissIVFIndex
+    from services.playlist.recommend.index import FaissIVFIndex
 
     rng = np.random.default_rng(1)
     vectors = rng.uniform(size=(20_000, 8)).astype(np.float32)
@@ -198,7 +198,7 @@ def test_faiss_index_when_installed_finds_the_true_neighbours() -> None:
 def test_small_catalogs_get_the_exact_index_and_large_ones_faiss_when_installed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from services.playlist.feature_index import choose_index
+    from services.playlist.recommend.index import choose_index
 
     vectors = np.random.default_rng(2).uniform(size=(2000, 8)).astype(np.float32)
     assert isinstance(choose_index(vectors), ExactIndex)
@@ -206,6 +206,6 @@ def test_small_catalogs_get_the_exact_index_and_large_ones_faiss_when_installed(
     assert isinstance(choose_index(vectors, exact_max_rows=100), ExactIndex)
     monkeypatch.undo()
     if importlib.util.find_spec("faiss") is not None:
-        from services.playlist.feature_index import FaissIVFIndex
+        from services.playlist.recommend.index import FaissIVFIndex
 
         assert isinstance(choose_index(vectors, exact_max_rows=100), FaissIVFIndex)

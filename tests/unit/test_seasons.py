@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from services.playlist.catalog import DEFAULT_CATALOG_PATH, CatalogError, catalog_from_records, load_catalog
-from services.playlist.genre_fallback import GenreFallback
-from services.playlist.seasons import holiday_mask, is_holiday_song
+from services.playlist.recommend.catalog import DEFAULT_CATALOG_PATH, CatalogError, catalog_from_records, load_catalog
+from services.playlist.recommend.genre_fallback import GenreFallback
+from services.playlist.recommend.seasons import holiday_mask, is_holiday_song
 from shared.features import AUDIO_FEATURES
 
 JUDGED = Path(__file__).resolve().parent.parent / "fixtures" / "holiday_judged.csv"

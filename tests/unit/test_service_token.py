@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 
 from services.feedback.app import create_app as create_feedback
 from services.feedback.settings import Settings as FeedbackSettings
@@ -68,7 +69,14 @@ def test_the_public_gateway_does_not_ask_for_it(with_token: None) -> None:
         assert client.get("/v1/genres").status_code == 200
 
 
-def test_the_service_client_sends_it(with_token: None) -> None:
+def test_the_gateway_hands_its_settings_token_to_every_upstream_client(with_token: None) -> None:
+    settings = GatewaySettings()
+    for name in ("inference", "playlist", "feedback"):
+        token = settings.upstream(name).token
+        assert token is not None and token.get_secret_value() == TOKEN
+
+
+def test_the_service_client_sends_it() -> None:
     seen: list[str | None] = []
 
     def answer(request: httpx.Request) -> httpx.Response:
@@ -76,9 +84,8 @@ def test_the_service_client_sends_it(with_token: None) -> None:
         return httpx.Response(200, json={})
 
     async def call() -> None:
-        client = ServiceClient(
-            "feedback", ServiceClientSettings(base_url="http://feedback"), httpx.MockTransport(answer)
-        )
+        settings = ServiceClientSettings(base_url="http://feedback", token=SecretStr(TOKEN))
+        client = ServiceClient("feedback", settings, httpx.MockTransport(answer))
         await client.request("GET", "/readyz")
         await client.aclose()
 

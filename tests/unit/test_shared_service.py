@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 
 from shared.errors import InvalidInput
 from shared.logging import JsonFormatter
-from shared.service import install_common
+from shared.web.service import install_common
 
 
 def _app() -> FastAPI:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from services.playlist.genre_map import GenreMapper
+from services.playlist.genres.mapping import GenreMapper
 from services.playlist.spotify.oauth import authorize_url, s256_challenge
 from services.playlist.spotify.profile import (
     DEFAULT_MIX,

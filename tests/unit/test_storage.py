@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from services.inference.model.storage import (
+from services.inference.adapters.storage import (
     ArtifactNotFound,
     InvalidArtifactUri,
     StorageUnavailable,

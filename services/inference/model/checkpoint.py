@@ -141,7 +141,7 @@ def save_checkpoint(checkpoint: Checkpoint, path: Path) -> Path:
 def _resolve(uri: str | Path) -> Path:
     # storage.py owns artifact fetching: local paths pass through (checked, raising
     # ArtifactNotFound), s3:// objects are downloaded once per ETag into a cache.
-    from services.inference.model.storage import fetch_artifact
+    from services.inference.adapters.storage import fetch_artifact
 
     return fetch_artifact(uri)
 

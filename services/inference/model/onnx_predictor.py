@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
+from services.inference.adapters.storage import fetch_artifact
 from services.inference.model.onnx_graph import OnnxGraph
 from services.inference.model.packed import InvalidPackedModel, PackedModelInfo, packed_uri
 from services.inference.model.prediction import (
@@ -16,7 +17,6 @@ from services.inference.model.prediction import (
     composed_outputs,
     predictions,
 )
-from services.inference.model.storage import fetch_artifact
 from services.inference.model.transforms import colour_stats
 from shared.errors import InvalidInput
 

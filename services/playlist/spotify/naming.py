@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from services.playlist.explain import title
+from services.playlist.recommend.explain import title
 from shared.features import AUDIO_FEATURES, AudioFeatures
 
 APP_NAME = "PRESSED / PLAY"

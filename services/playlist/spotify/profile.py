@@ -16,8 +16,8 @@ from typing import Any, Final
 
 import numpy as np
 
-from services.playlist.catalog import Catalog
-from services.playlist.genre_map import GenreMapper
+from services.playlist.genres.mapping import GenreMapper
+from services.playlist.recommend.catalog import Catalog
 from shared.spotify_account import GenreProfile, ProfileSource
 
 TIME_RANGE_WEIGHTS: Final = {"short_term": 3.0, "medium_term": 2.0, "long_term": 1.0}

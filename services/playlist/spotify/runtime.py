@@ -6,10 +6,8 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from cryptography.fernet import Fernet
-
-from services.playlist.catalog import Catalog
-from services.playlist.genre_map import GenreMapper
+from services.playlist.genres.mapping import GenreMapper
+from services.playlist.recommend.catalog import Catalog
 from services.playlist.settings import Settings
 from services.playlist.spotify.access import SpotifyAccess, SpotifyConfig
 from services.playlist.spotify.adapters.accounts import AccountsClient
@@ -20,6 +18,7 @@ from services.playlist.spotify.publish import GeneratedPlaylistLog
 from services.playlist.spotify.service import ProfileCache, Runner, SpotifyService
 from services.playlist.spotify.store import KeyValueStore
 from services.playlist.spotify.tokens import PendingSignIns, TokenVault, new_fernet_key
+from shared.secret_policy import secret_value
 
 log = logging.getLogger("pressedplay.playlist.spotify")
 
@@ -60,9 +59,7 @@ def build_spotify(
     if not settings.spotify_client_id:
         log.info("spotify.off", extra={"reason": "no PLAYLIST_SPOTIFY_CLIENT_ID / SPOTIFY_CLIENT_ID"})
         return SpotifyRuntime(store=store, service=None)
-    key = (settings.token_key.get_secret_value() if settings.token_key else "") or None
-    if key is not None and not _valid_fernet_key(key):
-        raise ValueError("PLAYLIST_TOKEN_KEY must be a Fernet key (cryptography.fernet.Fernet.generate_key())")
+    key = secret_value(settings.token_key)  # a Fernet key (Settings checks it; production requires it)
     if key is None:
         # Tokens are still encrypted, with a key that dies with the process: a restart signs everyone out.
         log.warning("spotify.ephemeral_token_key", extra={"hint": "set PLAYLIST_TOKEN_KEY to keep sign-ins"})
@@ -97,11 +94,3 @@ def build_spotify(
         run=run,
     )
     return SpotifyRuntime(store=store, service=service)
-
-
-def _valid_fernet_key(key: str) -> bool:
-    try:
-        Fernet(key.encode("ascii"))
-    except (ValueError, UnicodeEncodeError):
-        return False
-    return True

@@ -14,8 +14,8 @@ from typing import Any, Final, TypeVar
 
 import numpy as np
 
-from services.playlist.catalog import Catalog
-from services.playlist.genre_map import GenreMapper, resolve_seed_genres
+from services.playlist.genres.mapping import GenreMapper, resolve_seed_genres
+from services.playlist.recommend.catalog import Catalog
 from services.playlist.spotify.access import SpotifyAccess
 from services.playlist.spotify.profile import (
     TIME_RANGE_WEIGHTS,

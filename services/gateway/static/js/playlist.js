@@ -5,7 +5,7 @@ import { api } from "./api.js";
 
 const $ = (id) => document.getElementById(id);
 const MODES = { match: "matching the photo", boost: "with a boost", calm: "calmed down" };
-// The title per mode: the photo's mood words and what the mode did to them, as services/playlist/explain.py's
+// The title per mode: the photo's mood words and what the mode did to them, as services/playlist/recommend/explain.py's
 // MODE_TITLES (tests/unit/test_gateway_page.py keeps the two in step), so the title and every why agree.
 const MODE_TITLES = [
   ["match", "{words}"],

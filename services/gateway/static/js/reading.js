@@ -19,7 +19,7 @@ const FEATURE_ORDER = Object.keys(FEATURE_LABELS);
 const LOOK_LABELS = { Country: "Country", Electronic: "Electronic", HipHop: "Hip-hop", Pop: "Pop", Rock: "Rock" };
 
 // The photo's mood in the words each track's `why` uses ("bright and upbeat like your photo"): bands of the valence
-// and energy the model read in the photo, as in services/playlist/explain.py (tests/unit/test_gateway_page.py keeps
+// and energy the model read in the photo, as in services/playlist/recommend/explain.py (tests/unit/test_gateway_page.py keeps
 // the two in step), so the page and the tracks describe the photo alike.
 const VALENCE_BANDS = [0.35, 0.65];
 const ENERGY_BANDS = [0.5, 0.75];

@@ -15,7 +15,7 @@ from typing import Final
 
 import numpy as np
 
-from services.playlist.minilm import MiniLM
+from services.playlist.genres.minilm import MiniLM
 from shared.paths import REPO_ROOT
 
 DEFAULT_EMBEDDINGS_PATH: Final = REPO_ROOT / "data" / "genre_embeddings.npy"

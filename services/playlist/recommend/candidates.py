@@ -16,10 +16,10 @@ from typing import Final
 
 import numpy as np
 
-from services.playlist.diversity import Candidates, Draft, mmr_select
-from services.playlist.feature_index import FeatureIndex
-from services.playlist.genre_fallback import GenreFallback
-from services.playlist.genre_shares import share_quotas
+from services.playlist.recommend.diversity import Candidates, Draft, mmr_select
+from services.playlist.recommend.genre_fallback import GenreFallback
+from services.playlist.recommend.genre_shares import share_quotas
+from services.playlist.recommend.index import FeatureIndex
 from shared.recommendation import RecommendationRequest, default_spares
 
 # Distance units subtracted per unit of genre affinity (1 = the track's first genre is the top requested one).

@@ -19,15 +19,15 @@ from typing import Any, Final
 import numpy as np
 from pydantic import ValidationError
 
-from services.playlist.candidates import CandidateSearch
-from services.playlist.catalog import Catalog, spotify_uri, spotify_url
-from services.playlist.credits import code_table, credited_artists, song_title
-from services.playlist.diversity import Draft
-from services.playlist.explain import WhyContext, why
-from services.playlist.feature_index import FeatureIndex, choose_index
-from services.playlist.genre_fallback import GenreFallback
-from services.playlist.genre_map import GenreMapping, resolve_seed_genres
-from services.playlist.sequencing import Sound, flowing_order
+from services.playlist.genres.mapping import GenreMapping, resolve_seed_genres
+from services.playlist.recommend.candidates import CandidateSearch
+from services.playlist.recommend.catalog import Catalog, spotify_uri, spotify_url
+from services.playlist.recommend.credits import code_table, credited_artists, song_title
+from services.playlist.recommend.diversity import Draft
+from services.playlist.recommend.explain import WhyContext, why
+from services.playlist.recommend.genre_fallback import GenreFallback
+from services.playlist.recommend.index import FeatureIndex, choose_index
+from services.playlist.recommend.sequencing import Sound, flowing_order
 from shared.errors import InvalidInput
 from shared.features import AUDIO_FEATURES, AudioFeatures, clip_raw, normalise
 from shared.recommendation import (

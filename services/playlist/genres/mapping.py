@@ -14,9 +14,9 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Final, Protocol
 
-from services.playlist.genre_embedding import DEFAULT_EMBEDDINGS_PATH, GenreEmbeddingIndex
-from services.playlist.genre_rules import MAX_SEEDS, LetterModel, looks_like_garbage, match_rules, normalise_genre
-from services.playlist.genre_spelling import GenreSpelling
+from services.playlist.genres.embedding import DEFAULT_EMBEDDINGS_PATH, GenreEmbeddingIndex
+from services.playlist.genres.rules import MAX_SEEDS, LetterModel, looks_like_garbage, match_rules, normalise_genre
+from services.playlist.genres.spelling import GenreSpelling
 from shared.errors import InvalidInput, ServiceError
 from shared.genres import SEED_GENRE_SET, SEED_GENRES
 from shared.paths import REPO_ROOT

@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Final
 
-from services.playlist.genre_rules import rule_tables
+from services.playlist.genres.rules import rule_tables
 
 # Slips allowed by the length of the word (Damerau-Levenshtein, adjacent swaps count one): none under 4 letters.
 MAX_EDITS: Final = ((4, 1), (8, 2))

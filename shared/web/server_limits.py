@@ -64,7 +64,7 @@ class LimitedH11Protocol(H11Protocol):
 
 class BodyReadTimeout(HTTPException):
     """Raised from inside receive(): FastAPI re-raises HTTPExceptions met while parsing a body (as BodyTooLarge in
-    shared/body_limits.py), so the envelope handler answers 408 RequestTimeout."""
+    shared/web/body_limits.py), so the envelope handler answers 408 RequestTimeout."""
 
     def __init__(self, detail: str) -> None:
         super().__init__(status_code=408, detail=detail)

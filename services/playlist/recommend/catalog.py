@@ -15,7 +15,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from services.playlist.seasons import holiday_mask
+from services.playlist.recommend.seasons import holiday_mask
 from shared.errors import InvalidInput
 from shared.features import AUDIO_FEATURES, FEATURE_BOUNDS, normalise
 from shared.genres import is_seed_genre
@@ -84,14 +84,14 @@ class Catalog:
     raw: np.ndarray  # (n, 8) float32, Spotify units
     normalised: np.ndarray  # (n, 8) float32 in [0, 1]
     duration_ms: np.ndarray
-    # How a track sits in a sequence (services/playlist/sequencing.py): BPM (NaN unknown), pitch class and mode
-    # (-1 unknown).
+    # How a track sits in a sequence (services/playlist/recommend/sequencing.py): BPM (NaN unknown), pitch class and
+    # mode (-1 unknown).
     tempo: np.ndarray
     key: np.ndarray
     mode: np.ndarray
     genres: tuple[tuple[str, ...], ...]
     subgenres: tuple[tuple[str, ...], ...]
-    holiday: np.ndarray = field(repr=False)  # (n,) bool: a holiday song (services/playlist/seasons.py)
+    holiday: np.ndarray = field(repr=False)  # (n,) bool: a holiday song (services/playlist/recommend/seasons.py)
     genre_rows: dict[str, np.ndarray] = field(repr=False)  # seed genre -> sorted row ids of its tracks
     genre_ranks: dict[str, np.ndarray] = field(repr=False)  # aligned with genre_rows: the genre's place in the row
     scale: np.ndarray = field(repr=False)  # (8,) spread of each normalised feature

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, File, Form, Header, Query, Response, Upl
 from fastapi.responses import FileResponse, HTMLResponse
 
 from services.gateway.account import SpotifyAccount
-from services.gateway.clients import Upstreams
-from services.gateway.dependencies import GatewaySettings, OwnedPlaylist, Sessions, SessionToken, UpstreamClients
+from services.gateway.adapters.upstreams import Upstreams
+from services.gateway.api.dependencies import GatewaySettings, OwnedPlaylist, Sessions, SessionToken, UpstreamClients
 from services.gateway.playlists import (
     create_playlist,
     export_playlist,
@@ -30,17 +30,18 @@ from services.gateway.schemas import (
 from services.gateway.sessions import new_session_token, session_key, set_session_cookie
 from services.gateway.takes import keep_takes, next_take
 from services.gateway.warmup import warmed_up
-from shared.errors import UnsupportedMediaType, error_responses
+from shared.errors import UnsupportedMediaType
 from shared.genres import SEED_GENRES
 from shared.rating import IDEMPOTENCY_PATTERN
 from shared.recommendation import ExportFormat, Mode
 from shared.server_timing import HEADER as SERVER_TIMING
 from shared.server_timing import ServerTiming
 from shared.spotify_account import SpotifyUser
+from shared.web.errors import error_responses
 
 router = APIRouter(prefix="/v1")
 page = APIRouter()
-STATIC_DIR = Path(__file__).parent / "static"
+STATIC_DIR = Path(__file__).parent.parent / "static"
 _INDEX = STATIC_DIR / "index.html"
 _UPSTREAM_ERRORS = (502, 503, 504)
 

@@ -1,6 +1,6 @@
 """Re-ranking candidates into a playlist: MMR diversity, a per-artist cap, one song once, and genre shares.
 
-Artists and songs come as (rows, k) code tables (services/playlist/credits.py: a row may have several credited
+Artists and songs come as (rows, k) code tables (services/playlist/recommend/credits.py: a row may have several credited
 artists; -1 pads). A `Draft` is what a playlist has taken so far; several passes (one
 per genre share, spares, a top-up) add to the same draft, so the caps and the spread hold across them.
 """

@@ -13,9 +13,10 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from services.gateway.account import SpotifyAccount
-from services.gateway.dependencies import GatewaySettings, Sessions, SessionToken, UpstreamClients
+from services.gateway.api.dependencies import GatewaySettings, Sessions, SessionToken, UpstreamClients
 from services.gateway.sessions import new_session_token, session_key
-from shared.errors import Unauthorized, error_responses
+from shared.errors import Unauthorized
+from shared.web.errors import error_responses
 
 router = APIRouter(prefix="/v1", tags=["sessions"])
 

@@ -9,12 +9,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
-ReadinessCheck = Callable[[], Awaitable[bool]]
-
-
-async def not_ready() -> bool:
-    """The check of a dependency that does not exist yet (before the lifespan has started it)."""
-    return False
+from shared.readiness import ReadinessCheck
 
 
 async def _run_check(check: ReadinessCheck, timeout_s: float) -> bool:

@@ -4,28 +4,26 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Any, Final, Protocol
+from typing import Any, Protocol
 
 import uvicorn
 from fastapi import FastAPI
 
-from shared.errors import install_error_handlers
-from shared.health import ReadinessCheck
-from shared.logging import RequestContextMiddleware, configure_logging
-from shared.metrics import HttpMetrics, MetricsMiddleware, mount_metrics
-from shared.server_limits import LimitedH11Protocol, ServerLimits
-from shared.service_token import ServiceTokenGuard, service_token
-
-# Every service but the public gateway: they answer only callers with the service token, when one is set.
-INTERNAL_SERVICES: Final = frozenset({"inference", "playlist", "feedback"})
+from shared.logging import configure_logging
+from shared.readiness import ReadinessCheck
+from shared.web.errors import install_error_handlers
+from shared.web.metrics import HttpMetrics, MetricsMiddleware, mount_metrics
+from shared.web.request_context import RequestContextMiddleware
+from shared.web.server_limits import LimitedH11Protocol, ServerLimits
+from shared.web.service_token import ServiceTokenGuard
 
 
-def install_common(app: FastAPI, service: str) -> HttpMetrics:
-    """Add request ids, JSON request logs, Prometheus metrics and the error envelope (and, on an internal service,
-    the service-token check); returns the metrics."""
+def install_common(app: FastAPI, service: str, *, service_token: str | None = None) -> HttpMetrics:
+    """Add request ids, JSON request logs, Prometheus metrics and the error envelope (and, given the service token: an
+    internal service's, from its Settings, the service-token check); returns the metrics."""
     metrics = HttpMetrics(service)
     install_error_handlers(app)
-    token = service_token() if service in INTERNAL_SERVICES else None
+    token = service_token
     if token is not None:
         app.add_middleware(ServiceTokenGuard, token=token)
     # Starlette runs the last-added middleware first: the request id must exist before metrics and handlers run.
@@ -81,7 +79,7 @@ def serve(
     service: str, create_app: Callable[[Any], FastAPI], settings: ServeSettings, limits: ServerLimits | None = None
 ) -> None:
     """Configure JSON logs and run the service's app under uvicorn (the one `python -m services.<name>` entry), with
-    414 / 431 for oversized heads and a bounded drain on shutdown (shared/server_limits.py)."""
+    414 / 431 for oversized heads and a bounded drain on shutdown (shared/web/server_limits.py)."""
     limits = limits or ServerLimits()
     configure_logging(service, settings.log_level)
     # uvicorn's own access log is off: RequestContextMiddleware logs request.completed with the request id.

@@ -1,4 +1,4 @@
-"""OpenAPI links from a new playlist to what can be done with it (shared/openapi_links.py adds them).
+"""OpenAPI links from a new playlist to what can be done with it (shared/web/openapi_links.py adds them).
 
 A playlist made (POST /v1/playlists, 201) can be fetched, taken again, exported, rated and saved, and its maker's
 ratings listed and deleted, with the id from its body and the session cookie from its Set-Cookie: a playlist is
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from shared.openapi_links import LinkTable
+from shared.web.openapi_links import LinkTable
 
 # (link name, operationId of the target, whether it takes the playlist id, what the step is)
 TARGETS: Final = (

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
-from services.playlist.genre_words import (
+from services.playlist.genres.words import (
     CJK_SEEDS,
     GLUED_SUFFIXES,
     KEYBOARD_ROWS,

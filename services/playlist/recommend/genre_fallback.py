@@ -20,7 +20,7 @@ from typing import Final, Protocol
 
 import numpy as np
 
-from services.playlist.catalog import Catalog
+from services.playlist.recommend.catalog import Catalog
 from shared.features import AUDIO_FEATURES
 
 # Nearest genres with tracks, best first. Only those the catalog has are used.
@@ -77,7 +77,7 @@ class FeatureRanges:
 
 @dataclass(frozen=True)
 class HolidaySongs:
-    """The catalog's holiday songs: the mask that keeps them out of other requests (services/playlist/seasons.py)."""
+    """The catalog's holiday songs: the mask that keeps them out of other requests (recommend/seasons.py)."""
 
     words: str = "the catalog's holiday songs (Christmas, New Year, Hanukkah, Halloween, ...)"
 

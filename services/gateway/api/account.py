@@ -12,11 +12,12 @@ from fastapi.responses import RedirectResponse
 
 from services.gateway.account import InvalidSignIn, SpotifyAccount, SpotifySignInRequired
 from services.gateway.account_schemas import GenreProfile, GenresIn, Me
+from services.gateway.api.dependencies import GatewaySettings, OwnedPlaylist, Sessions, SessionToken, UpstreamClients
 from services.gateway.carry import carry_guest_session
-from services.gateway.dependencies import GatewaySettings, OwnedPlaylist, Sessions, SessionToken, UpstreamClients
 from services.gateway.schemas import Playlist
 from services.gateway.sessions import new_session_token, session_key, set_session_cookie
-from shared.errors import ServiceError, error_responses
+from shared.errors import ServiceError
+from shared.web.errors import error_responses
 
 router = APIRouter(prefix="/v1")
 _SPOTIFY_ERRORS = (401, 403, 502, 503, 504)

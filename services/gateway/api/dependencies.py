@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from services.gateway.clients import Upstreams
+from services.gateway.adapters.upstreams import Upstreams
 from services.gateway.playlists import PlaylistNotFound
 from services.gateway.runtime import GatewayRuntime
 from services.gateway.schemas import StoredPlaylist

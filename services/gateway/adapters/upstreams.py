@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from services.gateway.schemas import FeedbackOut, UpstreamPrediction
 from services.gateway.settings import Settings
-from shared.errors import ServiceError, UpstreamError, UpstreamTimeout
+from shared.errors import DeadlinePassed, UpstreamError, UpstreamTimeout
 from shared.http import ServiceClient
 from shared.rating import DEADLINE_HEADER, IDEMPOTENCY_HEADER, DeletedRatings, RatingIn, RatingList
 from shared.recommendation import (
@@ -114,10 +114,8 @@ class Upstreams:
             headers[IDEMPOTENCY_HEADER] = idempotency_key
         try:
             response = await self.feedback.request("POST", "/v1/ratings", json=body, headers=headers)
-        except ServiceError as exc:
-            if exc.name == "DeadlinePassed":  # the feedback service ran out of the time this call gave it
-                raise UpstreamTimeout("feedback did not keep the rating in time; nothing was kept") from exc
-            raise
+        except DeadlinePassed as exc:  # the feedback service ran out of the time this call gave it
+            raise UpstreamTimeout("feedback did not keep the rating in time; nothing was kept") from exc
         return parse_upstream(FeedbackOut, response, service="feedback"), response.status_code
 
     async def ratings_of(self, raters: list[str]) -> RatingList:

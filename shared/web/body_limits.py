@@ -17,7 +17,7 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared.errors import envelope_response
+from shared.web.errors import envelope_response
 
 JSON_MEDIA: tuple[str, ...] = ("application/json", "+json")
 MULTIPART: str = "multipart/form-data"

@@ -1,0 +1,1 @@
+"""What the inference service reaches outside itself through: model artifacts on a local disk or S3."""
