@@ -16,6 +16,7 @@ from services.gateway.api.openapi_links import playlist_links
 from services.gateway.api.playlists import STATIC_DIR, page, router
 from services.gateway.api.security_headers import PageSecurityHeaders
 from services.gateway.api.sessions import router as sessions_router
+from services.gateway.api.warmup import router as warmup_router
 from services.gateway.forwarded import ForwardedClientMiddleware
 from services.gateway.ops_endpoints import OpsEndpointGuard
 from services.gateway.rate_limit import (
@@ -29,12 +30,11 @@ from services.gateway.rate_limit import (
 from services.gateway.runtime import GatewayRuntime
 from services.gateway.sessions import SessionStore
 from services.gateway.settings import Settings
-from services.gateway.warmup import router as warmup_router
 from shared.web.body_limits import MULTIPART, BodyGuard, BodyRule
 from shared.web.health import mount_health
 from shared.web.openapi_links import install_links
 from shared.web.server_limits import BodyDeadline
-from shared.web.service import install_common, runtime_lifespan
+from shared.web.service import attach_runtime, install_common
 
 
 def create_app(
@@ -51,12 +51,10 @@ def create_app(
         title="PRESSED / PLAY",
         version="1.0.0",
         summary="A photo in, a playlist that matches its vibe out.",
-        lifespan=runtime_lifespan(runtime, closers=[limiter.close]),
         docs_url=None,  # served by install_api_docs from the gateway's own files (no CDN)
         redoc_url=None,
     )
-    app.state.settings = settings
-    app.state.runtime = runtime
+    attach_runtime(app, runtime, closers=[limiter.close])
     # Added before install_common so the request-id middleware (added last, runs first) wraps the guard too.
     photo = BodyRule(
         path=re.compile(r"/v1/playlists"),
