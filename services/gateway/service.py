@@ -1,9 +1,11 @@
 """The gateway's service layer: one method per use case, the only thing a route calls (testable without HTTP: give it
 Upstreams over httpx.MockTransport fakes and an in-process session store).
 
-The playlist flow is `make_playlist`: the photo's reading and tracks (inference and the playlist service, at once
-where they can be), the signed-in person's genres and the playlist on their Spotify account, and the session that
-keeps it. Routes parse the request and render what these return; the cookie and headers are theirs.
+The playlist flow is `make_playlist`, in steps another flow (several photos, one playlist) can reuse: who asks
+(`listener`), the genres wanted (`wanted_genres`), the photo's reading and tracks (playlists.create_playlist:
+inference and the playlist service, at once where they can be), then the playlist on a signed-in person's Spotify
+account and in the session (`publish_and_keep`). Routes parse the request and render what these return; the cookie
+and headers are theirs.
 """
 
 from __future__ import annotations
@@ -25,6 +27,31 @@ from shared.rating import DeletedRatings, RatingList
 from shared.recommendation import ExportFormat, Mode
 from shared.server_timing import ServerTiming
 from shared.spotify_account import SpotifyUser
+
+
+@dataclass(frozen=True)
+class Photo:
+    """An uploaded photo: its bytes and the media type its part declared."""
+
+    data: bytes
+    content_type: str | None
+
+    def media_type(self) -> str:
+        """The declared type, lower-cased; UnsupportedMediaType (415) unless it is an image/* type."""
+        media = (self.content_type or "").lower()
+        if not media.startswith("image/"):
+            raise UnsupportedMediaType(f"the `image` part must be an image/* type, not {media or 'untyped'}")
+        return media
+
+
+@dataclass(frozen=True)
+class Listener:
+    """Who a playlist is made for: the session's token and its Spotify side (signed in or not)."""
+
+    token: str
+    account: SpotifyAccount
+    signed_in: bool
+    spotify_user: str | None
 
 
 @dataclass(frozen=True)
@@ -62,40 +89,57 @@ class GatewayService:
         )
 
     async def make_playlist(
-        self, *, token: str | None, photo: bytes, content_type: str | None, genres: str | None, n: int, mode: Mode
+        self, *, token: str | None, photo: Photo, genres: str | None, n: int, mode: Mode
     ) -> MadePlaylist:
         """A playlist from a photo (the genres comma-separated; none: a signed-in person's profile, else any), on
         the person's Spotify account when signed in, kept in the session (a new one without `token`)."""
-        media = (content_type or "").lower()
-        if not media.startswith("image/"):
-            raise UnsupportedMediaType(f"the `image` part must be an image/* type, not {media or 'untyped'}")
-        wanted = dict.fromkeys(parse_genres(genres), 1.0)
-        session = token or new_session_token()
-        account = self.account(session)
-        # Signed in with Spotify: the profile's genres stand in for none given, and the playlist goes on the account.
-        signed_in, spotify_user = spotify_identity(await account.who() if token is not None else None)
-        profile_warning = None
-        if signed_in and not wanted:
-            wanted, profile_warning = await account.genres_or_warn()
+        media = photo.media_type()  # the media type and the genre list are checked before any upstream is asked
+        asked = dict.fromkeys(parse_genres(genres), 1.0)
+        listener = await self.listener(token)
+        wanted, profile_warning = await self.wanted_genres(listener, asked)
         timing = ServerTiming()
         playlist = await create_playlist(
             upstreams=self.upstreams,
-            image=photo,
+            image=photo.data,
             content_type=media,
             genres=wanted,
             n=n,
             mode=mode,
-            spotify_user=spotify_user,
+            spotify_user=listener.spotify_user,
             timing=timing,
         )
         if profile_warning:
             playlist = playlist.model_copy(update={"warnings": [*playlist.warnings, profile_warning]})
-        if signed_in:
+        playlist = await self.publish_and_keep(listener, playlist, cover=photo, timing=timing)
+        return MadePlaylist(playlist=playlist, token=listener.token, timing=timing)
+
+    async def listener(self, token: str | None) -> Listener:
+        """Who asks: the session (a new one without `token`) and, signed in with Spotify, the account."""
+        session = token or new_session_token()
+        account = self.account(session)
+        signed_in, spotify_user = spotify_identity(await account.who() if token is not None else None)
+        return Listener(token=session, account=account, signed_in=signed_in, spotify_user=spotify_user)
+
+    async def wanted_genres(self, listener: Listener, asked: dict[str, float]) -> tuple[dict[str, float], str | None]:
+        """The genres asked for (names -> weights); none asked and signed in: the profile's, with a warning when
+        the profile could not be read."""
+        if listener.signed_in and not asked:
+            return await listener.account.genres_or_warn()
+        return asked, None
+
+    async def publish_and_keep(
+        self, listener: Listener, playlist: StoredPlaylist, *, cover: Photo, timing: ServerTiming
+    ) -> StoredPlaylist:
+        """Put the playlist on a signed-in person's Spotify account (the photo as its cover), then keep it in the
+        session."""
+        if listener.signed_in:
             with timing.span("spotify"):
-                playlist = await account.publish_or_warn(playlist, photo=photo, content_type=media)
+                playlist = await listener.account.publish_or_warn(
+                    playlist, photo=cover.data, content_type=cover.media_type()
+                )
         with timing.span("store"):
-            await self.keep(session, playlist)
-        return MadePlaylist(playlist=playlist, token=session, timing=timing)
+            await self.keep(listener.token, playlist)
+        return playlist
 
     async def resolve_genres(self, name: str) -> list[str]:
         """The seed genres a typed name maps to (422 UnknownGenre, listing the valid ones, when it maps to none)."""

@@ -20,6 +20,7 @@ from services.gateway.schemas import (
     MyRatingsDeleted,
     Playlist,
 )
+from services.gateway.service import Photo
 from shared.genres import SEED_GENRES
 from shared.rating import IDEMPOTENCY_PATTERN
 from shared.recommendation import ExportFormat, Mode
@@ -100,8 +101,8 @@ async def post_playlist(
     n: CountField = 20,
     mode: ModeField = "match",
 ) -> Playlist:
-    photo, media = await image.read(), image.content_type
-    made = await service.make_playlist(token=known, photo=photo, content_type=media, genres=genres, n=n, mode=mode)
+    photo = Photo(data=await image.read(), content_type=image.content_type)
+    made = await service.make_playlist(token=known, photo=photo, genres=genres, n=n, mode=mode)
     set_session_cookie(response, service.settings, made.token)
     response.headers[SERVER_TIMING] = made.timing.header()
     return made.playlist.public()
