@@ -8,6 +8,7 @@ import httpx
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from services.gateway.adapters.in_process import InProcessRateLimiter
 from services.gateway.adapters.redis_rate_limit import RedisRateLimiter
 from services.gateway.api.account import router as account_router
 from services.gateway.api.cors import install_cors
@@ -20,7 +21,7 @@ from services.gateway.api.rate_limit import RateLimitMiddleware
 from services.gateway.api.security_headers import PageSecurityHeaders
 from services.gateway.api.sessions import router as sessions_router
 from services.gateway.api.warmup import router as warmup_router
-from services.gateway.rate_limit import InProcessRateLimiter, Limit, LimitedRoute, RateLimiter, limited_routes
+from services.gateway.rate_limit import Limit, LimitedRoute, RateLimiter, limited_routes
 from services.gateway.runtime import GatewayRuntime
 from services.gateway.sessions import SessionStore
 from services.gateway.settings import Settings

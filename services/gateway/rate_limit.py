@@ -11,13 +11,8 @@ The buckets are here; the middleware that answers 429 is api/rate_limit.py.
 from __future__ import annotations
 
 import re
-import time
-from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Final, Protocol
-
-MAX_IN_PROCESS_BUCKETS: Final = 50_000
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -52,7 +47,7 @@ class Decision:
 
 
 class RateLimiter(Protocol):
-    """Takes one token from a client's bucket (RedisRateLimiter, InProcessRateLimiter)."""
+    """Takes one token from a client's bucket (adapters/: RedisRateLimiter, InProcessRateLimiter)."""
 
     async def take(self, key: str, limit: Limit) -> Decision: ...
 
@@ -62,35 +57,6 @@ class RateLimiter(Protocol):
 def refill(tokens: float, elapsed_s: float, limit: Limit) -> float:
     """The bucket's tokens after elapsed_s, never above burst."""
     return min(float(limit.burst), tokens + max(elapsed_s, 0.0) * limit.per_second)
-
-
-class InProcessRateLimiter:
-    """Buckets in a dict (one process only: a single person's `make run`, unit tests); the oldest are dropped."""
-
-    def __init__(
-        self, *, clock: Callable[[], float] = time.monotonic, max_buckets: int = MAX_IN_PROCESS_BUCKETS
-    ) -> None:
-        self._clock = clock
-        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
-        self._max_buckets = max_buckets
-
-    async def take(self, key: str, limit: Limit) -> Decision:
-        """Take a token if there is one."""
-        now = self._clock()
-        tokens, then = self._buckets.pop(key, (float(limit.burst), now))
-        tokens = refill(tokens, now - then, limit)
-        decision = Decision(True)
-        if tokens >= 1.0:
-            tokens -= 1.0
-        else:
-            decision = Decision(False, (1.0 - tokens) / limit.per_second)
-        self._buckets[key] = (tokens, now)
-        while len(self._buckets) > self._max_buckets:
-            self._buckets.popitem(last=False)
-        return decision
-
-    async def close(self) -> None:
-        """Nothing to close."""
 
 
 def limited_routes(*, uploads: Limit, signin: Limit, ratings: Limit, prefix: str = "/v1") -> list[LimitedRoute]:

@@ -23,7 +23,7 @@ from services.gateway.sessions import SessionStore, new_session_token, session_k
 from services.gateway.settings import Settings
 from services.gateway.takes import keep_takes, next_take
 from shared.errors import ServiceError, UnsupportedMediaType
-from shared.rating import DeletedRatings, RatingList
+from shared.rating import RatingList
 from shared.recommendation import ExportFormat, Mode
 from shared.server_timing import ServerTiming
 from shared.spotify_account import SpotifyUser
@@ -189,7 +189,7 @@ class GatewayService:
     async def delete_my_ratings(self, token: str | None) -> int:
         """Delete every rating of this person with its photo; how many went."""
         keys = await self.my_raters(token)
-        return (await self.upstreams.delete_ratings_of(keys)).deleted if keys else DeletedRatings(deleted=0).deleted
+        return (await self.upstreams.delete_ratings_of(keys)).deleted if keys else 0
 
     async def begin_sign_in(self, token: str | None) -> tuple[str, str]:
         """Spotify's consent page for a sign-in bound to this session (a new one without `token`): (url, token)."""
