@@ -42,6 +42,7 @@ class FeedbackRuntime:
         self._service: RatingService | None = None
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
+        self._stopping = False
         self.store_reachable = False
         metrics.backlog.set_function(lambda: float(self._recorder.outbox.backlog) if self._recorder else 0.0)
 
@@ -64,6 +65,9 @@ class FeedbackRuntime:
 
     async def stop(self) -> None:
         """Stop delivering; close the stores and the outbox (what it holds stays on disk)."""
+        # Python 3.11's wait_for can swallow a cancel that meets its timeout (fixed in 3.12): the loop then also
+        # ends on this flag, so stopping never waits forever for the delivery task.
+        self._stopping = True
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -77,7 +81,7 @@ class FeedbackRuntime:
         self._wake.set()
 
     async def _deliver_forever(self) -> None:
-        while True:
+        while not self._stopping:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.settings.outbox_retry_s)
             self._wake.clear()
