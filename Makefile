@@ -57,6 +57,8 @@ check: install-python
 	$(BIN)/lint-imports
 	@# No product module over 300 lines, no function over 60 (a walk over the source, no imports of the product).
 	$(BIN)/pytest -q -p no:cacheprovider tests/unit/test_code_size.py
+	@# The docs against the code: routes, settings tables, paths, the inference answer, the README's length.
+	$(BIN)/pytest -q -p no:cacheprovider tests/unit/test_docs_match_code.py
 	@# The gateway's committed OpenAPI document is valid OpenAPI 3 (tests/contract keeps it current and compatible).
 	$(BIN)/openapi-spec-validator api/openapi.json
 	@# The Kubernetes overlays rendered (kubectl kustomize) and validated against the API schemas offline, and every
