@@ -176,7 +176,9 @@ class RequestSearch:
         weights = np.array(list(self.seeds.values()))
         # Floored so a member of the genre never drops to 0.
         value = weights / weights.max() * np.maximum(1.0 - GENRE_RANK_DECAY * places, 0.2)
-        return np.where(places >= 0, value, 0.0).max(axis=1, initial=0.0)
+        # numpy's stubs type a reduction along an axis as Any.
+        affinity: np.ndarray = np.where(places >= 0, value, 0.0).max(axis=1, initial=0.0)
+        return affinity
 
     def distances(self, rows: list[int]) -> list[float]:
         """The distance to the target of rows this search found."""
