@@ -166,8 +166,9 @@ class RequestSearch:
         if self.rivals is None or rows.shape[0] == 0:
             return np.zeros(rows.shape[0])
         vectors = self.catalog.vectors[rows]
-        nearest = np.min(np.linalg.norm(vectors[:, None, :] - self.rivals[None, :, :], axis=2), axis=1)
-        return np.maximum(dist - nearest, 0.0)
+        nearest: np.ndarray = np.min(np.linalg.norm(vectors[:, None, :] - self.rivals[None, :, :], axis=2), axis=1)
+        gap: np.ndarray = np.maximum(dist - nearest, 0.0)
+        return gap
 
     def _affinity(self, places: np.ndarray) -> np.ndarray:
         """Per row in [0, 1]: its best requested genre's weight (relative to the top one), less for a later place."""
