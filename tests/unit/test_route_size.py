@@ -46,7 +46,7 @@ def route_lengths(app: FastAPI) -> Iterator[tuple[str, int]]:
         endpoint: Any = route.endpoint
         node = ast.parse(textwrap.dedent(inspect.getsource(endpoint))).body[0]
         assert isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
-        where = f"{sorted(route.methods)} {route.path} ({inspect.getsourcefile(endpoint)}:{endpoint.__name__})"
+        where = f"{sorted(route.methods or ())} {route.path} ({inspect.getsourcefile(endpoint)}:{endpoint.__name__})"
         yield where, (node.end_lineno or node.lineno) - node.lineno + 1
 
 
