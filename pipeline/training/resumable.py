@@ -102,6 +102,7 @@ class EpochLog:
     metric: str
     logger: logging.Logger
     seconds: list[float] = field(default_factory=list)
+    echo: bool = True
     started: float = field(default_factory=time.perf_counter)
 
     def start_epoch(self) -> None:
@@ -114,12 +115,13 @@ class EpochLog:
         self.seconds.append(took)
         left = float(np.mean(self.seconds)) * (self.epochs - int(row["epoch"]))
         row = {**row, "seconds": round(took, 1), "seconds_left": round(left, 1)}
-        print(
-            f"{self.name}: epoch {int(row['epoch'])}/{self.epochs}, loss {row['train_loss']:.4f}, "
-            f"{self.metric} {row[self.metric]:.4f}, {_duration(took)} this epoch, ~{_duration(left)} left",
-            file=sys.stderr,
-            flush=True,
-        )
+        if self.echo:
+            print(
+                f"{self.name}: epoch {int(row['epoch'])}/{self.epochs}, loss {row['train_loss']:.4f}, "
+                f"{self.metric} {row[self.metric]:.4f}, {_duration(took)} this epoch, ~{_duration(left)} left",
+                file=sys.stderr,
+                flush=True,
+            )
         self.logger.info(f"{self.name.replace(' ', '_')}.epoch", extra=row)
         return row
 
