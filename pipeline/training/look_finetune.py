@@ -25,8 +25,8 @@ from typing import Any
 import torch
 import torch.nn.functional as F  # noqa: N812
 
+from pipeline.resumable import EpochLog, load_state, restore_rng, rng_state, save_state
 from pipeline.training.look_covers import CoverSplit, augment
-from pipeline.training.resumable import EpochLog, load_state, restore_rng, rng_state, save_state
 from services.inference.model.architectures import EffnetVAE
 from services.inference.model.checkpoint import Checkpoint, model_state, stamp_version
 
@@ -104,7 +104,7 @@ class LookFinetune:
         self.epochs_done = 0
 
     def state(self) -> dict[str, Any]:
-        """Everything the next epoch reads (pipeline/training/resumable.py)."""
+        """Everything the next epoch reads (pipeline/resumable.py)."""
         return {
             "settings": self.config.settings(),
             "epoch": self.epochs_done,

@@ -10,12 +10,12 @@ import torch
 from torch import nn
 
 from pipeline.data.examples import Examples
+from pipeline.resumable import EpochLog, load_state, restore_rng, rng_state, save_state
 from pipeline.training.config import MODEL_FILE, STATE_FILE, TrainConfig, TrainResult, data_summary
 from pipeline.training.curve import plot_loss_curve
 from pipeline.training.decode import choose_decode, genre_indices
 from pipeline.training.dist import DistContext
 from pipeline.training.epochs import Progress, evaluate_loss, train_epoch
-from pipeline.training.resumable import EpochLog, load_state, restore_rng, rng_state, save_state
 from services.inference.model.architectures import EffnetVAE, SeedCNN
 from services.inference.model.checkpoint import Checkpoint, model_state, save_checkpoint, stamp_version
 from services.inference.model.genre_head import HeadConfig

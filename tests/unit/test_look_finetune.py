@@ -13,10 +13,10 @@ import torch
 from PIL import Image
 
 from pipeline.cli import main
+from pipeline.resumable import ResumeRefused
 from pipeline.training import look_finetune
 from pipeline.training.look_covers import augment, load_covers
 from pipeline.training.look_finetune import FinetuneConfig, finetune_look
-from pipeline.training.resumable import ResumeRefused
 from services.inference.model.checkpoint import load_checkpoint
 from services.inference.model.predictor import Predictor
 from tests.unit.model_fixtures import LOOK_GENRES, mood_checkpoint

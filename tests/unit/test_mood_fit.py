@@ -11,6 +11,7 @@ from PIL import Image
 
 from pipeline.cli import main
 from pipeline.data_errors import DatasetError
+from pipeline.mood import fit as fit_module
 from pipeline.mood.fit import extract, fit_mood, fold_ids, read_ratings
 from services.inference.model.checkpoint import load_checkpoint
 from services.inference.model.predictor import Predictor
@@ -88,6 +89,34 @@ def test_the_backbone_pass_is_cached_by_model_version(affect: Path, base: Path, 
     assert len(list(tmp_path.glob("*.npz"))) == 1
     again = extract(predictor, affect, cache_dir=tmp_path)
     assert np.array_equal(first.stages, again.stages) and first.stages.shape == (PHOTOS, 2064)
+
+
+def test_a_backbone_pass_stopped_part_way_continues_from_the_batch_it_was_in(
+    affect: Path, base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    predictor = Predictor.load(base, device="cpu")
+    unbroken = extract(predictor, affect, cache_dir=None)
+    opened: list[Path] = []
+    real_open = fit_module._open
+
+    def open_until_photo_35(path: Path) -> Image.Image:
+        opened.append(path)
+        if len(opened) == 35:  # in the second batch of 32
+            raise KeyboardInterrupt
+        return real_open(path)
+
+    monkeypatch.setattr(fit_module, "_open", open_until_photo_35)
+    with pytest.raises(KeyboardInterrupt):
+        extract(predictor, affect, cache_dir=tmp_path)
+    assert not list(tmp_path.glob("*.npz")) and len(list(tmp_path.glob("*.part/*.npz"))) == 1  # the first batch
+    opened.clear()
+    capsys.readouterr()
+    resumed = extract(predictor, affect, cache_dir=tmp_path)
+    assert len(opened) == PHOTOS - fit_module.BATCH  # only the batch the stop interrupted is run again
+    assert f"backbone pass over the rated photos: {PHOTOS}/{PHOTOS}, " in capsys.readouterr().err
+    for name in ("stages", "look_mixture", "look", "colour", "ratings"):
+        assert np.array_equal(getattr(unbroken, name), getattr(resumed, name)), name
+    assert len(list(tmp_path.glob("*.npz"))) == 1 and not list(tmp_path.glob("*.part"))  # whole: chunks dropped
 
 
 def test_fit_refuses_a_checkpoint_without_a_genre_look_head(affect: Path, tmp_path: Path) -> None:

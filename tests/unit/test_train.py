@@ -10,8 +10,8 @@ import pytest
 import torch
 
 from pipeline.data.examples import InvalidDataset, check_release_split, read_rows, shard_files, subsample
+from pipeline.resumable import ResumeRefused
 from pipeline.training import run as run_module
-from pipeline.training.resumable import ResumeRefused
 from pipeline.training.train import TrainConfig, train
 from services.inference.model.checkpoint import load_checkpoint
 from tests.unit.model_fixtures import write_synthetic_shards

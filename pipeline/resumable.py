@@ -132,3 +132,60 @@ def _duration(seconds: float) -> str:
     if seconds >= 60:
         return f"{seconds / 60:.1f} min"
     return f"{seconds:.0f} s"
+
+
+class ChunkStore:
+    """The finished chunks of a long pass over a dataset (one .npz each, written atomically) in `folder`, so a pass
+    stopped part-way redoes only the chunk it was in. No folder: nothing is kept (a pass that is not cached)."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+
+    def _path(self, start: int) -> Path:
+        assert self.folder is not None
+        return self.folder / f"{start:06d}.npz"
+
+    def load(self, start: int) -> dict[str, np.ndarray] | None:
+        """The arrays of the chunk that begins at row `start`, when an earlier pass finished it."""
+        if self.folder is None or not self._path(start).is_file():
+            return None
+        with np.load(self._path(start), allow_pickle=False) as data:
+            return {name: data[name] for name in data.files}
+
+    def save(self, start: int, arrays: dict[str, np.ndarray]) -> None:
+        """Keep a finished chunk (temp file, then rename: a stop while writing leaves no half chunk)."""
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        temp = self._path(start).with_suffix(".tmp")
+        with temp.open("wb") as handle:
+            np.savez(handle, **arrays)  # type: ignore[arg-type]
+        temp.replace(self._path(start))
+
+    def clear(self) -> None:
+        """Forget the chunks (the pass's whole result is kept elsewhere now)."""
+        if self.folder is not None and self.folder.is_dir():
+            for chunk in self.folder.glob("*.npz"):
+                chunk.unlink()
+            self.folder.rmdir()
+
+
+@dataclass
+class PassLog:
+    """A progress line per chunk of a long pass: rows done, seconds a row, time left (for this session's rows)."""
+
+    name: str
+    rows: int
+    echo: bool = True
+    started: float = field(default_factory=time.perf_counter)
+    done_here: int = 0
+
+    def chunk_done(self, end: int, *, computed: int) -> None:
+        """`end` rows are done, `computed` of them by this chunk in this session (0 when read back from disk)."""
+        if computed == 0:
+            return
+        self.done_here += computed
+        each = (time.perf_counter() - self.started) / self.done_here
+        if self.echo:
+            left = _duration(each * (self.rows - end))
+            print(f"{self.name}: {end}/{self.rows}, {each:.2f} s each, ~{left} left", file=sys.stderr, flush=True)
