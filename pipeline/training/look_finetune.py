@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import math
+import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -101,6 +102,7 @@ class LookFinetune:
         self.optimizer, self.schedule = _optimiser(self.model, config, steps=steps)
         self.history: list[dict[str, float]] = []
         self.best: dict[str, Any] = {"val_top1": -1.0}
+        self.parent: dict[str, float] = {}  # the parent's top-1 on the same covers, measured before epoch 1
         self.epochs_done = 0
 
     def state(self) -> dict[str, Any]:
@@ -114,6 +116,7 @@ class LookFinetune:
             "rng": rng_state({"augment": self.generator}),
             "history": self.history,
             "best": self.best,
+            "parent": self.parent,
         }
 
     def resume(self, path: Path) -> None:
@@ -124,16 +127,22 @@ class LookFinetune:
         self.schedule.load_state_dict(state["schedule"])
         restore_rng(state["rng"], {"augment": self.generator})
         self.history, self.best, self.epochs_done = state["history"], state["best"], int(state["epoch"])
+        self.parent = state["parent"]
         log.info("look_finetune.resumed", extra={"epoch": self.epochs_done, "path": str(path)})
 
     def run(self, *, state_path: Path | None = None, stop_after: int | None = None) -> bool:
         """Train the epochs left (at most `stop_after` of them now), saving the state after each; True when every
         epoch is done."""
+        if not self.parent:
+            self.parent = {f"{split}_top1": self._top1(split) for split in ("val", "test")}
+            log.info("look_finetune.parent", extra=self.parent)
+            print(f"look finetune: the parent's top-1 before training: val {self.parent['val_top1']:.4f}, test "
+                  f"{self.parent['test_top1']:.4f}", file=sys.stderr, flush=True)  # fmt: skip
         progress = EpochLog("look finetune", self.config.epochs, "val_top1", log, [r["seconds"] for r in self.history])
         for ran, epoch in enumerate(range(self.epochs_done + 1, self.config.epochs + 1), start=1):
             progress.start_epoch()
             row = {"epoch": float(epoch), "train_loss": self._train_epoch()}
-            row["val_top1"] = top1(self.model, self.covers["val"], config=self.config, mean=self.mean, std=self.std)
+            row["val_top1"] = self._top1("val")
             self.history.append(progress.end_epoch(row))
             self.epochs_done = epoch
             if not row["val_top1"] <= self.best["val_top1"]:  # NaN (no validation covers) keeps the last epoch
@@ -153,8 +162,12 @@ class LookFinetune:
         """The best epoch's head and backbone, scored on the test covers, as a checkpoint that names its parent."""
         self.model.backbone.net.load_state_dict({k: v.float() for k, v in self.best["backbone"].items()})
         self.model.head.load_state_dict(self.best["head"])
-        test = top1(self.model, self.covers["test"], config=self.config, mean=self.mean, std=self.std)
-        return _tuned_checkpoint(self.base, self.config, best=self.best, test_top1=test)
+        look = {"val_top1": self.best["val_top1"], "test_top1": self._top1("test"), "flip_averaged": True}
+        look.update({f"parent_{k}": v for k, v in self.parent.items()})
+        return _tuned_checkpoint(self.base, self.config, best=self.best, look=look)
+
+    def _top1(self, split: str) -> float:
+        return top1(self.model, self.covers[split], config=self.config, mean=self.mean, std=self.std)
 
     def _train_epoch(self) -> float:
         """One pass over the augmented training covers, a batch accumulated from micro-batches; the mean loss."""
@@ -240,7 +253,7 @@ def _optimiser(
 
 
 def _tuned_checkpoint(
-    base: Checkpoint, config: FinetuneConfig, *, best: dict[str, Any], test_top1: float
+    base: Checkpoint, config: FinetuneConfig, *, best: dict[str, Any], look: dict[str, Any]
 ) -> Checkpoint:
     """The best epoch's head and backbone as a checkpoint that names its parent, stamped with its version."""
     tuned = Checkpoint(
@@ -251,7 +264,7 @@ def _tuned_checkpoint(
             **base.training,
             "look_finetune": {**asdict(config), "parent": base.version, "best_epoch": best["epoch"]},
         },
-        metrics={**base.metrics, "look": {"val_top1": best["val_top1"], "test_top1": test_top1, "flip_averaged": True}},
+        metrics={**base.metrics, "look": look},
         head=base.head,
         backbone_state=best["backbone"],
     )

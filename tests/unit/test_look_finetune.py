@@ -5,6 +5,11 @@ from __future__ import annotations
 
 import csv
 import json
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -15,13 +20,24 @@ from PIL import Image
 from pipeline.cli import main
 from pipeline.resumable import ResumeRefused
 from pipeline.training import look_finetune
-from pipeline.training.look_covers import augment, load_covers
-from pipeline.training.look_finetune import FinetuneConfig, finetune_look
-from services.inference.model.checkpoint import load_checkpoint
+from pipeline.training.look_covers import CoverSplit, augment, load_covers
+from pipeline.training.look_finetune import FinetuneConfig, finetune_look, top1
+from services.inference.model.checkpoint import Checkpoint, load_checkpoint
 from services.inference.model.predictor import Predictor
+from shared.paths import REPO_ROOT
 from tests.unit.model_fixtures import LOOK_GENRES, mood_checkpoint
 
 COLOURS = {"Country": (200, 150, 60), "Electronic": (40, 60, 220), "Rock": (30, 30, 30)}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_thread() -> Iterator[None]:
+    """One torch thread: on a shared 2-core machine two threads spin against each other and a tiny epoch takes
+    10-30 s instead of ~1 s (measured under load average 7); the results do not depend on it."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +83,9 @@ def test_finetuning_writes_a_checkpoint_with_its_backbone_that_loads_and_predict
     assert tuned.mood_state is None and tuned.feature_mapping is None  # both read the old backbone: refit next
     assert tuned.training["look_finetune"]["parent"] == parent.version and tuned.version != parent.version
     assert 0.0 <= tuned.metrics["look"]["test_top1"] <= 1.0
+    mean, std = (torch.tensor(v).view(1, 3, 1, 1) for v in (parent.transform.mean, parent.transform.std))
+    before_training = top1(parent.build(), splits["test"], config=FinetuneConfig(batch_size=8), mean=mean, std=std)
+    assert tuned.metrics["look"]["parent_test_top1"] == before_training  # the parent, on the same covers
     model = tuned.build()
     before = parent.build().backbone.net.state_dict()
     after = model.backbone.net.state_dict()
@@ -112,7 +131,7 @@ def test_finetuning_a_checkpoint_without_a_genre_look_head_is_a_one_line_error(
 
 
 @pytest.fixture(scope="module")
-def tiny(covers: Path, base: Path) -> tuple[object, dict[str, object]]:
+def tiny(covers: Path, base: Path) -> tuple[Checkpoint, dict[str, CoverSplit]]:
     parent = load_checkpoint(base)
     return parent, load_covers(covers, genres=parent.head.genres, size=32)
 
@@ -184,3 +203,57 @@ def test_resuming_a_run_under_other_settings_or_from_a_file_that_is_no_run_is_re
     torch.save({"epoch": 1}, tmp_path / "other.pt")
     with pytest.raises(ResumeRefused, match="not a saved training run"):
         finetune_look(parent, splits, TINY, state_path=tmp_path / "other.pt", resume=True)
+
+
+def _finetune_process(covers: Path, base: Path, run: Path) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "pipeline.cli",
+        "look",
+        "finetune",
+        "--covers",
+        str(covers),
+        "--base",
+        str(base),
+        "--out",
+        str(run / "tuned.pt"),
+        "--state",
+        str(run / "run-state.pt"),
+        "--resume",
+        "--epochs",
+        "3",
+        "--batch-size",
+        "8",
+        "--micro-batch",
+        "4",
+        "--image-size",
+        "32",
+        "--threads",
+        "1",
+    ]
+
+
+@pytest.mark.slow
+def test_a_finetune_process_killed_mid_run_continues_to_the_same_model_when_run_again(
+    covers: Path, base: Path, tmp_path: Path
+) -> None:
+    # What scripts/cpu-look-finetune.sh meets: the process killed outright (SIGKILL, no cleanup) at whatever point
+    # it is in after its first saved epoch, then the same command run again.
+    killed, unbroken = tmp_path / "killed", tmp_path / "unbroken"
+    process = subprocess.Popen(_finetune_process(covers, base, killed), cwd=REPO_ROOT, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    while not (killed / "run-state.pt").is_file() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.kill()
+    process.wait()
+    assert process.returncode == -signal.SIGKILL and not (killed / "tuned.pt").exists()
+    again = subprocess.run(_finetune_process(covers, base, killed), cwd=REPO_ROOT, capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    assert "epoch 1/3" not in again.stderr and "epoch 3/3" in again.stderr  # it went on, not over
+    whole = subprocess.run(_finetune_process(covers, base, unbroken), cwd=REPO_ROOT, capture_output=True, text=True)
+    assert whole.returncode == 0, whole.stderr
+    resumed, reference = load_checkpoint(killed / "tuned.pt"), load_checkpoint(unbroken / "tuned.pt")
+    assert resumed.version.rsplit("-", 1)[1] == reference.version.rsplit("-", 1)[1]  # a hash of the weights
+    for name, tensor in (reference.backbone_state or {}).items():
+        assert torch.equal(tensor, (resumed.backbone_state or {})[name]), name
