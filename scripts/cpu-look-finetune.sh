@@ -23,8 +23,9 @@
 #
 # Settings (environment): LOOK_OUT (var/look-cpu), LOOK_BASE (models/effnet-vae.pt), LOOK_COVERS (shared covers),
 # LOOK_AFFECT (shared emotion6-dev), LOOK_DATA (var/model-dataset), LOOK_EPOCHS (15), LOOK_IMAGE_SIZE (224),
-# LOOK_BATCH (128), LOOK_MICRO_BATCH (32), LOOK_THREADS (2), LOOK_PHOTOS (60 playlists), LOOK_MAX_LOAD (1.0: the
-# fine-tune refuses to start while the 1-minute load average is above it, since the timings need an idle machine).
+# LOOK_BATCH (128), LOOK_MICRO_BATCH (32), LOOK_THREADS (2), LOOK_PHOTOS (60 playlists), LOOK_CACHE (the commands'
+# caches, default var/cache), LOOK_MAX_LOAD (1.0: the fine-tune refuses to start while the 1-minute load average is
+# above it, since the timings need an idle machine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
@@ -37,6 +38,8 @@ mkdir -p "$OUT"
 cli() { "$PY" -m pipeline.cli "$@"; }
 covers=() && [[ -n "${LOOK_COVERS:-}" ]] && covers=(--covers "$LOOK_COVERS")
 affect=() && [[ -n "${LOOK_AFFECT:-}" ]] && affect=(--affect "$LOOK_AFFECT")
+mood_cache=() && [[ -n "${LOOK_CACHE:-}" ]] && mood_cache=(--cache-dir "$LOOK_CACHE/affect")
+data_cache=() && [[ -n "${LOOK_CACHE:-}" ]] && data_cache=(--cache-dir "$LOOK_CACHE/train-inputs")
 stamp() { echo "$(date -u +%H:%M:%S) $*"; }
 
 if [[ ! -f "$OUT/look.pt" ]]; then
@@ -53,16 +56,18 @@ if [[ ! -f "$OUT/look.pt" ]]; then
 fi
 if [[ ! -f "$OUT/effnet-vae.pt" ]]; then
   stamp "2/4 mood head on the new backbone"
-  cli mood fit --base "$OUT/look.pt" --out "$OUT/effnet-vae.pt" "${affect[@]}"
+  cli mood fit --base "$OUT/look.pt" --out "$OUT/effnet-vae.pt" "${affect[@]}" "${mood_cache[@]}"
 fi
 if [[ ! -f "$OUT/evaluate.json" ]]; then
   stamp "3/4 the genre look as served, on the held-out covers"
   [[ -d "$DATA" ]] || cli dataset build --out "$DATA" --no-progress
-  cli evaluate "$OUT/effnet-vae.pt" --data "$DATA" --threads "$THREADS" --json > "$OUT/evaluate.json.tmp"
+  cli evaluate "$OUT/effnet-vae.pt" --data "$DATA" --threads "$THREADS" --json "${data_cache[@]}" \
+    > "$OUT/evaluate.json.tmp"
   mv "$OUT/evaluate.json.tmp" "$OUT/evaluate.json"
 fi
 stamp "4/4 what a person gets, the packed graph, the verdict"
-cli mood report "$OUT/effnet-vae.pt" --photos "${LOOK_PHOTOS:-60}" --json "${affect[@]}" > "$OUT/mood-report.json.tmp"
+cli mood report "$OUT/effnet-vae.pt" --photos "${LOOK_PHOTOS:-60}" --json "${affect[@]}" "${mood_cache[@]}" \
+  > "$OUT/mood-report.json.tmp"
 mv "$OUT/mood-report.json.tmp" "$OUT/mood-report.json"
 cli model pack "$OUT/effnet-vae.pt"
 "$PY" -m pipeline.training.look_summary "$OUT" "$BASE" | tee "$OUT/summary.txt"

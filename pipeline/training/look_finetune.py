@@ -129,6 +129,11 @@ class LookFinetune:
         self.history, self.best, self.epochs_done = state["history"], state["best"], int(state["epoch"])
         self.parent = state["parent"]
         log.info("look_finetune.resumed", extra={"epoch": self.epochs_done, "path": str(path)})
+        print(
+            f"look finetune: resumed from {path}, {self.epochs_done} of {self.config.epochs} epochs done",
+            file=sys.stderr,
+            flush=True,
+        )
 
     def run(self, *, state_path: Path | None = None, stop_after: int | None = None) -> bool:
         """Train the epochs left (at most `stop_after` of them now), saving the state after each; True when every

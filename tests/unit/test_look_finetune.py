@@ -12,7 +12,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
 import pytest
 import torch
 from PIL import Image
@@ -25,9 +24,7 @@ from pipeline.training.look_finetune import FinetuneConfig, finetune_look, top1
 from services.inference.model.checkpoint import Checkpoint, load_checkpoint
 from services.inference.model.predictor import Predictor
 from shared.paths import REPO_ROOT
-from tests.unit.model_fixtures import LOOK_GENRES, mood_checkpoint
-
-COLOURS = {"Country": (200, 150, 60), "Electronic": (40, 60, 220), "Rock": (30, 30, 30)}
+from tests.unit.model_fixtures import LOOK_GENRES, mood_checkpoint, write_cover_folders
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -43,14 +40,7 @@ def one_thread() -> Iterator[None]:
 @pytest.fixture(scope="module")
 def covers(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Ten releases per genre, one solid-colour cover each, genre folders named as the shared set's."""
-    root = tmp_path_factory.mktemp("covers")
-    rng = np.random.default_rng(0)
-    for genre, colour in COLOURS.items():
-        (root / genre).mkdir()
-        for i in range(10):
-            pixels = np.clip(np.array(colour) + rng.normal(0, 15, (40, 40, 3)), 0, 255).astype(np.uint8)
-            Image.fromarray(pixels).save(root / genre / f"R-{list(COLOURS).index(genre)}{i:03d}-cover.jpg")
-    return root
+    return write_cover_folders(tmp_path_factory.mktemp("covers"))
 
 
 @pytest.fixture(scope="module")
@@ -250,7 +240,7 @@ def test_a_finetune_process_killed_mid_run_continues_to_the_same_model_when_run_
     assert process.returncode == -signal.SIGKILL and not (killed / "tuned.pt").exists()
     again = subprocess.run(_finetune_process(covers, base, killed), cwd=REPO_ROOT, capture_output=True, text=True)
     assert again.returncode == 0, again.stderr
-    assert "epoch 1/3" not in again.stderr and "epoch 3/3" in again.stderr  # it went on, not over
+    assert "resumed from" in again.stderr and "epoch 1/3" not in again.stderr and "epoch 3/3" in again.stderr
     whole = subprocess.run(_finetune_process(covers, base, unbroken), cwd=REPO_ROOT, capture_output=True, text=True)
     assert whole.returncode == 0, whole.stderr
     resumed, reference = load_checkpoint(killed / "tuned.pt"), load_checkpoint(unbroken / "tuned.pt")
