@@ -43,7 +43,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default=None,
         help="the run's state, written after every epoch (default var/look-finetune/run-state.pt)",
     )
-    tune.add_argument("--resume", action="store_true", help="continue from --state when it is there")
+    tune.add_argument(
+        "--resume", action="store_true", help="continue from --state when it is there (without it, one is refused)"
+    )
     tune.add_argument(
         "--stop-after",
         type=int,

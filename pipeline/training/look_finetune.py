@@ -26,7 +26,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F  # noqa: N812
 
-from pipeline.resumable import EpochLog, load_state, restore_rng, rng_state, save_state
+from pipeline.resumable import EpochLog, ResumeRefused, load_state, restore_rng, rng_state, save_state
 from pipeline.training.look_covers import CoverSplit, augment
 from services.inference.model.architectures import EffnetVAE
 from services.inference.model.checkpoint import Checkpoint, model_state, stamp_version
@@ -218,6 +218,8 @@ def finetune_look(
     """Fine-tune base's backbone and genre-look head on the covers, saving the run's state after every epoch at
     `state_path` (resumed from there with `resume` when it exists); returns the best-validation checkpoint (None
     when `stop_after` epochs ended this session before the last) and the per-epoch history."""
+    if state_path is not None and state_path.is_file() and not resume:  # hours of work: never overwritten unasked
+        raise ResumeRefused(f"{state_path} holds a run already: --resume continues it; delete it to start afresh")
     run = LookFinetune(base, covers, config)
     if resume and state_path is not None and state_path.is_file():
         run.resume(state_path)

@@ -184,6 +184,8 @@ def test_resuming_a_run_under_other_settings_or_from_a_file_that_is_no_run_is_re
     parent, splits = tiny
     state = tmp_path / "run.pt"
     finetune_look(parent, splits, TINY, state_path=state, stop_after=1)
+    with pytest.raises(ResumeRefused, match="holds a run already: --resume continues it"):
+        finetune_look(parent, splits, TINY, state_path=state)  # a fresh start would overwrite it
     other = FinetuneConfig(epochs=3, batch_size=8, micro_batch=4, image_size=32, backbone_lr=1e-3)
     with pytest.raises(ResumeRefused, match=r"backbone_lr: saved 0\.0001, asked 0\.001"):
         finetune_look(parent, splits, other, state_path=state, resume=True)
