@@ -87,7 +87,7 @@ def extract(predictor: Predictor, root: Path, *, cache_dir: Path | None = DEFAUL
     if not isinstance(model, EffnetVAE) or not model.head.config.genre_decoder:
         raise DatasetError("the mood head needs an effnet-vae checkpoint with a genre-look head")
     store = ChunkStore(None if cache is None else cache.with_suffix(".part"))
-    watch = PassLog("mood fit: backbone pass over the rated photos", len(frame))
+    watch = PassLog("backbone pass over the rated photos", len(frame))
     chunks = []
     for start in range(0, len(frame), BATCH):
         files = frame["file"].iloc[start : start + BATCH]
