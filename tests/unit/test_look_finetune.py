@@ -21,6 +21,7 @@ from pipeline.resumable import ResumeRefused
 from pipeline.training import look_finetune
 from pipeline.training.look_covers import CoverSplit, augment, load_covers
 from pipeline.training.look_finetune import FinetuneConfig, finetune_look, top1
+from services.inference.model.architectures import EffnetVAE
 from services.inference.model.checkpoint import Checkpoint, load_checkpoint
 from services.inference.model.predictor import Predictor
 from shared.paths import REPO_ROOT
@@ -73,11 +74,12 @@ def test_finetuning_writes_a_checkpoint_with_its_backbone_that_loads_and_predict
     assert tuned.mood_state is None and tuned.feature_mapping is None  # both read the old backbone: refit next
     assert tuned.training["look_finetune"]["parent"] == parent.version and tuned.version != parent.version
     assert 0.0 <= tuned.metrics["look"]["test_top1"] <= 1.0
+    model, base_model = tuned.build(), parent.build()
+    assert isinstance(model, EffnetVAE) and isinstance(base_model, EffnetVAE)
     mean, std = (torch.tensor(v).view(1, 3, 1, 1) for v in (parent.transform.mean, parent.transform.std))
-    before_training = top1(parent.build(), splits["test"], config=FinetuneConfig(batch_size=8), mean=mean, std=std)
+    before_training = top1(base_model, splits["test"], config=FinetuneConfig(batch_size=8), mean=mean, std=std)
     assert tuned.metrics["look"]["parent_test_top1"] == before_training  # the parent, on the same covers
-    model = tuned.build()
-    before = parent.build().backbone.net.state_dict()
+    before = base_model.backbone.net.state_dict()
     after = model.backbone.net.state_dict()
     changed = [k for k, v in after.items() if v.is_floating_point() and not torch.allclose(v, before[k], atol=1e-2)]
     assert changed, "the backbone itself was trained"
