@@ -29,8 +29,10 @@ import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from PIL import Image
 
 from bench import cpu_paths
 from bench.bench_backends import MAX_FEATURE_CHANGE, MIN_TOP1_AGREEMENT, outputs_on
@@ -102,7 +104,7 @@ class Quantiser:
         out: Path,
         int8_units: tuple[str, ...],
         *,
-        calibration: list | None = None,
+        calibration: list[Image.Image] | None = None,
         predictor: Predictor | None = None,
     ) -> Path:
         from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
@@ -113,7 +115,7 @@ class Quantiser:
                 [cpu_paths.model_inputs(predictor, calibration[i : i + 16]) for i in range(0, len(calibration), 16)]
             )
 
-            class Reader(CalibrationDataReader):
+            class Reader(CalibrationDataReader):  # type: ignore[misc]  # onnxruntime is untyped
                 def get_next(self) -> dict[str, np.ndarray] | None:
                     batch = next(batches, None)
                     return None if batch is None else {"images": batch[0], "stats": batch[1]}
@@ -138,7 +140,7 @@ class Quantiser:
         return out
 
 
-def dev_photos(count: int, *, seed: int) -> tuple[list[str], list]:
+def dev_photos(count: int, *, seed: int) -> tuple[list[str], list[Image.Image]]:
     """A seeded sample of `count` rated photos of the Emotion6 dev half (0: all), decoded."""
     from pipeline.mood.fit import read_ratings
     from services.inference.model.image_io import decode_image
@@ -193,7 +195,7 @@ def measure(
 
 def search(
     predictor: Predictor, images: np.ndarray, stats: np.ndarray, folder: Path, *, threads: int, calibration: int = 300
-) -> dict:
+) -> dict[str, Any]:
     """Step 1 (each unit alone) and step 2 (units added least sensitive first); see the module docstring."""
     quantiser = Quantiser(predictor, folder, calibration=calibration)
 
@@ -217,7 +219,7 @@ def _cells(c: Change) -> str:
     )
 
 
-def render(result: dict, photos: int) -> str:
+def render(result: dict[str, Any], photos: int) -> str:
     """The two tables and the answer, in markdown."""
     head = "| top-1 kept | feature max move | p99 of a photo's max move | mean move | worst feature |"
     lines = [f"Step 1: one unit in int8, the rest fp32 ({photos} dev photos)", "", f"| unit {head}", "|---" * 6 + "|"]

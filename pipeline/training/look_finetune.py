@@ -184,9 +184,9 @@ class LookFinetune:
         for start in range(0, len(train), config.batch_size):
             rows = order[start : start + config.batch_size]
             self.optimizer.zero_grad(set_to_none=True)
-            for part in rows.split(micro):
+            for part in torch.split(rows, micro):
                 loss = self._loss(train, part) * (len(part) / len(rows))
-                loss.backward()
+                loss.backward()  # type: ignore[no-untyped-call]  # torch leaves Tensor.backward unannotated
                 total += float(loss.detach()) * len(rows)
             self.optimizer.step()
             self.schedule.step()
@@ -203,7 +203,8 @@ class LookFinetune:
             assert out.logits is not None
             loss = F.cross_entropy(out.logits.float(), targets, label_smoothing=config.label_smoothing)
             kl = (-0.5 * (1 + out.logvar - out.mu.pow(2) - out.logvar.exp())).sum(dim=1).mean()
-        return loss + config.beta * kl.float()
+        total: torch.Tensor = loss + config.beta * kl.float()
+        return total
 
 
 def finetune_look(

@@ -139,7 +139,7 @@ def test_a_run_stopped_mid_epoch_resumes_to_the_weights_of_a_run_that_never_stop
     unbroken, unbroken_history = finetune_look(parent, splits, TINY, state_path=tmp_path / "unbroken.pt")
     state = tmp_path / "stopped.pt"
     calls = {"n": 0}
-    real_augment = look_finetune.augment
+    real_augment = augment  # what look_finetune calls
 
     def stop_in_epoch_two(*args: object, **kwargs: object) -> torch.Tensor:
         calls["n"] += 1

@@ -12,6 +12,7 @@ import torch
 from pipeline.data.examples import InvalidDataset, check_release_split, read_rows, shard_files, subsample
 from pipeline.resumable import ResumeRefused
 from pipeline.training import run as run_module
+from pipeline.training.epochs import train_epoch
 from pipeline.training.train import TrainConfig, train
 from services.inference.model.checkpoint import load_checkpoint
 from tests.unit.model_fixtures import write_synthetic_shards
@@ -66,7 +67,7 @@ def test_a_run_interrupted_after_an_epoch_resumes_to_the_weights_of_a_run_that_n
     # need that generator restored, not only the weights and the optimiser.
     settings = {"architecture": "effnet-vae", "epochs": 3, "patience": 10}
     unbroken = train(_config(shards, tmp_path / "unbroken", **settings))
-    real_epoch = run_module.train_epoch
+    real_epoch = train_epoch  # what the run calls
 
     def stop_in_epoch_two(*args: object, **kwargs: object) -> float:
         if kwargs["epoch"] == 2:
