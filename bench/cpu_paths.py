@@ -135,7 +135,7 @@ def quantise_int8(
 
     batches = [model_inputs(predictor, calibration[i : i + 16]) for i in range(0, len(calibration), 16)]
 
-    class Reader(CalibrationDataReader):
+    class Reader(CalibrationDataReader):  # type: ignore[misc]  # onnxruntime is untyped
         def __init__(self) -> None:
             self.batches = iter(batches)
 

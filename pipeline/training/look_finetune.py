@@ -1,47 +1,47 @@
-"""`pressedplay look finetune`: fine-tune the whole backbone with the genre-look head, on a GPU when there is one.
+"""`pressedplay look finetune`: fine-tune the whole backbone with the genre-look head, on a GPU or, in a quiet window,
+on the CPU; a run saves its state every epoch and resumes from it (`--resume`) with the same result.
 
 Why: frozen ImageNet features cap the genre look near 39 % top-1 on held-out covers (docs/model.md "The ceiling");
 fine-tuning the whole backbone reached 43.5 % on an H200 with this recipe: AdamW (backbone lr 1e-4, head 1e-3,
 weight decay 0.05), a one-cycle schedule, batch 128, 15 epochs, random resized crops (scale 0.55-1) and flips,
-label smoothing 0.1, bf16 autocast, flip averaging at evaluation. On a 2-core CPU one epoch takes about half an
-hour (`python -m bench finetune`), so this runs where CUDA is; the CPU path exists for tests on tiny data.
+label smoothing 0.1, bf16 autocast, flip averaging at evaluation. On an idle 2-core CPU an epoch takes about 7
+minutes at 224 px (`python -m bench finetune`), a run about 1.8 hours: scripts/cpu-look-finetune.sh runs it there.
+On the CPU a batch is accumulated from micro-batches (32 covers by default), which bounds the memory; only the
+batch-norm statistics see the smaller batch.
 
-Data: the covers folder (index.csv or genre folders, `pipeline.data.covers`), one image per release, split by
-release exactly as `pressedplay dataset build` splits (same seed, same assignment), squashed to 224 px once and
-kept as uint8 in memory. A release filed under several genres counts as right when the look names any of them.
-The colour statistics the head reads are taken from the un-augmented cover.
-
-The result keeps the parent's head layout (so serving is unchanged) and carries the backbone in float16; its mood
-head and feature mapping are dropped, since both read the backbone: run `pressedplay mood fit` on it next.
+The covers: pipeline/training/look_covers.py. The result keeps the parent's head layout (so serving is unchanged)
+and carries the backbone in float16; its mood head and feature mapping are dropped, since both read the backbone:
+run `pressedplay mood fit` on it next.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-from dataclasses import asdict, dataclass, field
+import sys
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import torch
 import torch.nn.functional as F  # noqa: N812
-from PIL import Image
 
-from pipeline.data.covers import assign_splits, read_releases
+from pipeline.resumable import EpochLog, ResumeRefused, load_state, restore_rng, rng_state, save_state
+from pipeline.training.look_covers import CoverSplit, augment
 from services.inference.model.architectures import EffnetVAE
 from services.inference.model.checkpoint import Checkpoint, model_state, stamp_version
-from services.inference.model.transforms import colour_stats
 
 log = logging.getLogger("pressedplay.look_finetune")
+CPU_MICRO_BATCH = 32  # covers per forward pass on the CPU: ~3.4 s a step at 224 px, a few GB of activations
 
 
 @dataclass(frozen=True)
 class FinetuneConfig:
-    """The recipe (defaults: the H200 run in the module docstring)."""
+    """The recipe (defaults: the H200 run in the module docstring); `micro_batch` 0 is the whole batch."""
 
     epochs: int = 15
     batch_size: int = 128
+    micro_batch: int = 0
     backbone_lr: float = 1e-4
     head_lr: float = 1e-3
     weight_decay: float = 0.05
@@ -52,64 +52,9 @@ class FinetuneConfig:
     device: str = "cpu"
     image_size: int = 224
 
-
-@dataclass
-class CoverSplit:
-    """One split's covers: (n, 3, s, s) uint8 pixels, (n, g) multi-hot genres, (n, 3) colour stats."""
-
-    pixels: torch.Tensor
-    genres: torch.Tensor
-    colour: torch.Tensor
-    release_ids: list[str] = field(default_factory=list)
-
-    def __len__(self) -> int:
-        return int(self.pixels.shape[0])
-
-
-def load_covers(covers_dir: Path, *, genres: tuple[str, ...], size: int, seed: int = 0) -> dict[str, CoverSplit]:
-    """Every release's first cover, squashed to `size`, grouped by the dataset's split of releases."""
-    releases = read_releases(covers_dir)
-    splits = assign_splits(releases, seed=seed)
-    index = {g: i for i, g in enumerate(genres)}
-    grouped: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray, str]]] = {"train": [], "val": [], "test": []}
-    for release in releases:
-        known = [index[g] for g in release.genres if g in index]
-        if not known:
-            continue
-        with Image.open(release.path) as opened:
-            image = opened.convert("RGB").resize((size, size), Image.Resampling.BILINEAR)
-        multi_hot = np.zeros(len(genres), dtype=np.float32)
-        multi_hot[known] = 1.0
-        pixels = np.asarray(image).transpose(2, 0, 1).copy()
-        grouped[splits[release.release_id]].append(
-            (pixels, multi_hot, colour_stats(image).as_array(), release.release_id)
-        )
-    out = {}
-    for split, rows in grouped.items():
-        out[split] = CoverSplit(
-            pixels=torch.from_numpy(np.stack([r[0] for r in rows])) if rows else torch.empty(0, 3, size, size),
-            genres=torch.from_numpy(np.stack([r[1] for r in rows])) if rows else torch.empty(0, len(genres)),
-            colour=torch.from_numpy(np.stack([r[2] for r in rows])) if rows else torch.empty(0, 3),
-            release_ids=[r[3] for r in rows],
-        )
-    return out
-
-
-def augment(pixels: torch.Tensor, *, scale: tuple[float, float], generator: torch.Generator) -> torch.Tensor:
-    """Per image: a random resized crop (area `scale`, aspect 3/4-4/3) back to the same size, and a random flip."""
-    n, _, height, width = pixels.shape
-    out = torch.empty(pixels.shape, dtype=torch.float32, device=pixels.device)
-    for i in range(n):
-        area = height * width * float(torch.empty(1).uniform_(*scale, generator=generator))
-        ratio = math.exp(float(torch.empty(1).uniform_(math.log(3 / 4), math.log(4 / 3), generator=generator)))
-        h = min(height, max(8, round(math.sqrt(area / ratio))))
-        w = min(width, max(8, round(math.sqrt(area * ratio))))
-        top = int(torch.randint(0, height - h + 1, (1,), generator=generator))
-        left = int(torch.randint(0, width - w + 1, (1,), generator=generator))
-        crop = pixels[i : i + 1, :, top : top + h, left : left + w].float()
-        crop = F.interpolate(crop, size=(height, width), mode="bilinear", align_corners=False)
-        out[i] = crop[0].flip(-1) if bool(torch.randint(0, 2, (1,), generator=generator)) else crop[0]
-    return out
+    def settings(self) -> dict[str, Any]:
+        """What makes two runs the same run (a resume must match them; the device may differ)."""
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self).items() if k != "device"}
 
 
 def _normalise(pixels: torch.Tensor, mean: torch.Tensor, std: torch.Tensor) -> torch.Tensor:
@@ -141,41 +86,150 @@ def top1(
     return hits / len(split)
 
 
+class LookFinetune:
+    """One fine-tuning run: its model, optimiser, schedule and generator, the epochs done and the best so far."""
+
+    def __init__(self, base: Checkpoint, covers: dict[str, CoverSplit], config: FinetuneConfig) -> None:
+        if len(covers["train"]) == 0:
+            raise ValueError("no training covers")
+        torch.manual_seed(config.seed)
+        self.base, self.covers, self.config = base, covers, config
+        self.generator = torch.Generator().manual_seed(config.seed)
+        self.model = _trainable_model(base, config)
+        self.mean = torch.tensor(base.transform.mean, device=config.device).view(1, 3, 1, 1)
+        self.std = torch.tensor(base.transform.std, device=config.device).view(1, 3, 1, 1)
+        steps = max(1, math.ceil(len(covers["train"]) / config.batch_size)) * config.epochs
+        self.optimizer, self.schedule = _optimiser(self.model, config, steps=steps)
+        self.history: list[dict[str, float]] = []
+        self.best: dict[str, Any] = {"val_top1": -1.0}
+        self.parent: dict[str, float] = {}  # the parent's top-1 on the same covers, measured before epoch 1
+        self.epochs_done = 0
+
+    def state(self) -> dict[str, Any]:
+        """Everything the next epoch reads (pipeline/resumable.py)."""
+        return {
+            "settings": self.config.settings(),
+            "epoch": self.epochs_done,
+            "model": self.model.state_dict(),
+            "optimizer": self.optimizer.state_dict(),
+            "schedule": self.schedule.state_dict(),
+            "rng": rng_state({"augment": self.generator}),
+            "history": self.history,
+            "best": self.best,
+            "parent": self.parent,
+        }
+
+    def resume(self, path: Path) -> None:
+        """Continue from a saved state of this run (ResumeRefused for another run's)."""
+        state = load_state(path, settings=self.config.settings())
+        self.model.load_state_dict(state["model"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.schedule.load_state_dict(state["schedule"])
+        restore_rng(state["rng"], {"augment": self.generator})
+        self.history, self.best, self.epochs_done = state["history"], state["best"], int(state["epoch"])
+        self.parent = state["parent"]
+        log.info("look_finetune.resumed", extra={"epoch": self.epochs_done, "path": str(path)})
+        print(
+            f"look finetune: resumed from {path}, {self.epochs_done} of {self.config.epochs} epochs done",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    def run(self, *, state_path: Path | None = None, stop_after: int | None = None) -> bool:
+        """Train the epochs left (at most `stop_after` of them now), saving the state after each; True when every
+        epoch is done."""
+        if not self.parent:
+            self.parent = {f"{split}_top1": self._top1(split) for split in ("val", "test")}
+            log.info("look_finetune.parent", extra=self.parent)
+            print(f"look finetune: the parent's top-1 before training: val {self.parent['val_top1']:.4f}, test "
+                  f"{self.parent['test_top1']:.4f}", file=sys.stderr, flush=True)  # fmt: skip
+        progress = EpochLog("look finetune", self.config.epochs, "val_top1", log, [r["seconds"] for r in self.history])
+        for ran, epoch in enumerate(range(self.epochs_done + 1, self.config.epochs + 1), start=1):
+            progress.start_epoch()
+            row = {"epoch": float(epoch), "train_loss": self._train_epoch()}
+            row["val_top1"] = self._top1("val")
+            self.history.append(progress.end_epoch(row))
+            self.epochs_done = epoch
+            if not row["val_top1"] <= self.best["val_top1"]:  # NaN (no validation covers) keeps the last epoch
+                self.best = {
+                    "val_top1": row["val_top1"],
+                    "epoch": epoch,
+                    "head": model_state(self.model),
+                    "backbone": _half(self.model.backbone.net.state_dict()),
+                }
+            if state_path is not None:
+                save_state(state_path, self.state())
+            if stop_after is not None and ran >= stop_after:
+                break
+        return self.epochs_done >= self.config.epochs
+
+    def finish(self) -> Checkpoint:
+        """The best epoch's head and backbone, scored on the test covers, as a checkpoint that names its parent."""
+        self.model.backbone.net.load_state_dict({k: v.float() for k, v in self.best["backbone"].items()})
+        self.model.head.load_state_dict(self.best["head"])
+        look = {"val_top1": self.best["val_top1"], "test_top1": self._top1("test"), "flip_averaged": True}
+        look.update({f"parent_{k}": v for k, v in self.parent.items()})
+        return _tuned_checkpoint(self.base, self.config, best=self.best, look=look)
+
+    def _top1(self, split: str) -> float:
+        return top1(self.model, self.covers[split], config=self.config, mean=self.mean, std=self.std)
+
+    def _train_epoch(self) -> float:
+        """One pass over the augmented training covers, a batch accumulated from micro-batches; the mean loss."""
+        model, config, train = self.model, self.config, self.covers["train"]
+        model.train()
+        micro = config.micro_batch or config.batch_size
+        order = torch.randperm(len(train), generator=self.generator)
+        total = 0.0
+        for start in range(0, len(train), config.batch_size):
+            rows = order[start : start + config.batch_size]
+            self.optimizer.zero_grad(set_to_none=True)
+            for part in torch.split(rows, micro):
+                loss = self._loss(train, part) * (len(part) / len(rows))
+                loss.backward()  # type: ignore[no-untyped-call]  # torch leaves Tensor.backward unannotated
+                total += float(loss.detach()) * len(rows)
+            self.optimizer.step()
+            self.schedule.step()
+        return total / len(train)
+
+    def _loss(self, train: CoverSplit, rows: torch.Tensor) -> torch.Tensor:
+        config = self.config
+        pixels = augment(train.pixels[rows].to(config.device), scale=config.crop_scale, generator=self.generator)
+        targets = train.genres[rows].to(config.device)
+        targets = targets / targets.sum(dim=1, keepdim=True)
+        cuda = config.device.startswith("cuda")
+        with torch.autocast(config.device.split(":")[0], dtype=torch.bfloat16, enabled=cuda):
+            out = self.model(_normalise(pixels, self.mean, self.std), stats=train.colour[rows].to(config.device))
+            assert out.logits is not None
+            loss = F.cross_entropy(out.logits.float(), targets, label_smoothing=config.label_smoothing)
+            kl = (-0.5 * (1 + out.logvar - out.mu.pow(2) - out.logvar.exp())).sum(dim=1).mean()
+        total: torch.Tensor = loss + config.beta * kl.float()
+        return total
+
+
 def finetune_look(
-    base: Checkpoint, covers: dict[str, CoverSplit], config: FinetuneConfig
-) -> tuple[Checkpoint, list[dict[str, float]]]:
-    """Fine-tune base's backbone and genre-look head on the covers; returns the best-validation checkpoint and the
-    per-epoch history."""
-    torch.manual_seed(config.seed)
-    generator = torch.Generator().manual_seed(config.seed)
-    model = _trainable_model(base, config)
-    mean = torch.tensor(base.transform.mean, device=config.device).view(1, 3, 1, 1)
-    std = torch.tensor(base.transform.std, device=config.device).view(1, 3, 1, 1)
-    train = covers["train"]
-    if len(train) == 0:
-        raise ValueError("no training covers")
-    optimizer, schedule = _optimiser(
-        model, config, steps=max(1, math.ceil(len(train) / config.batch_size)) * config.epochs
-    )
-    history: list[dict[str, float]] = []
-    best: dict[str, Any] = {"val_top1": -1.0}
-    for epoch in range(1, config.epochs + 1):
-        loss = _train_epoch(model, train, optimizer, schedule, config=config, generator=generator, mean=mean, std=std)
-        row = {"epoch": float(epoch), "train_loss": loss}
-        row["val_top1"] = top1(model, covers["val"], config=config, mean=mean, std=std)
-        history.append(row)
-        log.info("look_finetune.epoch", extra=row)
-        if not row["val_top1"] <= best["val_top1"]:  # NaN (no validation covers) keeps the last epoch
-            best = {
-                "val_top1": row["val_top1"],
-                "epoch": epoch,
-                "head": model_state(model),
-                "backbone": {k: v.detach().cpu().half().clone() for k, v in model.backbone.net.state_dict().items()},
-            }
-    model.backbone.net.load_state_dict({k: v.float() for k, v in best["backbone"].items()})
-    model.head.load_state_dict(best["head"])
-    test = top1(model, covers["test"], config=config, mean=mean, std=std)
-    return _tuned_checkpoint(base, config, best=best, test_top1=test), history
+    base: Checkpoint,
+    covers: dict[str, CoverSplit],
+    config: FinetuneConfig,
+    *,
+    state_path: Path | None = None,
+    resume: bool = False,
+    stop_after: int | None = None,
+) -> tuple[Checkpoint | None, list[dict[str, float]]]:
+    """Fine-tune base's backbone and genre-look head on the covers, saving the run's state after every epoch at
+    `state_path` (resumed from there with `resume` when it exists); returns the best-validation checkpoint (None
+    when `stop_after` epochs ended this session before the last) and the per-epoch history."""
+    if state_path is not None and state_path.is_file() and not resume:  # hours of work: never overwritten unasked
+        raise ResumeRefused(f"{state_path} holds a run already: --resume continues it; delete it to start afresh")
+    run = LookFinetune(base, covers, config)
+    if resume and state_path is not None and state_path.is_file():
+        run.resume(state_path)
+    done = run.run(state_path=state_path, stop_after=stop_after)
+    return (run.finish() if done else None), run.history
+
+
+def _half(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    return {k: v.detach().cpu().half().clone() for k, v in state.items()}
 
 
 def _trainable_model(base: Checkpoint, config: FinetuneConfig) -> EffnetVAE:
@@ -206,43 +260,8 @@ def _optimiser(
     return optimizer, schedule
 
 
-def _train_epoch(
-    model: EffnetVAE,
-    train: CoverSplit,
-    optimizer: torch.optim.Optimizer,
-    schedule: torch.optim.lr_scheduler.OneCycleLR,
-    *,
-    config: FinetuneConfig,
-    generator: torch.Generator,
-    mean: torch.Tensor,
-    std: torch.Tensor,
-) -> float:
-    """One pass over the augmented training covers; the mean training loss."""
-    model.train()
-    cuda = config.device.startswith("cuda")
-    order = torch.randperm(len(train), generator=generator)
-    total = 0.0
-    for start in range(0, len(train), config.batch_size):
-        rows = order[start : start + config.batch_size]
-        pixels = augment(train.pixels[rows].to(config.device), scale=config.crop_scale, generator=generator)
-        targets = train.genres[rows].to(config.device)
-        targets = targets / targets.sum(dim=1, keepdim=True)
-        with torch.autocast(config.device.split(":")[0], dtype=torch.bfloat16, enabled=cuda):
-            out = model(_normalise(pixels, mean, std), stats=train.colour[rows].to(config.device))
-            assert out.logits is not None
-            loss = F.cross_entropy(out.logits.float(), targets, label_smoothing=config.label_smoothing)
-            kl = (-0.5 * (1 + out.logvar - out.mu.pow(2) - out.logvar.exp())).sum(dim=1).mean()
-            loss = loss + config.beta * kl.float()
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
-        schedule.step()
-        total += float(loss.detach()) * len(rows)
-    return total / len(train)
-
-
 def _tuned_checkpoint(
-    base: Checkpoint, config: FinetuneConfig, *, best: dict[str, Any], test_top1: float
+    base: Checkpoint, config: FinetuneConfig, *, best: dict[str, Any], look: dict[str, Any]
 ) -> Checkpoint:
     """The best epoch's head and backbone as a checkpoint that names its parent, stamped with its version."""
     tuned = Checkpoint(
@@ -253,28 +272,8 @@ def _tuned_checkpoint(
             **base.training,
             "look_finetune": {**asdict(config), "parent": base.version, "best_epoch": best["epoch"]},
         },
-        metrics={**base.metrics, "look": {"val_top1": best["val_top1"], "test_top1": test_top1, "flip_averaged": True}},
+        metrics={**base.metrics, "look": look},
         head=base.head,
         backbone_state=best["backbone"],
     )
     return stamp_version(tuned)
-
-
-def pack_covers(covers_dir: Path, out: Path, *, size: int = 224, quality: int = 70) -> int:
-    """Every release's first cover squashed to `size` as WebP + an index.csv: what a GPU machine is sent. At quality
-    70 the shared covers take ~24 MB, which with the repository (~12 MB) and the wheels the device lacks (~21 MB)
-    stays under its 64 MiB. Returns the number of covers written."""
-    import csv
-
-    releases = read_releases(covers_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    with (out / "index.csv").open("w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["path", "genre", "discogs_release_id"])
-        for release in releases:
-            name = f"{release.release_id}.webp"
-            with Image.open(release.path) as opened:
-                opened.convert("RGB").resize((size, size), Image.Resampling.BILINEAR).save(out / name, quality=quality)
-            for genre in release.genres:
-                writer.writerow([name, genre, release.release_id])
-    return len(releases)

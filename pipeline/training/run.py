@@ -10,6 +10,7 @@ import torch
 from torch import nn
 
 from pipeline.data.examples import Examples
+from pipeline.resumable import EpochLog, load_state, restore_rng, rng_state, save_state
 from pipeline.training.config import MODEL_FILE, STATE_FILE, TrainConfig, TrainResult, data_summary
 from pipeline.training.curve import plot_loss_curve
 from pipeline.training.decode import choose_decode, genre_indices
@@ -48,10 +49,15 @@ class TrainingRun:
         if config.resume and self.state_path.is_file():
             self._resume()
 
+    def _settings(self) -> dict[str, Any]:
+        # A resumed run must be the same run; only the number of epochs may grow (no schedule depends on it).
+        return {k: v for k, v in self.config.summary().items() if k != "epochs"}
+
     def _resume(self) -> None:
-        saved = torch.load(self.state_path, map_location=self.ctx.device, weights_only=False)
+        saved = load_state(self.state_path, settings=self._settings())
         self.module.load_state_dict(saved["module"])
         self.optimizer.load_state_dict(saved["optimizer"])
+        restore_rng(saved["rng"])  # dropout and the latent sample draw from torch's generator
         self.progress = Progress(saved["history"], saved["best"], saved["bad_epochs"])
         self.start_epoch = saved["epoch"] + 1
         log.info("train.resumed", extra={"epoch": saved["epoch"]})
@@ -64,13 +70,19 @@ class TrainingRun:
         return stamp_version(ckpt)
 
     def fit(self) -> None:
-        """Train epoch by epoch until the last one or until `patience` epochs bring no improvement."""
-        from tqdm import tqdm
-
+        """Train epoch by epoch until the last one or until `patience` epochs bring no improvement; the state is
+        saved after every epoch, and each prints its loss, validation loss, time and the time left."""
         config, ctx, progress = self.config, self.ctx, self.progress
-        epochs = range(self.start_epoch, config.epochs + 1)
-        bar = tqdm(epochs, desc="epochs", disable=not (config.progress and ctx.is_main))
-        for epoch in bar:
+        watch = EpochLog(
+            "train",
+            config.epochs,
+            "val_loss",
+            log,
+            [r["seconds"] for r in progress.history],
+            echo=config.progress and ctx.is_main,
+        )
+        for epoch in range(self.start_epoch, config.epochs + 1):
+            watch.start_epoch()
             self.module.train()
             row = {"epoch": float(epoch), "train_loss": self._train_epoch(epoch)}
             # Every rank holds identical weights after the all-reduce, so each computes the same validation
@@ -85,8 +97,7 @@ class TrainingRun:
                     genre_weight=config.genre_weight,
                 )
             )
-            progress.record(row, model=self.model)
-            bar.set_postfix(train=f"{row['train_loss']:.4f}", val=f"{row['val_loss']:.4f}")
+            progress.record(watch.end_epoch(row), model=self.model)
             if ctx.is_main:
                 self._save_epoch(epoch)
             if progress.bad_epochs >= config.patience:
@@ -117,7 +128,7 @@ class TrainingRun:
         progress = self.progress
         state = {"module": self.module.state_dict(), "optimizer": self.optimizer.state_dict(), "epoch": epoch}
         extra = {"history": progress.history, "best": progress.best, "bad_epochs": progress.bad_epochs}
-        torch.save({**state, **extra}, self.state_path)
+        save_state(self.state_path, {"settings": self._settings(), "rng": rng_state(), **state, **extra})
 
     def finish(self) -> TrainResult:
         """The best epoch's weights, the decode rule chosen on validation, written as OUT/model.pt on rank 0."""

@@ -51,6 +51,37 @@ def write_synthetic_shards(folder: Path, *, releases_per_genre: int = 4, pairs: 
     return folder
 
 
+def write_cover_folders(root: Path, *, per_genre: int = 10) -> Path:
+    """`per_genre` releases per genre, one noisy solid-colour cover each, in genre folders named as the shared set's."""
+    rng = np.random.default_rng(0)
+    for index, (genre, colour) in enumerate(GENRE_COLOURS.items()):
+        (root / genre).mkdir(parents=True, exist_ok=True)
+        for i in range(per_genre):
+            pixels = np.clip(np.array(colour) + rng.normal(0, 15, (40, 40, 3)), 0, 255).astype(np.uint8)
+            Image.fromarray(pixels).save(root / genre / f"R-{index}{i:03d}-cover.jpg")
+    return root
+
+
+def mood_scene(brightness: float, saturation: float, rng: np.random.Generator) -> Image.Image:
+    """A noisy photo of one colour: `brightness` scales it, `saturation` takes green and blue out (redder)."""
+    base = np.array([brightness, brightness * (1 - saturation), brightness * (1 - saturation)]) * 255
+    return Image.fromarray(np.clip(base + rng.normal(0, 10, (48, 64, 3)), 0, 255).astype(np.uint8))
+
+
+def write_rated_photos(root: Path, *, photos: int = 40) -> Path:
+    """An affect folder (ratings.csv + images/): valence follows brightness, arousal how red (saturated) a photo is."""
+    rng = np.random.default_rng(0)
+    rows = ["file,folder,valence,arousal"]
+    for i in range(photos):
+        brightness, saturation = rng.uniform(0.1, 0.95), rng.uniform(0.0, 0.9)
+        folder = "joy" if brightness > 0.5 else "sadness"
+        (root / "images" / folder).mkdir(parents=True, exist_ok=True)
+        mood_scene(brightness, saturation, rng).save(root / "images" / folder / f"{i}.jpg", quality=92)
+        rows.append(f"{folder}/{i}.jpg,{folder},{1 + 8 * brightness:.2f},{1 + 8 * saturation:.2f}")
+    (root / "ratings.csv").write_text("\n".join(rows) + "\n")
+    return root
+
+
 def random_checkpoint(path: Path, *, architecture: str = "effnet-vae", seed: int = 0) -> Path:
     """An untrained but valid checkpoint (a head without a mood) written to `path`."""
     import torch

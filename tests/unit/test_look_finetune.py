@@ -1,37 +1,47 @@
-"""`pressedplay look finetune|pack` on tiny synthetic covers, on the CPU (the real run is a GPU job)."""
+"""`pressedplay look finetune|pack` on tiny synthetic covers, on the CPU (the real run: scripts/cpu-look-finetune.sh
+in a quiet window, or a GPU): the run, and a run stopped mid-way that resumes to the same weights."""
 
 from __future__ import annotations
 
 import csv
 import json
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
 import pytest
 import torch
 from PIL import Image
 
 from pipeline.cli import main
-from pipeline.training.look_finetune import FinetuneConfig, augment, finetune_look, load_covers
+from pipeline.resumable import ResumeRefused
+from pipeline.training import look_finetune
+from pipeline.training.look_covers import CoverSplit, augment, load_covers
+from pipeline.training.look_finetune import FinetuneConfig, finetune_look, top1
 from services.inference.model.architectures import EffnetVAE
-from services.inference.model.checkpoint import load_checkpoint
+from services.inference.model.checkpoint import Checkpoint, load_checkpoint
 from services.inference.model.predictor import Predictor
-from tests.unit.model_fixtures import LOOK_GENRES, mood_checkpoint
+from shared.paths import REPO_ROOT
+from tests.unit.model_fixtures import LOOK_GENRES, mood_checkpoint, write_cover_folders
 
-COLOURS = {"Country": (200, 150, 60), "Electronic": (40, 60, 220), "Rock": (30, 30, 30)}
+
+@pytest.fixture(scope="module", autouse=True)
+def one_thread() -> Iterator[None]:
+    """One torch thread: on a shared 2-core machine two threads spin against each other and a tiny epoch takes
+    10-30 s instead of ~1 s (measured under load average 7); the results do not depend on it."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 
 @pytest.fixture(scope="module")
 def covers(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Ten releases per genre, one solid-colour cover each, genre folders named as the shared set's."""
-    root = tmp_path_factory.mktemp("covers")
-    rng = np.random.default_rng(0)
-    for genre, colour in COLOURS.items():
-        (root / genre).mkdir()
-        for i in range(10):
-            pixels = np.clip(np.array(colour) + rng.normal(0, 15, (40, 40, 3)), 0, 255).astype(np.uint8)
-            Image.fromarray(pixels).save(root / genre / f"R-{list(COLOURS).index(genre)}{i:03d}-cover.jpg")
-    return root
+    return write_cover_folders(tmp_path_factory.mktemp("covers"))
 
 
 @pytest.fixture(scope="module")
@@ -54,23 +64,28 @@ def test_augmentation_keeps_the_size_and_changes_the_pixels() -> None:
     assert out.shape == pixels.shape and not torch.equal(out, pixels.float())
 
 
+@pytest.mark.slow
 def test_finetuning_writes_a_checkpoint_with_its_backbone_that_loads_and_predicts(covers: Path, base: Path) -> None:
     parent = load_checkpoint(base)
     splits = load_covers(covers, genres=parent.head.genres, size=64)
     tuned, history = finetune_look(parent, splits, FinetuneConfig(epochs=2, batch_size=8, image_size=64))
-    assert [row["epoch"] for row in history] == [1.0, 2.0]
+    assert tuned is not None and [row["epoch"] for row in history] == [1.0, 2.0]
     assert tuned.backbone_state is not None and all(t.dtype == torch.float16 for t in tuned.backbone_state.values())
     assert tuned.mood_state is None and tuned.feature_mapping is None  # both read the old backbone: refit next
     assert tuned.training["look_finetune"]["parent"] == parent.version and tuned.version != parent.version
     assert 0.0 <= tuned.metrics["look"]["test_top1"] <= 1.0
     model, base_model = tuned.build(), parent.build()
     assert isinstance(model, EffnetVAE) and isinstance(base_model, EffnetVAE)
+    mean, std = (torch.tensor(v).view(1, 3, 1, 1) for v in (parent.transform.mean, parent.transform.std))
+    before_training = top1(base_model, splits["test"], config=FinetuneConfig(batch_size=8), mean=mean, std=std)
+    assert tuned.metrics["look"]["parent_test_top1"] == before_training  # the parent, on the same covers
     before = base_model.backbone.net.state_dict()
     after = model.backbone.net.state_dict()
     changed = [k for k, v in after.items() if v.is_floating_point() and not torch.allclose(v, before[k], atol=1e-2)]
     assert changed, "the backbone itself was trained"
 
 
+@pytest.mark.slow
 def test_the_commands_pack_covers_and_finetune_end_to_end(
     covers: Path, base: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -80,8 +95,17 @@ def test_the_commands_pack_covers_and_finetune_end_to_end(
     capsys.readouterr()
     out = tmp_path / "tuned.pt"
     args = ["look", "finetune", "--covers", str(tmp_path / "packed"), "--base", str(base), "--out", str(out)]
-    assert main([*args, "--epochs", "1", "--batch-size", "8", "--image-size", "64"]) == 0
-    assert json.loads(capsys.readouterr().out)["look"]["flip_averaged"] is True
+    settings = ["--epochs", "2", "--batch-size", "8", "--image-size", "64", "--state", str(tmp_path / "run.pt")]
+    assert main([*args, *settings, "--stop-after", "1"]) == 0
+    stopped = capsys.readouterr()
+    assert json.loads(stopped.out)["stopped_after_epoch"] == 1 and not out.exists()
+    assert "look finetune: epoch 1/2, loss " in stopped.err and "left" in stopped.err  # what a person watches
+    assert main([*args, *settings, "--resume"]) == 0
+    resumed = capsys.readouterr()
+    assert json.loads(resumed.out)["look"]["flip_averaged"] is True and [
+        row["epoch"] for row in json.loads(resumed.out)["history"]
+    ] == [1.0, 2.0]
+    assert "epoch 2/2" in resumed.err and "epoch 1/2" not in resumed.err
     prediction = Predictor.load(out, device="cpu").predict([Image.new("RGB", (50, 50), "blue")])[0]
     assert prediction.mood is None and prediction.features.valence >= 0  # no mood head until `mood fit`
 
@@ -96,3 +120,134 @@ def test_finetuning_a_checkpoint_without_a_genre_look_head_is_a_one_line_error(
         main(["look", "finetune", "--covers", str(covers), "--base", str(plain), "--out", str(tmp_path / "x.pt")]) == 2
     )
     assert "genre-look head" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def tiny(covers: Path, base: Path) -> tuple[Checkpoint, dict[str, CoverSplit]]:
+    parent = load_checkpoint(base)
+    return parent, load_covers(covers, genres=parent.head.genres, size=32)
+
+
+TINY = FinetuneConfig(epochs=3, batch_size=8, micro_batch=4, image_size=32)
+
+
+@pytest.mark.slow
+def test_a_run_stopped_mid_epoch_resumes_to_the_weights_of_a_run_that_never_stopped(
+    tiny: tuple, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parent, splits = tiny
+    unbroken, unbroken_history = finetune_look(parent, splits, TINY, state_path=tmp_path / "unbroken.pt")
+    state = tmp_path / "stopped.pt"
+    calls = {"n": 0}
+    real_augment = augment  # what look_finetune calls
+
+    def stop_in_epoch_two(*args: object, **kwargs: object) -> torch.Tensor:
+        calls["n"] += 1
+        if calls["n"] == 8:  # 20 training covers, micro-batches of 4: five calls an epoch
+            raise KeyboardInterrupt
+        return real_augment(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(look_finetune, "augment", stop_in_epoch_two)
+    with pytest.raises(KeyboardInterrupt):
+        finetune_look(parent, splits, TINY, state_path=state)
+    monkeypatch.setattr(look_finetune, "augment", real_augment)
+    assert torch.load(state, weights_only=True)["epoch"] == 1  # epoch 1's state, whole
+    resumed, history = finetune_look(parent, splits, TINY, state_path=state, resume=True)
+    assert unbroken is not None and resumed is not None
+    assert [r["epoch"] for r in history] == [1.0, 2.0, 3.0]
+    for key in ("train_loss", "val_top1"):
+        assert [r[key] for r in history] == [r[key] for r in unbroken_history], key
+    assert set(resumed.backbone_state or {}) == set(unbroken.backbone_state or {})
+    for name, tensor in (unbroken.backbone_state or {}).items():
+        assert torch.equal(tensor, (resumed.backbone_state or {})[name]), name
+    for name, tensor in unbroken.state_dict.items():
+        assert torch.equal(tensor, resumed.state_dict[name]), name
+    assert resumed.version.rsplit("-", 1)[1] == unbroken.version.rsplit("-", 1)[1]  # the same weights' hash
+
+
+@pytest.mark.slow
+def test_stopping_after_some_epochs_and_resuming_twice_gives_the_same_model(tiny: tuple, tmp_path: Path) -> None:
+    parent, splits = tiny
+    unbroken, _ = finetune_look(parent, splits, TINY)
+    state = tmp_path / "run.pt"
+    for _ in range(2):
+        stopped, _ = finetune_look(parent, splits, TINY, state_path=state, resume=True, stop_after=1)
+        assert stopped is None
+    resumed, history = finetune_look(parent, splits, TINY, state_path=state, resume=True, stop_after=1)
+    assert resumed is not None and unbroken is not None and len(history) == 3
+    for name, tensor in (unbroken.backbone_state or {}).items():
+        assert torch.equal(tensor, (resumed.backbone_state or {})[name]), name
+
+
+@pytest.mark.slow
+def test_resuming_a_run_under_other_settings_or_from_a_file_that_is_no_run_is_refused(
+    tiny: tuple, tmp_path: Path
+) -> None:
+    parent, splits = tiny
+    state = tmp_path / "run.pt"
+    finetune_look(parent, splits, TINY, state_path=state, stop_after=1)
+    with pytest.raises(ResumeRefused, match="holds a run already: --resume continues it"):
+        finetune_look(parent, splits, TINY, state_path=state)  # a fresh start would overwrite it
+    other = FinetuneConfig(epochs=3, batch_size=8, micro_batch=4, image_size=32, backbone_lr=1e-3)
+    with pytest.raises(ResumeRefused, match=r"backbone_lr: saved 0\.0001, asked 0\.001"):
+        finetune_look(parent, splits, other, state_path=state, resume=True)
+    (tmp_path / "junk.pt").write_bytes(b"not a state")
+    with pytest.raises(ResumeRefused, match="could not be read"):
+        finetune_look(parent, splits, TINY, state_path=tmp_path / "junk.pt", resume=True)
+    torch.save({"epoch": 1}, tmp_path / "other.pt")
+    with pytest.raises(ResumeRefused, match="not a saved training run"):
+        finetune_look(parent, splits, TINY, state_path=tmp_path / "other.pt", resume=True)
+
+
+def _finetune_process(covers: Path, base: Path, run: Path) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "pipeline.cli",
+        "look",
+        "finetune",
+        "--covers",
+        str(covers),
+        "--base",
+        str(base),
+        "--out",
+        str(run / "tuned.pt"),
+        "--state",
+        str(run / "run-state.pt"),
+        "--resume",
+        "--epochs",
+        "3",
+        "--batch-size",
+        "8",
+        "--micro-batch",
+        "4",
+        "--image-size",
+        "32",
+        "--threads",
+        "1",
+    ]
+
+
+@pytest.mark.slow
+def test_a_finetune_process_killed_mid_run_continues_to_the_same_model_when_run_again(
+    covers: Path, base: Path, tmp_path: Path
+) -> None:
+    # What scripts/cpu-look-finetune.sh meets: the process killed outright (SIGKILL, no cleanup) at whatever point
+    # it is in after its first saved epoch, then the same command run again.
+    killed, unbroken = tmp_path / "killed", tmp_path / "unbroken"
+    process = subprocess.Popen(_finetune_process(covers, base, killed), cwd=REPO_ROOT, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    while not (killed / "run-state.pt").is_file() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.kill()
+    process.wait()
+    assert process.returncode == -signal.SIGKILL and not (killed / "tuned.pt").exists()
+    again = subprocess.run(_finetune_process(covers, base, killed), cwd=REPO_ROOT, capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    assert "resumed from" in again.stderr and "epoch 1/3" not in again.stderr and "epoch 3/3" in again.stderr
+    whole = subprocess.run(_finetune_process(covers, base, unbroken), cwd=REPO_ROOT, capture_output=True, text=True)
+    assert whole.returncode == 0, whole.stderr
+    resumed, reference = load_checkpoint(killed / "tuned.pt"), load_checkpoint(unbroken / "tuned.pt")
+    assert resumed.version.rsplit("-", 1)[1] == reference.version.rsplit("-", 1)[1]  # a hash of the weights
+    for name, tensor in (reference.backbone_state or {}).items():
+        assert torch.equal(tensor, (resumed.backbone_state or {})[name]), name

@@ -11,34 +11,19 @@ from PIL import Image
 
 from pipeline.cli import main
 from pipeline.data_errors import DatasetError
+from pipeline.mood import fit as fit_module
 from pipeline.mood.fit import extract, fit_mood, fold_ids, read_ratings
 from services.inference.model.checkpoint import load_checkpoint
 from services.inference.model.predictor import Predictor
-from tests.unit.model_fixtures import mood_checkpoint
+from tests.unit.model_fixtures import mood_checkpoint, mood_scene, write_rated_photos
 
 PHOTOS = 40
-
-
-def _scene(brightness: float, saturation: float, rng: np.random.Generator) -> Image.Image:
-    base = np.array([brightness, brightness * (1 - saturation), brightness * (1 - saturation)]) * 255
-    pixels = np.clip(base + rng.normal(0, 10, (48, 64, 3)), 0, 255).astype(np.uint8)
-    return Image.fromarray(pixels)
 
 
 @pytest.fixture(scope="module")
 def affect(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Rated photos: valence follows brightness, arousal follows how red (saturated) the photo is."""
-    root = tmp_path_factory.mktemp("affect")
-    rng = np.random.default_rng(0)
-    rows = ["file,folder,valence,arousal"]
-    for i in range(PHOTOS):
-        brightness, saturation = rng.uniform(0.1, 0.95), rng.uniform(0.0, 0.9)
-        folder = "joy" if brightness > 0.5 else "sadness"
-        (root / "images" / folder).mkdir(parents=True, exist_ok=True)
-        _scene(brightness, saturation, rng).save(root / "images" / folder / f"{i}.jpg", quality=92)
-        rows.append(f"{folder}/{i}.jpg,{folder},{1 + 8 * brightness:.2f},{1 + 8 * saturation:.2f}")
-    (root / "ratings.csv").write_text("\n".join(rows) + "\n")
-    return root
+    return write_rated_photos(tmp_path_factory.mktemp("affect"), photos=PHOTOS)
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +60,7 @@ def test_the_fitted_checkpoint_learns_the_ratings_and_records_its_parent_and_cro
 def test_a_bright_photo_gets_more_valence_from_the_fitted_model_than_a_dark_one(fitted: Path) -> None:
     predictor = Predictor.load(fitted, device="cpu")
     rng = np.random.default_rng(5)
-    bright, dark = predictor.predict([_scene(0.9, 0.4, rng), _scene(0.15, 0.4, rng)])
+    bright, dark = predictor.predict([mood_scene(0.9, 0.4, rng), mood_scene(0.15, 0.4, rng)])
     assert bright.mood is not None and dark.mood is not None
     assert bright.mood.valence > dark.mood.valence + 2
     assert bright.features.valence > dark.features.valence
@@ -88,6 +73,34 @@ def test_the_backbone_pass_is_cached_by_model_version(affect: Path, base: Path, 
     assert len(list(tmp_path.glob("*.npz"))) == 1
     again = extract(predictor, affect, cache_dir=tmp_path)
     assert np.array_equal(first.stages, again.stages) and first.stages.shape == (PHOTOS, 2064)
+
+
+def test_a_backbone_pass_stopped_part_way_continues_from_the_batch_it_was_in(
+    affect: Path, base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    predictor = Predictor.load(base, device="cpu")
+    unbroken = extract(predictor, affect, cache_dir=None)
+    opened: list[Path] = []
+    real_open = fit_module._open
+
+    def open_until_photo_35(path: Path) -> Image.Image:
+        opened.append(path)
+        if len(opened) == 35:  # in the second batch of 32
+            raise KeyboardInterrupt
+        return real_open(path)
+
+    monkeypatch.setattr(fit_module, "_open", open_until_photo_35)
+    with pytest.raises(KeyboardInterrupt):
+        extract(predictor, affect, cache_dir=tmp_path)
+    assert not list(tmp_path.glob("*.npz")) and len(list(tmp_path.glob("*.part/*.npz"))) == 1  # the first batch
+    opened.clear()
+    capsys.readouterr()
+    resumed = extract(predictor, affect, cache_dir=tmp_path)
+    assert len(opened) == PHOTOS - fit_module.BATCH  # only the batch the stop interrupted is run again
+    assert f"backbone pass over the rated photos: {PHOTOS}/{PHOTOS}, " in capsys.readouterr().err
+    for name in ("stages", "look_mixture", "look", "colour", "ratings"):
+        assert np.array_equal(getattr(unbroken, name), getattr(resumed, name)), name
+    assert len(list(tmp_path.glob("*.npz"))) == 1 and not list(tmp_path.glob("*.part"))  # whole: chunks dropped
 
 
 def test_fit_refuses_a_checkpoint_without_a_genre_look_head(affect: Path, tmp_path: Path) -> None:

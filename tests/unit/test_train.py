@@ -10,6 +10,9 @@ import pytest
 import torch
 
 from pipeline.data.examples import InvalidDataset, check_release_split, read_rows, shard_files, subsample
+from pipeline.resumable import ResumeRefused
+from pipeline.training import run as run_module
+from pipeline.training.epochs import train_epoch
 from pipeline.training.train import TrainConfig, train
 from services.inference.model.checkpoint import load_checkpoint
 from tests.unit.model_fixtures import write_synthetic_shards
@@ -54,6 +57,43 @@ def test_resume_continues_after_the_last_finished_epoch(shards: Path, tmp_path: 
     resumed = train(_config(shards, tmp_path, epochs=2, resume=True))
     assert [row["epoch"] for row in resumed.history] == [1.0, 2.0]
     assert (tmp_path / "checkpoints" / "epoch-002.pt").is_file()
+
+
+@pytest.mark.slow
+def test_a_run_interrupted_after_an_epoch_resumes_to_the_weights_of_a_run_that_never_stopped(
+    shards: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # effnet-vae's head draws from torch's generator (dropout, the latent sample): the same weights after a resume
+    # need that generator restored, not only the weights and the optimiser.
+    settings = {"architecture": "effnet-vae", "epochs": 3, "patience": 10}
+    unbroken = train(_config(shards, tmp_path / "unbroken", **settings))
+    real_epoch = train_epoch  # what the run calls
+
+    def stop_in_epoch_two(*args: object, **kwargs: object) -> float:
+        if kwargs["epoch"] == 2:
+            raise KeyboardInterrupt
+        return real_epoch(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(run_module, "train_epoch", stop_in_epoch_two)
+    with pytest.raises(KeyboardInterrupt):
+        train(_config(shards, tmp_path / "stopped", **settings))
+    monkeypatch.setattr(run_module, "train_epoch", real_epoch)
+    assert torch.load(tmp_path / "stopped" / "train-state.pt", weights_only=True)["epoch"] == 1
+    capsys.readouterr()
+    resumed = train(_config(shards, tmp_path / "stopped", resume=True, progress=True, **settings))
+    watched = capsys.readouterr().err  # what a person watching the run sees
+    assert "train: epoch 2/3, loss " in watched and "val_loss" in watched and "left" in watched
+    assert "epoch 1/3" not in watched
+    assert [r["val_loss"] for r in resumed.history] == [r["val_loss"] for r in unbroken.history]
+    for key, value in unbroken.checkpoint.state_dict.items():
+        assert torch.equal(value, resumed.checkpoint.state_dict[key]), key
+
+
+@pytest.mark.slow
+def test_resuming_with_other_settings_is_refused_naming_them(shards: Path, tmp_path: Path) -> None:
+    train(_config(shards, tmp_path, epochs=1))
+    with pytest.raises(ResumeRefused, match=r"lr: saved 0\.001, asked 0\.01"):
+        train(_config(shards, tmp_path, epochs=2, lr=1e-2, resume=True))
 
 
 @pytest.mark.slow
