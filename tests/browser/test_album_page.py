@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 
 from tests.browser.conftest import PHONE, Browser, Page, Visit, visit
+from tests.browser.test_page import CONTRAST_FAILURES
 from tests.e2e.test_playlist_flow import sunset_photo
 from tests.servers.stack import Stack
 
@@ -86,6 +87,7 @@ def test_photos_chosen_and_dropped_line_up_in_the_strip_and_one_can_be_left_out(
     assert page.locator("#pick-label").inner_text() == "Add photos"
     assert "4 photos ready" in page.locator("#status").inner_text()
     assert page.locator("#album-order").is_visible()
+    assert page.evaluate(CONTRAST_FAILURES) == []  # the numbers on the thumbnails, the order choice
 
     page.click("[aria-label='Remove photo 2, green.jpg']")
     assert strip_names(page) == ["Photo 1, red.jpg", "Photo 2, blue.jpg", "Photo 3, gold.jpg"]
