@@ -113,8 +113,13 @@ async function makePlaylist(picker) {
   $("reading-title").focus();
 }
 
+/** A playlist of several photos, answered as one (its photos and each track's photo): shown grouped by photo. */
+function isAlbum(made) {
+  return sent.length > 1 && Array.isArray(made.photos) && made.tracks.every((track) => Number.isInteger(track.photo));
+}
+
 async function render(made) {
-  const several = sent.length > 1;
+  const several = isAlbum(made);
   const words = moodWords(made.features);
   $("mood-label").textContent = several ? "Together, the photos feel" : "The photo feels";
   $("mood-words").textContent = words || "hard to read";
@@ -146,7 +151,7 @@ async function render(made) {
 /** Show a playlist of the photos already read (a new one, or another take of them). */
 async function showTake(made) {
   playlist = made;
-  const several = sent.length > 1;
+  const several = isAlbum(made);
   const cover = several ? await albumCollage(made, sent) : $("preview");
   showPlaylist(made, { photo: cover, words: moodWords(made.features) });
   if (several) showAlbumPlaylist(made, { sent, title: $("playlist-title").textContent });
