@@ -10,9 +10,10 @@ from fastapi.responses import FileResponse, HTMLResponse
 
 from services.gateway.account import SpotifyAccount
 from services.gateway.adapters.upstreams import Upstreams
+from services.gateway.album_photos import AlbumOrder, Upload
+from services.gateway.albums import Asked, make_playlist
 from services.gateway.api.dependencies import GatewaySettings, OwnedPlaylist, Sessions, SessionToken, UpstreamClients
 from services.gateway.playlists import (
-    create_playlist,
     export_playlist,
     parse_genres,
     rate_playlist,
@@ -30,7 +31,6 @@ from services.gateway.schemas import (
 from services.gateway.sessions import new_session_token, session_key, set_session_cookie
 from services.gateway.takes import keep_takes, next_take
 from services.gateway.warmup import warmed_up
-from shared.errors import UnsupportedMediaType
 from shared.genres import SEED_GENRES
 from shared.rating import IDEMPOTENCY_PATTERN
 from shared.recommendation import ExportFormat, Mode
@@ -97,19 +97,20 @@ async def post_playlist(
     known: SessionToken,
     # format: binary beside OpenAPI 3.1's contentMediaType: generators (openapi-python-client) read it as a file.
     image: Annotated[
-        UploadFile,
+        list[UploadFile],
         File(
-            description="The photo (JPEG, PNG, WebP ...), at most the upload limit.",
-            json_schema_extra={"format": "binary"},
+            description="The photo (JPEG, PNG, WebP ...), at most the photo limit; repeat the part for an album of up "
+            "to 30 photos, one playlist that moves with them in their order.",
+            json_schema_extra={"items": {"type": "string", "format": "binary"}},
         ),
     ],
     genres: Annotated[str | None, Form(max_length=2000, examples=["pop,indie"])] = None,
     n: Annotated[int, Form(ge=1, le=100, description="How many tracks.")] = 20,
     mode: Annotated[Mode, Form(description="match the photo, boost its energy, or calm it.")] = "match",
+    order: Annotated[
+        AlbumOrder, Form(description="An album's order: as given, or as taken (EXIF DateTimeOriginal, then given).")
+    ] = "given",
 ) -> Playlist:
-    content_type = (image.content_type or "").lower()
-    if not content_type.startswith("image/"):
-        raise UnsupportedMediaType(f"the `image` part must be an image/* type, not {content_type or 'untyped'}")
     wanted = dict.fromkeys(parse_genres(genres), 1.0)
     token = known or new_session_token()
     # Signed in with Spotify: the profile's genres stand in for none given, and the playlist goes on the account.
@@ -118,28 +119,25 @@ async def post_playlist(
     profile_warning = None
     if signed_in and not wanted:
         wanted, profile_warning = await account.genres_or_warn()
-    photo = await image.read()
+    uploads = [await as_upload(part) for part in image]
     timing = ServerTiming()
-    playlist = await create_playlist(
-        upstreams=upstreams,
-        image=photo,
-        content_type=content_type,
-        genres=wanted,
-        n=n,
-        mode=mode,
-        spotify_user=spotify_user,
-        timing=timing,
-    )
+    asked = Asked(genres=wanted, n=n, mode=mode, order=order, spotify_user=spotify_user)
+    playlist, cover, cover_type = await make_playlist(upstreams, settings, uploads, asked, timing=timing)
     if profile_warning:
         playlist = playlist.model_copy(update={"warnings": [*playlist.warnings, profile_warning]})
     if signed_in:
         with timing.span("spotify"):
-            playlist = await account.publish_or_warn(playlist, photo=photo, content_type=content_type)
+            playlist = await account.publish_or_warn(playlist, photo=cover, content_type=cover_type)
     with timing.span("store"):
         await sessions.put_playlist(session=session_key(token), playlist=playlist, ttl_s=settings.playlist_ttl_s)
     set_session_cookie(response, settings, token)
     response.headers[SERVER_TIMING] = timing.header()
     return playlist.public()
+
+
+async def as_upload(part: UploadFile) -> Upload:
+    """One `image` part, read."""
+    return Upload(filename=part.filename, content_type=(part.content_type or "").lower(), data=await part.read())
 
 
 @router.get(
