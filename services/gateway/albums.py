@@ -22,6 +22,7 @@ from services.gateway.adapters.upstreams import Upstreams
 from services.gateway.album_photos import AlbumOrder, AlbumPhoto, NoReadablePhoto, Upload, photo_name, read_album
 from services.gateway.collage import collage_jpeg
 from services.gateway.playlists import (
+    both_at_once,
     create_playlist,
     new_playlist_id,
     numbered_as_sent,
@@ -116,10 +117,17 @@ async def create_album(
     request = AlbumRequest(
         photos=[prediction.features for _, prediction in readings], genres=weights or None, n=n, mode=mode
     )
-    with timing.span("recommend"):
-        recommendation = await upstreams.recommend_album(request)
-    with timing.span("photo"):
-        cover = await asyncio.to_thread(collage_jpeg, [photo.data for photo, _ in readings])
+
+    async def recommend() -> Recommendation:
+        with timing.span("recommend"):
+            return await upstreams.recommend_album(request)
+
+    async def cover_of() -> bytes:
+        with timing.span("photo"):  # the collage: Spotify's cover and what a rating keeps
+            return await asyncio.to_thread(collage_jpeg, [photo.data for photo, _ in readings])
+
+    # The collage is the gateway's CPU while the playlist service chooses the tracks.
+    recommendation, cover = await both_at_once(recommend(), cover_of())
     return _stored_album(readings, request, recommendation, warnings, cover=cover, spotify_user=spotify_user)
 
 
