@@ -166,8 +166,9 @@ class RequestSearch:
         if self.rivals is None or rows.shape[0] == 0:
             return np.zeros(rows.shape[0])
         vectors = self.catalog.vectors[rows]
-        nearest = np.min(np.linalg.norm(vectors[:, None, :] - self.rivals[None, :, :], axis=2), axis=1)
-        return np.maximum(dist - nearest, 0.0)
+        nearest: np.ndarray = np.min(np.linalg.norm(vectors[:, None, :] - self.rivals[None, :, :], axis=2), axis=1)
+        gap: np.ndarray = np.maximum(dist - nearest, 0.0)
+        return gap
 
     def _affinity(self, places: np.ndarray) -> np.ndarray:
         """Per row in [0, 1]: its best requested genre's weight (relative to the top one), less for a later place."""
@@ -176,7 +177,9 @@ class RequestSearch:
         weights = np.array(list(self.seeds.values()))
         # Floored so a member of the genre never drops to 0.
         value = weights / weights.max() * np.maximum(1.0 - GENRE_RANK_DECAY * places, 0.2)
-        return np.where(places >= 0, value, 0.0).max(axis=1, initial=0.0)
+        # numpy's stubs type a reduction along an axis as Any.
+        affinity: np.ndarray = np.where(places >= 0, value, 0.0).max(axis=1, initial=0.0)
+        return affinity
 
     def distances(self, rows: list[int]) -> list[float]:
         """The distance to the target of rows this search found."""

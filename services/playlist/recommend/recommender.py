@@ -93,7 +93,7 @@ class Recommender:
         self.mapper = mapper
         self.fallback = GenreFallback(catalog, mapper)
         weights = np.array([FEATURE_WEIGHTS[name] for name in AUDIO_FEATURES], dtype=np.float32)
-        self._factor = (np.sqrt(weights) / catalog.scale).astype(np.float32)
+        self._factor: np.ndarray = (np.sqrt(weights) / catalog.scale).astype(np.float32)
         # Distances are reported per unit of total weight so their size does not depend on the weights chosen.
         self.unit: float = float(np.sqrt(weights.sum()))
         self.vectors = catalog.normalised * self._factor
@@ -118,7 +118,8 @@ class Recommender:
 
     def to_space(self, raw: np.ndarray) -> np.ndarray:
         """Raw-unit features -> the search space of the index."""
-        return (normalise(np.asarray(raw, dtype=np.float32)) * self._factor).astype(np.float32)
+        point: np.ndarray = (normalise(np.asarray(raw, dtype=np.float32)) * self._factor).astype(np.float32)
+        return point  # (numpy types a product of two bare ndarrays as Any)
 
     def resolve_genres(self, genres: dict[str, float] | None) -> dict[str, float]:
         """Requested names -> seed genre weights summing to 1; raises UnknownGenre for names that cannot be mapped."""
