@@ -1,4 +1,5 @@
-"""An album's uploads before any pixel is decoded: how many, how large, which can be read, and in which order.
+"""Uploaded photos (`Photo`), and an album's before any pixel is decoded: how many, how large, which can be read,
+and in which order.
 
 Every check here reads sizes and image headers only (PIL opens lazily), so 30 photos are judged in milliseconds and
 a hostile album costs no decoding. A photo that cannot be used does not fail the album: it is left out and the
@@ -18,7 +19,7 @@ from typing import Final, Literal
 
 from PIL import Image, UnidentifiedImageError
 
-from shared.errors import InvalidInput, PayloadTooLarge
+from shared.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
 from shared.image_limits import ALLOWED_FORMATS, MAX_PIXELS
 
 AlbumOrder = Literal["given", "taken"]
@@ -47,12 +48,19 @@ class AlbumLimits:
 
 
 @dataclass(frozen=True)
-class Upload:
-    """One `image` part as sent."""
+class Photo:
+    """An uploaded photo as sent: its bytes, the media type its part declared and its file name."""
 
-    filename: str | None
-    content_type: str
     data: bytes
+    content_type: str | None
+    filename: str | None = None
+
+    def media_type(self) -> str:
+        """The declared type, lower-cased; UnsupportedMediaType (415) unless it is an image/* type."""
+        media = (self.content_type or "").lower()
+        if not media.startswith("image/"):
+            raise UnsupportedMediaType(f"the `image` part must be an image/* type, not {media or 'untyped'}")
+        return media
 
 
 @dataclass(frozen=True)
@@ -68,7 +76,7 @@ class AlbumPhoto:
 
 
 def read_album(
-    uploads: Sequence[Upload], limits: AlbumLimits, *, order: AlbumOrder
+    uploads: Sequence[Photo], limits: AlbumLimits, *, order: AlbumOrder
 ) -> tuple[list[AlbumPhoto], list[str]]:
     """The usable photos in playing order, and a warning for each photo left out (see the module docstring)."""
     if len(uploads) > limits.max_photos:
@@ -105,8 +113,10 @@ def photo_name(index: int, filename: str | None) -> str:
     return f"photo {index + 1}" + (f" ({filename})" if filename else "")
 
 
-def _judge(index: int, upload: Upload, limits: AlbumLimits) -> tuple[AlbumPhoto | None, str]:
-    if not upload.content_type.lower().startswith("image/"):
+def _judge(index: int, upload: Photo, limits: AlbumLimits) -> tuple[AlbumPhoto | None, str]:
+    try:
+        media = upload.media_type()
+    except UnsupportedMediaType:
         return None, f"it is {upload.content_type or 'untyped'}, not an image"
     if not upload.data:
         return None, "it is empty"
@@ -123,7 +133,7 @@ def _judge(index: int, upload: Upload, limits: AlbumLimits) -> tuple[AlbumPhoto 
         return None, f"it is not a readable image ({', '.join(ALLOWED_FORMATS)})"
     if pixels > MAX_PIXELS:
         return None, f"it has {pixels / 1e6:.0f} megapixels, over the {MAX_PIXELS / 1e6:.0f} MP limit"
-    photo = AlbumPhoto(index, upload.filename, upload.content_type, upload.data, pixels, taken_at)
+    photo = AlbumPhoto(index, upload.filename, media, upload.data, pixels, taken_at)
     return photo, ""
 
 

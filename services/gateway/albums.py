@@ -12,26 +12,23 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Final
 
 import numpy as np
 
 from services.gateway.adapters.upstreams import Upstreams
-from services.gateway.album_photos import AlbumOrder, AlbumPhoto, NoReadablePhoto, Upload, photo_name, read_album
+from services.gateway.album_photos import AlbumPhoto, NoReadablePhoto, photo_name
 from services.gateway.collage import collage_jpeg
 from services.gateway.playlists import (
     both_at_once,
-    create_playlist,
     new_playlist_id,
     numbered_as_sent,
     public_tracks,
     resolve_weights,
 )
 from services.gateway.schemas import PlaylistPhoto, StoredPlaylist, UpstreamPrediction
-from services.gateway.settings import Settings
-from shared.errors import PayloadTooLarge, ServiceError, UnsupportedMediaType
+from shared.errors import ServiceError
 from shared.features import AudioFeatures
 from shared.photo_reading import PhotoMood
 from shared.recommendation import AlbumRequest, Mode, Recommendation
@@ -41,56 +38,6 @@ from shared.server_timing import ServerTiming
 # that one album does not take every slot of a shared inference service.
 PREDICT_AT_ONCE: Final = 8
 log = logging.getLogger("pressedplay.gateway")
-
-
-@dataclass(frozen=True)
-class Asked:
-    """What a person asked for besides the photos."""
-
-    genres: dict[str, float]
-    n: int
-    mode: Mode
-    order: AlbumOrder = "given"
-    spotify_user: str | None = None
-
-
-async def make_playlist(
-    upstreams: Upstreams, settings: Settings, uploads: Sequence[Upload], asked: Asked, *, timing: ServerTiming
-) -> tuple[StoredPlaylist, bytes, str]:
-    """A playlist from one photo (as ever) or an album; with the cover for Spotify and its content type."""
-    if len(uploads) == 1:
-        (upload,) = uploads
-        if not upload.content_type.startswith("image/"):
-            raise UnsupportedMediaType(
-                f"the `image` part must be an image/* type, not {upload.content_type or 'untyped'}"
-            )
-        if len(upload.data) > settings.max_photo_bytes:
-            raise PayloadTooLarge(f"the photo is larger than the {settings.max_photo_bytes:,}-byte limit")
-        playlist = await create_playlist(
-            upstreams=upstreams,
-            image=upload.data,
-            content_type=upload.content_type,
-            genres=asked.genres,
-            n=asked.n,
-            mode=asked.mode,
-            spotify_user=asked.spotify_user,
-            timing=timing,
-            filename=upload.filename,
-        )
-        return playlist, upload.data, upload.content_type
-    photos, warnings = read_album(uploads, settings.album_limits(), order=asked.order)
-    playlist = await create_album(
-        upstreams=upstreams,
-        photos=photos,
-        warnings=warnings,
-        genres=asked.genres,
-        n=asked.n,
-        mode=asked.mode,
-        spotify_user=asked.spotify_user,
-        timing=timing,
-    )
-    assert playlist.photo is not None  # an album keeps its collage
-    return playlist, playlist.photo, "image/jpeg"
 
 
 async def create_album(

@@ -12,8 +12,8 @@ from PIL import Image
 from services.gateway.album_photos import (
     AlbumLimits,
     NoReadablePhoto,
+    Photo,
     TooManyPhotos,
-    Upload,
     read_album,
 )
 from shared.errors import PayloadTooLarge
@@ -31,8 +31,8 @@ def jpeg(colour: tuple[int, int, int] = (200, 80, 40), size: tuple[int, int] = (
     return buffer.getvalue()
 
 
-def upload(data: bytes, name: str = "a.jpg", content_type: str = "image/jpeg") -> Upload:
-    return Upload(filename=name, content_type=content_type, data=data)
+def upload(data: bytes, name: str = "a.jpg", content_type: str = "image/jpeg") -> Photo:
+    return Photo(data=data, content_type=content_type, filename=name)
 
 
 def test_photos_keep_the_order_given_by_default() -> None:
@@ -72,7 +72,7 @@ def test_order_taken_plays_them_by_when_they_were_taken_those_without_a_time_las
     ],
     ids=["text", "truncated-header", "empty", "not-image-type", "too-many-bytes", "fine-alone"],
 )
-def test_a_photo_that_cannot_be_used_is_left_out_and_named(bad: Upload, why: str | None) -> None:
+def test_a_photo_that_cannot_be_used_is_left_out_and_named(bad: Photo, why: str | None) -> None:
     good = upload(jpeg(), "good.jpg")
     if why is None:
         with pytest.raises(PayloadTooLarge, match="megapixels in all"):
