@@ -194,6 +194,8 @@ async def rate_playlist(
         genres=playlist.genres,
         mode=playlist.mode,
         track_ids=[track.id for track in playlist.tracks],
+        # An album's tracks name their photos; one photo's rating stays as it was.
+        track_photos=[track.photo or 0 for track in playlist.tracks] if len(playlist.photos) > 1 else [],
         session=session,
         user=playlist.spotify_user,
         photo=playlist.photo,

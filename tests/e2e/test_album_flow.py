@@ -138,3 +138,13 @@ def test_another_take_of_an_album_is_an_album_again_with_other_tracks(client: ht
     assert [t["photo"] for t in body["tracks"]] == [0, 0, 0, 0, 1, 1, 1, 1]
     assert body["photos"] == first["photos"]
     assert len({t["id"] for t in body["tracks"]} & {t["id"] for t in first["tracks"]}) <= 3  # the closest 30% may stay
+
+
+def test_an_albums_rating_records_which_photo_each_track_belonged_to(client: httpx.Client) -> None:
+    sent = [("rain.jpg", GREY_RAIN, "image/jpeg"), ("beach.jpg", SUNNY_BEACH, "image/jpeg")]
+    made = album(client, sent, n="4").json()
+    assert client.post(f"/v1/playlists/{made['id']}/feedback", json={"rating": 1}).status_code == 201
+    mine = [r for r in client.get("/v1/me/ratings").json()["ratings"] if r["playlist_id"] == made["id"]]
+    assert len(mine) == 1
+    assert mine[0]["track_ids"] == [t["id"] for t in made["tracks"]]
+    assert mine[0]["track_photos"] == [0, 0, 1, 1]

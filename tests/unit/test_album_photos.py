@@ -109,3 +109,19 @@ def test_a_decompression_bomb_header_is_left_out_without_decoding() -> None:
         [upload(jpeg()), upload(buffer.getvalue(), "bomb.png", "image/png")], LIMITS, order="given"
     )
     assert len(photos) == 1 and "100 megapixels, over the 40 MP limit" in warnings[0]
+
+
+def test_a_rating_names_one_photo_per_track_or_none() -> None:
+    from pydantic import ValidationError
+
+    from shared.features import AudioFeatures
+    from shared.rating import RatingIn
+    from tests.unit.test_recommender import MID
+
+    body = {"playlist_id": "p1", "rating": 1, "features": AudioFeatures.model_validate(MID), "model_version": "m"}
+    assert RatingIn.model_validate(body | {"track_ids": ["a", "b"], "track_photos": [0, 1]}).track_photos == [0, 1]
+    assert RatingIn.model_validate(body | {"track_ids": ["a", "b"]}).track_photos == []
+    with pytest.raises(ValidationError, match="track_photos names 1 photos for 2 track_ids"):
+        RatingIn.model_validate(body | {"track_ids": ["a", "b"], "track_photos": [0]})
+    with pytest.raises(ValidationError, match="less than 30"):
+        RatingIn.model_validate(body | {"track_ids": ["a"], "track_photos": [30]})

@@ -938,6 +938,8 @@ export interface components {
             stored_at?: string | null;
             /** Track Ids */
             track_ids: string[];
+            /** Track Photos */
+            track_photos?: number[];
             /** User */
             user?: string | null;
         };
