@@ -12,10 +12,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Final, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from shared.features import FEATURES_EXAMPLE, AudioFeatures
 from shared.photo_reading import GENRE_LOOK_EXAMPLE, MOOD_EXAMPLE, GenreLook, PhotoMood
+from shared.recommendation import MAX_ALBUM_PHOTOS
 
 PHOTO_MAX_BYTES: Final = 250_000  # the re-encoded photo a rating carries (JPEG), as the original kept it
 IDEMPOTENCY_HEADER: Final = "Idempotency-Key"
@@ -66,6 +67,12 @@ class RatingIn(BaseModel):
     features: AudioFeatures
     model_version: str = Field(min_length=1, max_length=128)
     track_ids: list[str] = Field(default_factory=list, max_length=100)
+    track_photos: list[Annotated[int, Field(ge=0, lt=MAX_ALBUM_PHOTOS)]] = Field(
+        default_factory=list,
+        max_length=100,
+        description="An album's: the index of the photo each of track_ids was chosen for (empty for one photo; then "
+        "`photo` is that photo, for an album it is the collage of its photos).",
+    )
     session: str | None = Field(
         default=None,
         min_length=1,
@@ -84,6 +91,15 @@ class RatingIn(BaseModel):
         default=None, description="The photo, JPEG (base64 in JSON); above the inline limit it goes to object storage."
     )
     rated_at: datetime | None = Field(default=None, description="When the person rated; default: when received.")
+
+    @model_validator(mode="after")
+    def _a_photo_per_track(self) -> RatingIn:
+        if self.track_photos and len(self.track_photos) != len(self.track_ids):
+            raise ValueError(
+                f"track_photos names {len(self.track_photos)} photos for {len(self.track_ids)} track_ids; give one per "
+                "track or none"
+            )
+        return self
 
 
 class RatingOut(BaseModel):
@@ -125,6 +141,7 @@ class RatingDetail(RatingOut):
     genres: list[str] = Field(default_factory=list)
     mode: str | None = None
     track_ids: list[str]
+    track_photos: list[int] = Field(default_factory=list)
     photo: bytes | None = None
     stored_at: datetime | None = None
 

@@ -7,7 +7,7 @@ Recommendation once, keeps it typed in the session, and sends it back to be expo
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Final, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
@@ -149,6 +149,10 @@ class AlbumRequest(ListSettings):
         return RecommendationRequest.model_validate(settings | {"features": features})
 
 
+# What another take asks again: one photo's request or an album's.
+Asked = TypeVar("Asked", bound=ListSettings)
+
+
 class RecommendedTrack(BaseModel):
     """One track of a playlist."""
 
@@ -188,7 +192,7 @@ class Recommendation(BaseModel):
     )
 
 
-def another_take(request: RecommendationRequest, earlier: list[list[RecommendedTrack]]) -> RecommendationRequest:
+def another_take(request: Asked, earlier: list[list[RecommendedTrack]]) -> Asked:
     """The request for another take of a playlist, given the tracks of its takes so far (oldest first).
 
     Other tracks, as close to the photo: the previous take's closest TAKE_KEEP_SHARE stay allowed (its anchors),

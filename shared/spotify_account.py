@@ -90,6 +90,11 @@ class PublishIn(BaseModel):
     public: bool = False
     candidates: list[Annotated[str, Field(pattern=r"^[A-Za-z0-9]{1,64}$")]] = Field(min_length=1, max_length=300)
     n: int = Field(ge=1, le=100)
+    photos: list[AudioFeatures] = Field(
+        default_factory=list,
+        max_length=30,
+        description="An album's photos' features in playing order: the description names each one's mood.",
+    )
 
 
 class PublishedPlaylist(BaseModel):

@@ -55,11 +55,16 @@ def backbone_pass(predictor: Predictor, images: list[Image.Image]) -> tuple[np.n
 
 
 def load_feedback(folder: Path, predictor: Predictor) -> FeedbackSet:
-    """Exported ratings that carry a photo and the served mood; raises DatasetError when none do."""
+    """Exported ratings that carry a photo and the served mood; raises DatasetError when none do. An album's
+    rating is left out: its cover is a collage of several photos and its mood their mean, not one photo's reading."""
     rows = [
         r
         for r in read_export(folder).to_pylist()
-        if r["cover"] and r["valence"] is not None and r["arousal"] is not None and r["reward"]
+        if r["cover"]
+        and r["valence"] is not None
+        and r["arousal"] is not None
+        and r["reward"]
+        and not r.get("track_photos")
     ]
     if not rows:
         raise DatasetError(f"{folder} holds no ratings with a photo and a served mood")

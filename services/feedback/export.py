@@ -43,6 +43,8 @@ SCHEMA = pa.schema(
         ("genres", pa.list_(pa.string())),
         ("mode", pa.string()),
         ("track_ids", pa.list_(pa.string())),
+        # An album's: each track's photo; its cover is then the album's collage (the fine-tune leaves those out).
+        ("track_photos", pa.list_(pa.int32())),
     ]
 )
 SPLIT = "feedback"
@@ -84,6 +86,7 @@ def to_table(ratings: list[Rating], *, exported_at: datetime) -> pa.Table:
                 "genres": list(r.genres),
                 "mode": r.mode,
                 "track_ids": list(r.track_ids),
+                "track_photos": list(r.track_photos),
             }
         )
     return pa.Table.from_pylist(rows, schema=SCHEMA)

@@ -48,6 +48,8 @@ class Rating(BaseModel):
     genres: list[str] = Field(default_factory=list)
     mode: str | None = None
     track_ids: list[str] = Field(default_factory=list, max_length=100)
+    # An album's: each track's photo (see RatingIn); its `photo` is then the collage, not a photo the model read.
+    track_photos: list[int] = Field(default_factory=list, max_length=100)
     photo: bytes | None = None
     photo_ref: str | None = None
     idempotency_key: str | None = None
@@ -124,6 +126,7 @@ def new_rating(
     features: AudioFeatures,
     model_version: str,
     track_ids: list[str],
+    track_photos: list[int] | None = None,
     session: str | None = None,
     user: str | None = None,
     mood: PhotoMood | None = None,
@@ -151,6 +154,7 @@ def new_rating(
         genres=list(genres or []),
         mode=mode,
         track_ids=track_ids,
+        track_photos=list(track_photos or []),
         photo=photo,
         idempotency_key=idempotency_key,
         created_at=created,

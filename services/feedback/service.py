@@ -27,6 +27,7 @@ def rating_from(body: RatingIn, *, idempotency_key: str | None) -> Rating:
         features=body.features,
         model_version=body.model_version,
         track_ids=body.track_ids,
+        track_photos=body.track_photos,
         session=body.session,
         user=body.user,
         mood=body.mood,

@@ -150,6 +150,7 @@ class SpotifyAccount:
             mode=playlist.mode,
             candidates=list(pool),
             n=len(chosen.tracks),
+            photos=[photo.features for photo in playlist.photos] if len(playlist.photos) > 1 else [],
         )
         published = await self._parse(
             PublishedPlaylist, "POST", "/v1/spotify/playlists", json=body.model_dump(mode="json", exclude_unset=True)

@@ -11,11 +11,11 @@ from typing import Final, Literal, TypeVar
 
 from services.gateway.adapters.upstreams import Upstreams
 from services.gateway.photos import reencode_photo
-from services.gateway.schemas import FeedbackOut, StoredPlaylist, Track, UpstreamPrediction
+from services.gateway.schemas import FeedbackOut, PlaylistPhoto, StoredPlaylist, Track, UpstreamPrediction
 from shared.errors import InvalidInput, NotFound
 from shared.genres import SEED_GENRE_SET
 from shared.rating import RatingIn
-from shared.recommendation import ExportFormat, Mode, Recommendation, RecommendationRequest
+from shared.recommendation import ExportFormat, Mode, Recommendation, RecommendationRequest, RecommendedTrack
 from shared.server_timing import ServerTiming
 
 MAX_GENRES: Final = 10
@@ -52,6 +52,7 @@ async def create_playlist(
     mode: Mode,
     spotify_user: str | None = None,
     timing: ServerTiming | None = None,
+    filename: str | None = None,
 ) -> StoredPlaylist:
     """Predict the photo's features, ask for n tracks near them within the genres (names -> weights: each gets its
     share of the list), and build the playlist.
@@ -63,12 +64,6 @@ async def create_playlist(
     only of a photo inference accepted (its format and pixel limits, before any decode here).
     """
     timing = timing if timing is not None else ServerTiming()
-
-    async def resolve() -> dict[str, float]:
-        if all(name in SEED_GENRE_SET for name in genres):
-            return genres  # seed genres resolve to themselves (the playlist service's rule): no hop needed
-        with timing.span("genres"):  # names the person typed: their seed genres, equal shares
-            return dict.fromkeys(await upstreams.resolve_genres(list(genres)), 1.0)
 
     async def predict() -> UpstreamPrediction:
         with timing.span("predict"):
@@ -82,10 +77,21 @@ async def create_playlist(
         with timing.span("photo"):  # what a rating of this playlist will keep
             return await asyncio.to_thread(reencode_photo, image)
 
-    weights, prediction = await both_at_once(resolve(), predict())
+    weights, prediction = await both_at_once(resolve_weights(upstreams, genres, timing), predict())
     request = RecommendationRequest(features=prediction.features, genres=weights or None, n=n, mode=mode)
     recommendation, photo = await both_at_once(recommend(request), keep_photo())
-    return stored_playlist(prediction, request, recommendation, photo=photo, spotify_user=spotify_user)
+    return stored_playlist(
+        prediction, request, recommendation, photo=photo, spotify_user=spotify_user, filename=filename
+    )
+
+
+async def resolve_weights(upstreams: Upstreams, genres: dict[str, float], timing: ServerTiming) -> dict[str, float]:
+    """Genre names -> seed genre weights: seed genres as given, any other names resolved by the playlist service
+    (their seed genres in equal shares; 422 UnknownGenre for a name that maps to none)."""
+    if all(name in SEED_GENRE_SET for name in genres):
+        return genres  # seed genres resolve to themselves (the playlist service's rule): no hop needed
+    with timing.span("genres"):  # names the person typed: their seed genres, equal shares
+        return dict.fromkeys(await upstreams.resolve_genres(list(genres)), 1.0)
 
 
 def stored_playlist(
@@ -95,8 +101,11 @@ def stored_playlist(
     *,
     photo: bytes | None,
     spotify_user: str | None,
+    filename: str | None = None,
 ) -> StoredPlaylist:
-    """A new playlist from what inference read in the photo and the tracks the playlist service chose."""
+    """A new playlist from what inference read in the photo and the tracks the playlist service chose (as an album
+    of one: `photos` holds the photo, every track names it)."""
+    recommendation = numbered_as_sent(recommendation, [0])
     playlist = StoredPlaylist(
         id=new_playlist_id(),
         created_at=datetime.now(UTC),
@@ -108,6 +117,15 @@ def stored_playlist(
         mode=recommendation.mode,
         tracks=public_tracks(recommendation),
         warnings=recommendation.warnings,
+        photos=[
+            PlaylistPhoto(
+                index=0,
+                filename=filename,
+                features=prediction.features,
+                mood=prediction.mood,
+                genre_look=prediction.genre_look,
+            )
+        ],
         attention=prediction.attention,
         recommendation=recommendation,
         request=request,
@@ -136,6 +154,21 @@ async def both_at_once(first: Awaitable[A], second: Awaitable[B]) -> tuple[A, B]
         raise
 
 
+def numbered_as_sent(recommendation: Recommendation, sent_index: list[int]) -> Recommendation:
+    """Each track's and spare's `photo` as the photo's index as sent (`sent_index`, in playing order): the playlist
+    service numbers an album's photos in playing order and leaves a single photo's tracks unnumbered."""
+
+    def as_sent(track: RecommendedTrack) -> RecommendedTrack:
+        return track.model_copy(update={"photo": sent_index[track.photo if track.photo is not None else 0]})
+
+    return recommendation.model_copy(
+        update={
+            "tracks": [as_sent(track) for track in recommendation.tracks],
+            "spares": [as_sent(track) for track in recommendation.spares],
+        }
+    )
+
+
 def public_tracks(recommendation: Recommendation) -> list[Track]:
     """The public view of the recommended tracks."""
     return [Track.model_validate(track.model_dump()) for track in recommendation.tracks]
@@ -161,6 +194,8 @@ async def rate_playlist(
         genres=playlist.genres,
         mode=playlist.mode,
         track_ids=[track.id for track in playlist.tracks],
+        # An album's tracks name their photos; one photo's rating stays as it was.
+        track_photos=[track.photo or 0 for track in playlist.tracks] if len(playlist.photos) > 1 else [],
         session=session,
         user=playlist.spotify_user,
         photo=playlist.photo,

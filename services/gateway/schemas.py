@@ -10,7 +10,7 @@ from services.gateway.account_schemas import SpotifyPlaylistRef
 from shared.features import FEATURES_EXAMPLE, AudioFeatures
 from shared.photo_reading import GENRE_LOOK_EXAMPLE, MOOD_EXAMPLE, PhotoReading
 from shared.rating import DeletedRatings, RatingList, RatingOut, RatingValue
-from shared.recommendation import Mode, Recommendation, RecommendationRequest
+from shared.recommendation import AlbumRequest, Mode, Recommendation, RecommendationRequest
 
 
 class Track(BaseModel):
@@ -28,6 +28,20 @@ class Track(BaseModel):
     genres: list[str] = Field(default_factory=list, examples=[["pop", "dance"]])
     why: str = Field(examples=["close in energy and valence; pop"])
     distance: float | None = Field(default=None, ge=0, examples=[0.12])
+    photo: int | None = Field(
+        default=None, ge=0, examples=[0], description="The `index` of the photo (in `photos`) it was chosen for."
+    )
+
+
+class PlaylistPhoto(PhotoReading):
+    """One photo a playlist was made from: what the model read in it, and when it was taken when the photo says."""
+
+    index: int = Field(ge=0, description="Its place among the photos as they were sent, from 0.")
+    filename: str | None = Field(default=None, examples=["beach.jpg"])
+    features: AudioFeatures
+    taken_at: datetime | None = Field(
+        default=None, description="EXIF DateTimeOriginal: the camera's local time, without a zone."
+    )
 
 
 class AttentionGrid(BaseModel):
@@ -83,7 +97,15 @@ class Playlist(PhotoReading):
     genres: list[str] = Field(description="The seed genres the tracks were drawn from (empty: any genre).")
     mode: Mode
     tracks: list[Track]
-    warnings: list[str] = Field(default_factory=list, description="What the recommender had to relax, if anything.")
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="What the recommender had to relax, and which photos of an album were left out and why.",
+    )
+    photos: list[PlaylistPhoto] = Field(
+        default_factory=list,
+        description="The photos the playlist follows, in playing order (one for a single photo); the top-level "
+        "features, mood and genre look are their mean.",
+    )
     spotify: SpotifyPlaylistRef | None = Field(
         default=None, description="The playlist on the user's Spotify account; absent when not signed in."
     )
@@ -109,13 +131,13 @@ class StoredPlaylist(Playlist):
     model_config = ConfigDict(ser_json_bytes="base64", val_json_bytes="base64")
 
     recommendation: Recommendation
-    request: RecommendationRequest | None = Field(
+    request: RecommendationRequest | AlbumRequest | None = Field(
         default=None, description="What the playlist service was asked (another take asks again)."
     )
     photo: bytes | None = Field(default=None, description="The photo re-encoded for the rating (<= 250 KB JPEG).")
     spotify_user: str | None = Field(default=None, description="Who made it, when signed in with Spotify.")
 
-    def asked(self) -> RecommendationRequest:
+    def asked(self) -> RecommendationRequest | AlbumRequest:
         """The request this playlist was made from (rebuilt from its fields where it was stored without it)."""
         if self.request is not None:
             return self.request

@@ -10,38 +10,26 @@ and headers are theirs.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from services.gateway.account import SpotifyAccount, SpotifySignInRequired
 from services.gateway.account_schemas import Me
 from services.gateway.adapters.upstreams import Upstreams
+from services.gateway.album_photos import AlbumOrder, Photo, read_album
+from services.gateway.albums import create_album
 from services.gateway.carry import carry_guest_session
 from services.gateway.playlists import create_playlist, export_playlist, parse_genres, rate_playlist, raters
 from services.gateway.schemas import FeedbackOut, StoredPlaylist
 from services.gateway.sessions import SessionStore, new_session_token, session_key
 from services.gateway.settings import Settings
 from services.gateway.takes import keep_takes, next_take
-from shared.errors import ServiceError, UnsupportedMediaType
+from shared.errors import PayloadTooLarge, ServiceError
 from shared.rating import RatingList
 from shared.recommendation import ExportFormat, Mode
 from shared.server_timing import ServerTiming
 from shared.spotify_account import SpotifyUser
-
-
-@dataclass(frozen=True)
-class Photo:
-    """An uploaded photo: its bytes and the media type its part declared."""
-
-    data: bytes
-    content_type: str | None
-
-    def media_type(self) -> str:
-        """The declared type, lower-cased; UnsupportedMediaType (415) unless it is an image/* type."""
-        media = (self.content_type or "").lower()
-        if not media.startswith("image/"):
-            raise UnsupportedMediaType(f"the `image` part must be an image/* type, not {media or 'untyped'}")
-        return media
 
 
 @dataclass(frozen=True)
@@ -89,29 +77,49 @@ class GatewayService:
         )
 
     async def make_playlist(
-        self, *, token: str | None, photo: Photo, genres: str | None, n: int, mode: Mode
+        self,
+        *,
+        token: str | None,
+        photos: Sequence[Photo],
+        genres: str | None,
+        n: int,
+        mode: Mode,
+        order: AlbumOrder = "given",
     ) -> MadePlaylist:
-        """A playlist from a photo (the genres comma-separated; none: a signed-in person's profile, else any), on
-        the person's Spotify account when signed in, kept in the session (a new one without `token`)."""
-        media = photo.media_type()  # the media type and the genre list are checked before any upstream is asked
+        """A playlist from a photo, or one that moves with an album's photos (the genres comma-separated; none: a
+        signed-in person's profile, else any), on the person's Spotify account when signed in, kept in the session
+        (a new one without `token`)."""
+        # What the request says is checked before any upstream is asked: the photos' types, sizes and headers, and
+        # the genre list.
+        album = read_album(photos, self.settings.album_limits(), order=order) if len(photos) > 1 else None
+        if album is None:
+            self.check_single(photos[0])
         asked = dict.fromkeys(parse_genres(genres), 1.0)
         listener = await self.listener(token)
         wanted, profile_warning = await self.wanted_genres(listener, asked)
         timing = ServerTiming()
-        playlist = await create_playlist(
-            upstreams=self.upstreams,
-            image=photo.data,
-            content_type=media,
-            genres=wanted,
-            n=n,
-            mode=mode,
-            spotify_user=listener.spotify_user,
-            timing=timing,
-        )
+        if album is None:
+            playlist = await create_playlist(
+                upstreams=self.upstreams, image=photos[0].data, content_type=photos[0].media_type(), genres=wanted,
+                n=n, mode=mode, spotify_user=listener.spotify_user, timing=timing, filename=photos[0].filename,
+            )  # fmt: skip
+            cover = photos[0]
+        else:
+            playlist = await create_album(
+                upstreams=self.upstreams, photos=album[0], warnings=album[1], genres=wanted, n=n, mode=mode,
+                spotify_user=listener.spotify_user, timing=timing,
+            )  # fmt: skip
+            cover = Photo(data=playlist.photo or b"", content_type="image/jpeg")  # its collage
         if profile_warning:
             playlist = playlist.model_copy(update={"warnings": [*playlist.warnings, profile_warning]})
-        playlist = await self.publish_and_keep(listener, playlist, cover=photo, timing=timing)
+        playlist = await self.publish_and_keep(listener, playlist, cover=cover, timing=timing)
         return MadePlaylist(playlist=playlist, token=listener.token, timing=timing)
+
+    def check_single(self, photo: Photo) -> None:
+        """One photo: an image/* type (415) within GATEWAY_MAX_PHOTO_BYTES (413)."""
+        photo.media_type()
+        if len(photo.data) > self.settings.max_photo_bytes:
+            raise PayloadTooLarge(f"the photo is larger than the {self.settings.max_photo_bytes:,}-byte limit")
 
     async def listener(self, token: str | None) -> Listener:
         """Who asks: the session (a new one without `token`) and, signed in with Spotify, the account."""

@@ -8,9 +8,11 @@ from typing import Annotated, Any
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
 
+from services.gateway.album_photos import AlbumLimits
 from services.gateway.forwarded import Network, parse_networks
 from services.gateway.ops_endpoints import Access, OpsAccess
 from shared.http import ServiceClientSettings
+from shared.recommendation import MAX_ALBUM_PHOTOS
 from shared.service_settings import ServiceSettings
 
 
@@ -37,7 +39,15 @@ class Settings(ServiceSettings):
     # rather than failing; past it, a 503 that says what is still starting.
     warmup_wait_s: float = Field(default=20.0, ge=0)
 
-    max_upload_bytes: int = Field(default=10 * 1024 * 1024, gt=0, description="Whole multipart request limit.")
+    max_upload_bytes: int = Field(
+        default=40 * 1024 * 1024, gt=0, description="Whole multipart request limit (an album's photos together)."
+    )
+    # One photo, alone or in an album (inference's own limit, INFERENCE_MAX_UPLOAD_BYTES, is the same by default).
+    max_photo_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    # An album: at most this many photos (422 beyond), and this many pixels in all, read from the photos' headers
+    # before any decoding (413 beyond): what inference would otherwise decode for one request.
+    album_max_photos: int = Field(default=MAX_ALBUM_PHOTOS, ge=1, le=MAX_ALBUM_PHOTOS)
+    album_max_pixels: int = Field(default=400_000_000, gt=0)
     # A trickled body is cut off with 408; a head over max_head_bytes is 414 / 431; SIGTERM drains for shutdown_drain_s.
     body_idle_timeout_s: float = Field(default=10.0, gt=0)
     body_total_timeout_s: float = Field(default=60.0, gt=0)
@@ -114,6 +124,15 @@ class Settings(ServiceSettings):
         default: Access = "open" if self.environment == "development" else ("token" if self._ops_token() else "off")
         return OpsAccess(
             metrics=self.metrics_access or default, docs=self.docs_access or default, token=self._ops_token() or None
+        )
+
+    def album_limits(self) -> AlbumLimits:
+        """What one album may hold."""
+        return AlbumLimits(
+            max_photos=self.album_max_photos,
+            max_photo_bytes=self.max_photo_bytes,
+            max_bytes=self.max_upload_bytes,
+            max_pixels=self.album_max_pixels,
         )
 
     def upstream(self, name: str) -> ServiceClientSettings:

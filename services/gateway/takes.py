@@ -11,11 +11,11 @@ from datetime import UTC, datetime
 from typing import Final
 
 from services.gateway.adapters.upstreams import Upstreams
-from services.gateway.playlists import new_playlist_id, public_tracks
+from services.gateway.playlists import new_playlist_id, numbered_as_sent, public_tracks
 from services.gateway.schemas import StoredPlaylist
 from services.gateway.sessions import SessionStore
 from shared.errors import Conflict
-from shared.recommendation import Recommendation, another_take
+from shared.recommendation import AlbumRequest, Recommendation, another_take
 
 # Takes of one photo; a person who wants more starts again from the photo (the ids travel with every take).
 MAX_TAKES: Final = 10
@@ -37,7 +37,12 @@ async def next_take(
         raise TooManyTakes(f"this photo already has {MAX_TAKES} takes; upload it again for a fresh start")
     earlier = [p for p in [await sessions.get_playlist(session=session, playlist_id=i) for i in ids] if p is not None]
     request = another_take(origin.asked(), [p.recommendation.tracks for p in earlier])
-    recommendation = await upstreams.recommend(request)
+    if isinstance(request, AlbumRequest):
+        answer = await upstreams.recommend_album(request)
+    else:
+        answer = await upstreams.recommend(request)
+    # Numbered as the origin's photos were sent (its `photos` are in playing order).
+    recommendation = numbered_as_sent(answer, [photo.index for photo in origin.photos] or [0])
     warnings = [*recommendation.warnings, *_farther(earlier[-1].recommendation if earlier else None, recommendation)]
     take_id = new_playlist_id()
     take = origin.model_copy(

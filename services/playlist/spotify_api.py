@@ -116,7 +116,7 @@ async def publish(service: Service, account: Account, body: PublishIn) -> Publis
     return await service.publish(
         account,
         name=playlist_name(features=body.features, mood=body.mood, mode=body.mode),
-        description=playlist_description(genres=body.genres, mode=body.mode),
+        description=playlist_description(genres=body.genres, mode=body.mode, photos=body.photos),
         public=body.public,
         candidates=body.candidates,
         n=body.n,

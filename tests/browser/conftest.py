@@ -100,9 +100,16 @@ class Visit:
         return path
 
 
-def visit(browser: Browser, stack: Stack, viewport: ViewportSize, *, reduced_motion: bool = True) -> Iterator[Visit]:
+def visit(
+    browser: Browser, stack: Stack, viewport: ViewportSize, *, reduced_motion: bool = True, touch: bool = False
+) -> Iterator[Visit]:
+    """`touch`: a phone's touch screen (the page sees pointer: coarse)."""
     context = browser.new_context(
-        viewport=viewport, reduced_motion="reduce" if reduced_motion else "no-preference", accept_downloads=True
+        viewport=viewport,
+        reduced_motion="reduce" if reduced_motion else "no-preference",
+        accept_downloads=True,
+        has_touch=touch,
+        is_mobile=touch,
     )
     context.set_default_timeout(60_000)  # a playlist takes a few seconds of model time on 2 busy cores
     page = context.new_page()

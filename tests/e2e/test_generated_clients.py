@@ -63,8 +63,8 @@ def native(stack: Stack) -> Iterator[AuthenticatedClient]:
 
 def upload(client: AuthenticatedClient, genres: str) -> Playlist | ErrorEnvelope | None:
     photo = File(payload=io.BytesIO(sunset_photo()), file_name="sunset.jpg", mime_type="image/jpeg")
-    body = BodyPostPlaylistV1PlaylistsPost(
-        image=photo, genres=genres, n=5, mode=BodyPostPlaylistV1PlaylistsPostMode.CALM
+    body = BodyPostPlaylistV1PlaylistsPost(  # `image` is a list: one photo, or an album's
+        image=[photo], genres=genres, n=5, mode=BodyPostPlaylistV1PlaylistsPostMode.CALM
     )
     return post_playlist_v1_playlists_post.sync(client=client, body=body)
 

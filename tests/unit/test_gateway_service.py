@@ -12,7 +12,8 @@ import pytest
 
 from services.gateway.adapters.in_process import InProcessSessionStore
 from services.gateway.adapters.upstreams import Upstreams
-from services.gateway.service import GatewayService, Photo
+from services.gateway.album_photos import Photo
+from services.gateway.service import GatewayService
 from services.gateway.sessions import new_session_token, session_key
 from services.gateway.settings import Settings
 from shared.errors import UnsupportedMediaType
@@ -44,7 +45,7 @@ def test_a_guest_gets_a_playlist_kept_in_a_new_session() -> None:
 
     async def flow(service: GatewayService) -> None:
         made = await service.make_playlist(
-            token=None, photo=Photo(jpeg_bytes(), "image/jpeg"), genres="pop, Rock", n=4, mode="boost"
+            token=None, photos=[Photo(jpeg_bytes(), "image/jpeg")], genres="pop, Rock", n=4, mode="boost"
         )
         assert made.playlist.genres == ["pop", "rock"] and made.playlist.mode == "boost"
         assert len(made.playlist.tracks) == 4 and made.playlist.spotify is None
@@ -63,7 +64,7 @@ def test_signed_in_the_playlist_follows_the_profile_and_lands_on_the_account() -
     async def flow(service: GatewayService) -> None:
         token = new_session_token()
         made = await service.make_playlist(
-            token=token, photo=Photo(jpeg_bytes(), "image/jpeg"), genres=None, n=4, mode="match"
+            token=token, photos=[Photo(jpeg_bytes(), "image/jpeg")], genres=None, n=4, mode="match"
         )
         assert made.token == token
         assert fakes.recommendations[-1]["genres"] == {"indie-pop": 6.0, "hip-hop": 2.0}
@@ -81,7 +82,9 @@ def test_a_part_that_is_not_an_image_is_refused_before_any_upstream_is_asked() -
 
     async def flow(service: GatewayService) -> None:
         with pytest.raises(UnsupportedMediaType, match="text/plain"):
-            await service.make_playlist(token=None, photo=Photo(b"hello", "text/plain"), genres=None, n=4, mode="match")
+            await service.make_playlist(
+                token=None, photos=[Photo(b"hello", "text/plain")], genres=None, n=4, mode="match"
+            )
 
     run(fakes, flow)
     assert fakes.calls == []

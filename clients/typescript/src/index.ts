@@ -25,9 +25,14 @@ export function createGatewayClient(baseUrl: string, token?: string): GatewayCli
 }
 
 /** The multipart body of POST /v1/playlists: the schema types the photo as a string, the wire wants a file. */
-export function photoForm(photo: Blob, fields: Omit<components["schemas"]["Body_post_playlist_v1_playlists_post"], "image">): FormData {
+export function photoForm(
+  photos: Blob | Blob[],
+  fields: Omit<components["schemas"]["Body_post_playlist_v1_playlists_post"], "image">,
+): FormData {
   const form = new FormData();
-  form.append("image", photo, "photo.jpg");
+  // One photo, or an album's (the `image` part repeated, in playing order).
+  const all = Array.isArray(photos) ? photos : [photos];
+  all.forEach((photo, place) => form.append("image", photo, `photo-${place + 1}.jpg`));
   for (const [name, value] of Object.entries(fields)) {
     // The body openapi-fetch hands a serializer still has the schema's `image` placeholder: the file replaces it.
     if (name !== "image" && value !== undefined && value !== null) form.append(name, String(value));

@@ -482,10 +482,9 @@ export interface components {
             genres?: string | null;
             /**
              * Image
-             * Format: binary
-             * @description The photo (JPEG, PNG, WebP ...), at most the upload limit.
+             * @description The photo (JPEG, PNG, WebP ...), at most the photo limit; repeat the part for an album of up to 30 photos, one playlist that moves with them in their order.
              */
-            image: string;
+            image: string[];
             /**
              * Mode
              * @description match the photo, boost its energy, or calm it.
@@ -499,6 +498,13 @@ export interface components {
              * @default 20
              */
             n: number;
+            /**
+             * Order
+             * @description An album's order: as given, or as taken (EXIF DateTimeOriginal, then given).
+             * @default given
+             * @enum {string}
+             */
+            order: "given" | "taken";
         };
         /**
          * ErrorEnvelope
@@ -811,6 +817,11 @@ export interface components {
             model_version: string;
             /** @description Absent for models without a mood head. */
             mood?: components["schemas"]["PhotoMood"] | null;
+            /**
+             * Photos
+             * @description The photos the playlist follows, in playing order (one for a single photo); the top-level features, mood and genre look are their mean.
+             */
+            photos?: components["schemas"]["PlaylistPhoto"][];
             /** @description The playlist on the user's Spotify account; absent when not signed in. */
             spotify?: components["schemas"]["SpotifyPlaylistRef"] | null;
             /**
@@ -828,9 +839,47 @@ export interface components {
             tracks: components["schemas"]["Track"][];
             /**
              * Warnings
-             * @description What the recommender had to relax, if anything.
+             * @description What the recommender had to relax, and which photos of an album were left out and why.
              */
             warnings?: string[];
+        };
+        /**
+         * PlaylistPhoto
+         * @description One photo a playlist was made from: what the model read in it, and when it was taken when the photo says.
+         */
+        PlaylistPhoto: {
+            features: components["schemas"]["AudioFeatures"];
+            /**
+             * Filename
+             * @example beach.jpg
+             */
+            filename?: string | null;
+            /**
+             * Genre Look
+             * @description How much the photo looks like the album covers of each genre; sums to 1.
+             * @example {
+             *       "Country": 0.06,
+             *       "Electronic": 0.31,
+             *       "HipHop": 0.16,
+             *       "Pop": 0.24,
+             *       "Rock": 0.23
+             *     }
+             */
+            genre_look?: {
+                [key: string]: number;
+            } | null;
+            /**
+             * Index
+             * @description Its place among the photos as they were sent, from 0.
+             */
+            index: number;
+            /** @description Absent for models without a mood head. */
+            mood?: components["schemas"]["PhotoMood"] | null;
+            /**
+             * Taken At
+             * @description EXIF DateTimeOriginal: the camera's local time, without a zone.
+             */
+            taken_at?: string | null;
         };
         /**
          * RatingDetail
@@ -889,6 +938,8 @@ export interface components {
             stored_at?: string | null;
             /** Track Ids */
             track_ids: string[];
+            /** Track Photos */
+            track_photos?: number[];
             /** User */
             user?: string | null;
         };
@@ -963,6 +1014,12 @@ export interface components {
              * @example Never Gonna Give You Up
              */
             name: string;
+            /**
+             * Photo
+             * @description The `index` of the photo (in `photos`) it was chosen for.
+             * @example 0
+             */
+            photo?: number | null;
             /**
              * Uri
              * @example spotify:track:4uLU6hMCjMI75M1A2tKUQC

@@ -26,7 +26,7 @@ test("a native app makes a playlist, rates it and lists its ratings with a beare
   assert.ok(genres.data?.genres.includes("rock"));
 
   const made = await client.POST("/v1/playlists", {
-    body: { image: "", genres: "rock", n: 5, mode: "calm" },
+    body: { image: [], genres: "rock", n: 5, mode: "calm", order: "given" },
     bodySerializer: (body) => photoForm(photo, body),
   });
   assert.equal(made.response.status, 201, JSON.stringify(made.error));
@@ -64,7 +64,7 @@ test("a native app makes a playlist, rates it and lists its ratings with a beare
 test("an unknown genre is a typed 422 error, and a revoked session is refused", async () => {
   const client = createGatewayClient(gateway, await bearerToken());
   const refused = await client.POST("/v1/playlists", {
-    body: { image: "", genres: "<b>not a genre</b>", n: 5, mode: "match" },
+    body: { image: [], genres: "<b>not a genre</b>", n: 5, mode: "match", order: "given" },
     bodySerializer: (body) => photoForm(photo, body),
   });
   assert.equal(refused.response.status, 422);

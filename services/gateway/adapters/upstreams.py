@@ -16,6 +16,7 @@ from shared.http import ServiceClient
 from shared.rating import DEADLINE_HEADER, IDEMPOTENCY_HEADER, DeletedRatings, RatingIn, RatingList
 from shared.recommendation import (
     EXPORT_MEDIA_TYPES,
+    AlbumRequest,
     ExportFormat,
     Recommendation,
     RecommendationRequest,
@@ -91,6 +92,12 @@ class Upstreams:
         """Tracks near the features (playlist POST /v1/recommendations)."""
         body = request.model_dump(mode="json")
         response = await self.playlist.request("POST", "/v1/recommendations", json=body)
+        return parse_upstream(Recommendation, response, service="playlist")
+
+    async def recommend_album(self, request: AlbumRequest) -> Recommendation:
+        """One list for an album's photos (playlist POST /v1/recommendations/album)."""
+        body = request.model_dump(mode="json")
+        response = await self.playlist.request("POST", "/v1/recommendations/album", json=body)
         return parse_upstream(Recommendation, response, service="playlist")
 
     async def export(self, *, recommendation: Recommendation, fmt: ExportFormat) -> tuple[bytes, str]:

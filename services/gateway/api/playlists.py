@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, Header, Query, Response, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse
 
+from services.gateway.album_photos import AlbumOrder, Photo
 from services.gateway.api.cookies import set_session_cookie
 from services.gateway.api.dependencies import OwnedPlaylist, Service, SessionToken
 from services.gateway.api.warmup import warmed_up
@@ -20,7 +21,6 @@ from services.gateway.schemas import (
     MyRatingsDeleted,
     Playlist,
 )
-from services.gateway.service import Photo
 from shared.genres import SEED_GENRES
 from shared.rating import IDEMPOTENCY_PATTERN
 from shared.recommendation import ExportFormat, Mode
@@ -30,11 +30,16 @@ from shared.web.errors import error_responses
 router = APIRouter(prefix="/v1")
 # The upload's form fields. format: binary beside OpenAPI 3.1's contentMediaType: generators (openapi-python-client)
 # read it as a file.
-PhotoPart = Annotated[
-    UploadFile,
+PhotoParts = Annotated[
+    list[UploadFile],
     File(
-        description="The photo (JPEG, PNG, WebP ...), at most the upload limit.", json_schema_extra={"format": "binary"}
+        description="The photo (JPEG, PNG, WebP ...), at most the photo limit; repeat the part for an album of up to "
+        "30 photos, one playlist that moves with them in their order.",
+        json_schema_extra={"items": {"type": "string", "format": "binary"}},
     ),
+]
+OrderField = Annotated[
+    AlbumOrder, Form(description="An album's order: as given, or as taken (EXIF DateTimeOriginal, then given).")
 ]
 GenresField = Annotated[str | None, Form(max_length=2000, examples=["pop,indie"])]
 CountField = Annotated[int, Form(ge=1, le=100, description="How many tracks.")]
@@ -96,13 +101,14 @@ async def post_playlist(
     response: Response,
     service: Service,
     known: SessionToken,
-    image: PhotoPart,
+    image: PhotoParts,
     genres: GenresField = None,
     n: CountField = 20,
     mode: ModeField = "match",
+    order: OrderField = "given",
 ) -> Playlist:
-    photo = Photo(data=await image.read(), content_type=image.content_type)
-    made = await service.make_playlist(token=known, photo=photo, genres=genres, n=n, mode=mode)
+    photos = [Photo(data=await part.read(), content_type=part.content_type, filename=part.filename) for part in image]
+    made = await service.make_playlist(token=known, photos=photos, genres=genres, n=n, mode=mode, order=order)
     set_session_cookie(response, service.settings, made.token)
     response.headers[SERVER_TIMING] = made.timing.header()
     return made.playlist.public()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import numpy as np
 
-from services.playlist.recommend.explain import title
+from services.playlist.recommend.explain import mood_words, title
 from shared.features import AUDIO_FEATURES, AudioFeatures
 
 APP_NAME = "PRESSED / PLAY"
@@ -22,8 +23,19 @@ def playlist_name(*, features: AudioFeatures, mood: str | None = None, mode: str
     return f"{words} · {APP_NAME}"[:100]
 
 
-def playlist_description(*, genres: list[str], mode: str, when: datetime | None = None) -> str:
-    """What the playlist was made from, and when (Spotify shows it under the name)."""
+def playlist_description(
+    *, genres: list[str], mode: str, when: datetime | None = None, photos: Sequence[AudioFeatures] = ()
+) -> str:
+    """What the playlist was made from, and when (Spotify shows it under the name); for an album, each photo's mood
+    in playing order. Spotify takes 300 characters: an album's moods are cut to fit, whole words, with an ellipsis,
+    and the genres always come through."""
     day = (when or datetime.now(UTC)).strftime("%Y-%m-%d")
-    drawn = ", ".join(genres) if genres else "any genre"
-    return f"Made by {APP_NAME} on {day} from a photo: {drawn}, {mode} mode."[:300]
+    drawn = f"{', '.join(genres) if genres else 'any genre'}, {mode} mode."
+    if len(photos) < 2:
+        return f"Made by {APP_NAME} on {day} from a photo: {drawn}"[:300]
+    moods = " → ".join(mood_words(photo.to_vector()) for photo in photos)
+    head = f"Made by {APP_NAME} on {day} from {len(photos)} photos: "
+    room = 300 - len(head) - len(drawn) - 2
+    if len(moods) > room:
+        moods = moods[: room - 1].rsplit(" ", 1)[0] + "…"
+    return f"{head}{moods}; {drawn}"

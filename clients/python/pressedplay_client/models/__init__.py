@@ -5,6 +5,7 @@ from .audio_features import AudioFeatures
 from .bearer_session import BearerSession
 from .body_post_playlist_v1_playlists_post import BodyPostPlaylistV1PlaylistsPost
 from .body_post_playlist_v1_playlists_post_mode import BodyPostPlaylistV1PlaylistsPostMode
+from .body_post_playlist_v1_playlists_post_order import BodyPostPlaylistV1PlaylistsPostOrder
 from .error_envelope import ErrorEnvelope
 from .feedback_in import FeedbackIn
 from .feedback_in_rating import FeedbackInRating
@@ -26,6 +27,8 @@ from .photo_mood import PhotoMood
 from .playlist import Playlist
 from .playlist_genre_look_type_0 import PlaylistGenreLookType0
 from .playlist_mode import PlaylistMode
+from .playlist_photo import PlaylistPhoto
+from .playlist_photo_genre_look_type_0 import PlaylistPhotoGenreLookType0
 from .rating_detail import RatingDetail
 from .rating_detail_genre_look_type_0 import RatingDetailGenreLookType0
 from .rating_detail_rating import RatingDetailRating
@@ -41,6 +44,7 @@ __all__ = (
     "BearerSession",
     "BodyPostPlaylistV1PlaylistsPost",
     "BodyPostPlaylistV1PlaylistsPostMode",
+    "BodyPostPlaylistV1PlaylistsPostOrder",
     "ErrorEnvelope",
     "FeedbackIn",
     "FeedbackInRating",
@@ -62,6 +66,8 @@ __all__ = (
     "Playlist",
     "PlaylistGenreLookType0",
     "PlaylistMode",
+    "PlaylistPhoto",
+    "PlaylistPhotoGenreLookType0",
     "RatingDetail",
     "RatingDetailGenreLookType0",
     "RatingDetailRating",

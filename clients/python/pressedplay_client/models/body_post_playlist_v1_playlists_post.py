@@ -11,6 +11,7 @@ from .. import types
 from ..types import UNSET, Unset
 
 from ..models.body_post_playlist_v1_playlists_post_mode import BodyPostPlaylistV1PlaylistsPostMode
+from ..models.body_post_playlist_v1_playlists_post_order import BodyPostPlaylistV1PlaylistsPostOrder
 from ..types import File, FileTypes
 from ..types import UNSET, Unset
 from io import BytesIO
@@ -24,21 +25,29 @@ T = TypeVar("T", bound="BodyPostPlaylistV1PlaylistsPost")
 class BodyPostPlaylistV1PlaylistsPost:
     """
     Attributes:
-        image (File): The photo (JPEG, PNG, WebP ...), at most the upload limit.
+        image (list[File]): The photo (JPEG, PNG, WebP ...), at most the photo limit; repeat the part for an album of up
+            to 30 photos, one playlist that moves with them in their order.
         genres (None | str | Unset):
         mode (BodyPostPlaylistV1PlaylistsPostMode | Unset): match the photo, boost its energy, or calm it. Default:
             BodyPostPlaylistV1PlaylistsPostMode.MATCH.
         n (int | Unset): How many tracks. Default: 20.
+        order (BodyPostPlaylistV1PlaylistsPostOrder | Unset): An album's order: as given, or as taken (EXIF
+            DateTimeOriginal, then given). Default: BodyPostPlaylistV1PlaylistsPostOrder.GIVEN.
     """
 
-    image: File
+    image: list[File]
     genres: None | str | Unset = UNSET
     mode: BodyPostPlaylistV1PlaylistsPostMode | Unset = BodyPostPlaylistV1PlaylistsPostMode.MATCH
     n: int | Unset = 20
+    order: BodyPostPlaylistV1PlaylistsPostOrder | Unset = BodyPostPlaylistV1PlaylistsPostOrder.GIVEN
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        image = self.image.to_tuple()
+        image = []
+        for image_item_data in self.image:
+            image_item = image_item_data.to_tuple()
+
+            image.append(image_item)
 
         genres: None | str | Unset
         if isinstance(self.genres, Unset):
@@ -51,6 +60,10 @@ class BodyPostPlaylistV1PlaylistsPost:
             mode = self.mode.value
 
         n = self.n
+
+        order: str | Unset = UNSET
+        if not isinstance(self.order, Unset):
+            order = self.order.value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -65,13 +78,16 @@ class BodyPostPlaylistV1PlaylistsPost:
             field_dict["mode"] = mode
         if n is not UNSET:
             field_dict["n"] = n
+        if order is not UNSET:
+            field_dict["order"] = order
 
         return field_dict
 
     def to_multipart(self) -> types.RequestFiles:
         files: types.RequestFiles = []
 
-        files.append(("image", self.image.to_tuple()))
+        for image_item_element in self.image:
+            files.append(("image", image_item_element.to_tuple()))
 
         if not isinstance(self.genres, Unset):
             if isinstance(self.genres, str):
@@ -85,6 +101,9 @@ class BodyPostPlaylistV1PlaylistsPost:
         if not isinstance(self.n, Unset):
             files.append(("n", (None, str(self.n).encode(), "text/plain")))
 
+        if not isinstance(self.order, Unset):
+            files.append(("order", (None, str(self.order.value).encode(), "text/plain")))
+
         for prop_name, prop in self.additional_properties.items():
             files.append((prop_name, (None, str(prop).encode(), "text/plain")))
 
@@ -93,7 +112,12 @@ class BodyPostPlaylistV1PlaylistsPost:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        image = File(payload=BytesIO(d.pop("image")))
+        image = []
+        _image = d.pop("image")
+        for image_item_data in _image:
+            image_item = File(payload=BytesIO(image_item_data))
+
+            image.append(image_item)
 
         def _parse_genres(data: object) -> None | str | Unset:
             if data is None:
@@ -113,11 +137,19 @@ class BodyPostPlaylistV1PlaylistsPost:
 
         n = d.pop("n", UNSET)
 
+        _order = d.pop("order", UNSET)
+        order: BodyPostPlaylistV1PlaylistsPostOrder | Unset
+        if isinstance(_order, Unset):
+            order = UNSET
+        else:
+            order = BodyPostPlaylistV1PlaylistsPostOrder(_order)
+
         body_post_playlist_v1_playlists_post = cls(
             image=image,
             genres=genres,
             mode=mode,
             n=n,
+            order=order,
         )
 
         body_post_playlist_v1_playlists_post.additional_properties = d

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from ..models.audio_features import AudioFeatures
     from ..models.photo_mood import PhotoMood
     from ..models.playlist_genre_look_type_0 import PlaylistGenreLookType0
+    from ..models.playlist_photo import PlaylistPhoto
     from ..models.spotify_playlist_ref import SpotifyPlaylistRef
     from ..models.track import Track
 
@@ -43,13 +44,16 @@ class Playlist:
         genre_look (None | PlaylistGenreLookType0 | Unset): How much the photo looks like the album covers of each
             genre; sums to 1.
         mood (None | PhotoMood | Unset): Absent for models without a mood head.
+        photos (list[PlaylistPhoto] | Unset): The photos the playlist follows, in playing order (one for a single
+            photo); the top-level features, mood and genre look are their mean.
         spotify (None | SpotifyPlaylistRef | Unset): The playlist on the user's Spotify account; absent when not signed
             in.
         spotify_pending (bool | Unset): True when, signed in, Spotify could not take the playlist (a warning says why):
             POST /v1/playlists/{id}/spotify saves it again. Default: False.
         takes (list[str] | Unset): Every take of this photo, oldest first, this one included (POST .../takes makes
             another; GET any of them to go back). Empty for a playlist with no other take.
-        warnings (list[str] | Unset): What the recommender had to relax, if anything.
+        warnings (list[str] | Unset): What the recommender had to relax, and which photos of an album were left out and
+            why.
     """
 
     created_at: datetime.datetime
@@ -62,6 +66,7 @@ class Playlist:
     attention: AttentionGrid | None | Unset = UNSET
     genre_look: None | PlaylistGenreLookType0 | Unset = UNSET
     mood: None | PhotoMood | Unset = UNSET
+    photos: list[PlaylistPhoto] | Unset = UNSET
     spotify: None | SpotifyPlaylistRef | Unset = UNSET
     spotify_pending: bool | Unset = False
     takes: list[str] | Unset = UNSET
@@ -73,6 +78,7 @@ class Playlist:
         from ..models.audio_features import AudioFeatures  # noqa: PLC0415
         from ..models.photo_mood import PhotoMood  # noqa: PLC0415
         from ..models.playlist_genre_look_type_0 import PlaylistGenreLookType0  # noqa: PLC0415
+        from ..models.playlist_photo import PlaylistPhoto  # noqa: PLC0415
         from ..models.spotify_playlist_ref import SpotifyPlaylistRef  # noqa: PLC0415
         from ..models.track import Track  # noqa: PLC0415
 
@@ -117,6 +123,13 @@ class Playlist:
         else:
             mood = self.mood
 
+        photos: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.photos, Unset):
+            photos = []
+            for photos_item_data in self.photos:
+                photos_item = photos_item_data.to_dict()
+                photos.append(photos_item)
+
         spotify: dict[str, Any] | None | Unset
         if isinstance(self.spotify, Unset):
             spotify = UNSET
@@ -154,6 +167,8 @@ class Playlist:
             field_dict["genre_look"] = genre_look
         if mood is not UNSET:
             field_dict["mood"] = mood
+        if photos is not UNSET:
+            field_dict["photos"] = photos
         if spotify is not UNSET:
             field_dict["spotify"] = spotify
         if spotify_pending is not UNSET:
@@ -171,6 +186,7 @@ class Playlist:
         from ..models.audio_features import AudioFeatures  # noqa: PLC0415
         from ..models.photo_mood import PhotoMood  # noqa: PLC0415
         from ..models.playlist_genre_look_type_0 import PlaylistGenreLookType0  # noqa: PLC0415
+        from ..models.playlist_photo import PlaylistPhoto  # noqa: PLC0415
         from ..models.spotify_playlist_ref import SpotifyPlaylistRef  # noqa: PLC0415
         from ..models.track import Track  # noqa: PLC0415
 
@@ -245,6 +261,15 @@ class Playlist:
 
         mood = _parse_mood(d.pop("mood", UNSET))
 
+        _photos = d.pop("photos", UNSET)
+        photos: list[PlaylistPhoto] | Unset = UNSET
+        if _photos is not UNSET:
+            photos = []
+            for photos_item_data in _photos:
+                photos_item = PlaylistPhoto.from_dict(photos_item_data)
+
+                photos.append(photos_item)
+
         def _parse_spotify(data: object) -> None | SpotifyPlaylistRef | Unset:
             if data is None:
                 return data
@@ -279,6 +304,7 @@ class Playlist:
             attention=attention,
             genre_look=genre_look,
             mood=mood,
+            photos=photos,
             spotify=spotify,
             spotify_pending=spotify_pending,
             takes=takes,

@@ -44,6 +44,7 @@ class RatingDetail:
         queued (bool | Unset): True: in the outbox, delivered when the store returns. Default: False.
         session (None | str | Unset):
         stored_at (datetime.datetime | None | Unset):
+        track_photos (list[int] | Unset):
         user (None | str | Unset):
     """
 
@@ -63,6 +64,7 @@ class RatingDetail:
     queued: bool | Unset = False
     session: None | str | Unset = UNSET
     stored_at: datetime.datetime | None | Unset = UNSET
+    track_photos: list[int] | Unset = UNSET
     user: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -135,6 +137,10 @@ class RatingDetail:
         else:
             stored_at = self.stored_at
 
+        track_photos: list[int] | Unset = UNSET
+        if not isinstance(self.track_photos, Unset):
+            track_photos = self.track_photos
+
         user: None | str | Unset
         if isinstance(self.user, Unset):
             user = UNSET
@@ -171,6 +177,8 @@ class RatingDetail:
             field_dict["session"] = session
         if stored_at is not UNSET:
             field_dict["stored_at"] = stored_at
+        if track_photos is not UNSET:
+            field_dict["track_photos"] = track_photos
         if user is not UNSET:
             field_dict["user"] = user
 
@@ -281,6 +289,8 @@ class RatingDetail:
 
         stored_at = _parse_stored_at(d.pop("stored_at", UNSET))
 
+        track_photos = cast(list[int], d.pop("track_photos", UNSET))
+
         def _parse_user(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -307,6 +317,7 @@ class RatingDetail:
             queued=queued,
             session=session,
             stored_at=stored_at,
+            track_photos=track_photos,
             user=user,
         )
 

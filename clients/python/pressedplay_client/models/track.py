@@ -34,6 +34,7 @@ class Track:
         album (None | str | Unset):
         distance (float | None | Unset):
         genres (list[str] | Unset):
+        photo (int | None | Unset): The `index` of the photo (in `photos`) it was chosen for.
     """
 
     artist: str
@@ -46,6 +47,7 @@ class Track:
     album: None | str | Unset = UNSET
     distance: float | None | Unset = UNSET
     genres: list[str] | Unset = UNSET
+    photo: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -81,6 +83,12 @@ class Track:
         if not isinstance(self.genres, Unset):
             genres = self.genres
 
+        photo: int | None | Unset
+        if isinstance(self.photo, Unset):
+            photo = UNSET
+        else:
+            photo = self.photo
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -100,6 +108,8 @@ class Track:
             field_dict["distance"] = distance
         if genres is not UNSET:
             field_dict["genres"] = genres
+        if photo is not UNSET:
+            field_dict["photo"] = photo
 
         return field_dict
 
@@ -142,6 +152,15 @@ class Track:
 
         genres = cast(list[str], d.pop("genres", UNSET))
 
+        def _parse_photo(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        photo = _parse_photo(d.pop("photo", UNSET))
+
         track = cls(
             artist=artist,
             features=features,
@@ -153,6 +172,7 @@ class Track:
             album=album,
             distance=distance,
             genres=genres,
+            photo=photo,
         )
 
         track.additional_properties = d

@@ -1,10 +1,12 @@
-// The page: a photo (picker, drop or paste) with a preview, the controls, one "make my playlist" action with
-// progress, then what the model saw and the playlist. The API's errors arrive here as sentences (api.js).
+// The page: photos (picker, camera, drop or paste) with a preview of one or a strip of several (album.js), the
+// controls, one "make my playlist" action with progress, then what the model saw and the playlist (grouped by photo
+// with the arc chart for an album: album-view.js). The API's errors arrive here as sentences (api.js).
 
+import { albumCollage, hideAlbumPlaylist, showAlbumPlaylist } from "./album-view.js";
 import { api } from "./api.js";
 import { dominantColours, swatchItems } from "./colours.js";
 import { GenrePicker, loadAccount } from "./genres.js";
-import { photoProblem } from "./photo-check.js";
+import { wirePhotoBox } from "./photo-box.js";
 import { hideSpotify, showPlaylist, wirePlaylistActions } from "./playlist.js";
 import { drawHeatMap, genreLookItems, heatCaption, moodWords, radarChart } from "./reading.js";
 import { showTakes, wireTakes } from "./takes.js";
@@ -14,9 +16,9 @@ import { untilWarm } from "./warmup.js";
 const $ = (id) => document.getElementById(id);
 const STAGES = ["Reading your photo…", "Feeling its mood and colours…", "Choosing tracks that sound like it…"];
 const WARMING = "Warming up: the image model is still loading. Your playlist comes as soon as it is ready…";
-let photo = null; // the File or Blob to upload
+let album = null; // the photos to upload, in order (photo-box.js)
+let sent = []; // the album's photos as the playlist shown was asked for (its photo indexes are theirs)
 let playlist = null; // the playlist shown
-let previewUrl = null;
 let warming = false; // the gateway has not said ready yet (warmup.js)
 
 function announce(text) {
@@ -53,79 +55,6 @@ function clearError() {
   $("photo-error").textContent = "";
 }
 
-/** A chosen file that cannot be sent: the sentence beside the photo box; the photo chosen before (if any) stays. */
-function refusePhoto(problem) {
-  const box = $("photo-error");
-  box.textContent = photo ? `${problem} Your previous photo is still here.` : problem;
-  box.hidden = false;
-  $("photo").value = ""; // choosing the same file again (fixed) fires a change
-  announce("");
-  showWhereTheEyeIs(box);
-}
-
-async function usePhoto(file) {
-  if (!file) return;
-  clearError();
-  const problem = await photoProblem(file);
-  if (problem) {
-    refusePhoto(problem);
-    return;
-  }
-  photo = file;
-  if (previewUrl) URL.revokeObjectURL(previewUrl);
-  previewUrl = URL.createObjectURL(file);
-  const preview = $("preview");
-  preview.alt = `Your photo${file.name ? `, ${file.name}` : ""}`;
-  preview.src = previewUrl;
-  $("stage").hidden = false;
-  $("heat").hidden = true;
-  // What the model saw and the playlist belong to the previous photo: a new photo starts over.
-  $("reading").hidden = true;
-  $("result").hidden = true;
-  $("empty").hidden = false;
-  $("drop").classList.add("has-photo");
-  $("pick-label").textContent = "Choose another photo";
-  announce(`Photo ready${file.name ? `: ${file.name}` : ""}. Now make your playlist.`);
-}
-
-function wireUpload() {
-  $("photo").addEventListener("change", (event) => usePhoto(event.target.files[0]));
-  // Space opens a file input's chooser; Enter should too, as on the buttons around it.
-  $("photo").addEventListener("keydown", (event) => {
-    if (event.key === "Enter") {
-      event.preventDefault();
-      event.target.click();
-    }
-  });
-  const drop = $("drop");
-  for (const name of ["dragenter", "dragover"]) {
-    drop.addEventListener(name, (event) => {
-      event.preventDefault();
-      drop.classList.add("dragging");
-    });
-  }
-  for (const name of ["dragleave", "drop"]) {
-    drop.addEventListener(name, () => drop.classList.remove("dragging"));
-  }
-  drop.addEventListener("drop", (event) => {
-    event.preventDefault();
-    const file = [...(event.dataTransfer?.files || [])][0];
-    if (file) usePhoto(file);
-  });
-  // Anywhere on the page: a dropped file outside the box should not navigate away from it.
-  window.addEventListener("dragover", (event) => event.preventDefault());
-  window.addEventListener("drop", (event) => event.preventDefault());
-  document.addEventListener("paste", (event) => {
-    const item = [...(event.clipboardData?.items || [])].find((entry) => entry.kind === "file");
-    if (!item) return;
-    const file = item.getAsFile();
-    if (file) {
-      event.preventDefault();
-      usePhoto(file);
-    }
-  });
-}
-
 function busy(on) {
   $("make-button").disabled = on;
   $("make-button").setAttribute("aria-busy", String(on));
@@ -133,23 +62,35 @@ function busy(on) {
   $("make").classList.toggle("working", on);
 }
 
+/** An album's own sentences for what the API refuses of the photos together; any other error as api.js says it. */
+function albumError(error, count) {
+  if (count < 2) return error;
+  if (error.status === 413) {
+    return { message: `Those ${count} photos are too much to send at once. Leave some out, or choose smaller copies.` };
+  }
+  if (error.error === "InvalidImage") return { message: "None of those photos could be read. Try JPEG, PNG or WebP images." };
+  return error;
+}
+
 async function makePlaylist(picker) {
   clearError();
-  if (!photo) {
+  if (!album.size) {
     report({ message: "Pick a photo first: choose one, drop it on the box, or paste it." });
     $("pick-label").focus();
     return;
   }
   const form = $("make");
   const body = new FormData();
-  body.append("image", photo, photo.name || "pasted-photo.png");
+  const asked = [...album.photos];
+  for (const photo of asked) body.append("image", photo.file, photo.file.name || "pasted-photo.png");
+  if (asked.length > 1 && $("order-taken").checked) body.append("order", "taken");
   const genres = picker.formValue();
   if (genres) body.append("genres", genres);
   body.append("n", form.n.value);
   body.append("mode", form.mode.value);
   busy(true);
   let stage = 0;
-  announce(warming ? WARMING : STAGES[0]);
+  announce(warming ? WARMING : asked.length > 1 ? `Reading your ${asked.length} photos…` : STAGES[0]);
   const timer = setInterval(() => {
     if (warming) return; // the gateway holds the upload until the model is ready: say so, not a made-up stage
     stage = Math.min(stage + 1, STAGES.length - 1);
@@ -159,19 +100,28 @@ async function makePlaylist(picker) {
     playlist = await api("/v1/playlists", { method: "POST", body });
   } catch (error) {
     announce("");
-    report(error);
+    report(albumError(error, asked.length));
     return;
   } finally {
     clearInterval(timer);
     busy(false);
   }
-  render(playlist);
+  sent = asked;
+  if (asked.length > 1) album.readAnswer(playlist, asked);
+  await render(playlist);
   announce(`Your playlist is ready: ${playlist.tracks.length} tracks.`);
   $("reading-title").focus();
 }
 
-function render(made) {
+/** A playlist of several photos, answered as one (its photos and each track's photo): shown grouped by photo. */
+function isAlbum(made) {
+  return sent.length > 1 && Array.isArray(made.photos) && made.tracks.every((track) => Number.isInteger(track.photo));
+}
+
+async function render(made) {
+  const several = isAlbum(made);
   const words = moodWords(made.features);
+  $("mood-label").textContent = several ? "Together, the photos feel" : "The photo feels";
   $("mood-words").textContent = words || "hard to read";
   $("mood-numbers").textContent = made.mood
     ? `Pleasantness ${made.mood.valence.toFixed(1)} and excitement ${made.mood.arousal.toFixed(1)}, on a 1 to 9 scale.`
@@ -179,13 +129,13 @@ function render(made) {
   $("radar").replaceChildren(radarChart(made.features));
   $("genre-look").replaceChildren(...genreLookItems(made.genre_look));
   const preview = $("preview");
-  $("colours").replaceChildren(...swatchItems(dominantColours(preview)));
+  $("colours").replaceChildren(...swatchItems(dominantColours(several ? await albumCollage(made, sent) : preview)));
   const heat = $("heat");
   const toggle = $("toggle-heat");
   $("heat-words").textContent = words || "this way";
   $("heat-caption").textContent = heatCaption(words);
-  $("heat-section").hidden = !made.attention;
-  if (made.attention) {
+  $("heat-section").hidden = several || !made.attention; // the heat map is drawn over the one photo shown large
+  if (made.attention && !several) {
     drawHeatMap(heat, made.attention, preview.naturalWidth, preview.naturalHeight);
     heat.hidden = false;
     toggle.setAttribute("aria-pressed", "true");
@@ -195,13 +145,17 @@ function render(made) {
   }
   $("reading").hidden = false;
   $("empty").hidden = true;
-  showTake(made);
+  await showTake(made);
 }
 
-/** Show a playlist of the photo already read (a new one, or another take of it). */
-function showTake(made) {
+/** Show a playlist of the photos already read (a new one, or another take of them). */
+async function showTake(made) {
   playlist = made;
-  showPlaylist(made, { photo: $("preview"), words: moodWords(made.features) });
+  const several = isAlbum(made);
+  const cover = several ? await albumCollage(made, sent) : $("preview");
+  showPlaylist(made, { photo: cover, words: moodWords(made.features) });
+  if (several) showAlbumPlaylist(made, { sent, title: $("playlist-title").textContent });
+  else hideAlbumPlaylist();
   showTakes(made);
   showSpotifyPending(made);
 }
@@ -239,7 +193,7 @@ async function warmUp() {
 
 async function start() {
   const picker = new GenrePicker({ report, announce });
-  wireUpload();
+  album = wirePhotoBox({ announce, clearError, reveal: showWhereTheEyeIs });
   wireControls(picker);
   wirePlaylistActions({ current: () => playlist, report });
   wireTakes({ current: () => playlist, show: showTake, report, announce });

@@ -2,7 +2,7 @@
 // limit, and whether it is an image this browser can decode (a text file renamed .jpg is not). The answer is a
 // sentence shown beside the photo box, before anything is sent; the server still has the last word.
 
-// The gateway's default upload limit (GATEWAY_MAX_UPLOAD_BYTES): a bigger photo is refused here rather than after
+// The gateway's default limit for one photo (GATEWAY_MAX_PHOTO_BYTES): a bigger photo is refused here rather than after
 // megabytes were sent (the server may reset such an upload mid-way).
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 const NOT_A_PHOTO = "isn't a photo we can read. Choose a JPEG, PNG or WebP image.";

@@ -21,16 +21,18 @@ export function playlistTitle(words, mode = "match") {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** Cover art: the photo cropped square, a dark band, the title and the brand; a data: URL (allowed by the CSP). */
+/** Cover art: the photo (an <img>, or an album's collage on a canvas) cropped square, a dark band, the title and the
+ * brand; a data: URL (allowed by the CSP). */
 export function coverArt(image, title) {
   const side = 480;
   const canvas = document.createElement("canvas");
   canvas.width = side;
   canvas.height = side;
   const context = canvas.getContext("2d");
-  const crop = Math.min(image.naturalWidth, image.naturalHeight);
-  const sx = (image.naturalWidth - crop) / 2;
-  const sy = (image.naturalHeight - crop) / 2;
+  const [width, height] = [image.naturalWidth ?? image.width, image.naturalHeight ?? image.height];
+  const crop = Math.min(width, height);
+  const sx = (width - crop) / 2;
+  const sy = (height - crop) / 2;
   context.drawImage(image, sx, sy, crop, crop, 0, 0, side, side);
   const shade = context.createLinearGradient(0, side * 0.55, 0, side);
   shade.addColorStop(0, "rgba(10, 10, 14, 0)");
@@ -46,7 +48,8 @@ export function coverArt(image, title) {
   return canvas.toDataURL("image/jpeg", 0.85);
 }
 
-function trackItem(track, index) {
+/** One track of the list: its number in the whole list, name, artist, why and a link to open it in Spotify. */
+export function trackItem(track, index) {
   const item = document.createElement("li");
   item.className = "track";
   const number = document.createElement("span");
