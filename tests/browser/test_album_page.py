@@ -129,6 +129,11 @@ def test_more_photos_than_one_playlist_takes_are_refused_past_the_thirtieth(desk
     assert "One playlist takes up to 30 photos: 2 were left out." in page.locator("#photo-error").inner_text()
     assert len(strip_names(page)) == 30
     assert strip_names(page)[-1] == "Photo 30, p30.jpg"
+    # At least one track per photo: the length moves up to 30 and cannot go below it.
+    assert page.locator("#length-out").inner_text() == "30 tracks"
+    page.locator("#length").focus()
+    page.keyboard.press("ArrowLeft")
+    assert page.locator("#length-out").inner_text() == "30 tracks"
 
 
 @pytest.fixture
