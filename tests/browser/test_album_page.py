@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 from PIL import Image
 
+from services.gateway.collage import tile_boxes
 from tests.browser.conftest import PHONE, Browser, Page, Visit, visit
 from tests.browser.test_page import CONTRAST_FAILURES
 from tests.e2e.test_playlist_flow import sunset_photo
@@ -184,3 +185,13 @@ def test_the_page_installs_from_a_manifest_chromium_reads_without_errors(desktop
     for icon in ("/static/icons/icon-192.png", "/static/icons/icon-512.png", "/static/icons/icon-maskable-512.png"):
         response = page.request.get(desktop.stack.gateway + icon)
         assert response.ok and response.headers["content-type"] == "image/png"
+
+
+def test_the_pages_cover_lays_out_the_photos_as_the_spotify_collage_does(desktop: Visit) -> None:
+    page = desktop.open()
+    for count in (1, 2, 3, 4, 6, 7, 9, 30):
+        drawn = page.evaluate(
+            "(count) => import('/static/js/album-view.js').then((view) => view.tileBoxes(count, 640))", count
+        )
+        page_boxes = [(b["left"], b["top"], b["left"] + b["width"], b["top"] + b["height"]) for b in drawn]
+        assert page_boxes == tile_boxes(count, 640), count
