@@ -195,3 +195,32 @@ def test_the_pages_cover_lays_out_the_photos_as_the_spotify_collage_does(desktop
         )
         page_boxes = [(b["left"], b["top"], b["left"] + b["width"], b["top"] + b["height"]) for b in drawn]
         assert page_boxes == tile_boxes(count, 640), count
+
+
+def drop_padded(page: Page, files: list[tuple[str, float]]) -> None:
+    """Drop photos of about these many MB: a small JPEG and zeros after its end, which every decoder skips (made in
+    the page: 40 MB through Playwright's pipe would cost a minute)."""
+    page.evaluate(
+        """([jpeg, files]) => {
+            const transfer = new DataTransfer();
+            for (const [name, megabytes] of files) {
+                const padding = new Uint8Array(Math.round(megabytes * 1024 * 1024) - jpeg.length);
+                transfer.items.add(new File([new Uint8Array(jpeg), padding], name, { type: "image/jpeg" }));
+            }
+            const box = document.getElementById("drop");
+            box.dispatchEvent(new DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true }));
+        }""",
+        [list(photo(COLOURS["blue"])), files],
+    )
+
+
+def test_photos_over_what_one_request_carries_together_are_refused_as_they_are_added(desktop: Visit) -> None:
+    page = desktop.open()
+    drop_padded(page, [*((f"big{i}.jpg", 9.5) for i in range(4)), ("more.jpg", 2.5)])  # 38 MB, then 40.5 MB
+    page.locator("#photo-error").wait_for()
+    assert '"more.jpg" would take your photos over 40 MB together' in page.locator("#photo-error").inner_text()
+    page.wait_for_selector("#strip .strip-item >> nth=3")
+    assert len(strip_names(page)) == 4
+    choose_photos(page, ["gold"])  # a small one still fits
+    page.wait_for_selector("#strip .strip-item >> nth=4")
+    assert strip_names(page)[-1] == "Photo 5, gold.jpg"

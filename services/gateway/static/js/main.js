@@ -69,7 +69,10 @@ function albumError(error, count) {
   if (error.status === 413) {
     return { message: `Those ${count} photos are too much to send at once. Leave some out, or choose smaller copies.` };
   }
-  if (error.error === "InvalidImage") return { message: "None of those photos could be read. Try JPEG, PNG or WebP images." };
+  if (error.error === "NoReadablePhoto") {
+    return { message: "None of those photos could be read. Try JPEG, PNG or WebP images." };
+  }
+  if (error.error === "TooManyPhotos") return { message: "That is more photos than one playlist takes. Leave some out." };
   return error;
 }
 
