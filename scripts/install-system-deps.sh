@@ -11,8 +11,6 @@ command -v npm >/dev/null || need+=(npm)
 # so the page's text renders.
 command -v chromium >/dev/null || need+=(chromium)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
-# `make check` renders the Kubernetes overlays (deploy/k8s) with `kubectl kustomize`: Debian's kubernetes-client.
-command -v kubectl >/dev/null || need+=(kubernetes-client)
 # `make test-compose` (WITH_DOCKER=1): a Docker engine, and debootstrap for the local stand-in base images.
 if [ -n "${WITH_DOCKER:-}" ]; then
   command -v dockerd >/dev/null || need+=(docker.io)

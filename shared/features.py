@@ -84,7 +84,8 @@ def clip_raw(raw: np.ndarray) -> np.ndarray:
     """Clip raw-unit features (last axis in AUDIO_FEATURES order) into their valid ranges."""
     low = np.array([FEATURE_BOUNDS[n][0] for n in AUDIO_FEATURES])
     high = np.array([FEATURE_BOUNDS[n][1] for n in AUDIO_FEATURES])
-    return np.clip(raw, low, high)
+    clipped: np.ndarray = np.clip(raw, low, high)  # numpy's stubs type clip over a bare ndarray as Any
+    return clipped
 
 
 def normalise(raw: np.ndarray) -> np.ndarray:

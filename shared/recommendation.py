@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
 from shared.features import FEATURES_EXAMPLE, AudioFeatures
 
@@ -30,6 +30,13 @@ RECOMMENDATION_EXAMPLE: Final = {
     "mode": "match",
 }
 
+ALBUM_EXAMPLE: Final = {
+    "photos": [FEATURES_EXAMPLE, {**FEATURES_EXAMPLE, "energy": 0.35, "valence": 0.3, "acousticness": 0.6}],
+    "genres": ["indie", "pop"],
+    "n": 12,
+}
+# An album's photos at most (one list for a day or a trip).
+MAX_ALBUM_PHOTOS: Final = 30
 # Tracks an "another take" leaves out: a few earlier takes of a long list.
 MAX_AVOID: Final = 500
 # Another take keeps at most this share of the previous take (its closest tracks) and leaves out the tracks of the
@@ -63,12 +70,11 @@ GENRES_SCHEMA: Final[dict[str, Any]] = {
 }
 
 
-class RecommendationRequest(BaseModel):
-    """Target features, the user's genres (a list or {genre: weight}), and how to pick."""
+class ListSettings(BaseModel):
+    """How to pick a list, whatever it is made for: the user's genres (a list or {genre: weight}), length, mode ..."""
 
     model_config = ConfigDict(extra="forbid")
 
-    features: AudioFeatures
     genres: Annotated[dict[str, float] | None, WithJsonSchema(GENRES_SCHEMA)] = Field(
         default=None,
         description="Any genre names (mapped onto seed genres): a list, a comma-separated string, or weights.",
@@ -119,6 +125,30 @@ class RecommendationRequest(BaseModel):
         return {name.strip(): weight for name, weight in value.items() if name.strip()} or None
 
 
+class RecommendationRequest(ListSettings):
+    """Target features (one photo's), the user's genres (a list or {genre: weight}), and how to pick."""
+
+    features: AudioFeatures
+
+
+class AlbumRequest(ListSettings):
+    """Several photos' features in playing order: one list that moves with them, each photo its share of the n
+    tracks (n at least the number of photos)."""
+
+    photos: list[AudioFeatures] = Field(min_length=1, max_length=MAX_ALBUM_PHOTOS)
+
+    @model_validator(mode="after")
+    def _a_track_for_every_photo(self) -> AlbumRequest:
+        if self.n < len(self.photos):
+            raise ValueError(f"n must be at least the number of photos ({len(self.photos)}), got {self.n}")
+        return self
+
+    def part(self, features: AudioFeatures, n: int) -> RecommendationRequest:
+        """The request for one photo's part of the album (no spares: the album asks for its own)."""
+        settings = self.model_dump(exclude={"photos"}) | {"n": n, "spares": 0}
+        return RecommendationRequest.model_validate(settings | {"features": features})
+
+
 class RecommendedTrack(BaseModel):
     """One track of a playlist."""
 
@@ -133,6 +163,9 @@ class RecommendedTrack(BaseModel):
     features: AudioFeatures
     genres: list[str]
     why: str = Field(examples=["bright and upbeat like your photo, danceable, hip-hop"])
+    photo: int | None = Field(
+        default=None, ge=0, description="In an album's list: the index of the photo the track was chosen for."
+    )
     distance: float = Field(description="Weighted feature distance to the target (lower is closer).")
 
 
@@ -140,7 +173,12 @@ class Recommendation(BaseModel):
     """A playlist and what it was chosen for."""
 
     tracks: list[RecommendedTrack]
-    target: AudioFeatures = Field(description="The features searched for, after the mode was applied.")
+    target: AudioFeatures = Field(
+        description="The features searched for, after the mode was applied (an album's: the mean of its photos')."
+    )
+    targets: list[AudioFeatures] | None = Field(
+        default=None, description="An album's: each photo's target, in playing order (absent for one photo)."
+    )
     genres: list[str] = Field(description="Seed genres the request resolved to, best first.")
     mode: Mode
     warnings: list[str] = Field(default_factory=list)

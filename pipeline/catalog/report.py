@@ -67,7 +67,10 @@ class BuildReport:
 
     def summary(self) -> str:
         """Human-readable lines, ending with the count of every seed genre."""
-        pct = lambda k: f"{k} ({100.0 * k / max(self.tracks, 1):.1f}%)"  # noqa: E731
+
+        def pct(count: int) -> str:
+            return f"{count} ({100.0 * count / max(self.tracks, 1):.1f}%)"
+
         lines = [f"catalog from {self.source} ({self.layout}): {self.source_rows} rows -> {self.tracks} tracks"]
         lines += [
             f"  {s['name']} ({s['layout']}): {s['rows']} rows, {s['tracks']} tracks, {s['stripped_rows']} stripped"

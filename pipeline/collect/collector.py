@@ -66,7 +66,7 @@ def load_state(out_dir: Path, *, user: str) -> dict[str, Any]:
     path = out_dir / STATE_FILE
     if not path.is_file():
         return {"user": user, "listing": [], "listing_next": None, "listing_complete": False, "done": [], "skipped": []}
-    state = json.loads(path.read_text())
+    state: dict[str, Any] = json.loads(path.read_text())
     if state.get("user") != user:
         raise SpotifyFailed(f"{out_dir} holds a collection of user {state.get('user')!r}; use another --out")
     return state

@@ -33,16 +33,18 @@ def run_shards(
     progress: bool,
 ) -> list[dict[str, Any]]:
     """task(jobs, path=..., **task_kwargs) once per shard of `plan` on the local scheduler or a dask cluster."""
-    import dask
+    # From their defining modules: the `dask` package does not re-export them for a type checker.
+    from dask.base import compute
+    from dask.delayed import delayed
 
-    tasks = [dask.delayed(task, pure=False)(jobs, path=path, **task_kwargs) for path, jobs in plan]
+    tasks = [delayed(task, pure=False)(jobs, path=path, **task_kwargs) for path, jobs in plan]
     if scheduler_address is None:
-        from dask.diagnostics import ProgressBar
+        from dask.diagnostics.progress import ProgressBar
 
         if progress:
             with ProgressBar(out=sys.stderr):  # stdout carries the summary JSON
-                return list(dask.compute(*tasks, scheduler=scheduler))
-        return list(dask.compute(*tasks, scheduler=scheduler))
+                return list(compute(*tasks, scheduler=scheduler))
+        return list(compute(*tasks, scheduler=scheduler))
     from distributed import Client, as_completed
     from tqdm import tqdm
 

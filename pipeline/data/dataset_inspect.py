@@ -32,7 +32,7 @@ def shard_files(path: Path) -> list[Path]:
 
 def read_dataset(path: Path, *, split: str | None = None, columns: list[str] | None = None) -> pd.DataFrame:
     """All rows of the shards at `path` (optionally one split); the original's files get genre/split '-'."""
-    frames = []
+    frames: list[pd.DataFrame] = []  # pyarrow is untyped: to_pandas() gives Any
     for file in shard_files(path):
         available = set(pq.read_schema(file).names)
         if not {"cover", "features"} <= available:

@@ -84,7 +84,9 @@ def r_squared(pred: np.ndarray, truth: np.ndarray) -> np.ndarray:
     """Per-column coefficient of determination."""
     ss_res = ((truth - pred) ** 2).sum(axis=0)
     ss_tot = ((truth - truth.mean(axis=0)) ** 2).sum(axis=0)
-    return 1.0 - ss_res / np.maximum(ss_tot, 1e-12)
+    # numpy's stubs type a reduction along an axis as Any; the per-column scores are an array.
+    scores: np.ndarray = 1.0 - ss_res / np.maximum(ss_tot, 1e-12)
+    return scores
 
 
 def score(pred: np.ndarray, test: Examples, train: Examples, *, version: str, architecture: str) -> EvalReport:

@@ -45,8 +45,10 @@ def forward_batch(
     """Cached inputs -> output: effnet-vae's are backbone maps (+ colour stats), seed-cnn's are uint8 pixels."""
     if isinstance(model, EffnetVAE):
         colour = None if stats is None else torch.from_numpy(stats).to(inputs.device)
-        return trainable(inputs.float(), stats=colour)
-    return trainable(transform.from_pixels(inputs))
+        out: VAEOutput = trainable(inputs.float(), stats=colour)  # nn.Module calls are typed as returning Any
+    else:
+        out = trainable(transform.from_pixels(inputs))
+    return out
 
 
 def epoch_batches(n: int, *, seed: int, epoch: int, ctx: DistContext, batch_size: int) -> list[np.ndarray]:
@@ -113,7 +115,7 @@ def train_epoch(
         batch_labels = None if labels is None else labels[batch].to(ctx.device)
         loss, _, _ = vae_loss(out, batch_targets, beta=beta, genre_targets=batch_labels, genre_weight=genre_weight)
         optimizer.zero_grad(set_to_none=True)
-        loss.backward()
+        loss.backward()  # type: ignore[no-untyped-call]  # torch leaves Tensor.backward unannotated
         optimizer.step()
         run_loss += float(loss.detach()) * len(batch)
         run_n += len(batch)

@@ -10,8 +10,10 @@ from services.playlist.genres.mapping import resolve_seed_genres
 from services.playlist.recommend.exports import to_csv, to_json, to_m3u8
 from services.playlist.runtime import PlaylistRuntime
 from services.playlist.schemas import (
+    ALBUM_EXAMPLE,
     EXPORT_MEDIA_TYPES,
     RECOMMENDATION_EXAMPLE,
+    AlbumRequest,
     ExportFormat,
     GenreList,
     GenreMapRequest,
@@ -51,6 +53,23 @@ Runtime = Annotated[PlaylistRuntime, Depends(get_runtime)]
 async def recommend(body: RequestBody, runtime: Runtime) -> Recommendation:
     """Features + genres (a list or {genre: weight}) + n + mode -> a playlist, each track with a why."""
     return await runtime.recommend(body)
+
+
+@router.post(
+    "/recommendations/album",
+    tags=["recommendations"],
+    summary="One list for several photos in playing order, each photo its share of the tracks",
+    response_model=Recommendation,
+    responses=error_responses(413, 415, 422, 503),
+)
+async def recommend_album(
+    body: Annotated[
+        AlbumRequest, Body(openapi_examples={"a day out": {"summary": "Two photos", "value": ALBUM_EXAMPLE}})
+    ],
+    runtime: Runtime,
+) -> Recommendation:
+    """Each photo's features in order + genres + n -> a list that moves with the photos, each track with its photo."""
+    return await runtime.recommend_album(body)
 
 
 @router.post(

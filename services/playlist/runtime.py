@@ -10,9 +10,10 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from services.playlist.genres.mapping import GenreMapper, load_genre_mapper
+from services.playlist.recommend.album import recommend_album
 from services.playlist.recommend.catalog import Catalog, load_catalog
 from services.playlist.recommend.recommender import Recommender
-from services.playlist.schemas import Recommendation, RecommendationRequest
+from services.playlist.schemas import AlbumRequest, Recommendation, RecommendationRequest
 from services.playlist.settings import Settings
 from services.playlist.spotify.runtime import SpotifyRuntime, build_spotify
 from services.playlist.spotify.store import KeyValueStore
@@ -125,3 +126,8 @@ class PlaylistRuntime:
         """A playlist for the request, computed off the event loop."""
         recommender, _ = self.require()
         return await self.run(recommender.recommend, request)
+
+    async def recommend_album(self, request: AlbumRequest) -> Recommendation:
+        """One list for an album's photos, computed off the event loop."""
+        recommender, _ = self.require()
+        return await self.run(recommend_album, recommender, request)

@@ -9,8 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.playlist.genres.mapping import MAX_NAME_CHARS
 from shared.recommendation import (
+    ALBUM_EXAMPLE,
     EXPORT_MEDIA_TYPES,
     RECOMMENDATION_EXAMPLE,
+    AlbumRequest,
     ExportFormat,
     Mode,
     Recommendation,
@@ -20,9 +22,11 @@ from shared.recommendation import (
 )
 
 __all__ = [
+    "ALBUM_EXAMPLE",
     "EXPORT_MEDIA_TYPES",
     "MAX_GENRES_PER_REQUEST",
     "RECOMMENDATION_EXAMPLE",
+    "AlbumRequest",
     "ExportFormat",
     "GenreList",
     "GenreMapRequest",

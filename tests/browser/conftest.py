@@ -21,12 +21,12 @@ from shared.paths import REPO_ROOT
 from tests.servers.stack import Stack
 
 playwright_sync = pytest.importorskip("playwright.sync_api", reason="playwright is installed by `make test`")
-Browser = playwright_sync.Browser
-Page = playwright_sync.Page
+# Imported by name after the skip above, so the type checker sees Playwright's own classes (Playwright is typed).
+from playwright.sync_api import Browser, Page, ViewportSize  # noqa: E402
 
 ARTEFACTS = REPO_ROOT / "var" / "browser"
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 375, "height": 812}
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
+PHONE: ViewportSize = {"width": 375, "height": 812}
 # Chromium's own line for a fetch answered with an error status: the page cannot silence it, so tests that
 # provoke an error on purpose name the statuses they expect.
 FAILED_RESOURCE = re.compile(r"Failed to load resource: the server responded with a status of (\d{3})")
@@ -101,7 +101,7 @@ class Visit:
 
 
 def visit(
-    browser: Browser, stack: Stack, viewport: dict[str, int], *, reduced_motion: bool = True, touch: bool = False
+    browser: Browser, stack: Stack, viewport: ViewportSize, *, reduced_motion: bool = True, touch: bool = False
 ) -> Iterator[Visit]:
     """`touch`: a phone's touch screen (the page sees pointer: coarse)."""
     context = browser.new_context(

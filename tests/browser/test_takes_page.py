@@ -3,11 +3,16 @@ console errors (the visit fixture checks)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
-from tests.browser.conftest import Page, Visit
+from tests.browser.conftest import Visit
 from tests.browser.test_page import choose_photo, make_playlist, pick_genre
 from tests.e2e.test_playlist_flow import sunset_photo
+
+if TYPE_CHECKING:  # Playwright is imported at run time only after conftest's importorskip
+    from playwright.sync_api import Page
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.slow]
 

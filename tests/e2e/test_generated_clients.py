@@ -5,6 +5,7 @@ against its generated schema by `tsc` and run by Node's test runner."""
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
@@ -12,6 +13,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.contract.generated_clients import PYTHON_CLIENT, TYPESCRIPT, typescript_missing
@@ -40,6 +42,7 @@ from pressedplay_client.models import (  # noqa: E402
     ErrorEnvelope,
     FeedbackIn,
     FeedbackInRating,
+    MyRatings,
     Playlist,
 )
 from pressedplay_client.types import File  # noqa: E402
@@ -49,7 +52,7 @@ def bearer_client(stack: Stack) -> AuthenticatedClient:
     with Client(base_url=stack.gateway) as anonymous:
         issued = new_bearer_session_v1_sessions_post.sync(client=anonymous)
     assert issued is not None and issued.token_type == "Bearer"
-    return AuthenticatedClient(base_url=stack.gateway, token=issued.token, timeout=120)
+    return AuthenticatedClient(base_url=stack.gateway, token=issued.token, timeout=httpx.Timeout(120))
 
 
 @pytest.fixture
@@ -59,7 +62,7 @@ def native(stack: Stack) -> Iterator[AuthenticatedClient]:
 
 
 def upload(client: AuthenticatedClient, genres: str) -> Playlist | ErrorEnvelope | None:
-    photo = File(payload=sunset_photo(), file_name="sunset.jpg", mime_type="image/jpeg")
+    photo = File(payload=io.BytesIO(sunset_photo()), file_name="sunset.jpg", mime_type="image/jpeg")
     body = BodyPostPlaylistV1PlaylistsPost(
         image=photo, genres=genres, n=5, mode=BodyPostPlaylistV1PlaylistsPostMode.CALM
     )
@@ -81,7 +84,7 @@ def test_the_python_client_makes_a_playlist_and_rates_it_with_a_bearer_session(
     )
     assert rated.status_code == 201, rated.content
     mine = get_my_ratings_v1_me_ratings_get.sync(client=native)
-    assert mine is not None and [r.rating for r in mine.ratings if r.playlist_id == made.id] == [1]
+    assert isinstance(mine, MyRatings) and [r.rating for r in mine.ratings if r.playlist_id == made.id] == [1]
     with bearer_client(stack) as stranger:
         hidden = get_playlist_v1_playlists_playlist_id_get.sync_detailed(made.id, client=stranger)
     assert hidden.status_code == 404

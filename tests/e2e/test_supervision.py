@@ -11,7 +11,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,7 +49,7 @@ class Supervised:
         return {name: int(pid) for name, pid in STARTED.findall(self.log.read_text(errors="replace"))}
 
 
-def wait_for(check, timeout_s: float, what: str) -> float:  # type: ignore[no-untyped-def]
+def wait_for(check: Callable[[], object], timeout_s: float, what: str) -> float:
     start = time.monotonic()
     while time.monotonic() - start < timeout_s:
         try:

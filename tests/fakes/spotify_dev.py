@@ -26,7 +26,7 @@ DEV_CLIENT_ID = "pressedplay-dev"
 DEFAULT_REDIRECT_URI = "http://127.0.0.1:8000/v1/auth/callback"
 CATALOG = REPO_ROOT / "data" / "catalog.parquet"
 # (artist name as the demo shows it, its Spotify micro-genres): some with genres, some without, as Spotify answers.
-DEMO_ARTISTS = (
+DEMO_ARTISTS: tuple[tuple[str, list[str]], ...] = (
     ("Clairo", ["bedroom pop", "indie pop"]),
     ("Fred again..", ["uk garage", "house"]),
     ("SZA", ["r&b", "pop"]),

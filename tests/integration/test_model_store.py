@@ -53,9 +53,7 @@ def test_a_published_version_is_loaded_on_reload_and_reported_in_predictions(
     card = json.loads(s3.get_object(Bucket=bucket, Key=f"store/{child.version}.json")["Body"].read())
     assert card["version"] == child.version and card["parent"] == parent.version and card["metrics"]
 
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None, model_uri=str(parent_path), device="cpu", admin_token=SecretStr(ADMIN)
-    )
+    settings = Settings(_env_file=None, model_uri=str(parent_path), device="cpu", admin_token=SecretStr(ADMIN))
     photo = solid_jpeg((200, 80, 40), rng=np.random.default_rng(0))
     with TestClient(create_app(settings)) as client:
         deadline = time.monotonic() + 60

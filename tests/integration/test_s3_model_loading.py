@@ -40,7 +40,7 @@ def test_service_reloads_a_model_from_s3(s3_env: S3Server, tmp_path: Path, cache
     second = random_checkpoint(tmp_path / "second.pt", architecture="seed-cnn", seed=5)
     bucket = s3_env.make_bucket("models-service")
     upload_artifact(second, f"s3://{bucket}/v2.pt")
-    settings = Settings(_env_file=None, model_uri=str(first), device="cpu", admin_token=SecretStr(ADMIN))  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, model_uri=str(first), device="cpu", admin_token=SecretStr(ADMIN))
     with TestClient(create_app(settings)) as client:
         deadline = time.monotonic() + 60
         while client.get("/readyz").status_code != 200:

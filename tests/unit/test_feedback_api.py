@@ -102,7 +102,7 @@ def settings(tmp_path: Path) -> Settings:
         outbox_retry_s=0.05,
         photo_store=str(tmp_path / "photos"),
         photo_inline_max_bytes=1000,
-        admin_token="a-long-admin-token-for-tests",
+        admin_token=SecretStr("a-long-admin-token-for-tests"),
         export_page_size=2,
     )
 
@@ -254,7 +254,7 @@ def test_a_rater_lists_and_deletes_their_ratings_photos_included(
     assert [r.playlist_id for r in store.ratings.values()] == ["c"]
     assert not photo_file.exists()
     assert client.get("/v1/ratings", params={"rater": "bad rater"}).status_code == 422
-    five = [("rater", f"session:s{i}") for i in range(5)]
+    five = tuple(("rater", f"session:s{i}") for i in range(5))
     assert client.get("/v1/ratings", params=five).status_code == 422  # at most 4 keys
     assert client.delete("/v1/ratings", params=five).status_code == 422
     assert client.delete("/v1/ratings").status_code == 422  # deleting needs at least one key

@@ -130,7 +130,7 @@ def test_a_stand_in_set_too_small_to_filter_on_moves_to_the_next_step() -> None:
 @pytest.fixture(scope="module")
 def client() -> Iterator[TestClient]:
     app = create_app(
-        Settings(_env_file=None, warm_genre_model=False),  # type: ignore[call-arg]
+        Settings(_env_file=None, warm_genre_model=False),
         catalog=catalog(),
         mapper=GenreMapper({}, embeddings=None),
     )

@@ -36,7 +36,7 @@ def settings(**overrides: object) -> Settings:
         "max_wait_ms": 1.0,
         "device": "cpu",
     }
-    return Settings(_env_file=None, **{**values, **overrides})  # type: ignore[call-arg, arg-type]
+    return Settings(_env_file=None, **{**values, **overrides})  # type: ignore[arg-type]
 
 
 def jpeg(colour: tuple[int, int, int] = (200, 40, 40), size: tuple[int, int] = (32, 24)) -> bytes:
@@ -339,7 +339,7 @@ def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("INFERENCE_MAX_BATCH", "16")
     monkeypatch.setenv("INFERENCE_BATCHING", "false")
     monkeypatch.setenv("INFERENCE_MODEL_URI", "s3://models/effnet.pt")
-    loaded = Settings(_env_file=None)  # type: ignore[call-arg]
+    loaded = Settings(_env_file=None)
     assert loaded.max_batch == 16 and not loaded.batching_enabled() and loaded.model_uri == "s3://models/effnet.pt"
 
 

@@ -29,7 +29,7 @@ def settings(**overrides: object) -> Settings:
         "batching": True,
         "device": "cpu",
     }
-    return Settings(_env_file=None, **{**values, **overrides})  # type: ignore[call-arg, arg-type]
+    return Settings(_env_file=None, **{**values, **overrides})  # type: ignore[arg-type]
 
 
 def jpeg(shade: int = 120) -> bytes:

@@ -37,7 +37,7 @@ def photo() -> bytes:
 
 
 def serve(model: Path) -> TestClient:
-    settings = Settings(_env_file=None, model_uri=str(model), device="cpu", admin_token=SecretStr(ADMIN))  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, model_uri=str(model), device="cpu", admin_token=SecretStr(ADMIN))
     return TestClient(create_app(settings))
 
 

@@ -13,6 +13,7 @@ from PIL import Image
 
 from pipeline.cli import main
 from pipeline.training.look_finetune import FinetuneConfig, augment, finetune_look, load_covers
+from services.inference.model.architectures import EffnetVAE
 from services.inference.model.checkpoint import load_checkpoint
 from services.inference.model.predictor import Predictor
 from tests.unit.model_fixtures import LOOK_GENRES, mood_checkpoint
@@ -62,8 +63,9 @@ def test_finetuning_writes_a_checkpoint_with_its_backbone_that_loads_and_predict
     assert tuned.mood_state is None and tuned.feature_mapping is None  # both read the old backbone: refit next
     assert tuned.training["look_finetune"]["parent"] == parent.version and tuned.version != parent.version
     assert 0.0 <= tuned.metrics["look"]["test_top1"] <= 1.0
-    model = tuned.build()
-    before = parent.build().backbone.net.state_dict()
+    model, base_model = tuned.build(), parent.build()
+    assert isinstance(model, EffnetVAE) and isinstance(base_model, EffnetVAE)
+    before = base_model.backbone.net.state_dict()
     after = model.backbone.net.state_dict()
     changed = [k for k, v in after.items() if v.is_floating_point() and not torch.allclose(v, before[k], atol=1e-2)]
     assert changed, "the backbone itself was trained"

@@ -53,6 +53,7 @@ def test_attention_follows_the_location_the_scores_favour() -> None:
     head = VAEAttentionHead(channels=1, positions=9, flatten=False).eval()
     with torch.no_grad():
         head.attention.weight.fill_(5.0)
+        assert head.attention.bias is not None
         head.attention.bias.zero_()
     fmap = torch.zeros(1, 1, 3, 3)
     fmap[0, 0, 2, 1] = 3.0

@@ -115,13 +115,13 @@ def test_auto_falls_back_to_eager_where_the_fast_path_cannot_run(
 def test_a_failing_export_falls_back_to_eager_instead_of_failing_the_load(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from services.inference.model import predictor as predictor_module
+    from services.inference.model.onnx_graph import OnnxGraph
     from tests.unit.model_fixtures import mood_checkpoint
 
     def unwritable(*args: object, **kwargs: object) -> None:
         raise PermissionError("var/cache/onnx is read-only")
 
-    monkeypatch.setattr(predictor_module.OnnxGraph, "for_model", unwritable)
+    monkeypatch.setattr(OnnxGraph, "for_model", unwritable)
     path = mood_checkpoint(tmp_path / "mood.pt")
     served = Predictor.load(path, device="cpu")
     assert served.backend == "eager" and served.predict(_photos()[:1])[0].mood is not None

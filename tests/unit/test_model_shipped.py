@@ -66,7 +66,7 @@ def test_a_phone_sized_photo_decoded_at_reduced_scale_gets_the_same_reading(ship
     noisy = np.asarray(big, dtype=np.float32) + np.random.default_rng(0).normal(0, 6, (2400, 3200, 3))
     buffer = io.BytesIO()
     Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8)).save(buffer, "JPEG", quality=90)
-    min_side = Settings(_env_file=None).decode_min_side  # type: ignore[call-arg]
+    min_side = Settings(_env_file=None).decode_min_side
     reduced = decode_image(buffer.getvalue(), min_side=min_side)
     assert max(reduced.size) <= 800  # 1/4 or 1/8 scale: the reduction is on
     full, fast = shipped.predict([decode_image(buffer.getvalue()), reduced])

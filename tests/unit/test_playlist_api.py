@@ -58,7 +58,7 @@ def mapper() -> GenreMapper:
 
 
 def settings(**overrides: object) -> Settings:
-    return Settings(_env_file=None, **overrides)  # type: ignore[call-arg, arg-type]
+    return Settings(_env_file=None, **overrides)  # type: ignore[arg-type]
 
 
 def wait_ready(client: TestClient) -> None:
@@ -280,7 +280,7 @@ def test_openapi_has_examples_and_error_envelopes(client: TestClient) -> None:
 def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("PLAYLIST_CATALOG_PATH", str(tmp_path / "c.parquet"))
     monkeypatch.setenv("PLAYLIST_WORKERS", "3")
-    loaded = Settings(_env_file=None)  # type: ignore[call-arg]
+    loaded = Settings(_env_file=None)
     assert loaded.catalog_path == tmp_path / "c.parquet" and loaded.workers == 3
 
 

@@ -78,7 +78,7 @@ def test_a_clean_list_passes_every_check_and_holidays_pass_when_asked() -> None:
 
 
 def test_another_take_keeps_at_most_the_closest_third_of_the_last_take_and_halves_the_spread() -> None:
-    request = RecommendationRequest(features=AudioFeatures(**MID), genres=["jazz"], n=10, diversity=0.4, seed=3)
+    request = RecommendationRequest(features=AudioFeatures(**MID), genres={"jazz": 1.0}, n=10, diversity=0.4, seed=3)
     first = [track(i, f"S{i}", "A", ["jazz"], distance=0.1 * (10 - i)) for i in range(10)]
     older = [track(20 + i, f"O{i}", "B", ["jazz"]) for i in range(3)]
     take = another_take(request, [older, first])

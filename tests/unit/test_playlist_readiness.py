@@ -20,7 +20,7 @@ from tests.unit.test_genre_fallback import catalog
 class SlowModelMapper(GenreMapper):
     """A genre map whose text model takes as long as the test says to load (or fails to)."""
 
-    def __init__(self, load: Callable[[], None]) -> None:
+    def __init__(self, load: Callable[[], object]) -> None:
         super().__init__({"rock": ["rock"]}, embeddings=None)
         self.load = load
 
@@ -40,7 +40,7 @@ def readiness_until(client: TestClient, status: int, timeout_s: float = 10.0) ->
 
 def test_not_ready_until_the_genre_text_model_is_warm() -> None:
     loaded = threading.Event()
-    settings = Settings(_env_file=None, warm_genre_model=True)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, warm_genre_model=True)
     app = create_app(settings, catalog=catalog(), mapper=SlowModelMapper(lambda: loaded.wait(10)))
     with TestClient(app) as client:
         deadline = time.monotonic() + 10
@@ -58,6 +58,6 @@ def test_a_genre_text_model_that_fails_to_load_does_not_keep_the_service_unready
     def fail() -> None:
         raise OSError("no model files")
 
-    settings = Settings(_env_file=None, warm_genre_model=True)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, warm_genre_model=True)
     with TestClient(create_app(settings, catalog=catalog(), mapper=SlowModelMapper(fail))) as client:
         readiness_until(client, 200)

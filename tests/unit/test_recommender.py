@@ -287,7 +287,7 @@ def test_on_the_shipped_catalog_long_playlists_repeat_no_song_and_cap_artists() 
 def test_out_of_range_seed_or_genre_weight_is_rejected_not_a_crash(field: str, value: object) -> None:
     features = {name: 0.5 for name in AUDIO_FEATURES} | {"loudness": -6.0}
     with pytest.raises(ValidationError, match=field):
-        RecommendationRequest(features=features, **{field: value})
+        RecommendationRequest.model_validate({"features": features, field: value})
 
 
 BRIGHT_PHOTO = MID | {"valence": 0.8, "energy": 0.85, "danceability": 0.75, "acousticness": 0.1, "loudness": -5.0}

@@ -160,11 +160,14 @@ class SeedCNN(nn.Module):
 
     def features(self, images: torch.Tensor) -> torch.Tensor:
         """Images -> the encoder's spatial map."""
-        return self.encoder(images)
+        # nn.Module.__call__ is typed as returning Any: the annotations say what each forward() gives.
+        spatial_map: torch.Tensor = self.encoder(images)
+        return spatial_map
 
     def forward(self, images: torch.Tensor, *, sample: bool | None = None) -> VAEOutput:
         """Images -> VAEOutput."""
-        return self.head(self.encoder(images), sample=sample)
+        out: VAEOutput = self.head(self.encoder(images), sample=sample)
+        return out
 
 
 class EffnetVAE(nn.Module):
@@ -184,13 +187,15 @@ class EffnetVAE(nn.Module):
 
     def features(self, images: torch.Tensor) -> torch.Tensor:
         """Images -> the backbone's spatial map (what training caches when the backbone is frozen)."""
-        return self.backbone(images)
+        spatial_map: torch.Tensor = self.backbone(images)
+        return spatial_map
 
     def forward(
         self, images: torch.Tensor, *, sample: bool | None = None, stats: torch.Tensor | None = None
     ) -> VAEOutput:
         """Images (+ their colour stats, for a head that reads them) -> VAEOutput."""
-        return self.head(self.backbone(images), sample=sample, stats=stats)
+        out: VAEOutput = self.head(self.backbone(images), sample=sample, stats=stats)
+        return out
 
 
 def build_model(architecture: str, *, pretrained: bool = True, head: HeadConfig | None = None) -> SeedCNN | EffnetVAE:

@@ -20,7 +20,7 @@ def _heat_colours(values: np.ndarray) -> np.ndarray:
     """[0, 1] values -> (h, w, 3) uint8 through matplotlib's 'inferno' map (perceptually uniform, print-safe)."""
     from matplotlib import colormaps
 
-    rgba = colormaps["inferno"](values)
+    rgba: np.ndarray = colormaps["inferno"](values)  # a Colormap call is typed Any for array input
     return (rgba[..., :3] * 255).astype(np.uint8)
 
 

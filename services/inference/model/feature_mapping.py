@@ -53,12 +53,14 @@ def _cdf(values: np.ndarray, table: np.ndarray) -> np.ndarray:
     # Strictly increasing x for np.interp: a catalog feature with a point mass (instrumentalness = 0) would
     # otherwise give a flat run that interp resolves arbitrarily.
     x = table + np.arange(table.shape[0]) * 1e-7
-    return np.interp(values, x, levels)
+    percentiles: np.ndarray = np.interp(values, x, levels)  # numpy's stubs type interp over an array as Any
+    return percentiles
 
 
 def _inverse_cdf(levels_wanted: np.ndarray, table: np.ndarray) -> np.ndarray:
     levels = np.linspace(0.0, 1.0, table.shape[0])
-    return np.interp(levels_wanted, levels, table)
+    values: np.ndarray = np.interp(levels_wanted, levels, table)
+    return values
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ class MoodHead(nn.Module):
 
     def forward(self, pooled: torch.Tensor) -> torch.Tensor:
         """Pooled features -> mood, clipped to the ratings' scale."""
-        out = self.linear((pooled - self.input_mean) / self.input_std)
+        out: torch.Tensor = self.linear((pooled - self.input_mean) / self.input_std)  # Module calls are typed Any
         return out.clamp(*MOOD_SCALE)
 
     @torch.no_grad()
@@ -81,4 +81,5 @@ def ridge_fit(
 def ridge_predict(model: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], features: np.ndarray) -> np.ndarray:
     """Predictions of a `ridge_fit` result, unclipped."""
     weights, bias, mean, std = model
-    return ((np.asarray(features, dtype=np.float32) - mean) / std) @ weights + bias
+    predictions: np.ndarray = ((np.asarray(features, dtype=np.float32) - mean) / std) @ weights + bias
+    return predictions

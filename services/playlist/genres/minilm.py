@@ -22,7 +22,8 @@ _LN_EPS: Final = 1e-12
 def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
     mean = x.mean(axis=-1, keepdims=True)
     var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
-    return (x - mean) / np.sqrt(var + _LN_EPS) * weight + bias
+    normed: np.ndarray = (x - mean) / np.sqrt(var + _LN_EPS) * weight + bias  # numpy types keepdims means as Any
+    return normed
 
 
 def _erf(x: np.ndarray) -> np.ndarray:
@@ -31,7 +32,8 @@ def _erf(x: np.ndarray) -> np.ndarray:
     a = np.abs(x)
     t = 1.0 / (1.0 + 0.3275911 * a)
     poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
-    return sign * (1.0 - poly * np.exp(-a * a))
+    values: np.ndarray = sign * (1.0 - poly * np.exp(-a * a))
+    return values
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
@@ -97,4 +99,5 @@ class MiniLM:
         states = self.hidden_states(ids, mask)
         pooled = (states * mask[..., None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1e-9)
         norms = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
-        return (pooled / norms).astype(np.float32)
+        embeddings: np.ndarray = (pooled / norms).astype(np.float32)  # numpy types an axis reduction as Any
+        return embeddings

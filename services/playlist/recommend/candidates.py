@@ -37,6 +37,9 @@ SEED_JITTER: Final = 0.04
 # photo. 0.5 is half a standard deviation per feature, closer than a typical list's tracks (0.4-0.7, see
 # docs/recommender.md), so the floor only matters where the target sits right on a cluster of one genre.
 NEAR_RATIO: Final = 2.0
+# In an album, distance units added per unit a track sits nearer another photo than its own: a photo's part keeps
+# to tracks that sound like it rather than like its neighbours (docs/recommender.md, "An album").
+RIVAL_PENALTY: Final = 1.0
 MIN_REACH: Final = 0.5
 
 
@@ -92,9 +95,10 @@ class CandidateSearch:
         request: RecommendationRequest,
         holidays: bool,
         warnings: list[str],
+        rivals: np.ndarray | None = None,
     ) -> RequestSearch:
-        """One request's candidates (see the module docstring)."""
-        return RequestSearch(self, query, seeds, request=request, holidays=holidays, warnings=warnings)
+        """One request's candidates (see the module docstring); `rivals`, an album's other photos' queries."""
+        return RequestSearch(self, query, seeds, request=request, holidays=holidays, warnings=warnings, rivals=rivals)
 
 
 class RequestSearch:
@@ -109,9 +113,12 @@ class RequestSearch:
         request: RecommendationRequest,
         holidays: bool,
         warnings: list[str],
+        rivals: np.ndarray | None = None,
     ) -> None:
         self.catalog = catalog
         self.query = query
+        # In reported distance units, like the catalog's vectors.
+        self.rivals = None if rivals is None or rivals.shape[0] == 0 else rivals / catalog.unit
         self.seeds = seeds
         self.request = request
         self.holidays = holidays
@@ -129,7 +136,7 @@ class RequestSearch:
         rows = rows[self._allowed(rows)]
         dist = np.array([found[int(r)] for r in rows], dtype=np.float64)
         places = self.catalog.membership(rows, self.seeds)
-        score = dist - GENRE_BOOST * self._affinity(places)
+        score = dist - GENRE_BOOST * self._affinity(places) + RIVAL_PENALTY * self._nearer_a_rival(rows, dist)
         if self.request.seed is not None:
             score = score + np.random.default_rng(self.request.seed).normal(0.0, SEED_JITTER, size=score.shape[0])
         order = np.lexsort((rows, score))[:size]
@@ -154,6 +161,15 @@ class RequestSearch:
             keep &= ~np.isin(self.catalog.songs[rows], self.catalog.songs_of(self.request.avoid)).any(axis=1)
         return keep
 
+    def _nearer_a_rival(self, rows: np.ndarray, dist: np.ndarray) -> np.ndarray:
+        """Per row: how much nearer it is to another photo of the album than to this one (0 when it is not)."""
+        if self.rivals is None or rows.shape[0] == 0:
+            return np.zeros(rows.shape[0])
+        vectors = self.catalog.vectors[rows]
+        nearest: np.ndarray = np.min(np.linalg.norm(vectors[:, None, :] - self.rivals[None, :, :], axis=2), axis=1)
+        gap: np.ndarray = np.maximum(dist - nearest, 0.0)
+        return gap
+
     def _affinity(self, places: np.ndarray) -> np.ndarray:
         """Per row in [0, 1]: its best requested genre's weight (relative to the top one), less for a later place."""
         if not self.seeds:
@@ -161,45 +177,50 @@ class RequestSearch:
         weights = np.array(list(self.seeds.values()))
         # Floored so a member of the genre never drops to 0.
         value = weights / weights.max() * np.maximum(1.0 - GENRE_RANK_DECAY * places, 0.2)
-        return np.where(places >= 0, value, 0.0).max(axis=1, initial=0.0)
+        # numpy's stubs type a reduction along an axis as Any.
+        affinity: np.ndarray = np.where(places >= 0, value, 0.0).max(axis=1, initial=0.0)
+        return affinity
 
     def distances(self, rows: list[int]) -> list[float]:
         """The distance to the target of rows this search found."""
         return [self.distance[row] for row in rows]
 
-    def fill(self, draft: Draft, n: int) -> None:
-        """Add n tracks to the draft: each asked genre's share first, then any asked genre, then (filter only) the
-        closest tracks of the whole catalog, each shortfall named in the warnings."""
+    def fill(self, draft: Draft, count: int, *, quotas: np.ndarray | None = None) -> None:
+        """Add `count` tracks to the draft (which may hold an album's earlier parts): each asked genre's share first
+        (by weight, or the `quotas` given: an album deals its genres across its parts), then any asked genre, then
+        (filter only) the closest tracks of the whole catalog, each shortfall named in the warnings."""
         pool, diversity = self.candidates, self.request.diversity
+        start = len(draft.rows)
+        goal = start + count
         if self.strict and pool.groups is not None and len(self.seeds) > 1:
-            self._shares(draft, n)
-        mmr_select(pool, draft, n=n - len(draft.rows), diversity=diversity)
-        if self.strict and len(draft.rows) < n:
-            self._top_up(draft, n)
+            self._shares(draft, count, quotas)
+        mmr_select(pool, draft, n=goal - len(draft.rows), diversity=diversity)
+        if self.strict and len(draft.rows) < goal:
+            self._top_up(draft, goal, fitted=len(draft.rows) - start)
 
-    def _shares(self, draft: Draft, n: int) -> None:
+    def _shares(self, draft: Draft, count: int, quotas: np.ndarray | None) -> None:
         pool = self.candidates
         assert pool.groups is not None
-        quotas = share_quotas(list(self.seeds.values()), n)
+        quotas = share_quotas(list(self.seeds.values()), count) if quotas is None else quotas.copy()
         distance = np.array(self.distances(pool.rows.tolist()))
-        reach = max(NEAR_RATIO * float(distance[:n].mean()) if distance.size else 0.0, MIN_REACH)
-        near = distance <= reach  # the pool is sorted by score: its first n are the list without shares
+        reach = max(NEAR_RATIO * float(distance[:count].mean()) if distance.size else 0.0, MIN_REACH)
+        near = distance <= reach  # the pool is sorted by score: its first `count` are the list without shares
         shared = Candidates(pool.rows, pool.scores, pool.vectors, pool.artists, pool.songs, pool.groups & near[:, None])
-        mmr_select(shared, draft, n=n, diversity=self.request.diversity, quotas=quotas)
+        mmr_select(shared, draft, n=count, diversity=self.request.diversity, quotas=quotas)
         short = {genre: int(left) for genre, left in zip(self.seeds, quotas, strict=True) if left > 0}
         if short and len(self.seeds) > 1:
             names = ", ".join(f"{genre} ({left} of its share)" for genre, left in short.items())
             self.warnings.append(f"too few tracks sit near this photo's sound in {names}; other asked genres filled in")
 
-    def _top_up(self, draft: Draft, n: int) -> None:
-        size = max(POOL_PER_TRACK * n, MIN_POOL) + len(draft.rows)
-        found = self.catalog.pool(self.query, {}, size=size, include_all=True)
+    def _top_up(self, draft: Draft, goal: int, *, fitted: int) -> None:
         before = len(draft.rows)
+        size = max(POOL_PER_TRACK * (goal - before), MIN_POOL) + before
+        found = self.catalog.pool(self.query, {}, size=size, include_all=True)
         wider = self.build(found, size=size)
-        mmr_select(wider, draft, n=n - before, diversity=self.request.diversity)
+        mmr_select(wider, draft, n=goal - before, diversity=self.request.diversity)
         if len(draft.rows) > before:
             self.warnings.append(
-                f"only {before} tracks fit genre(s) {', '.join(self.seeds)}; "
+                f"only {fitted} tracks fit genre(s) {', '.join(self.seeds)}; "
                 f"{len(draft.rows) - before} closest tracks from other genres were added"
             )
 

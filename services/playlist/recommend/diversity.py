@@ -37,9 +37,10 @@ class Draft:
     def open_to(self, rows: np.ndarray, artists: np.ndarray, songs: np.ndarray) -> np.ndarray:
         """Which candidates the draft still allows: not taken, no artist at the cap, no song already in."""
         taken_songs = np.fromiter(self.songs, dtype=np.int64, count=len(self.songs))
-        allowed = ~np.isin(rows, np.asarray(self.rows, dtype=np.int64))
+        allowed: np.ndarray = ~np.isin(rows, np.asarray(self.rows, dtype=np.int64))
         allowed &= ~_any_in(artists, self.full_artists())
-        return allowed & ~_any_in(songs, taken_songs)
+        allowed &= ~_any_in(songs, taken_songs)
+        return allowed
 
 
 def _any_in(table: np.ndarray, codes: np.ndarray) -> np.ndarray:
@@ -109,7 +110,8 @@ def _still_open(pool: Candidates, draft: Draft, pick: int) -> np.ndarray:
 
 def _distances(vectors: np.ndarray, norms: np.ndarray, point: np.ndarray) -> np.ndarray:
     # |a|^2 - 2 a.b + |b|^2: one matrix-vector product instead of a pool-sized copy.
-    return np.sqrt(np.maximum(norms - 2.0 * (vectors @ point) + float(point @ point), 0.0))
+    distances: np.ndarray = np.sqrt(np.maximum(norms - 2.0 * (vectors @ point) + float(point @ point), 0.0))
+    return distances
 
 
 def _nearest_to(vectors: np.ndarray, norms: np.ndarray, chosen: list[np.ndarray]) -> np.ndarray:
@@ -117,4 +119,5 @@ def _nearest_to(vectors: np.ndarray, norms: np.ndarray, chosen: list[np.ndarray]
         return np.zeros(vectors.shape[0])
     points = np.stack(chosen)
     squared = norms[:, None] - 2.0 * (vectors @ points.T) + np.einsum("ij,ij->i", points, points)[None, :]
-    return np.sqrt(np.maximum(squared, 0.0)).min(axis=1)
+    nearest: np.ndarray = np.sqrt(np.maximum(squared, 0.0)).min(axis=1)  # numpy types an axis reduction as Any
+    return nearest

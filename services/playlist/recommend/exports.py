@@ -23,6 +23,8 @@ CSV_COLUMNS: Final[tuple[str, ...]] = (
     *AUDIO_FEATURES,
     "distance",
     "why",
+    # An album's: the index of the photo the track was chosen for (as in the API's `photos`); empty for one photo.
+    "photo",
 )
 
 
@@ -56,7 +58,7 @@ def _defuse(text: str) -> str:
 
 
 def to_csv(rec: Recommendation) -> str:
-    """One row per track: ids, names, genres (';'-joined), the 8 raw features, distance and why."""
+    """One row per track: ids, names, genres (';'-joined), the 8 raw features, distance, why and (an album's) photo."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(CSV_COLUMNS), lineterminator="\n")
     writer.writeheader()
@@ -74,6 +76,7 @@ def to_csv(rec: Recommendation) -> str:
             "genres": ";".join(track.genres),
             "distance": track.distance,
             "why": _defuse(track.why),
+            "photo": "" if track.photo is None else track.photo,
         }
         row.update(track.features.model_dump())
         writer.writerow(row)

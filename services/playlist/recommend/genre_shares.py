@@ -16,11 +16,11 @@ def share_quotas(weights: Sequence[float], n: int) -> np.ndarray:
         return np.zeros(count, dtype=np.int64)
     share = share / share.sum()
     if n < count:
-        quotas = np.zeros(count, dtype=np.int64)
-        quotas[np.argsort(-share, kind="stable")[:n]] = 1
-        return quotas
+        top = np.zeros(count, dtype=np.int64)
+        top[np.argsort(-share, kind="stable")[:n]] = 1
+        return top
     ideal = share * n
-    quotas = np.maximum(np.floor(ideal).astype(np.int64), 1)
+    quotas: np.ndarray = np.maximum(np.floor(ideal).astype(np.int64), 1)
     while quotas.sum() > n:  # the floor of one made room for another's minimum: take from the most over its share
         over = np.where(quotas > 1, quotas - ideal, -np.inf)
         quotas[int(np.argmax(over))] -= 1

@@ -126,7 +126,7 @@ class FaissIVFIndex:
         self._index.train(sample)
         self._index.add(data)
         self._nprobe = nprobe
-        self._n = n
+        self._n = int(n)
         # Genre subsets recur (one per seed genre), so their faiss bitmaps are built once and kept.
         self._bitmaps: dict[tuple[int, int, int], np.ndarray] = {}
 

@@ -31,6 +31,7 @@ from services.playlist.recommend.sequencing import Sound, flowing_order
 from shared.errors import InvalidInput
 from shared.features import AUDIO_FEATURES, AudioFeatures, clip_raw, normalise
 from shared.recommendation import (
+    ListSettings,
     Mode,
     Recommendation,
     RecommendationRequest,
@@ -92,7 +93,7 @@ class Recommender:
         self.mapper = mapper
         self.fallback = GenreFallback(catalog, mapper)
         weights = np.array([FEATURE_WEIGHTS[name] for name in AUDIO_FEATURES], dtype=np.float32)
-        self._factor = (np.sqrt(weights) / catalog.scale).astype(np.float32)
+        self._factor: np.ndarray = (np.sqrt(weights) / catalog.scale).astype(np.float32)
         # Distances are reported per unit of total weight so their size does not depend on the weights chosen.
         self.unit: float = float(np.sqrt(weights.sum()))
         self.vectors = catalog.normalised * self._factor
@@ -117,7 +118,8 @@ class Recommender:
 
     def to_space(self, raw: np.ndarray) -> np.ndarray:
         """Raw-unit features -> the search space of the index."""
-        return (normalise(np.asarray(raw, dtype=np.float32)) * self._factor).astype(np.float32)
+        point: np.ndarray = (normalise(np.asarray(raw, dtype=np.float32)) * self._factor).astype(np.float32)
+        return point  # (numpy types a product of two bare ndarrays as Any)
 
     def resolve_genres(self, genres: dict[str, float] | None) -> dict[str, float]:
         """Requested names -> seed genre weights summing to 1; raises UnknownGenre for names that cannot be mapped."""
@@ -132,15 +134,23 @@ class Recommender:
                 seeds[seed] = seeds.get(seed, 0.0) + weight / total * float(share)
         return dict(sorted(seeds.items(), key=lambda item: (-item[1], item[0])))
 
+    def target_of(self, features: AudioFeatures, mode: Mode) -> np.ndarray:
+        """What is searched for a photo's features: raw units, after the mode."""
+        return apply_mode(features.to_vector(), mode)
+
+    def holidays_wanted(self, request: ListSettings, seeds: dict[str, float]) -> bool:
+        """Holiday songs only when asked for, or when the holidays genre is."""
+        return request.holidays or HOLIDAY_GENRE in seeds
+
     def recommend(self, request: RecommendationRequest) -> Recommendation:
         """A playlist for the request (see the module docstring for the steps)."""
-        target = apply_mode(request.features.to_vector(), request.mode)
+        target = self.target_of(request.features, request.mode)
         seeds = self.resolve_genres(request.genres)
         # Seeds without tracks are replaced by what stands in for them (genre_fallback.py), each with a warning.
         plan = self.fallback.plan(seeds)
         warnings = list(plan.warnings)
         draft = Draft(max_per_artist=request.max_per_artist)
-        holidays = request.holidays or HOLIDAY_GENRE in seeds
+        holidays = self.holidays_wanted(request, seeds)
         search = self.search.for_request(
             self.to_space(target), plan.weights, request=request, holidays=holidays, warnings=warnings
         )
@@ -157,13 +167,13 @@ class Recommender:
             requested=list(plan.weights),
         )
         return Recommendation(
-            tracks=[self._track(row, d, context=context) for row, d in ordered],
+            tracks=[self.track(row, d, context=context) for row, d in ordered],
             target=AudioFeatures.from_vector(target),
             genres=list(seeds),
             mode=request.mode,
             warnings=warnings,
             spares=[
-                self._track(row, d, context=context)
+                self.track(row, d, context=context)
                 for row, d in zip(spare_rows, search.distances(spare_rows), strict=True)
             ],
         )
@@ -184,7 +194,8 @@ class Recommender:
         """The energy, tempo and key of catalog tracks, in the order given (for measuring an order's flow)."""
         return self.sound.subset(np.array([self._row_of[t] for t in track_ids], dtype=np.int64))
 
-    def _track(self, row: int, distance: float, *, context: WhyContext) -> RecommendedTrack:
+    def track(self, row: int, distance: float, *, context: WhyContext, photo: int | None = None) -> RecommendedTrack:
+        """A catalog row as a playlist's track, with its why (and in an album, the photo it was chosen for)."""
         catalog = self.catalog
         track_id = str(catalog.track_ids[row])
         genres = list(catalog.genres[row])
@@ -206,4 +217,5 @@ class Recommender:
             genres=genres,
             why=why(raw, genres=genres, context=context),
             distance=round(distance, 4),
+            photo=photo,
         )

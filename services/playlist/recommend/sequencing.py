@@ -90,7 +90,8 @@ def step_costs(sound: Sound) -> np.ndarray:
     """(n, n) symmetric cost of playing track j right after track i (the sum of the three parts)."""
     count = len(sound)
     a, b = np.meshgrid(np.arange(count), np.arange(count), indexing="ij")
-    return step_parts(sound, a.ravel(), b.ravel()).sum(axis=1).reshape(count, count)
+    costs: np.ndarray = step_parts(sound, a.ravel(), b.ravel()).sum(axis=1).reshape(count, count)  # sum(axis) is Any
+    return costs
 
 
 def mean_step(sound: Sound, order: np.ndarray | list[int]) -> float:
