@@ -6,15 +6,19 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 from PIL import Image
 
 from services.gateway.collage import tile_boxes
-from tests.browser.conftest import PHONE, Browser, Page, Visit, visit
+from tests.browser.conftest import PHONE, Visit, visit
 from tests.browser.test_page import CONTRAST_FAILURES
 from tests.e2e.test_playlist_flow import sunset_photo
 from tests.servers.stack import Stack
+
+if TYPE_CHECKING:  # Playwright is imported at run time only after conftest's importorskip
+    from playwright.sync_api import Browser, FilePayload, Page
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.slow]
 COLOURS = {"red": (220, 40, 40), "green": (40, 180, 70), "blue": (40, 70, 220), "gold": (230, 190, 40)}
@@ -26,7 +30,7 @@ def photo(colour: tuple[int, int, int], size: tuple[int, int] = (480, 360)) -> b
     return buffer.getvalue()
 
 
-def as_file(name: str, data: bytes, mime: str = "image/jpeg") -> dict[str, object]:
+def as_file(name: str, data: bytes, mime: str = "image/jpeg") -> FilePayload:
     return {"name": name, "mimeType": mime, "buffer": data}
 
 
