@@ -8,12 +8,12 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Gauge
-
 from services.feedback.adapters.photos import PhotoStore
+from services.feedback.metrics import FeedbackMetrics
 from services.feedback.outbox import Outbox
 from services.feedback.ratings import RatingStore
 from services.feedback.recorder import Recorder
+from services.feedback.service import RatingService
 from services.feedback.settings import Settings
 from services.feedback.stores import build_photo_store, build_store
 from shared.errors import NotReady
@@ -27,25 +27,24 @@ class FeedbackRuntime:
     """The stores and the outbox; `store` / `photos` override the ones the settings name (tests)."""
 
     def __init__(
-        self, settings: Settings, *, store: RatingStore | None = None, photos: PhotoStore | None = None
+        self,
+        settings: Settings,
+        *,
+        metrics: FeedbackMetrics,
+        store: RatingStore | None = None,
+        photos: PhotoStore | None = None,
     ) -> None:
         self.settings = settings
+        self.metrics = metrics
         self._given = store
         self._given_photos = photos
         self._recorder: Recorder | None = None
+        self._service: RatingService | None = None
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
+        self._stopping = False
         self.store_reachable = False
-
-    def register_metrics(self, registry: CollectorRegistry) -> None:
-        """The outbox's backlog and deliveries on the service's /metrics."""
-        backlog = Gauge("feedback_outbox_backlog", "Ratings waiting in the outbox for the store.", registry=registry)
-        backlog.set_function(lambda: float(self._recorder.outbox.backlog) if self._recorder else 0.0)
-        self.outcomes = Counter(
-            "feedback_ratings_total", "Ratings received, by outcome.", ["outcome"], registry=registry
-        )
-        delivered = Counter("feedback_outbox_delivered_total", "Ratings delivered from the outbox.", registry=registry)
-        self._delivered = delivered
+        metrics.backlog.set_function(lambda: float(self._recorder.outbox.backlog) if self._recorder else 0.0)
 
     async def start(self) -> None:
         """Open the stores and the outbox, and start delivering what the outbox holds."""
@@ -56,10 +55,19 @@ class FeedbackRuntime:
             photo_inline_max_bytes=self.settings.photo_inline_max_bytes,
             put_timeout_s=self.settings.store_timeout_s,
         )
+        self._service = RatingService(
+            recorder=self._recorder,
+            metrics=self.metrics,
+            wake=self.wake,
+            export_page_size=self.settings.export_page_size,
+        )
         self._task = asyncio.create_task(self._deliver_forever(), name="feedback-outbox")
 
     async def stop(self) -> None:
         """Stop delivering; close the stores and the outbox (what it holds stays on disk)."""
+        # Python 3.11's wait_for can swallow a cancel that meets its timeout (fixed in 3.12): the loop then also
+        # ends on this flag, so stopping never waits forever for the delivery task.
+        self._stopping = True
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -73,7 +81,7 @@ class FeedbackRuntime:
         self._wake.set()
 
     async def _deliver_forever(self) -> None:
-        while True:
+        while not self._stopping:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.settings.outbox_retry_s)
             self._wake.clear()
@@ -85,8 +93,8 @@ class FeedbackRuntime:
             except Exception:  # never let the delivery task die; the next round tries again
                 log.exception("outbox.delivery_failed")
                 continue
-            if sent and hasattr(self, "_delivered"):
-                self._delivered.inc(sent)
+            if sent:
+                self.metrics.delivered.inc(sent)
 
     async def _store_ping(self) -> bool:
         try:
@@ -123,6 +131,13 @@ class FeedbackRuntime:
         if self._recorder is None:
             raise NotReady("the rating store is not open yet", retry_after=2)
         return self._recorder
+
+    @property
+    def service(self) -> RatingService:
+        """The use cases over the open write path (NotReady before the lifespan has started it)."""
+        if self._service is None:
+            raise NotReady("the rating store is not open yet", retry_after=2)
+        return self._service
 
     @property
     def store(self) -> RatingStore:

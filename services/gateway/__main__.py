@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.gateway.app import create_app
+from services.gateway.app import create_app, server_limits
 from services.gateway.settings import Settings
 from shared.web.service import serve
 
@@ -10,7 +10,7 @@ from shared.web.service import serve
 def main() -> None:
     """Run the gateway service with settings from the environment."""
     settings = Settings()
-    serve("gateway", create_app, settings, settings.server_limits())
+    serve("gateway", create_app, settings, server_limits(settings))
 
 
 if __name__ == "__main__":

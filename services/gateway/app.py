@@ -8,33 +8,28 @@ import httpx
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from services.gateway.adapters.in_process import InProcessRateLimiter
 from services.gateway.adapters.redis_rate_limit import RedisRateLimiter
 from services.gateway.api.account import router as account_router
 from services.gateway.api.cors import install_cors
 from services.gateway.api.docs import install_api_docs
+from services.gateway.api.forwarded_client import ForwardedClientMiddleware
 from services.gateway.api.openapi_links import playlist_links
+from services.gateway.api.ops_guard import OpsEndpointGuard
 from services.gateway.api.playlists import STATIC_DIR, page, router
+from services.gateway.api.rate_limit import RateLimitMiddleware
 from services.gateway.api.security_headers import PageSecurityHeaders
 from services.gateway.api.sessions import router as sessions_router
-from services.gateway.forwarded import ForwardedClientMiddleware
-from services.gateway.ops_endpoints import OpsEndpointGuard
-from services.gateway.rate_limit import (
-    InProcessRateLimiter,
-    Limit,
-    LimitedRoute,
-    RateLimiter,
-    RateLimitMiddleware,
-    limited_routes,
-)
+from services.gateway.api.warmup import router as warmup_router
+from services.gateway.rate_limit import Limit, LimitedRoute, RateLimiter, limited_routes
 from services.gateway.runtime import GatewayRuntime
 from services.gateway.sessions import SessionStore
 from services.gateway.settings import Settings
-from services.gateway.warmup import router as warmup_router
 from shared.web.body_limits import MULTIPART, BodyGuard, BodyRule
 from shared.web.health import mount_health
 from shared.web.openapi_links import install_links
-from shared.web.server_limits import BodyDeadline
-from shared.web.service import install_common, runtime_lifespan
+from shared.web.server_limits import BodyDeadline, ServerLimits
+from shared.web.service import attach_runtime, install_common
 
 
 def create_app(
@@ -51,12 +46,10 @@ def create_app(
         title="PRESSED / PLAY",
         version="1.0.0",
         summary="A photo in, a playlist that matches its vibe out.",
-        lifespan=runtime_lifespan(runtime, closers=[limiter.close]),
         docs_url=None,  # served by install_api_docs from the gateway's own files (no CDN)
         redoc_url=None,
     )
-    app.state.settings = settings
-    app.state.runtime = runtime
+    attach_runtime(app, runtime, closers=[limiter.close])
     # Added before install_common so the request-id middleware (added last, runs first) wraps the guard too.
     photo = BodyRule(
         path=re.compile(r"/v1/playlists"),
@@ -103,4 +96,14 @@ def rate_limited_routes(settings: Settings) -> list[LimitedRoute]:
         uploads=Limit(settings.rate_uploads_burst, settings.rate_uploads_per_minute),
         signin=Limit(settings.rate_signin_burst, settings.rate_signin_per_minute),
         ratings=Limit(settings.rate_ratings_burst, settings.rate_ratings_per_minute),
+    )
+
+
+def server_limits(settings: Settings) -> ServerLimits:
+    """What serve() and the body deadline enforce."""
+    return ServerLimits(
+        max_head_bytes=settings.max_head_bytes,
+        body_idle_timeout_s=settings.body_idle_timeout_s,
+        body_total_timeout_s=settings.body_total_timeout_s,
+        shutdown_drain_s=settings.shutdown_drain_s,
     )

@@ -9,7 +9,7 @@ header says. A malformed right-most untrusted hop (a broken chain) leaves the pr
 never a bucket the client names.
 
 uvicorn's own proxy-header handling (trusting 127.0.0.1 by default) is off in shared/web/service.py's serve(), so this
-is the one place the address is taken from a header.
+is the one place the address is taken from a header (api/forwarded_client.py applies it to each request).
 """
 
 from __future__ import annotations
@@ -17,8 +17,6 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable, Sequence
 from typing import TypeAlias
-
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 Network: TypeAlias = ipaddress.IPv4Network | ipaddress.IPv6Network
 Address: TypeAlias = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -73,20 +71,3 @@ def client_address(peer: str | None, forwarded_for: Sequence[str], trusted: Sequ
             break
     # Every hop a trusted proxy: the left-most is as near the client as the chain goes.
     return str(client) if client is not None else peer
-
-
-class ForwardedClientMiddleware:
-    """Rewrites the scope's client to the forwarded client when the peer is a trusted proxy (else leaves it)."""
-
-    def __init__(self, app: ASGIApp, *, trusted: Sequence[Network]) -> None:
-        self.app = app
-        self.trusted = tuple(trusted)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] in ("http", "websocket") and scope.get("client"):
-            peer = str(scope["client"][0])
-            lines = [value.decode("latin-1") for name, value in scope["headers"] if name == b"x-forwarded-for"]
-            client = client_address(peer, lines, self.trusted)
-            if client != peer:
-                scope["client"] = (client, 0)
-        await self.app(scope, receive, send)

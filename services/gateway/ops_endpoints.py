@@ -2,18 +2,14 @@
 
 On the public port they tell an attacker the routes, the error shapes and the traffic. Each group is open, token-only
 (`Authorization: Bearer <GATEWAY_OPS_TOKEN>`) or off (404, as if absent), from the settings: in development both are
-open; in production both are off unless GATEWAY_OPS_TOKEN is set, and then need it.
+open; in production both are off unless GATEWAY_OPS_TOKEN is set, and then need it. The rule is here; the middleware
+that enforces it is api/ops_guard.py.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Final, Literal
-
-from starlette.types import ASGIApp, Receive, Scope, Send
-
-from shared.secret_policy import bearer_matches
-from shared.web.errors import envelope_response
 
 Access = Literal["open", "token", "off"]
 METRICS_PATHS: Final = frozenset({"/metrics"})
@@ -35,31 +31,3 @@ class OpsAccess:
         if path in DOCS_PATHS:
             return self.docs
         return None
-
-
-def _authorization(scope: Scope) -> str | None:
-    return next((value.decode("latin-1") for name, value in scope.get("headers", ()) if name == b"authorization"), None)
-
-
-class OpsEndpointGuard:
-    """404 for an operator endpoint that is off, 401 for a token-only one without the token."""
-
-    def __init__(self, app: ASGIApp, *, access: OpsAccess) -> None:
-        self.app = app
-        self.access = access
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        rule = self.access.for_path(scope["path"]) if scope["type"] == "http" else None
-        if rule == "off" or (rule == "token" and self.access.token is None):
-            await envelope_response(404, "NotFound", "Not Found")(scope, receive, send)
-            return
-        if (
-            rule == "token"
-            and self.access.token is not None
-            and not bearer_matches(_authorization(scope), self.access.token)
-        ):
-            response = envelope_response(401, "Unauthorized", "this endpoint needs the operator's bearer token")
-            response.headers["WWW-Authenticate"] = "Bearer"
-            await response(scope, receive, send)
-            return
-        await self.app(scope, receive, send)

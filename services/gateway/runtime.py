@@ -9,6 +9,7 @@ import httpx
 from services.gateway.adapters.in_process import InProcessSessionStore
 from services.gateway.adapters.redis_store import RedisSessionStore
 from services.gateway.adapters.upstreams import Upstreams
+from services.gateway.service import GatewayService
 from services.gateway.sessions import SessionStore
 from services.gateway.settings import Settings
 from services.gateway.warmup import Warmup
@@ -41,12 +42,14 @@ class GatewayRuntime:
         self._transports = transports
         self._sessions: SessionStore | None = None
         self._upstreams: Upstreams | None = None
+        self._service: GatewayService | None = None
         self.warmup = Warmup(self._checks, wait_s=settings.warmup_wait_s)
 
     async def start(self) -> None:
         """Open the session store and the upstream clients."""
         self._sessions = self._given_sessions or build_session_store(self.settings)
         self._upstreams = Upstreams.from_settings(self.settings, self._transports)
+        self._service = GatewayService(settings=self.settings, sessions=self._sessions, upstreams=self._upstreams)
 
     async def stop(self) -> None:
         """Close the clients and the store."""
@@ -70,15 +73,8 @@ class GatewayRuntime:
         return {"sessions": store.ping, **{name: upstream(name) for name in UPSTREAMS}}
 
     @property
-    def sessions(self) -> SessionStore:
-        """The open session store (NotReady before start)."""
-        if self._sessions is None:
+    def service(self) -> GatewayService:
+        """The use cases over the open store and clients (NotReady before start)."""
+        if self._service is None:
             raise NotReady("the gateway is starting", retry_after=2)
-        return self._sessions
-
-    @property
-    def upstreams(self) -> Upstreams:
-        """The open upstream clients (NotReady before start)."""
-        if self._upstreams is None:
-            raise NotReady("the gateway is starting", retry_after=2)
-        return self._upstreams
+        return self._service

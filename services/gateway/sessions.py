@@ -13,11 +13,8 @@ import re
 import secrets
 from typing import Protocol
 
-from fastapi import Response
-
 from services.gateway.adapters.in_process import InProcessSessionStore
 from services.gateway.schemas import StoredPlaylist
-from services.gateway.settings import Settings
 
 # InProcessSessionStore is named here too for the tests that import it from this module.
 __all__ = [
@@ -26,7 +23,6 @@ __all__ = [
     "bearer_token",
     "new_session_token",
     "session_key",
-    "set_session_cookie",
     "valid_session_token",
 ]
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
@@ -51,19 +47,6 @@ def valid_session_token(value: str | None) -> str | None:
 def session_key(token: str) -> str:
     """The non-secret key a session is stored and rated under: a hash of the token."""
     return hashlib.sha256(token.encode()).hexdigest()[:32]
-
-
-def set_session_cookie(response: Response, settings: Settings, token: str) -> None:
-    """Give the browser its session token."""
-    # HttpOnly: page scripts never see the token; Lax: sent on top-level navigation, not on cross-site posts.
-    response.set_cookie(
-        settings.cookie_name,
-        token,
-        max_age=settings.session_ttl_s,
-        httponly=True,
-        samesite="lax",
-        secure=settings.cookie_secure,
-    )
 
 
 class SessionStore(Protocol):

@@ -12,7 +12,6 @@ from services.gateway.forwarded import Network, parse_networks
 from services.gateway.ops_endpoints import Access, OpsAccess
 from shared.http import ServiceClientSettings
 from shared.service_settings import ServiceSettings
-from shared.web.server_limits import ServerLimits
 
 
 class Settings(ServiceSettings):
@@ -115,15 +114,6 @@ class Settings(ServiceSettings):
         default: Access = "open" if self.environment == "development" else ("token" if self._ops_token() else "off")
         return OpsAccess(
             metrics=self.metrics_access or default, docs=self.docs_access or default, token=self._ops_token() or None
-        )
-
-    def server_limits(self) -> ServerLimits:
-        """What serve() and the body deadline enforce."""
-        return ServerLimits(
-            max_head_bytes=self.max_head_bytes,
-            body_idle_timeout_s=self.body_idle_timeout_s,
-            body_total_timeout_s=self.body_total_timeout_s,
-            shutdown_drain_s=self.shutdown_drain_s,
         )
 
     def upstream(self, name: str) -> ServiceClientSettings:

@@ -10,9 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Mapping
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
 from shared.errors import NotReady
@@ -83,26 +81,3 @@ async def _passes(check: ReadinessCheck) -> bool:
         return bool(await asyncio.wait_for(check(), timeout=CHECK_TIMEOUT_S))
     except Exception:  # a failing dependency is "not ready yet", never an error of the warm-up
         return False
-
-
-def get_warmup(request: Request) -> Warmup:
-    """The runtime's warm-up."""
-    warmup: Warmup = request.app.state.runtime.warmup
-    return warmup
-
-
-GatewayWarmup = Annotated[Warmup, Depends(get_warmup)]
-
-
-async def warmed_up(warmup: GatewayWarmup) -> None:
-    """A route dependency: wait for the warm-up (bounded) before the route runs."""
-    await warmup.wait()
-
-
-router = APIRouter(prefix="/v1")
-
-
-@router.get("/warmup", tags=["health"], response_model=WarmupStatus, summary="Whether the gateway is ready for uploads")
-async def warmup_status(warmup: GatewayWarmup) -> WarmupStatus:
-    """Always 200: the page polls it to say "warming up" until it answers ready."""
-    return await warmup.status()

@@ -1,12 +1,12 @@
-"""Routes of the inference service: parse, call the runtime, return a schema."""
+"""Routes of the inference service: parse, call the service layer (service.py), return a schema."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Request, Response
+from fastapi import APIRouter, Body, Depends, Query, Request, Response
 
-from services.inference.runtime import InferenceRuntime, attention_map, model_info
+from services.inference.runtime import InferenceRuntime
 from services.inference.schemas import (
     AttentionMode,
     PredictResponse,
@@ -15,19 +15,26 @@ from services.inference.schemas import (
     ServiceInfo,
     predict_request_body_openapi,
 )
+from services.inference.service import InferenceService
 from services.inference.uploads import read_image_upload
-from shared.errors import NotReady
 from shared.server_timing import HEADER as SERVER_TIMING
 from shared.server_timing import ServerTiming
 from shared.web.auth import AuthorizationHeader, require_bearer
 from shared.web.errors import error_responses
+from shared.web.service import runtime_dependency
 
 router = APIRouter(prefix="/v1", tags=["inference"])
 
 
-def _runtime(request: Request) -> InferenceRuntime:
-    runtime: InferenceRuntime = request.app.state.runtime
-    return runtime
+RuntimeDep = Annotated[InferenceRuntime, Depends(runtime_dependency(InferenceRuntime))]
+
+
+def get_service(runtime: RuntimeDep) -> InferenceService:
+    """The use cases every route calls (services/inference/service.py)."""
+    return runtime.service
+
+
+Service = Annotated[InferenceService, Depends(get_service)]
 
 
 @router.post(
@@ -41,43 +48,24 @@ def _runtime(request: Request) -> InferenceRuntime:
 async def predict(
     request: Request,
     response: Response,
+    service: Service,
     attention: Annotated[AttentionMode, Query(description="true: attention values; png: a heat-map overlay")] = "false",
     sample: Annotated[bool, Query(description="Sample the VAE latent instead of using its mean")] = False,
 ) -> PredictResponse:
-    """Raw image body or multipart `image` -> 8 audio features, mood, genre look, the model version and, if asked,
-    the attention."""
-    runtime = _runtime(request)
-    runtime.slot.require()  # before reading 10 MB: a cold service says 503 at once
+    """Raw image body or multipart `image` -> 8 audio features, mood, genre look, model version (+ attention)."""
+    service.require_model()  # before reading 10 MB: a cold service says 503 at once
     timing = ServerTiming()
     with timing.span("read"):
-        data = await read_image_upload(request, max_bytes=runtime.settings.max_upload_bytes)
-    with timing.span("decode"):
-        image = await runtime.decode(data)
-    timeout_s = runtime.settings.request_timeout_s
-    with timing.span("model"):  # the wait for a batch slot and the batch itself
-        result = await runtime.batcher.predict(
-            image, with_attention=attention != "false", sample=sample, timeout_s=timeout_s
-        )
-    answer = PredictResponse(
-        features=result.features, mood=result.mood, genre_look=result.genre_look, model_version=result.model_version
-    )
-    if attention == "true" and result.attention is not None:
-        answer.attention = attention_map(result.attention)
-    elif attention == "png" and result.attention is not None:
-        with timing.span("overlay"):
-            answer.attention_png = await runtime.overlay_png_base64(image, result.attention)
+        data = await read_image_upload(request, max_bytes=service.settings.max_upload_bytes)
+    answer = await service.predict(data, attention=attention, sample=sample, timing=timing)
     response.headers[SERVER_TIMING] = timing.header()
     return answer
 
 
 @router.get("/model", summary="The model being served", response_model=ServiceInfo, responses=error_responses(503))
-async def current_model(request: Request) -> ServiceInfo:
-    """Version, device and source of the serving model, and the batching in effect."""
-    runtime = _runtime(request)
-    loaded = runtime.slot.current
-    if loaded is None:
-        raise NotReady("the model is not loaded yet", retry_after=5)
-    return ServiceInfo(model=model_info(loaded), batching=runtime.batching_info())
+async def current_model(service: Service) -> ServiceInfo:
+    """Version, device, backend and source of the serving model, and the batching decided for it."""
+    return service.describe()
 
 
 @router.post(
@@ -87,13 +75,10 @@ async def current_model(request: Request) -> ServiceInfo:
     responses=error_responses(400, 401, 404, 422, 502, 503),  # 400: a body FastAPI cannot parse
 )
 async def reload_model(
-    request: Request,
+    service: Service,
     body: Annotated[ReloadRequest | None, Body()] = None,
     authorization: AuthorizationHeader = None,
 ) -> ReloadResponse:
     """Load `uri` (default: the configured one) beside the serving model, then swap; running batches finish."""
-    runtime = _runtime(request)
-    require_bearer(authorization, runtime.settings.admin_token, variable="INFERENCE_ADMIN_TOKEN")
-    uri = body.target(str(runtime.settings.model_uri)) if body else str(runtime.settings.model_uri)
-    loaded, previous = await runtime.slot.load(uri)
-    return ReloadResponse(model=model_info(loaded), previous_version=previous.predictor.version if previous else None)
+    require_bearer(authorization, service.settings.admin_token, variable="INFERENCE_ADMIN_TOKEN")
+    return await service.reload(body)

@@ -15,7 +15,7 @@ from services.inference.settings import Settings
 from services.inference.uploads import IMAGE_FIELD, MULTIPART_OVERHEAD_BYTES
 from shared.web.body_limits import MULTIPART, BodyGuard, BodyRule
 from shared.web.health import mount_health
-from shared.web.service import install_common, runtime_lifespan
+from shared.web.service import attach_runtime, install_common
 
 
 def create_app(settings: Settings | None = None, *, loader: PredictorLoader | None = None) -> FastAPI:
@@ -44,9 +44,7 @@ def create_app(settings: Settings | None = None, *, loader: PredictorLoader | No
         loader=loader or partial(load_real_predictor, backend=settings.backend, threads=settings.torch_threads),
         metrics=InferenceMetrics(metrics.registry),
     )
-    app.router.lifespan_context = runtime_lifespan(runtime)
-    app.state.settings = settings
-    app.state.runtime = runtime
+    attach_runtime(app, runtime)
     mount_health(app, runtime.checks)
     app.include_router(router)
     return app

@@ -1,8 +1,9 @@
 """Micro-batching: concurrent requests share one forward pass, run in a bounded thread pool off the event loop.
 
-One collector task takes the first waiting image, then up to `max_batch - 1` more that arrive within `max_wait`,
-and hands the batch to the pool. It only collects while a worker is free, so under load the queue fills and the
-next batch is bigger (batch size adapts to load); a full queue answers 503 with Retry-After instead of growing.
+One collector task takes the first waiting image, then up to `max_batch - 1` more that arrive within `max_wait` (the
+serving model's batching, decided when it loaded: model_slot.decide_batching), and hands the batch to the pool. It
+only collects while a worker is free, so under load the queue fills and the next batch is bigger (batch size adapts
+to load); a full queue answers 503 with Retry-After instead of growing.
 """
 
 from __future__ import annotations
@@ -71,16 +72,12 @@ class MicroBatcher:
         slot: ModelSlot,
         *,
         metrics: InferenceMetrics,
-        max_batch: int,
-        max_wait_s: float,
         queue_size: int,
         workers: int,
         retry_after_s: int = 1,
     ) -> None:
         self.slot = slot
         self.metrics = metrics
-        self.max_batch = max_batch
-        self.max_wait_s = max_wait_s
         self.queue_size = queue_size
         self.workers = workers
         self.retry_after_s = retry_after_s
@@ -161,8 +158,9 @@ class MicroBatcher:
 
     async def _collect_batch(self, queue: asyncio.Queue[_Job], jobs: list[_Job]) -> None:
         jobs.append(await queue.get())
-        deadline = time.perf_counter() + self.max_wait_s
-        while len(jobs) < self.max_batch:
+        batching = self.slot.batching  # the serving model's, read per batch: a reload may change it
+        deadline = time.perf_counter() + batching.max_wait_s
+        while len(jobs) < batching.max_batch:
             if not queue.empty():
                 jobs.append(queue.get_nowait())
                 continue

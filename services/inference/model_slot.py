@@ -9,7 +9,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Final, Literal, Protocol
 
 import numpy as np
 from PIL import Image
@@ -46,12 +46,44 @@ class PredictorLike(Protocol):
     def version(self) -> str: ...
     @property
     def device(self) -> str: ...
+    @property
+    def backend(self) -> str: ...  # "onnx" (ONNX Runtime) or "eager" (PyTorch): what the loaded model runs in
     def predict(
         self, images: list[Image.Image], *, with_attention: bool = False, sample: bool = False
     ) -> Sequence[PredictionLike]: ...
 
 
 PredictorLoader = Callable[[str, str | None], PredictorLike]
+
+
+@dataclass(frozen=True)
+class Batching:
+    """How many queued photos share one forward pass, and how long a batch waits to fill."""
+
+    max_batch: int
+    max_wait_s: float
+
+    @property
+    def enabled(self) -> bool:
+        """Whether photos are grouped at all."""
+        return self.max_batch > 1
+
+
+ONE_AT_A_TIME: Final = Batching(max_batch=1, max_wait_s=0.0)
+
+
+def decide_batching(
+    predictor: PredictorLike, *, setting: bool | Literal["auto"], max_batch: int, max_wait_s: float
+) -> Batching:
+    """The batching for a loaded model: the setting, or for auto whether the model runs in ONNX Runtime or on CUDA
+    (`python -m bench inference`: eager PyTorch on the CPU gains nothing from batches). Decided from the model that
+    loaded, so a reload to another kind of model decides again."""
+    if setting == "auto":
+        setting = predictor.backend == "onnx" or predictor.device.startswith("cuda")
+    return Batching(max_batch=max_batch, max_wait_s=max_wait_s) if setting else ONE_AT_A_TIME
+
+
+BatchingChoice = Callable[[PredictorLike], Batching]
 
 
 class ModelLoadFailed(InvalidInput):
@@ -78,9 +110,10 @@ def load_real_predictor(
 
 @dataclass(frozen=True)
 class LoadedModel:
-    """A predictor and where and when it came from."""
+    """A predictor, the batching decided for it, and where and when it came from."""
 
     predictor: PredictorLike
+    batching: Batching
     uri: str
     loaded_at: str
     load_seconds: float
@@ -89,9 +122,10 @@ class LoadedModel:
 class ModelSlot:
     """Holds the serving model. Readers take `current` once per batch, so a swap never changes a running batch."""
 
-    def __init__(self, loader: PredictorLoader, *, device: str | None) -> None:
+    def __init__(self, loader: PredictorLoader, *, device: str | None, batching: BatchingChoice) -> None:
         self._loader = loader
         self._device = device
+        self._batching = batching
         self._current: LoadedModel | None = None
         self._lock = asyncio.Lock()
         self.last_error: str | None = None
@@ -100,6 +134,12 @@ class ModelSlot:
     def current(self) -> LoadedModel | None:
         """The model serving now, or None before the first successful load."""
         return self._current
+
+    @property
+    def batching(self) -> Batching:
+        """The serving model's batching (one at a time before a model has loaded)."""
+        loaded = self._current
+        return loaded.batching if loaded is not None else ONE_AT_A_TIME
 
     def require(self) -> PredictorLike:
         """The serving predictor; NotReady (503 + Retry-After) until one has loaded."""
@@ -123,6 +163,7 @@ class ModelSlot:
                 raise ModelLoadFailed(f"could not load the model from {uri}: {self.last_error}") from exc
             loaded = LoadedModel(
                 predictor=predictor,
+                batching=self._batching(predictor),
                 uri=uri,
                 loaded_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 load_seconds=round(time.perf_counter() - started, 3),
@@ -135,6 +176,8 @@ class ModelSlot:
                     "uri": uri,
                     "version": predictor.version,
                     "device": predictor.device,
+                    "backend": predictor.backend,
+                    "max_batch": loaded.batching.max_batch,
                     "previous_version": previous.predictor.version if previous else None,
                     "load_seconds": loaded.load_seconds,
                 },

@@ -89,6 +89,9 @@ class ModelInfo(BaseModel):
 
     version: str = Field(examples=["effnet-vae-20261125-3f2b9c0e"])
     device: str = Field(examples=["cpu"])
+    backend: str = Field(
+        description="What the model runs in: onnx (ONNX Runtime) or eager (PyTorch).", examples=["onnx"]
+    )
     uri: str = Field(examples=["models/effnet-vae.pt"])
     loaded_at: str = Field(examples=["2026-11-25T15:30:00+00:00"])
     load_seconds: float = Field(examples=[1.8])
@@ -102,7 +105,8 @@ class ReloadResponse(BaseModel):
 
 
 class BatchingInfo(BaseModel):
-    """How requests are grouped (settings in effect)."""
+    """How requests are grouped: decided for the loaded model at its load (INFERENCE_BATCHING auto: on for ONNX
+    Runtime or CUDA)."""
 
     enabled: bool
     max_batch: int

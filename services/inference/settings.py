@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from typing import Literal
 
 from pydantic import Field, SecretStr
@@ -36,10 +35,12 @@ class Settings(ServiceSettings):
 
     # auto follows `python -m bench inference` (docs/services-inference.md): with ONNX Runtime (the CPU default) a
     # batch of whatever queued while the model was busy serves 8 clients faster than one photo at a time and costs
-    # nothing at 1; eager PyTorch on the CPU gained nothing from batches; on CUDA a batch fills the GPU.
+    # nothing at 1; eager PyTorch on the CPU gained nothing from batches; on CUDA a batch fills the GPU. Decided
+    # from the model that loaded, at every load (model_slot.decide_batching), never guessed before.
     batching: bool | Literal["auto"] = Field(
         default="auto",
-        description="Group concurrent requests into one forward pass; auto: on with CUDA or ONNX Runtime.",
+        description="Group concurrent requests into one forward pass; auto: on when the loaded model runs on CUDA "
+        "or in ONNX Runtime.",
     )
     max_batch: int = Field(default=8, ge=1, le=256)
     # 0: no fixed wait (measured: a 5 ms wait only slowed single clients down).
@@ -61,22 +62,6 @@ class Settings(ServiceSettings):
     def needed_secrets(self) -> dict[str, SecretStr | None]:
         """The service token and the admin token (model reload)."""
         return {**super().needed_secrets(), "INFERENCE_ADMIN_TOKEN": self.admin_token}
-
-    def batching_enabled(self) -> bool:
-        """Whether to batch: the setting, or for auto whether the model runs on CUDA or in ONNX Runtime (imports
-        torch only for the CUDA check)."""
-        if self.batching != "auto":
-            return bool(self.batching)
-        onnx = self.backend != "eager" and importlib.util.find_spec("onnxruntime") is not None
-        if onnx and not self.device.startswith("cuda"):
-            return True
-        if self.device != "auto":
-            return self.device.startswith("cuda")
-        if importlib.util.find_spec("torch") is None:
-            return False
-        import torch
-
-        return bool(torch.cuda.is_available())
 
     @property
     def torch_device(self) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Query, Request, Response
+from fastapi import APIRouter, Body, Depends, Query, Response
 
 from services.playlist.genres.mapping import resolve_seed_genres
 from services.playlist.recommend.exports import to_csv, to_json, to_m3u8
@@ -23,6 +23,7 @@ from services.playlist.schemas import (
 )
 from shared.genres import SEED_GENRES
 from shared.web.errors import error_responses
+from shared.web.service import runtime_dependency
 
 router = APIRouter(prefix="/v1")
 EXPORTERS = {"json": to_json, "m3u8": to_m3u8, "csv": to_csv}
@@ -34,13 +35,7 @@ RequestBody = Annotated[
 ]
 
 
-def get_runtime(request: Request) -> PlaylistRuntime:
-    """The runtime create_app() made (started by the lifespan)."""
-    runtime: PlaylistRuntime = request.app.state.runtime
-    return runtime
-
-
-Runtime = Annotated[PlaylistRuntime, Depends(get_runtime)]
+Runtime = Annotated[PlaylistRuntime, Depends(runtime_dependency(PlaylistRuntime))]
 
 
 @router.post(

@@ -15,7 +15,7 @@ from services.playlist.spotify.store import KeyValueStore
 from services.playlist.spotify_api import router as spotify_router
 from shared.web.body_limits import BodyGuard, BodyRule, json_rule
 from shared.web.health import mount_health
-from shared.web.service import install_common, runtime_lifespan
+from shared.web.service import attach_runtime, install_common
 
 
 def create_app(
@@ -32,10 +32,8 @@ def create_app(
         title="PRESSED / PLAY playlist",
         version="1.0.0",
         summary="Audio features and a taste in, tracks from the catalog out (JSON, M3U8 or CSV).",
-        lifespan=runtime_lifespan(runtime),
     )
-    app.state.settings = settings
-    app.state.runtime = runtime
+    attach_runtime(app, runtime)
     # Added before install_common, so the request-id middleware (added last, runs first) wraps the guard too.
     cover = BodyRule(
         path=re.compile(r"/v1/spotify/playlists/[^/]+/cover"),

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import uvicorn
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 
 from shared.logging import configure_logging
 from shared.readiness import ReadinessCheck
@@ -65,6 +65,31 @@ def runtime_lifespan(
                 await close()
 
     return lifespan
+
+
+RuntimeT = TypeVar("RuntimeT", bound=ServiceRuntime)
+
+
+def attach_runtime(
+    app: FastAPI, runtime: ServiceRuntime, *, closers: Sequence[Callable[[], Awaitable[None]]] = ()
+) -> None:
+    """Give the app its runtime: started and stopped by the lifespan, reached by routes only through
+    runtime_dependency (the one way; nothing else reads app.state)."""
+    app.router.lifespan_context = runtime_lifespan(runtime, closers=closers)
+    app.state.runtime = runtime
+
+
+def runtime_dependency(kind: type[RuntimeT]) -> Callable[[Request], RuntimeT]:
+    """The typed FastAPI dependency of a service's runtime:
+    `RuntimeDep = Annotated[R, Depends(runtime_dependency(R))]`."""
+
+    def runtime(request: Request) -> RuntimeT:
+        attached = request.app.state.runtime
+        if not isinstance(attached, kind):  # a wiring slip, caught at the first request rather than as an odd error
+            raise TypeError(f"the app's runtime is a {type(attached).__name__}, not a {kind.__name__}")
+        return attached
+
+    return runtime
 
 
 class ServeSettings(Protocol):

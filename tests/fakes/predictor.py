@@ -33,6 +33,7 @@ class FakePredictor:
 
     version: str = "fake-1"
     device: str = "cpu"
+    backend: str = "eager"  # what a real one runs in: "onnx" turns auto batching on, as ONNX Runtime does
     delay_s: float = 0.0
     gate: threading.Event | None = None
     fail_with: Exception | None = None

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from services.gateway.adapters.in_process import InProcessRateLimiter
 from services.gateway.app import create_app
-from services.gateway.rate_limit import InProcessRateLimiter, Limit
+from services.gateway.rate_limit import Limit
 from services.gateway.settings import Settings
 from tests.unit.test_gateway_api import FakeUpstreams, assert_envelope, make_playlist
 

@@ -340,24 +340,45 @@ def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("INFERENCE_BATCHING", "false")
     monkeypatch.setenv("INFERENCE_MODEL_URI", "s3://models/effnet.pt")
     loaded = Settings(_env_file=None)
-    assert loaded.max_batch == 16 and not loaded.batching_enabled() and loaded.model_uri == "s3://models/effnet.pt"
+    assert loaded.max_batch == 16 and loaded.batching is False and loaded.model_uri == "s3://models/effnet.pt"
 
 
 @pytest.mark.parametrize(
-    ("device", "batching", "enabled"),
-    [("cpu", "auto", True), ("cuda", "auto", True), ("cpu", True, True), ("cuda:1", False, False)],
+    ("device", "backend", "batching", "enabled"),
+    [
+        ("cpu", "onnx", "auto", True),
+        ("cpu", "eager", "auto", False),
+        ("cuda", "eager", "auto", True),
+        ("cpu", "eager", True, True),
+        ("cuda:1", "onnx", False, False),
+    ],
 )
-def test_batching_auto_is_on_with_cuda_or_onnx_runtime(device: str, batching: object, enabled: bool) -> None:
-    app = create_app(settings(device=device, batching=batching), loader=fake_loader({"fake://v1": FakePredictor()}))
+def test_batching_auto_is_on_when_the_loaded_model_runs_on_cuda_or_in_onnx_runtime(
+    device: str, backend: str, batching: object, enabled: bool
+) -> None:
+    served = FakePredictor(device=device, backend=backend)
+    app = create_app(settings(device=device, batching=batching), loader=fake_loader({"fake://v1": served}))
     with TestClient(app) as client:
         wait_ready(client)
-        info = client.get("/v1/model").json()["batching"]
-    assert info["enabled"] is enabled and info["max_batch"] == (8 if enabled else 1)
+        info = client.get("/v1/model").json()
+    assert info["model"]["backend"] == backend
+    assert info["batching"]["enabled"] is enabled and info["batching"]["max_batch"] == (8 if enabled else 1)
 
 
-def test_batching_auto_is_off_on_a_cpu_without_onnx_runtime(monkeypatch: pytest.MonkeyPatch) -> None:
-    import importlib.util
-
-    real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "onnxruntime" else real(name, *a))
-    assert settings(device="cpu", batching="auto").batching_enabled() is False
+def test_a_reload_decides_the_batching_again_for_the_model_it_loads() -> None:
+    predictors = {"fake://v1": FakePredictor(), "fake://v2": FakePredictor(version="fake-2", backend="onnx")}
+    app = create_app(settings(batching="auto"), loader=fake_loader(predictors))
+    with TestClient(app) as client:
+        wait_ready(client)
+        assert client.get("/v1/model").json()["batching"]["enabled"] is False
+        headers = {"Authorization": f"Bearer {ADMIN}"}
+        assert client.post("/v1/model/reload", json={"uri": "fake://v2"}, headers=headers).status_code == 200
+        assert client.get("/v1/model").json()["batching"] == {
+            "enabled": True,
+            "max_batch": 8,
+            "max_wait_ms": 1.0,
+            "queue_size": 64,
+            "workers": 1,
+        }
+        assert client.post("/v1/model/reload", json={"uri": "fake://v1"}, headers=headers).status_code == 200
+        assert client.get("/v1/model").json()["batching"]["max_batch"] == 1

@@ -4,6 +4,8 @@ as the checkpoint serves with it; what cannot be served that way is refused with
 from __future__ import annotations
 
 import importlib.util
+import io
+import time
 from pathlib import Path
 
 import numpy as np
@@ -96,3 +98,34 @@ def test_without_torch_the_loader_serves_the_packed_graph(tmp_path: Path, monkey
     assert isinstance(loaded, OnnxPredictor)
     with pytest.raises(ValueError, match="need PyTorch"):
         load_real_predictor(str(checkpoint), "cuda")
+
+
+def test_a_reload_from_an_eager_checkpoint_to_a_packed_one_turns_batching_on(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+    from pydantic import SecretStr
+
+    from services.inference.app import create_app
+    from services.inference.settings import Settings
+
+    eager_only = random_checkpoint(tmp_path / "plain.pt")  # no mood head: only eager PyTorch serves it
+    packed = pack(mood_checkpoint(tmp_path / "mood.pt", seed=3))
+    settings = Settings(model_uri=str(eager_only), device="cpu", batching="auto", admin_token=SecretStr("t" * 24))
+    with TestClient(create_app(settings)) as client:
+        model = client.get("/v1/model")
+        for _ in range(300):  # the first load runs in the background
+            if model.status_code == 200:
+                break
+            time.sleep(0.1)
+            model = client.get("/v1/model")
+        assert model.json()["model"]["backend"] == "eager" and model.json()["batching"]["enabled"] is False
+        reloaded = client.post(
+            "/v1/model/reload", json={"uri": str(packed)}, headers={"Authorization": "Bearer " + "t" * 24}
+        )
+        assert reloaded.status_code == 200, reloaded.text
+        model = client.get("/v1/model").json()
+        assert model["model"]["backend"] == "onnx"
+        assert model["batching"] == {**model["batching"], "enabled": True, "max_batch": settings.max_batch}
+        photo = io.BytesIO()
+        photos()[0].save(photo, "JPEG")
+        answer = client.post("/v1/predict", content=photo.getvalue(), headers={"Content-Type": "image/jpeg"})
+        assert answer.status_code == 200 and answer.json()["model_version"] == model["model"]["version"]

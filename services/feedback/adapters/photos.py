@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 
 from services.feedback.ratings import Rating
 from shared.errors import StoreUnavailable
+from shared.s3 import S3ClientSettings, s3_client
 
 
 class PhotoStore(Protocol):
@@ -60,13 +61,11 @@ class S3PhotoStore:
     """Photos as objects under an s3://bucket/prefix (boto3 in a worker thread)."""
 
     def __init__(self, uri: str, *, endpoint_url: str | None = None, region: str = "us-east-1") -> None:
-        import boto3
-
         parsed = urlparse(uri)
         self.bucket = parsed.netloc
         self.prefix = parsed.path.strip("/")
-        # A session of its own: the process-wide default one caches credentials from whatever env it first saw.
-        self._client: Any = boto3.session.Session().client("s3", endpoint_url=endpoint_url, region_name=region)
+        # The one factory (shared/s3.py): timeouts and retries, so a stalled S3 cannot hold a rating's request.
+        self._client: Any = s3_client(S3ClientSettings.overriding(endpoint_url=endpoint_url, region=region))
 
     def _key(self, ref: str) -> str:
         return f"{self.prefix}/{ref}" if self.prefix else ref

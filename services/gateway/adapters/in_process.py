@@ -1,10 +1,14 @@
-"""SessionStore in this process: for one person running the stack, and the fake the unit tests use."""
+"""SessionStore and RateLimiter in this process: for one person running the stack, and the fakes the unit tests
+use."""
 
 from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from collections.abc import Callable
+from typing import Final
 
+from services.gateway.rate_limit import Decision, Limit, refill
 from services.gateway.schemas import StoredPlaylist
 
 
@@ -60,3 +64,36 @@ class InProcessSessionStore:
     async def close(self) -> None:
         """Nothing to release."""
         self._items.clear()
+
+
+# A bound on memory: the oldest buckets go first (their clients get a full bucket back, the lenient side).
+MAX_IN_PROCESS_BUCKETS: Final = 50_000
+
+
+class InProcessRateLimiter:
+    """Buckets in a dict (one process only: a single person's `make run`, unit tests); the oldest are dropped."""
+
+    def __init__(
+        self, *, clock: Callable[[], float] = time.monotonic, max_buckets: int = MAX_IN_PROCESS_BUCKETS
+    ) -> None:
+        self._clock = clock
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+        self._max_buckets = max_buckets
+
+    async def take(self, key: str, limit: Limit) -> Decision:
+        """Take a token if there is one."""
+        now = self._clock()
+        tokens, then = self._buckets.pop(key, (float(limit.burst), now))
+        tokens = refill(tokens, now - then, limit)
+        decision = Decision(True)
+        if tokens >= 1.0:
+            tokens -= 1.0
+        else:
+            decision = Decision(False, (1.0 - tokens) / limit.per_second)
+        self._buckets[key] = (tokens, now)
+        while len(self._buckets) > self._max_buckets:
+            self._buckets.popitem(last=False)
+        return decision
+
+    async def close(self) -> None:
+        """Nothing to close."""

@@ -12,11 +12,9 @@ from fastapi.responses import RedirectResponse
 
 from services.gateway.account import InvalidSignIn, SpotifyAccount, SpotifySignInRequired
 from services.gateway.account_schemas import GenreProfile, GenresIn, Me
-from services.gateway.api.dependencies import GatewaySettings, OwnedPlaylist, Sessions, SessionToken, UpstreamClients
-from services.gateway.carry import carry_guest_session
+from services.gateway.api.cookies import clear_session_cookie, set_session_cookie
+from services.gateway.api.dependencies import GatewaySettings, OwnedPlaylist, Service, SessionToken
 from services.gateway.schemas import Playlist
-from services.gateway.sessions import new_session_token, session_key, set_session_cookie
-from shared.errors import ServiceError
 from shared.web.errors import error_responses
 
 router = APIRouter(prefix="/v1")
@@ -24,15 +22,11 @@ _SPOTIFY_ERRORS = (401, 403, 502, 503, 504)
 OptionalText = Annotated[str | None, Query(max_length=2048)]
 
 
-def _account(upstreams: UpstreamClients, token: str) -> SpotifyAccount:
-    return SpotifyAccount(upstreams.playlist, token)
-
-
-def signed_in_account(token: SessionToken, upstreams: UpstreamClients) -> SpotifyAccount:
+def signed_in_account(token: SessionToken, service: Service) -> SpotifyAccount:
     """This session's Spotify account; SpotifySignInRequired without a session."""
     if token is None:
         raise SpotifySignInRequired("sign in with Spotify first (GET /v1/auth/login)")
-    return _account(upstreams, token)
+    return service.account(token)
 
 
 SignedInAccount = Annotated[SpotifyAccount, Depends(signed_in_account)]
@@ -46,9 +40,8 @@ SignedInAccount = Annotated[SpotifyAccount, Depends(signed_in_account)]
     summary="Sign in with Spotify: redirects to Spotify's consent page",
     responses={302: {"description": "To Spotify"}, **error_responses(502, 503, 504)},
 )
-async def login(known: SessionToken, upstreams: UpstreamClients, settings: GatewaySettings) -> Response:
-    token = known or new_session_token()
-    url = await _account(upstreams, token).sign_in_url()
+async def login(known: SessionToken, service: Service, settings: GatewaySettings) -> Response:
+    url, token = await service.begin_sign_in(known)
     response = RedirectResponse(url, status_code=302)
     set_session_cookie(response, settings, token)
     return response
@@ -64,60 +57,32 @@ async def login(known: SessionToken, upstreams: UpstreamClients, settings: Gatew
 )
 async def callback(
     token: SessionToken,
-    upstreams: UpstreamClients,
+    service: Service,
     settings: GatewaySettings,
-    sessions: Sessions,
     code: OptionalText = None,
     state: OptionalText = None,
     error: OptionalText = None,
 ) -> Response:
     if token is None:
         raise InvalidSignIn("no session cookie: start the sign-in at /v1/auth/login in this browser")
-    # A fresh session id at sign-in: a session id fixed by someone else before it never becomes signed in.
-    new_token = new_session_token()
-    who = await _account(upstreams, token).finish(new_token=new_token, state=state, code=code, error=error)
-    if who.user_id:  # what the guest made and rated comes along into the account
-        await carry_guest_session(
-            upstreams=upstreams,
-            sessions=sessions,
-            guest_token=token,
-            new_token=new_token,
-            user_id=who.user_id,
-            ttl_s=settings.playlist_ttl_s,
-        )
+    new_token = await service.finish_sign_in(token=token, code=code, state=state, error=error)
     response = RedirectResponse("/", status_code=303)
     set_session_cookie(response, settings, new_token)
     return response
 
 
 @router.post("/auth/logout", tags=["auth"], status_code=204, summary="Sign out: Spotify's tokens are deleted")
-async def logout(token: SessionToken, upstreams: UpstreamClients, settings: GatewaySettings) -> Response:
+async def logout(token: SessionToken, service: Service, settings: GatewaySettings) -> Response:
     if token is not None:
-        await _account(upstreams, token).sign_out()
+        await service.account(token).sign_out()
     response = Response(status_code=204)
-    response.delete_cookie(settings.cookie_name, httponly=True, samesite="lax", secure=settings.cookie_secure)
+    clear_session_cookie(response, settings)
     return response
 
 
 @router.get("/me", tags=["auth"], response_model=Me, summary="Who is signed in, and their genres")
-async def me(token: SessionToken, upstreams: UpstreamClients) -> Me:
-    account = _account(upstreams, token or new_session_token())
-    who = await account.who()
-    if token is None or not who.signed_in:
-        return Me(signed_in=False, spotify_configured=who.configured)
-    try:
-        genres = await account.genres()
-    except ServiceError as exc:
-        if exc.status_code == 401:  # refused after a refresh: the playlist service has signed the session out
-            return Me(signed_in=False, spotify_configured=True)
-        raise
-    return Me(
-        signed_in=True,
-        spotify_configured=True,
-        display_name=who.display_name,
-        spotify_user_id=who.user_id,
-        genres=genres,
-    )
+async def me(token: SessionToken, service: Service) -> Me:
+    return await service.me(token)
 
 
 @router.get(
@@ -160,16 +125,9 @@ async def shuffle_genres(account: SignedInAccount) -> GenreProfile:
     summary="Keep this playlist on Spotify when the next one is made (unsaved ones are replaced)",
     responses=error_responses(401, 404, 503),
 )
-async def save_playlist(
-    owned: OwnedPlaylist, upstreams: UpstreamClients, sessions: Sessions, settings: GatewaySettings
-) -> Playlist:
+async def save_playlist(owned: OwnedPlaylist, service: Service) -> Playlist:
     playlist, token = owned
-    if playlist.spotify is None:
-        raise SpotifySignInRequired("this playlist is not on Spotify: sign in with Spotify before making one")
-    await _account(upstreams, token).save(playlist.spotify.id)
-    saved = playlist.model_copy(update={"spotify": playlist.spotify.model_copy(update={"saved": True})})
-    await sessions.put_playlist(session=session_key(token), playlist=saved, ttl_s=settings.playlist_ttl_s)
-    return saved.public()
+    return (await service.save_on_spotify(playlist=playlist, token=token)).public()
 
 
 @router.post(
@@ -179,16 +137,6 @@ async def save_playlist(
     summary="Save to Spotify again: put a playlist Spotify could not take (spotify_pending) on your account",
     responses=error_responses(401, 403, 404, 502, 503, 504),
 )
-async def save_to_spotify_again(
-    owned: OwnedPlaylist, upstreams: UpstreamClients, sessions: Sessions, settings: GatewaySettings
-) -> Playlist:
+async def save_to_spotify_again(owned: OwnedPlaylist, service: Service) -> Playlist:
     playlist, token = owned
-    if playlist.spotify is not None:  # already there (a retry of a retry): nothing to do twice
-        return playlist.public()
-    account = _account(upstreams, token)
-    if not (await account.who()).signed_in:
-        raise SpotifySignInRequired("sign in with Spotify first (GET /v1/auth/login)")
-    # Spotify failing again is this request's error (503 / 504); the playlist stays as it was, ready to retry.
-    published = await account.publish(playlist, photo=playlist.photo, content_type="image/jpeg")
-    await sessions.put_playlist(session=session_key(token), playlist=published, ttl_s=settings.playlist_ttl_s)
-    return published.public()
+    return (await service.publish_again(playlist=playlist, token=token)).public()

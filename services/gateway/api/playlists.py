@@ -8,16 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, Header, Query, Response, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse
 
-from services.gateway.account import SpotifyAccount
-from services.gateway.adapters.upstreams import Upstreams
-from services.gateway.api.dependencies import GatewaySettings, OwnedPlaylist, Sessions, SessionToken, UpstreamClients
-from services.gateway.playlists import (
-    create_playlist,
-    export_playlist,
-    parse_genres,
-    rate_playlist,
-    raters,
-)
+from services.gateway.api.cookies import set_session_cookie
+from services.gateway.api.dependencies import OwnedPlaylist, Service, SessionToken
+from services.gateway.api.warmup import warmed_up
 from services.gateway.schemas import (
     FeedbackIn,
     FeedbackOut,
@@ -27,19 +20,29 @@ from services.gateway.schemas import (
     MyRatingsDeleted,
     Playlist,
 )
-from services.gateway.sessions import new_session_token, session_key, set_session_cookie
-from services.gateway.takes import keep_takes, next_take
-from services.gateway.warmup import warmed_up
-from shared.errors import UnsupportedMediaType
+from services.gateway.service import Photo
 from shared.genres import SEED_GENRES
 from shared.rating import IDEMPOTENCY_PATTERN
 from shared.recommendation import ExportFormat, Mode
 from shared.server_timing import HEADER as SERVER_TIMING
-from shared.server_timing import ServerTiming
-from shared.spotify_account import SpotifyUser
 from shared.web.errors import error_responses
 
 router = APIRouter(prefix="/v1")
+# The upload's form fields. format: binary beside OpenAPI 3.1's contentMediaType: generators (openapi-python-client)
+# read it as a file.
+PhotoPart = Annotated[
+    UploadFile,
+    File(
+        description="The photo (JPEG, PNG, WebP ...), at most the upload limit.", json_schema_extra={"format": "binary"}
+    ),
+]
+GenresField = Annotated[str | None, Form(max_length=2000, examples=["pop,indie"])]
+CountField = Annotated[int, Form(ge=1, le=100, description="How many tracks.")]
+ModeField = Annotated[Mode, Form(description="match the photo, boost its energy, or calm it.")]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", pattern=IDEMPOTENCY_PATTERN, description="Retry with the same key: no-op."),
+]
 page = APIRouter()
 STATIC_DIR = Path(__file__).parent.parent / "static"
 _INDEX = STATIC_DIR / "index.html"
@@ -70,10 +73,10 @@ async def list_genres() -> GenreList:
     responses=error_responses(422, *_UPSTREAM_ERRORS),
 )
 async def resolve_genre(
-    upstreams: UpstreamClients, name: Annotated[str, Query(min_length=1, max_length=60, examples=["bedroom pop"])]
+    service: Service, name: Annotated[str, Query(min_length=1, max_length=60, examples=["bedroom pop"])]
 ) -> GenreResolution:
     """The page checks a typed micro-genre with this before offering it as a chip."""
-    return GenreResolution(name=name, genres=await upstreams.resolve_genres([name]))
+    return GenreResolution(name=name, genres=await service.resolve_genres(name))
 
 
 @router.post(
@@ -91,55 +94,18 @@ async def resolve_genre(
 )
 async def post_playlist(
     response: Response,
-    settings: GatewaySettings,
-    sessions: Sessions,
-    upstreams: UpstreamClients,
+    service: Service,
     known: SessionToken,
-    # format: binary beside OpenAPI 3.1's contentMediaType: generators (openapi-python-client) read it as a file.
-    image: Annotated[
-        UploadFile,
-        File(
-            description="The photo (JPEG, PNG, WebP ...), at most the upload limit.",
-            json_schema_extra={"format": "binary"},
-        ),
-    ],
-    genres: Annotated[str | None, Form(max_length=2000, examples=["pop,indie"])] = None,
-    n: Annotated[int, Form(ge=1, le=100, description="How many tracks.")] = 20,
-    mode: Annotated[Mode, Form(description="match the photo, boost its energy, or calm it.")] = "match",
+    image: PhotoPart,
+    genres: GenresField = None,
+    n: CountField = 20,
+    mode: ModeField = "match",
 ) -> Playlist:
-    content_type = (image.content_type or "").lower()
-    if not content_type.startswith("image/"):
-        raise UnsupportedMediaType(f"the `image` part must be an image/* type, not {content_type or 'untyped'}")
-    wanted = dict.fromkeys(parse_genres(genres), 1.0)
-    token = known or new_session_token()
-    # Signed in with Spotify: the profile's genres stand in for none given, and the playlist goes on the account.
-    account = SpotifyAccount(upstreams.playlist, token)
-    signed_in, spotify_user = spotify_identity(await account.who() if known is not None else None)
-    profile_warning = None
-    if signed_in and not wanted:
-        wanted, profile_warning = await account.genres_or_warn()
-    photo = await image.read()
-    timing = ServerTiming()
-    playlist = await create_playlist(
-        upstreams=upstreams,
-        image=photo,
-        content_type=content_type,
-        genres=wanted,
-        n=n,
-        mode=mode,
-        spotify_user=spotify_user,
-        timing=timing,
-    )
-    if profile_warning:
-        playlist = playlist.model_copy(update={"warnings": [*playlist.warnings, profile_warning]})
-    if signed_in:
-        with timing.span("spotify"):
-            playlist = await account.publish_or_warn(playlist, photo=photo, content_type=content_type)
-    with timing.span("store"):
-        await sessions.put_playlist(session=session_key(token), playlist=playlist, ttl_s=settings.playlist_ttl_s)
-    set_session_cookie(response, settings, token)
-    response.headers[SERVER_TIMING] = timing.header()
-    return playlist.public()
+    photo = Photo(data=await image.read(), content_type=image.content_type)
+    made = await service.make_playlist(token=known, photo=photo, genres=genres, n=n, mode=mode)
+    set_session_cookie(response, service.settings, made.token)
+    response.headers[SERVER_TIMING] = made.timing.header()
+    return made.playlist.public()
 
 
 @router.get(
@@ -162,17 +128,9 @@ async def get_playlist(owned: OwnedPlaylist) -> Playlist:
     summary="Another take of a playlist's photo: the same settings, other tracks (a new playlist, listed in `takes`)",
     responses=error_responses(404, 409, *_UPSTREAM_ERRORS),
 )
-async def post_take(
-    owned: OwnedPlaylist, settings: GatewaySettings, sessions: Sessions, upstreams: UpstreamClients
-) -> Playlist:
+async def post_take(owned: OwnedPlaylist, service: Service) -> Playlist:
     origin, token = owned
-    session = session_key(token)
-    earlier, take = await next_take(upstreams=upstreams, sessions=sessions, session=session, origin=origin)
-    account = SpotifyAccount(upstreams.playlist, token)
-    if origin.spotify is not None and origin.photo is not None and (await account.who()).signed_in:
-        take = await account.publish_or_warn(take, photo=origin.photo, content_type="image/jpeg")
-    await keep_takes(sessions=sessions, session=session, earlier=earlier, take=take, ttl_s=settings.playlist_ttl_s)
-    return take.public()
+    return (await service.another_take(origin=origin, token=token)).public()
 
 
 @router.get(
@@ -185,9 +143,9 @@ async def post_take(
         **error_responses(404, 422, *_UPSTREAM_ERRORS),
     },
 )
-async def get_export(owned: OwnedPlaylist, upstreams: UpstreamClients, fmt: ExportFormat) -> Response:
+async def get_export(owned: OwnedPlaylist, service: Service, fmt: ExportFormat) -> Response:
     playlist, _ = owned
-    body, media_type = await export_playlist(upstreams=upstreams, playlist=playlist, fmt=fmt)
+    body, media_type = await service.export(playlist=playlist, fmt=fmt)
     headers = {"Content-Disposition": f'attachment; filename="pressedplay-{playlist.id}.{fmt}"'}
     return Response(content=body, media_type=media_type, headers=headers)
 
@@ -207,37 +165,16 @@ async def get_export(owned: OwnedPlaylist, upstreams: UpstreamClients, fmt: Expo
 async def post_feedback(
     response: Response,
     owned: OwnedPlaylist,
-    upstreams: UpstreamClients,
+    service: Service,
     body: FeedbackIn,
-    idempotency_key: Annotated[
-        str | None,
-        Header(alias="Idempotency-Key", pattern=IDEMPOTENCY_PATTERN, description="Retry with the same key: no-op."),
-    ] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> FeedbackOut:
     playlist, token = owned
-    result, status = await rate_playlist(
-        upstreams=upstreams,
-        playlist=playlist,
-        rating=body.rating,
-        session=session_key(token),
-        idempotency_key=idempotency_key,
+    result, status = await service.rate(
+        playlist=playlist, token=token, rating=body.rating, idempotency_key=idempotency_key
     )
     response.status_code = status
     return result
-
-
-async def _my_raters(token: str | None, upstreams: Upstreams) -> list[str]:
-    if token is None:
-        return []
-    _, user = spotify_identity(await SpotifyAccount(upstreams.playlist, token).who())
-    return raters(session=session_key(token), spotify_user=user)
-
-
-def spotify_identity(who: SpotifyUser | None) -> tuple[bool, str | None]:
-    """(signed in, Spotify user id) from the playlist service's /v1/spotify/me answer."""
-    if who is None or not who.signed_in:
-        return False, None
-    return True, who.user_id or None
 
 
 @router.get(
@@ -247,11 +184,8 @@ def spotify_identity(who: SpotifyUser | None) -> tuple[bool, str | None]:
     summary="Your ratings (this browser's and, signed in, your Spotify account's), photos included",
     responses=error_responses(*_UPSTREAM_ERRORS),
 )
-async def get_my_ratings(token: SessionToken, upstreams: UpstreamClients) -> MyRatings:
-    keys = await _my_raters(token, upstreams)
-    if not keys:
-        return MyRatings(ratings=[])
-    return MyRatings.model_validate((await upstreams.ratings_of(keys)).model_dump())
+async def get_my_ratings(token: SessionToken, service: Service) -> MyRatings:
+    return MyRatings.model_validate((await service.my_ratings(token)).model_dump())
 
 
 @router.delete(
@@ -261,8 +195,5 @@ async def get_my_ratings(token: SessionToken, upstreams: UpstreamClients) -> MyR
     summary="Delete your ratings and their photos (also those still waiting to be stored)",
     responses=error_responses(*_UPSTREAM_ERRORS),
 )
-async def delete_my_ratings(token: SessionToken, upstreams: UpstreamClients) -> MyRatingsDeleted:
-    keys = await _my_raters(token, upstreams)
-    if not keys:
-        return MyRatingsDeleted(deleted=0)
-    return MyRatingsDeleted(deleted=(await upstreams.delete_ratings_of(keys)).deleted)
+async def delete_my_ratings(token: SessionToken, service: Service) -> MyRatingsDeleted:
+    return MyRatingsDeleted(deleted=await service.delete_my_ratings(token))

@@ -12,9 +12,9 @@ from typing import Literal
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
-from services.gateway.account import SpotifyAccount
-from services.gateway.api.dependencies import GatewaySettings, Sessions, SessionToken, UpstreamClients
-from services.gateway.sessions import new_session_token, session_key
+from services.gateway.api.cookies import clear_session_cookie
+from services.gateway.api.dependencies import GatewaySettings, Service, SessionToken
+from services.gateway.sessions import new_session_token
 from shared.errors import Unauthorized
 from shared.web.errors import error_responses
 
@@ -49,13 +49,10 @@ async def new_bearer_session(settings: GatewaySettings) -> BearerSession:
     summary="Revoke this session (bearer or cookie): signed out of Spotify, the token refused from now on",
     responses=error_responses(401, 502, 503, 504),
 )
-async def revoke_session(
-    token: SessionToken, sessions: Sessions, upstreams: UpstreamClients, settings: GatewaySettings
-) -> Response:
+async def revoke_session(token: SessionToken, service: Service, settings: GatewaySettings) -> Response:
     if token is None:
         raise SessionNotFound("no session to revoke: send `Authorization: Bearer <token>` or the session cookie")
-    await SpotifyAccount(upstreams.playlist, token).sign_out()
-    await sessions.revoke(session=session_key(token), ttl_s=settings.session_ttl_s)
+    await service.revoke_session(token)
     response = Response(status_code=204)
-    response.delete_cookie(settings.cookie_name, httponly=True, samesite="lax", secure=settings.cookie_secure)
+    clear_session_cookie(response, settings)
     return response

@@ -1,7 +1,8 @@
 """Model artifacts from a local path or `s3://bucket/key`, downloads cached by ETag; and uploads to S3.
 
-The S3 endpoint and credentials come from boto3's usual environment (AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, ...), so
-the same code reaches AWS, MinIO or the `rclone serve s3` the tests start. Every S3 call has connect/read timeouts.
+The S3 client comes from the one factory, shared/s3.py (its timeouts, retries and addressing style from
+PRESSEDPLAY_S3_*; the endpoint and credentials from boto3's usual environment), so the same code reaches AWS, MinIO
+or the `rclone serve s3` the tests start.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from typing import Any, Final, Protocol
 from urllib.parse import urlparse
 
 from shared.errors import InvalidInput, NotFound, UpstreamError, UpstreamUnavailable
+from shared.s3 import S3ClientSettings
+from shared.s3 import s3_client as new_s3_client
 
 log = logging.getLogger("pressedplay.storage")
 
-CONNECT_TIMEOUT_S: Final = 5.0
-READ_TIMEOUT_S: Final = 60.0
 _NOT_FOUND_CODES: Final = frozenset({"404", "NoSuchKey", "NoSuchBucket", "NotFound"})
 
 
@@ -79,21 +80,8 @@ def default_cache_dir() -> Path:
 
 
 def s3_client(*, endpoint_url: str | None = None) -> S3Client:
-    """A boto3 S3 client with timeouts; path-style addressing when a custom endpoint is set."""
-    import boto3
-    from botocore.config import Config
-
-    endpoint = endpoint_url or os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
-    config = Config(
-        connect_timeout=CONNECT_TIMEOUT_S,
-        read_timeout=READ_TIMEOUT_S,
-        retries={"max_attempts": 3, "mode": "standard"},
-        # Self-hosted S3 servers (MinIO, rclone) rarely have wildcard DNS for virtual-hosted buckets.
-        s3={"addressing_style": "path"} if endpoint else None,
-    )
-    # A fresh session per client: boto3's default session caches the credentials it first resolved, so rotated
-    # keys (or a test's environment) would be ignored for the life of the process.
-    client: S3Client = boto3.session.Session().client("s3", endpoint_url=endpoint, config=config)
+    """A boto3 S3 client from the one factory (shared/s3.py: timeouts, retries, path-style for a custom endpoint)."""
+    client: S3Client = new_s3_client(S3ClientSettings.overriding(endpoint_url=endpoint_url))
     return client
 
 

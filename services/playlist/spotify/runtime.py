@@ -32,15 +32,12 @@ class SpotifyRuntime:
 
     async def ready(self) -> bool:
         """The store answers (Redis PING); the in-process one always does."""
-        ping = getattr(self.store, "ping", None)
-        return True if ping is None else bool(await ping())
+        return await self.store.ping()
 
     async def aclose(self) -> None:
         if self.service is not None:
             await self.service.access.aclose()
-        close = getattr(self.store, "close", None)
-        if close is not None:
-            await close()
+        await self.store.close()
 
 
 def build_spotify(

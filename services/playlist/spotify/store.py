@@ -1,8 +1,8 @@
 """Where the Spotify side keeps per-user state: a small key-value Protocol over Redis or this process.
 
 Everything above it (tokens, pending sign-ins, genre profiles, generated playlists) is a few keys with TTLs, so one
-Protocol of four methods covers it; `pop` is atomic (GETDEL) so a sign-in state can be used only once. The stores
-are in adapters/ (redis_store.py, in_process.py).
+Protocol of four methods (and ping / close, for readiness and shutdown) covers it; `pop` is atomic (GETDEL) so a
+sign-in state can be used only once. The stores are in adapters/ (redis_store.py, in_process.py).
 """
 
 from __future__ import annotations
@@ -27,4 +27,12 @@ class KeyValueStore(Protocol):
 
     async def delete(self, *keys: str) -> None:
         """Remove the keys (absent ones are ignored)."""
+        ...
+
+    async def ping(self) -> bool:
+        """Whether the store answers (readiness)."""
+        ...
+
+    async def close(self) -> None:
+        """Release the connection (with the app)."""
         ...

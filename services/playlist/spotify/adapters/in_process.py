@@ -37,6 +37,13 @@ class InProcessKeyValueStore:
         for key in keys:
             self._items.pop(key, None)
 
+    async def ping(self) -> bool:
+        """Always answers: it is this process."""
+        return True
+
+    async def close(self) -> None:
+        """Nothing to release."""
+
     def keys(self) -> list[str]:
         """Every key held (for tests and diagnostics)."""
         return list(self._items)
