@@ -6,14 +6,19 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 from PIL import Image
 
-from tests.browser.conftest import PHONE, Browser, Page, Visit, visit
+from services.gateway.collage import tile_boxes
+from tests.browser.conftest import PHONE, Visit, visit
 from tests.browser.test_page import CONTRAST_FAILURES
 from tests.e2e.test_playlist_flow import sunset_photo
 from tests.servers.stack import Stack
+
+if TYPE_CHECKING:  # Playwright is imported at run time only after conftest's importorskip
+    from playwright.sync_api import Browser, FilePayload, Page
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.slow]
 COLOURS = {"red": (220, 40, 40), "green": (40, 180, 70), "blue": (40, 70, 220), "gold": (230, 190, 40)}
@@ -25,7 +30,7 @@ def photo(colour: tuple[int, int, int], size: tuple[int, int] = (480, 360)) -> b
     return buffer.getvalue()
 
 
-def as_file(name: str, data: bytes, mime: str = "image/jpeg") -> dict[str, object]:
+def as_file(name: str, data: bytes, mime: str = "image/jpeg") -> FilePayload:
     return {"name": name, "mimeType": mime, "buffer": data}
 
 
@@ -129,6 +134,11 @@ def test_more_photos_than_one_playlist_takes_are_refused_past_the_thirtieth(desk
     assert "One playlist takes up to 30 photos: 2 were left out." in page.locator("#photo-error").inner_text()
     assert len(strip_names(page)) == 30
     assert strip_names(page)[-1] == "Photo 30, p30.jpg"
+    # At least one track per photo: the length moves up to 30 and cannot go below it.
+    assert page.locator("#length-out").inner_text() == "30 tracks"
+    page.locator("#length").focus()
+    page.keyboard.press("ArrowLeft")
+    assert page.locator("#length-out").inner_text() == "30 tracks"
 
 
 @pytest.fixture
@@ -179,3 +189,42 @@ def test_the_page_installs_from_a_manifest_chromium_reads_without_errors(desktop
     for icon in ("/static/icons/icon-192.png", "/static/icons/icon-512.png", "/static/icons/icon-maskable-512.png"):
         response = page.request.get(desktop.stack.gateway + icon)
         assert response.ok and response.headers["content-type"] == "image/png"
+
+
+def test_the_pages_cover_lays_out_the_photos_as_the_spotify_collage_does(desktop: Visit) -> None:
+    page = desktop.open()
+    for count in (1, 2, 3, 4, 6, 7, 9, 30):
+        drawn = page.evaluate(
+            "(count) => import('/static/js/album-view.js').then((view) => view.tileBoxes(count, 640))", count
+        )
+        page_boxes = [(b["left"], b["top"], b["left"] + b["width"], b["top"] + b["height"]) for b in drawn]
+        assert page_boxes == tile_boxes(count, 640), count
+
+
+def drop_padded(page: Page, files: list[tuple[str, float]]) -> None:
+    """Drop photos of about these many MB: a small JPEG and zeros after its end, which every decoder skips (made in
+    the page: 40 MB through Playwright's pipe would cost a minute)."""
+    page.evaluate(
+        """([jpeg, files]) => {
+            const transfer = new DataTransfer();
+            for (const [name, megabytes] of files) {
+                const padding = new Uint8Array(Math.round(megabytes * 1024 * 1024) - jpeg.length);
+                transfer.items.add(new File([new Uint8Array(jpeg), padding], name, { type: "image/jpeg" }));
+            }
+            const box = document.getElementById("drop");
+            box.dispatchEvent(new DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true }));
+        }""",
+        [list(photo(COLOURS["blue"])), files],
+    )
+
+
+def test_photos_over_what_one_request_carries_together_are_refused_as_they_are_added(desktop: Visit) -> None:
+    page = desktop.open()
+    drop_padded(page, [*((f"big{i}.jpg", 9.5) for i in range(4)), ("more.jpg", 2.5)])  # 38 MB, then 40.5 MB
+    page.locator("#photo-error").wait_for()
+    assert '"more.jpg" would take your photos over 40 MB together' in page.locator("#photo-error").inner_text()
+    page.wait_for_selector("#strip .strip-item >> nth=3")
+    assert len(strip_names(page)) == 4
+    choose_photos(page, ["gold"])  # a small one still fits
+    page.wait_for_selector("#strip .strip-item >> nth=4")
+    assert strip_names(page)[-1] == "Photo 5, gold.jpg"

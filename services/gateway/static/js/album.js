@@ -2,7 +2,7 @@
 // shown as a strip of thumbnails in the order they are sent, each with a button that leaves it out and, once the
 // playlist answers, the mood words the model read in it (reading.js's words, the ones each track's why uses).
 
-import { photoProblem } from "./photo-check.js";
+import { MAX_ALBUM_BYTES, photoProblem } from "./photo-check.js";
 import { moodWords } from "./reading.js";
 
 // The most photos one playlist takes (the gateway refuses more with a 413 before reading any).
@@ -52,7 +52,7 @@ export class Album {
         refused.push(`One playlist takes up to ${MAX_PHOTOS} photos: ${left === 1 ? "one was" : `${left} were`} left out.`);
         break;
       }
-      const problem = await photoProblem(file);
+      const problem = (await photoProblem(file)) || this.tooMuchWith(file);
       if (problem) {
         refused.push(problem);
         continue;
@@ -61,6 +61,14 @@ export class Album {
     }
     if (files.length > refused.length) this.forgetAnswer();
     return refused;
+  }
+
+  /** The sentence when this file would take the album over what one request may carry, else null. */
+  tooMuchWith(file) {
+    const total = this.photos.reduce((sum, photo) => sum + photo.file.size, file.size);
+    if (total <= MAX_ALBUM_BYTES) return null;
+    const name = file.name ? `"${file.name}"` : "That photo";
+    return `${name} would take your photos over 40 MB together, the most one playlist takes. Leave some out, or choose smaller copies.`;
   }
 
   remove(id) {

@@ -15,6 +15,7 @@ import { untilWarm } from "./warmup.js";
 
 const $ = (id) => document.getElementById(id);
 const STAGES = ["Reading your photo…", "Feeling its mood and colours…", "Choosing tracks that sound like it…"];
+const [LENGTH_MIN, LENGTH_STEP] = [5, 5]; // as the slider in index.html
 const WARMING = "Warming up: the image model is still loading. Your playlist comes as soon as it is ready…";
 let album = null; // the photos to upload, in order (photo-box.js)
 let sent = []; // the album's photos as the playlist shown was asked for (its photo indexes are theirs)
@@ -68,7 +69,10 @@ function albumError(error, count) {
   if (error.status === 413) {
     return { message: `Those ${count} photos are too much to send at once. Leave some out, or choose smaller copies.` };
   }
-  if (error.error === "InvalidImage") return { message: "None of those photos could be read. Try JPEG, PNG or WebP images." };
+  if (error.error === "NoReadablePhoto") {
+    return { message: "None of those photos could be read. Try JPEG, PNG or WebP images." };
+  }
+  if (error.error === "TooManyPhotos") return { message: "That is more photos than one playlist takes. Leave some out." };
   return error;
 }
 
@@ -160,12 +164,23 @@ async function showTake(made) {
   showSpotifyPending(made);
 }
 
+function sayLength() {
+  const length = $("length");
+  $("length-out").textContent = `${length.value} tracks`;
+  length.setAttribute("aria-valuetext", `${length.value} tracks`);
+}
+
+/** An album gets at least one track per photo: the length's lowest step moves up to the number of photos. */
+function fitLength(count) {
+  const length = $("length");
+  const least = Math.max(LENGTH_MIN, Math.ceil(count / LENGTH_STEP) * LENGTH_STEP);
+  length.min = String(least);
+  if (Number(length.value) < least) length.value = String(least);
+  sayLength();
+}
+
 function wireControls(picker) {
   const length = $("length");
-  const sayLength = () => {
-    $("length-out").textContent = `${length.value} tracks`;
-    length.setAttribute("aria-valuetext", `${length.value} tracks`);
-  };
   length.addEventListener("input", sayLength);
   sayLength();
   $("make").addEventListener("submit", (event) => {
@@ -193,7 +208,7 @@ async function warmUp() {
 
 async function start() {
   const picker = new GenrePicker({ report, announce });
-  album = wirePhotoBox({ announce, clearError, reveal: showWhereTheEyeIs });
+  album = wirePhotoBox({ announce, clearError, reveal: showWhereTheEyeIs, onCount: fitLength });
   wireControls(picker);
   wirePlaylistActions({ current: () => playlist, report });
   wireTakes({ current: () => playlist, show: showTake, report, announce });

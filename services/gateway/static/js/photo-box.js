@@ -11,6 +11,7 @@ let previewId = null; // which of the album's photos the large preview shows
 let say = () => {}; // main.js's announce, clearError and showWhereTheEyeIs
 let clear = () => {};
 let showWhereTheEyeIs = () => {};
+let changed = () => {}; // main.js's: the album now holds this many photos
 
 /** Chosen files that cannot be sent: the sentences beside the photo box; the photos chosen before stay. */
 function refusePhotos(problems, before) {
@@ -42,6 +43,7 @@ async function usePhotos(files) {
 
 /** The album changed: one photo large as ever, several as the strip; a playlist shown belongs to other photos. */
 function showPhotos() {
+  changed(album.size);
   const single = album.size === 1 ? album.photos[0] : null;
   if (single && single.id !== previewId) showPreview(single);
   $("stage").hidden = !single;
@@ -78,10 +80,11 @@ function removePhoto(photo, place) {
 }
 
 /** Wire the photo box: the chooser, the camera, drop and paste add photos; answers the Album they fill. */
-export function wirePhotoBox({ announce, clearError, reveal }) {
+export function wirePhotoBox({ announce, clearError, reveal, onCount }) {
   say = announce;
   clear = clearError;
   showWhereTheEyeIs = reveal;
+  changed = onCount;
   album = new Album({ onChange: showPhotos });
   for (const input of ["photo", "camera"]) {
     $(input).addEventListener("change", (event) => usePhotos([...event.target.files]));

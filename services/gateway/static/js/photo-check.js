@@ -5,6 +5,8 @@
 // The gateway's default limit for one photo (GATEWAY_MAX_PHOTO_BYTES): a bigger photo is refused here rather than after
 // megabytes were sent (the server may reset such an upload mid-way).
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+// An album's photos together (GATEWAY_MAX_UPLOAD_BYTES, the whole request), less room for the form's other parts.
+export const MAX_ALBUM_BYTES = 40 * 1024 * 1024 - 64 * 1024;
 const NOT_A_PHOTO = "isn't a photo we can read. Choose a JPEG, PNG or WebP image.";
 
 function called(file) {
