@@ -17,6 +17,7 @@ from starlette.routing import Match
 
 from services.inference.model.served_graph import ServedGraph
 from shared.paths import REPO_ROOT
+from shared.s3 import S3ClientSettings
 from tests.deploy.settings_env import SERVICES
 from tests.unit.docs_claims import (
     DOCS,
@@ -113,7 +114,9 @@ def read_outside_settings() -> set[str]:
 
 
 def known_settings() -> set[str]:
-    return set().union(*settings_by_service().values()) | read_outside_settings()
+    # Settings every service shares, read by their own classes (shared/s3.py's PRESSEDPLAY_S3_*).
+    shared = set().union(*environment_names(S3ClientSettings))
+    return set().union(*settings_by_service().values()) | shared | read_outside_settings()
 
 
 def unknown(mentions: list[Mention], known: set[str]) -> list[str]:
