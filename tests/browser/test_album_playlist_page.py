@@ -74,6 +74,8 @@ def test_an_album_shows_each_photos_mood_the_list_grouped_under_its_photos_and_t
     moods = page.locator("#strip .strip-mood").all_inner_texts()
     assert moods == [words(photo["features"]) for photo in made["photos"]]
     assert page.locator("#mood-label").inner_text() == "Together, the photos feel"
+    assert "read from the photos (their mean)" in page.locator("#radar-caption").inner_text()
+    assert page.locator("#summary").inner_text().endswith("· matching the photos · 3 photos")
 
     # The list: one group per photo, in the list's order, each with exactly the tracks chosen for it.
     groups = page.locator("#tracks .photo-group")

@@ -114,7 +114,6 @@ export async function albumCollage(made, sent) {
 export function showAlbumPlaylist(made, { sent, title }) {
   const count = (made.photos || []).length;
   $("cover").alt = `Cover art: a collage of your ${count} photos with the title "${title}"`;
-  $("summary").textContent = `${$("summary").textContent} · ${count} photos`;
   $("tracks").replaceChildren(...groupedTracks(made, sent));
   $("tracks").classList.add("grouped");
   const readings = new Map((made.photos || []).map((entry) => [entry.index, entry]));

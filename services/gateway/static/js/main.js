@@ -126,6 +126,7 @@ async function render(made) {
   const several = isAlbum(made);
   const words = moodWords(made.features);
   $("mood-label").textContent = several ? "Together, the photos feel" : "The photo feels";
+  $("radar-caption").textContent = `How the playlist should sound, read from ${several ? "the photos (their mean)" : "the photo"} (0 = none, outer ring = most).`;
   $("mood-words").textContent = words || "hard to read";
   $("mood-numbers").textContent = made.mood
     ? `Pleasantness ${made.mood.valence.toFixed(1)} and excitement ${made.mood.arousal.toFixed(1)}, on a 1 to 9 scale.`
@@ -157,7 +158,7 @@ async function showTake(made) {
   playlist = made;
   const several = isAlbum(made);
   const cover = several ? await albumCollage(made, sent) : $("preview");
-  showPlaylist(made, { photo: cover, words: moodWords(made.features) });
+  showPlaylist(made, { photo: cover, words: moodWords(made.features), photos: several ? made.photos.length : 1 });
   if (several) showAlbumPlaylist(made, { sent, title: $("playlist-title").textContent });
   else hideAlbumPlaylist();
   showTakes(made);

@@ -82,12 +82,15 @@ export function trackItem(track, index) {
   return item;
 }
 
-/** Fill the playlist card. `photo` is the preview <img>; `words` the mood words. */
-export function showPlaylist(playlist, { photo, words }) {
+/** Fill the playlist card. `photo` is the preview <img> (an album's collage canvas); `words` the mood words;
+ * `photos` how many photos it was made from. */
+export function showPlaylist(playlist, { photo, words, photos = 1 }) {
   const title = playlistTitle(words, playlist.mode);
   $("playlist-title").textContent = title;
   const genres = playlist.genres.length ? playlist.genres.join(", ") : "any genre";
-  $("summary").textContent = `${playlist.tracks.length} tracks · ${genres} · ${MODES[playlist.mode] || playlist.mode}`;
+  const mode = MODES[playlist.mode] || playlist.mode;
+  const made = photos > 1 ? `${mode.replace("the photo", "the photos")} · ${photos} photos` : mode;
+  $("summary").textContent = `${playlist.tracks.length} tracks · ${genres} · ${made}`;
   $("cover").src = coverArt(photo, title);
   $("cover").alt = `Cover art: your photo with the title "${title}"`;
   $("warnings").replaceChildren(
