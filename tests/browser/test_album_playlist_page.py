@@ -186,3 +186,24 @@ def test_an_album_none_of_whose_photos_can_be_read_says_so_in_a_sentence(desktop
     page.locator("#error").wait_for()
     assert page.locator("#error").inner_text() == "None of those photos could be read. Try JPEG, PNG or WebP images."
     assert page.locator("#result").is_hidden() and len(strip_names(page)) == 2  # nothing lost: fix and send again
+
+
+def test_make_pressed_right_after_choosing_sends_every_photo_chosen(desktop: Visit) -> None:
+    page = desktop.open()
+    with page.expect_response("**/v1/playlists") as answer:
+        # In one go: the photos dropped and Make pressed before the page could check any of them.
+        page.evaluate(
+            """(files) => {
+                const transfer = new DataTransfer();
+                for (const [name, bytes] of files) {
+                    transfer.items.add(new File([new Uint8Array(bytes)], name, { type: "image/jpeg" }));
+                }
+                const drop = new DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true });
+                document.getElementById("drop").dispatchEvent(drop);
+                document.getElementById("make-button").click();
+            }""",
+            [[name, list(data)] for name, data in ALBUM],
+        )
+    assert answer.value.status == 201
+    assert [photo["filename"] for photo in answer.value.json()["photos"]] == [name for name, _ in ALBUM]
+    page.wait_for_selector("#arc-figure:not([hidden])")

@@ -37,15 +37,29 @@ export class Album {
   constructor({ onChange }) {
     this.photos = []; // {id, file, thumb, reading: the answer's entry for it or null, unread: the answer left it out}
     this.onChange = onChange;
+    this.adding = Promise.resolve(); // files chosen one after another are checked and added in turn
   }
 
   get size() {
     return this.photos.length;
   }
 
-  /** Check the files and add the good ones in order; answers the sentences for those refused. */
-  async add(files) {
+  /** Check the files and add the good ones in order, after any files still being added; answers the sentences for
+   * those refused. */
+  add(files) {
+    const run = this.adding.then(() => this.addNow(files));
+    this.adding = run.catch(() => {});
+    return run;
+  }
+
+  /** Resolves once every photo chosen so far is checked and in the album (or refused). */
+  settled() {
+    return this.adding;
+  }
+
+  async addNow(files) {
     const refused = [];
+    let added = 0;
     for (const [place, file] of files.entries()) {
       if (this.photos.length >= MAX_PHOTOS) {
         const left = files.length - place;
@@ -58,8 +72,9 @@ export class Album {
         continue;
       }
       this.photos.push({ id: nextId++, file, thumb: await thumbnail(file), reading: null, unread: false });
+      added += 1;
     }
-    if (files.length > refused.length) this.forgetAnswer();
+    if (added) this.forgetAnswer();
     return refused;
   }
 

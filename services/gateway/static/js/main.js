@@ -78,6 +78,7 @@ function albumError(error, count) {
 
 async function makePlaylist(picker) {
   clearError();
+  await album.settled(); // a photo chosen a moment ago may still be being checked: it belongs to this playlist
   if (!album.size) {
     report({ message: "Pick a photo first: choose one, drop it on the box, or paste it." });
     $("pick-label").focus();
