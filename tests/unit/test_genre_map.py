@@ -206,3 +206,27 @@ def test_near_agreeing_neighbours_are_more_confident_than_far_or_split_ones() ->
     assert split == pytest.approx(0.32)
     assert far < agreeing and split < agreeing
     assert neighbour_confidence([], []) == 0.0
+
+
+@pytest.mark.parametrize("name", ["mbira", "kalimba drums", "vanuatu music", "canzone genovese", "jaw harp"])
+def test_a_name_about_music_is_a_genre_however_far_its_neighbours(mapper: GenreMapper, name: str) -> None:
+    # An instrument or a word for music in any language: the neighbours (all far here) only choose the seed.
+    seeds = mapper.map(name)
+    assert seeds and set(seeds) <= SEED_GENRE_SET
+    assert mapper.map_unlisted("zzqx vanuatu") == []  # the same far neighbours without a music word: refused
+
+
+@pytest.mark.parametrize("request_", ["play some music", "the songs from that movie", "music for studying"])
+def test_a_request_with_a_music_word_is_still_no_genre(mapper: GenreMapper, request_: str) -> None:
+    assert mapper.map(request_) == []
+
+
+def test_a_name_about_music_without_embeddings_maps_to_nothing_rather_than_a_guess() -> None:
+    assert GenreMapper(SMALL_MAP).map("mbira") == []
+
+
+def test_two_genre_words_glued_are_read_as_the_two_words(mapper: GenreMapper) -> None:
+    assert mapper.map("sembazeuhl") == mapper.map("semba zeuhl") != []
+    assert mapper.spelling.split_glued("sembazeuhl") == "semba zeuhl"
+    assert mapper.spelling.split_glued("zeuhl") is None  # a known word is never split
+    assert mapper.spelling.split_glued("banana") is None  # nor an English word

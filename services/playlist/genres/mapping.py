@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Final, Protocol
 
 from services.playlist.genres.embedding import DEFAULT_EMBEDDINGS_PATH, GenreEmbeddingIndex
+from services.playlist.genres.music_words import names_music
 from services.playlist.genres.rules import MAX_SEEDS, LetterModel, looks_like_garbage, match_rules, normalise_genre
 from services.playlist.genres.spelling import GenreSpelling
 from shared.errors import InvalidInput, ServiceError
@@ -119,7 +120,8 @@ class GenreMapper:
         corrected = self._corrected(name)
         if corrected:
             return corrected
-        if looks_like_garbage(name, letters=self.letters) or self.spelling.sentence_like(name):
+        music = names_music(name.split())  # "mbira", "vanuatu music": a genre, however far its neighbours
+        if looks_like_garbage(name, letters=self.letters) or (not music and self.spelling.sentence_like(name)):
             return []
         rules = match_rules(name)
         if rules.styles or rules.regions:
@@ -127,10 +129,15 @@ class GenreMapper:
         inside = self._known_inside(name, exclude_key=exclude_key)
         if inside:
             return inside
+        glued = None if music else self.spelling.split_glued(name)
+        if glued:
+            return self.map_unlisted(glued, exclude_key=exclude_key)  # "coverchill" is read as "cover chill"
         neighbours = self._neighbours(name, exclude_key=exclude_key)
+        votes = vote_seeds(neighbours, self._mapping)
+        if music:
+            return combine_evidence((), (), votes)  # the neighbours only choose its seed
         if not neighbours or neighbours[0][1] < MIN_SIMILARITY:
             return []
-        votes = vote_seeds(neighbours, self._mapping)
         if neighbour_confidence(neighbours, votes) < self.min_confidence:
             return []
         return combine_evidence((), (), votes)
@@ -165,6 +172,10 @@ class GenreMapper:
         name = normalise_genre(genre)
         if self._corrected(name) or looks_like_garbage(name, letters=self.letters) or self.spelling.sentence_like(name):
             return None
+        if names_music(name.split()):
+            return None  # accepted by its words
+        if glued := self.spelling.split_glued(name):
+            return self.confidence(glued, exclude_key=exclude_key)
         rules = match_rules(name)
         neighbours = self._neighbours(name, exclude_key=exclude_key)
         if rules.styles or rules.regions or self._known_inside(name, exclude_key=exclude_key) or not neighbours:

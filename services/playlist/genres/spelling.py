@@ -23,6 +23,7 @@ MIN_WORD: Final = 3
 # one more beside a genre word ("play some jazz for me"; "social media pop" is real): chosen on the check set's dev
 # part (pressedplay genres check).
 SENTENCE_WORDS: Final = 2
+MIN_PART: Final = 3  # the shortest part of a glued word ("psy", "spy"; "ai", "de" would split nearly anything)
 SHORT_TOKEN: Final = 3  # a lone word this short that no genre name uses ("grz", "kky") is noise
 
 
@@ -131,6 +132,18 @@ class GenreSpelling:
     def names_by_length(self, length: int, limit: int) -> Iterable[str]:
         for size in range(length - limit, length + limit + 1):
             yield from self._names_by_length.get(size, ())
+
+    def split_glued(self, normalised: str) -> str | None:
+        """A lone word that is two genre words glued ("coverchill" -> "cover chill", Spotify glues: "deutschrap"),
+        the longer second part first (English names put the head last); None for a known or English word."""
+        word = normalised
+        if " " in word or self.is_genre_word(word) or word in self.dictionary:
+            return None
+        for cut in range(MIN_PART, len(word) - MIN_PART + 1):
+            head, tail = word[:cut], word[cut:]
+            if self.is_genre_word(head) and self.is_genre_word(tail):
+                return f"{head} {tail}"
+        return None
 
     def sentence_like(self, normalised: str) -> bool:
         """True for plain English (every word English and no genre's), a sentence (SENTENCE_WORDS such words or
