@@ -1,4 +1,4 @@
-"""`pressedplay genres build | map | eval | check`: the genre map's builder, a lookup, and its measurement."""
+"""`pressedplay genres build | map | eval | check | words`: the genre map's builder, a lookup, and its measurement."""
 
 from __future__ import annotations
 
@@ -34,6 +34,16 @@ def register(subparsers: Any) -> None:
     check.add_argument("--json", action="store_true", help="print the numbers as JSON")
     check.add_argument("--errors", action="store_true", help="list the misses too")
     check.set_defaults(func=_check)
+
+    words = group.add_parser("words", help="rebuild data/common_words.txt.gz from wordfreq (a dev dependency)")
+    words.set_defaults(func=_words)
+
+
+def _words(args: argparse.Namespace) -> int:
+    from pipeline.genres.common_words import write_common_words
+
+    print(f"data/common_words.txt.gz: {write_common_words()} words")
+    return 0
 
 
 def _check(args: argparse.Namespace) -> int:

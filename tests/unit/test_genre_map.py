@@ -230,3 +230,11 @@ def test_two_genre_words_glued_are_read_as_the_two_words(mapper: GenreMapper) ->
     assert mapper.spelling.split_glued("sembazeuhl") == "semba zeuhl"
     assert mapper.spelling.split_glued("zeuhl") is None  # a known word is never split
     assert mapper.spelling.split_glued("banana") is None  # nor an English word
+
+
+@pytest.mark.parametrize("sentence", ["tunes for a wedding party", "background noise for my office", "zeuhl for me"])
+def test_a_name_with_a_word_of_a_request_is_no_genre_even_beside_genre_words(
+    mapper: GenreMapper, sentence: str
+) -> None:
+    # No known genre name uses "for", "my", "the", "play" ...: a name with one is a sentence, whatever else it has.
+    assert mapper.map(sentence) == []

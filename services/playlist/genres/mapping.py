@@ -14,8 +14,9 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Final, Protocol
 
+from services.playlist.genres.common_words import CommonWords, common_words
 from services.playlist.genres.embedding import DEFAULT_EMBEDDINGS_PATH, GenreEmbeddingIndex
-from services.playlist.genres.music_words import names_music
+from services.playlist.genres.music_words import names_music, reads_as_request
 from services.playlist.genres.rules import MAX_SEEDS, LetterModel, looks_like_garbage, match_rules, normalise_genre
 from services.playlist.genres.spelling import GenreSpelling
 from shared.errors import InvalidInput, ServiceError
@@ -59,12 +60,19 @@ class GenreMapping(Protocol):
 class GenreMapper:
     """Maps micro-genre names onto seed genres: file, then rules, then embedding neighbours."""
 
-    def __init__(self, mapping: Mapping[str, Sequence[str]], *, embeddings: GenreEmbeddingIndex | None = None) -> None:
+    def __init__(
+        self,
+        mapping: Mapping[str, Sequence[str]],
+        *,
+        embeddings: GenreEmbeddingIndex | None = None,
+        common: CommonWords | None = None,
+    ) -> None:
         self._mapping: dict[str, list[str]] = {k: list(v) for k, v in mapping.items()}
         self._by_normal: dict[str, str] = {}
         for key in self._mapping:
             self._by_normal.setdefault(normalise_genre(key), key)
         self._embeddings = embeddings
+        self._common = common  # None: the shipped list, read on the first name that reaches the neighbours
         self.min_confidence = MIN_CONFIDENCE  # `pressedplay genres check` sweeps it on its dev part
         # Names the file lacks recur (one artist's genres on many tracks): remember the last few thousand answers.
         self._unlisted_memo = lru_cache(maxsize=UNLISTED_MEMO)(self._map_unlisted_tuple)
@@ -117,6 +125,8 @@ class GenreMapper:
     def map_unlisted(self, genre: str, *, exclude_key: str | None = None) -> list[str]:
         """Map as if the file lacked genre: rules, then embedding neighbours (exclude_key: leave-one-out checks)."""
         name = normalise_genre(genre) if isinstance(genre, str) else ""
+        if reads_as_request(name.split()):
+            return []  # "tunes for a wedding party", "background noise for my office"
         corrected = self._corrected(name)
         if corrected:
             return corrected
@@ -132,6 +142,8 @@ class GenreMapper:
         glued = None if music else self.spelling.split_glued(name)
         if glued:
             return self.map_unlisted(glued, exclude_key=exclude_key)  # "coverchill" is read as "cover chill"
+        if not music and self._only_common_words(name):
+            return []  # "raha", "zitti": ordinary words of some language, in no genre name
         neighbours = self._neighbours(name, exclude_key=exclude_key)
         votes = vote_seeds(neighbours, self._mapping)
         if music:
@@ -141,6 +153,12 @@ class GenreMapper:
         if neighbour_confidence(neighbours, votes) < self.min_confidence:
             return []
         return combine_evidence((), (), votes)
+
+    def _only_common_words(self, name: str) -> bool:
+        """Every word no genre name uses is a common word of some language (data/common_words.txt.gz)."""
+        unknown = [w for w in name.split() if not self.spelling.is_genre_word(w)]
+        common = self._common if self._common is not None else common_words()
+        return bool(unknown) and all(w in common for w in unknown)
 
     def _known_inside(self, name: str, *, exclude_key: str | None) -> list[str]:
         """The seeds of a known name that is all of this one but one word ("rebetiko remixes" is rebetiko)."""
@@ -170,10 +188,15 @@ class GenreMapper:
         if not MARKUP_CHARS.isdisjoint(genre):  # refused by map() before any step
             return None
         name = normalise_genre(genre)
-        if self._corrected(name) or looks_like_garbage(name, letters=self.letters) or self.spelling.sentence_like(name):
+        if (
+            reads_as_request(name.split())
+            or self._corrected(name)
+            or looks_like_garbage(name, letters=self.letters)
+            or self.spelling.sentence_like(name)
+        ):
             return None
-        if names_music(name.split()):
-            return None  # accepted by its words
+        if names_music(name.split()) or self._only_common_words(name):
+            return None  # decided by its words
         if glued := self.spelling.split_glued(name):
             return self.confidence(glued, exclude_key=exclude_key)
         rules = match_rules(name)

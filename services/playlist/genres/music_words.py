@@ -97,9 +97,14 @@ REQUEST_WORDS: Final = _words(
 )
 
 
+def reads_as_request(words: list[str]) -> bool:
+    """A word of a request or a sentence ("tunes for a wedding party"): no genre name has one."""
+    return any(w in REQUEST_WORDS for w in words)
+
+
 def names_music(words: list[str]) -> bool:
     """Whether the words name music (a music word or an instrument) and read as a name, not as a request."""
-    if any(w in REQUEST_WORDS for w in words):
+    if reads_as_request(words):
         return False
     pairs = itertools.pairwise(words)
     return any(w in MUSIC_WORDS or w in INSTRUMENTS for w in words) or any(p in INSTRUMENT_PHRASES for p in pairs)
