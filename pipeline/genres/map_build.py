@@ -24,8 +24,9 @@ from typing import Final
 import numpy as np
 
 from services.playlist.genres.embedding import DEFAULT_EMBEDDINGS_PATH, GenreEmbeddingIndex, write_embeddings
-from services.playlist.genres.mapping import DEFAULT_MAP_PATH, combine_evidence, vote_seeds
+from services.playlist.genres.mapping import DEFAULT_MAP_PATH
 from services.playlist.genres.rules import MAX_SEEDS, match_rules, normalise_genre
+from services.playlist.genres.votes import combine_evidence, vote_seeds
 from shared.errors import NotFound
 from shared.features import AUDIO_FEATURES
 from shared.genres import SEED_GENRE_SET, SEED_GENRES

@@ -17,10 +17,10 @@ from services.playlist.genres.mapping import (
     GenreMapper,
     UnknownGenre,
     load_genre_mapper,
-    neighbour_confidence,
     read_genre_map,
     resolve_seed_genres,
 )
+from services.playlist.genres.votes import neighbour_confidence
 from shared.errors import InvalidInput
 from shared.genres import SEED_GENRE_SET
 

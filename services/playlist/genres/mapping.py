@@ -19,6 +19,7 @@ from services.playlist.genres.embedding import DEFAULT_EMBEDDINGS_PATH, GenreEmb
 from services.playlist.genres.music_words import names_music, reads_as_request
 from services.playlist.genres.rules import MAX_SEEDS, LetterModel, looks_like_garbage, match_rules, normalise_genre
 from services.playlist.genres.spelling import GenreSpelling
+from services.playlist.genres.votes import combine_evidence, neighbour_confidence, vote_seeds
 from shared.errors import InvalidInput, ServiceError
 from shared.genres import SEED_GENRE_SET, SEED_GENRES
 from shared.paths import REPO_ROOT
@@ -37,7 +38,6 @@ MIN_CONFIDENCE: Final = 0.279
 # Characters no Spotify genre name has (the file's names use letters, digits, space and - & ' + : only): markup,
 # code, addresses and paths ("<b>", "${x}", "www.x.com", "/x/", "#x", "**x**", "x()").
 MARKUP_CHARS: Final = frozenset('<>{}[]=;\\"`|$%#*/@().,!?~^')
-_RANK_WEIGHTS: Final = (1.0, 0.55, 0.35)
 UNLISTED_MEMO: Final = 4096
 MAX_SUGGESTIONS: Final = 5
 
@@ -213,39 +213,6 @@ class GenreMapper:
         if self._embeddings is None:
             return []
         return self._embeddings.neighbours(name, k=NEIGHBOURS, exclude=exclude_key)
-
-
-def vote_seeds(
-    neighbours: Iterable[tuple[str, float]], mapping: Mapping[str, Sequence[str]]
-) -> list[tuple[str, float]]:
-    """Seed genres ranked by the similarity-weighted votes of the neighbours' own mappings."""
-    scores: dict[str, float] = {}
-    for key, sim in neighbours:
-        for rank, seed in enumerate(mapping.get(key, ())[:MAX_SEEDS]):
-            scores[seed] = scores.get(seed, 0.0) + max(sim, 0.0) ** 3 * _RANK_WEIGHTS[rank]
-    return sorted(scores.items(), key=lambda kv: -kv[1])
-
-
-def neighbour_confidence(neighbours: Sequence[tuple[str, float]], votes: Sequence[tuple[str, float]]) -> float:
-    """Top neighbour similarity times the winning seed's share of all votes: near and agreeing neighbours -> high."""
-    total = sum(score for _, score in votes)
-    if not neighbours or total <= 0:
-        return 0.0
-    return neighbours[0][1] * votes[0][1] / total
-
-
-def combine_evidence(styles: Sequence[str], regions: Sequence[str], votes: Sequence[tuple[str, float]]) -> list[str]:
-    """Rule styles then rule regions; a name without either takes the neighbours' best vote alone."""
-    out: list[str] = []
-    for seed in (*styles, *regions):
-        if seed not in out:
-            out.append(seed)
-    # Neighbour votes only stand in for a missing word reading: beside a style word they added more wrong seeds than
-    # right ones on the dev labels ("musica per bambini" + brazil; dev2 file precision 0.939 -> 0.976 without them),
-    # and beside a place alone ("musica galega") a voted style is a guess.
-    if not out and votes:
-        out.append(votes[0][0])
-    return out[:MAX_SEEDS]
 
 
 def read_genre_map(path: Path) -> dict[str, list[str]]:
