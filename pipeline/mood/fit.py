@@ -4,13 +4,18 @@ Steps: read the affect photos (Emotion6's dev half: file, valence, arousal on 1-
 (cached per model version), cross-validate the ridge mood head (its strength chosen inside each training fold, so
 the reported numbers are out of sample), fit it on every photo, take the out-of-fold predictions as the reference
 distribution the feature mapping ranks new photos against, and the catalog's per-feature quantiles as the
-distribution it maps them onto. Nothing here reads the held-back half of the affect photos.
+distribution it maps them onto, and calibrate the spread of the mapping's blends on those same out-of-fold
+predictions (feature_mapping step 4). Nothing here reads the held-back half of the affect photos.
+
+The cross-validation is one loop (`cross_predict`) over any `Learner`, so research/mood_heads.py scores other heads
+by exactly the folds and inner choices used here.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +31,7 @@ from services.inference.model.architectures import EffnetVAE
 from services.inference.model.checkpoint import Checkpoint, stamp_version
 from services.inference.model.feature_mapping import FeatureMapping, quantile_table
 from services.inference.model.image_io import decode_image
-from services.inference.model.mood_head import MOOD_DIMENSIONS, MoodHead, ridge_fit, ridge_predict
+from services.inference.model.mood_head import MOOD_DIMENSIONS, MoodHead, ridge_fit, ridge_path, ridge_predict
 from services.inference.model.predictor import Predictor
 from services.inference.model.transforms import colour_stats
 from services.playlist.recommend.catalog import load_catalog
@@ -146,33 +151,70 @@ def spearman(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.corrcoef(ra, rb)[0, 1])
 
 
-def choose_alpha(features: np.ndarray, target: np.ndarray, *, seed: int = 0) -> float:
-    """The ridge strength with the best cross-validated Spearman on these rows alone."""
-    folds = fold_ids(len(target), seed=seed + 1)
-    best, best_alpha = -np.inf, ALPHAS[0]
-    for alpha in ALPHAS:
-        pred = np.empty(len(target))
-        for k in range(FOLDS):
-            held = folds == k
-            model = ridge_fit(features[~held], target[~held], alpha=alpha)
-            pred[held] = ridge_predict(model, features[held])[:, 0]
-        rho = spearman(pred, target)
-        if rho > best:
-            best, best_alpha = rho, alpha
-    return best_alpha
+def choose_alpha(
+    features: np.ndarray,
+    target: np.ndarray,
+    *,
+    seed: int = 0,
+    scale: np.ndarray | None = None,
+    groups: np.ndarray | None = None,
+) -> float:
+    """The ridge strength with the best cross-validated Spearman on these rows alone (the mean over the target's
+    columns when it has several). `groups` (a photo number per row, for rows that are views of one photo) keeps a
+    photo's rows in one fold; `scale` is `ridge_path`'s per-input penalty scale."""
+    target2 = np.asarray(target).reshape(len(target), -1)
+    ids = (
+        fold_ids(len(target2), seed=seed + 1)
+        if groups is None
+        else fold_ids(int(groups.max()) + 1, seed=seed + 1)[groups]
+    )
+    pred = np.empty((len(ALPHAS), *target2.shape))
+    for k in range(FOLDS):
+        held = ids == k
+        for i, model in enumerate(ridge_path(features[~held], target2[~held], alphas=ALPHAS, scale=scale)):
+            pred[i, held] = ridge_predict(model, features[held])
+    scores = [np.mean([spearman(p[:, c], target2[:, c]) for c in range(target2.shape[1])]) for p in pred]
+    return ALPHAS[int(np.argmax(scores))]  # the first best, as a strict > over ALPHAS in order would pick
 
 
-def out_of_fold(features: np.ndarray, ratings: np.ndarray, *, seed: int = 0) -> np.ndarray:
-    """(n, 2) predictions, each from a ridge fitted without its fold, strength chosen inside that fold (nested)."""
-    folds = fold_ids(len(ratings), seed=seed)
-    pred = np.empty(ratings.shape, dtype=np.float32)
+# A way to fit a head: (training rows' inputs, their targets (m, k)) -> predict: inputs -> (n, k) predictions.
+Learner = Callable[[np.ndarray, np.ndarray], Callable[[np.ndarray], np.ndarray]]
+
+
+def ridge_learner(*, seed: int = 0, scale: np.ndarray | None = None) -> Learner:
+    """Today's mood head: per target column, ridge at the strength `choose_alpha` picks on the training rows."""
+
+    def learn(features: np.ndarray, targets: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+        models = [
+            ridge_fit(features, targets[:, d], alpha=choose_alpha(features, targets[:, d], seed=seed, scale=scale),
+                      scale=scale)
+            for d in range(targets.shape[1])
+        ]  # fmt: skip
+        return lambda rows: np.hstack([ridge_predict(model, rows) for model in models])
+
+    return learn
+
+
+def cross_predict(inputs: np.ndarray, targets: np.ndarray, learner: Learner, *, seed: int = 0) -> np.ndarray:
+    """(n, k) predictions, each row's from `learner` fitted without its fold (FOLDS folds shuffled by `seed`).
+    `inputs` has one row per photo and may carry more than the head reads (views, auxiliary targets): the learner
+    decides what it uses."""
+    folds = fold_ids(len(targets), seed=seed)
+    pred = np.empty(targets.shape, dtype=np.float64)
     for k in range(FOLDS):
         held = folds == k
-        for d in range(ratings.shape[1]):
-            alpha = choose_alpha(features[~held], ratings[~held, d], seed=seed)
-            model = ridge_fit(features[~held], ratings[~held, d], alpha=alpha)
-            pred[held, d] = ridge_predict(model, features[held])[:, 0]
-    return np.clip(pred, 1.0, 9.0)
+        pred[held] = learner(inputs[~held], targets[~held])(inputs[held])
+    return pred
+
+
+def out_of_fold(
+    features: np.ndarray, ratings: np.ndarray, *, seed: int = 0, learner: Learner | None = None
+) -> np.ndarray:
+    """(n, 2) predictions, each from a head fitted without its fold, its strength chosen inside that fold (nested),
+    clipped to the ratings' scale. Default learner: today's ridge head."""
+    pred = cross_predict(features, ratings, learner or ridge_learner(seed=seed), seed=seed)
+    clipped: np.ndarray = np.clip(pred, 1.0, 9.0).astype(np.float32)
+    return clipped
 
 
 def catalog_quantiles(catalog_path: Path | None = None) -> np.ndarray:
@@ -202,6 +244,8 @@ def fit_mood(
     )
     head.set_ridge(stacked)
     mapping = FeatureMapping(catalog_quantiles=catalog_quantiles(catalog_path), mood_quantiles=quantile_table(oof))
+    # Spread calibrated on the same out-of-fold mood the percentiles rank against (feature_mapping step 4).
+    mapping = mapping.calibrated(affect.look_mixture, oof)
     cv = {
         f"{dim}_spearman": round(spearman(oof[:, d], affect.ratings[:, d]), 4) for d, dim in enumerate(MOOD_DIMENSIONS)
     }

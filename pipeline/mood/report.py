@@ -7,6 +7,8 @@ photo's genre look. Reported beside the issue's acceptance bounds:
   which is how we decided the colour prior goes);
 - served `valence` against human valence, served `energy` against human arousal;
 - no collapse: distinct values per served feature (at 4 decimals), the spread of served valence;
+- range: where the photos' 5th and 95th percentile of served energy sit among the catalog's tracks (percentiles;
+  5 and 95 when energy spans the catalog as widely as the catalog itself, feature_mapping step 4);
 - playlists: for `playlist_photos` photos with the same genres (pop, rock; n = 20), the mean pairwise Jaccard overlap
   of their tracks, and Spearman between a playlist's mean track valence and its photo's human valence.
 """
@@ -46,6 +48,7 @@ class MoodReport:
     distinct_values: dict[str, int]
     valence_spread: float
     catalog_valence_spread: float
+    energy_catalog_span: tuple[float, float]
     playlist_photos: int
     playlist_jaccard: float
     playlist_valence_spearman: float
@@ -116,11 +119,18 @@ def build_report(
         distinct_values={name: int(np.unique(served[:, f].round(4)).size) for f, name in enumerate(AUDIO_FEATURES)},
         valence_spread=float(served[:, VALENCE].std()),
         catalog_valence_spread=float(catalog_data.raw[:, VALENCE].std()),
+        energy_catalog_span=catalog_span(served[:, ENERGY], catalog_data.raw[:, ENERGY]),
         playlist_photos=len(rows),
         playlist_jaccard=float(np.mean(overlaps)) if overlaps else 0.0,
         playlist_valence_spearman=spearman(np.array(means), human_valence[rows]),
         examples=examples,
     )
+
+
+def catalog_span(served: np.ndarray, catalog: np.ndarray) -> tuple[float, float]:
+    """The catalog percentiles (0-100) at which the served values' 5th and 95th percentiles sit."""
+    low, high = np.percentile(served, [5, 95])
+    return round(float(np.mean(catalog < low) * 100), 1), round(float(np.mean(catalog < high) * 100), 1)
 
 
 def _playlists(recommender: Recommender, served: np.ndarray) -> tuple[list[set[str]], list[float]]:
@@ -149,6 +159,8 @@ def render(report: MoodReport) -> str:
         f"served energy vs human arousal: {report.served_energy_arousal_spearman:.3f} (bound >= 0.30)",
         f"served valence spread: {report.valence_spread:.3f}"
         f" (bound >= 0.10; catalog {report.catalog_valence_spread:.3f})",
+        f"served energy, photos' 5th-95th percentile: the catalog's {report.energy_catalog_span[0]:.0f}th-"
+        f"{report.energy_catalog_span[1]:.0f}th percentile (5th-95th: as wide as the catalog)",
         "distinct values: " + ", ".join(f"{k} {v}" for k, v in report.distinct_values.items()) + " (bound >= 200)",
         f"playlists over {report.playlist_photos} photos ({','.join(PLAYLIST_GENRES)}, n={PLAYLIST_LENGTH}):"
         f" mean pairwise Jaccard {report.playlist_jaccard:.3f} (bound <= 0.10),"

@@ -63,3 +63,48 @@ def test_the_mapping_round_trips_through_plain_values_and_refuses_bad_tables(map
         FeatureMapping.from_dict({**mapping.to_dict(), "catalog_quantiles": [[0.0, 1.0]]})
     with pytest.raises(ValueError, match="coupling"):
         FeatureMapping.from_dict({**mapping.to_dict(), "coupling": {"valence": [1, 0, 1, 0]}})
+
+
+def _reference(mapping: FeatureMapping, photos: int = 600) -> tuple[np.ndarray, np.ndarray]:
+    """Reference photos like a mood fit's: looks near the middle of the catalog, mood as ranked as the reference."""
+    rng = np.random.default_rng(1)
+    return rng.uniform(0.35, 0.65, (photos, 8)), rng.normal(5, 1, (photos, 2)).clip(1, 9)
+
+
+def test_calibrated_spread_makes_mood_features_span_the_catalog_over_the_reference_photos(
+    mapping: FeatureMapping,
+) -> None:
+    looks, mood = _reference(mapping)
+    calibrated = mapping.calibrated(looks, mood)
+    levels = np.linspace(0.05, 0.95, 19)
+    for name in ("energy", "loudness", "acousticness", "valence", "danceability"):
+        table = mapping.catalog_quantiles[IDX[name]]
+        before = mapping.compose(looks, mood)[:, IDX[name]]
+        after = calibrated.compose(looks, mood)[:, IDX[name]]
+        # blended percentiles bunch up: the 5th-95th photo covers less of the catalog than its 5th-95th percentile
+        wanted = np.interp(levels, np.linspace(0, 1, table.size), table)
+        assert np.ptp(np.quantile(before, [0.05, 0.95])) < 0.9 * np.ptp(wanted[[0, -1]])
+        assert np.allclose(np.quantile(after, levels), wanted, atol=0.02)
+        # monotone: which photo asks for more is unchanged
+        assert np.array_equal(np.argsort(before, kind="stable"), np.argsort(after, kind="stable"))
+
+
+def test_calibration_leaves_the_genre_looks_features_alone(mapping: FeatureMapping) -> None:
+    looks, mood = _reference(mapping)
+    calibrated = mapping.calibrated(looks, mood)
+    for name, (m, *_) in MOOD_COUPLING.items():
+        if m < 0.5:
+            assert np.allclose(
+                calibrated.compose(looks, mood)[:, IDX[name]], mapping.compose(looks, mood)[:, IDX[name]]
+            )
+
+
+def test_a_calibrated_mapping_round_trips_and_an_old_one_still_reads(mapping: FeatureMapping) -> None:
+    calibrated = mapping.calibrated(*_reference(mapping))
+    again = FeatureMapping.from_dict(calibrated.to_dict())
+    assert again.served_quantiles is not None
+    assert np.allclose(again.served_quantiles, calibrated.served_quantiles)  # type: ignore[arg-type]
+    old = mapping.to_dict()
+    assert "served_quantiles" not in old and FeatureMapping.from_dict(old).served_quantiles is None
+    with pytest.raises(ValueError, match="served_quantiles"):
+        FeatureMapping.from_dict({**calibrated.to_dict(), "served_quantiles": [[0.0, 1.0]]})

@@ -15,9 +15,11 @@ from pipeline.mood import fit as fit_module
 from pipeline.mood.fit import extract, fit_mood, fold_ids, read_ratings
 from services.inference.model.checkpoint import load_checkpoint
 from services.inference.model.predictor import Predictor
+from shared.features import AUDIO_FEATURES
 from tests.unit.model_fixtures import mood_checkpoint, mood_scene, write_rated_photos
 
 PHOTOS = 40
+ENERGY = AUDIO_FEATURES.index("energy")
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +57,20 @@ def test_the_fitted_checkpoint_learns_the_ratings_and_records_its_parent_and_cro
     assert checkpoint.training["mood"]["photos"] == PHOTOS
     assert checkpoint.metrics["mood_cv"]["valence_spearman"] > 0.8  # brightness is easy to read
     assert checkpoint.feature_mapping is not None
+    assert checkpoint.feature_mapping.served_quantiles is not None  # the spread is calibrated (feature_mapping step 4)
+
+
+def test_the_spread_calibration_is_fitted_on_the_out_of_fold_mood(affect: Path, base: Path, tmp_path: Path) -> None:
+    predictor = Predictor.load(base, device="cpu")
+    rated = extract(predictor, affect, cache_dir=tmp_path)
+    fitted, oof = fit_mood(predictor.checkpoint, rated)
+    mapping = fitted.feature_mapping
+    assert mapping is not None and mapping.served_quantiles is not None
+    energy = mapping.compose(rated.look_mixture, oof)[
+        :, ENERGY
+    ]  # over the photos it was fitted on: the catalog's spread
+    catalog = mapping.catalog_quantiles[ENERGY]
+    assert np.quantile(energy, [0.1, 0.9]) == pytest.approx(np.quantile(catalog, [0.1, 0.9]), abs=0.05)
 
 
 def test_a_bright_photo_gets_more_valence_from_the_fitted_model_than_a_dark_one(fitted: Path) -> None:
@@ -153,6 +169,8 @@ def test_the_report_measures_served_features_and_playlists_from_out_of_fold_mood
     assert report["photos"] == PHOTOS and report["playlist_photos"] == 6
     assert report["served_valence_spearman"] > 0.8
     assert 0.0 <= report["playlist_jaccard"] <= 1.0
+    # the fit calibrated the spread on these photos' out-of-fold mood: served energy spans the catalog's 5th-95th
+    assert report["energy_catalog_span"] == pytest.approx([5, 95], abs=4)
     assert set(report["distinct_values"]) == {
         "acousticness", "danceability", "energy", "instrumentalness", "liveness", "loudness", "speechiness", "valence"
     }  # fmt: skip

@@ -19,6 +19,7 @@ from services.inference.model.backbone import LITE0_STAGE_CHANNELS
 MOOD_SCALE = (1.0, 9.0)  # the ratings' scale: 1 unpleasant / calm, 9 pleasant / excited
 MOOD_DIMENSIONS = ("valence", "arousal")
 MOOD_INPUTS = sum(LITE0_STAGE_CHANNELS)
+RidgeModel = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # weights (inputs, k), bias (k,), mean, std
 
 
 class MoodHead(nn.Module):
@@ -39,7 +40,7 @@ class MoodHead(nn.Module):
         return out.clamp(*MOOD_SCALE)
 
     @torch.no_grad()
-    def set_ridge(self, model: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]) -> MoodHead:
+    def set_ridge(self, model: RidgeModel) -> MoodHead:
         """Take the weights of a `ridge_fit` result with one column per mood dimension; returns self."""
         weights, bias, mean, std = model
         self.input_mean.copy_(torch.from_numpy(mean))
@@ -50,11 +51,21 @@ class MoodHead(nn.Module):
 
 
 def ridge_fit(
-    features: np.ndarray, targets: np.ndarray, *, alpha: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Ridge on standardised features: (weights (inputs, k), bias (k,), feature mean, feature std), float32.
+    features: np.ndarray, targets: np.ndarray, *, alpha: float, scale: np.ndarray | None = None
+) -> RidgeModel:
+    """Ridge on standardised features: (weights (inputs, k), bias (k,), feature mean, feature std), float32."""
+    return ridge_path(features, targets, alphas=(alpha,), scale=scale)[0]
 
-    Solved in the dual (n x n) when there are fewer photos than inputs, which is the usual case here.
+
+def ridge_path(
+    features: np.ndarray, targets: np.ndarray, *, alphas: tuple[float, ...], scale: np.ndarray | None = None
+) -> list[RidgeModel]:
+    """`ridge_fit` at every strength in `alphas`, from one eigendecomposition (the alphas' fits differ only in it).
+
+    Solved in the dual (n x n) when there are fewer photos than inputs, which is the usual case here. `scale`
+    (one positive number per input) multiplies each standardised input before the fit, so an input of scale s is
+    penalised as if by alpha / s^2 (a per-stage penalty); it is folded into the returned std, so what comes back
+    is still a plain standardised linear model (the served head and its heat map need nothing else).
     """
     x = np.asarray(features, dtype=np.float64)
     y = np.asarray(targets, dtype=np.float64)
@@ -62,23 +73,25 @@ def ridge_fit(
         y = y[:, None]
     mean = x.mean(axis=0)
     std = np.maximum(x.std(axis=0), 1e-6)  # a constant input stays 0 after standardising instead of dividing by 0
+    if scale is not None:
+        std = std / np.asarray(scale, dtype=np.float64)
     z = (x - mean) / std
     y_mean = y.mean(axis=0)
     yc = y - y_mean
     n, d = z.shape
     if n < d:
-        weights = z.T @ np.linalg.solve(z @ z.T + alpha * np.eye(n), yc)
+        eigen, vectors = np.linalg.eigh(z @ z.T)
+        projected = vectors.T @ yc
+        solutions = [z.T @ (vectors @ (projected / (eigen + alpha)[:, None])) for alpha in alphas]
     else:
-        weights = np.linalg.solve(z.T @ z + alpha * np.eye(d), z.T @ yc)
-    return (
-        weights.astype(np.float32),
-        y_mean.astype(np.float32),
-        mean.astype(np.float32),
-        std.astype(np.float32),
-    )
+        eigen, vectors = np.linalg.eigh(z.T @ z)
+        projected = vectors.T @ (z.T @ yc)
+        solutions = [vectors @ (projected / (eigen + alpha)[:, None]) for alpha in alphas]
+    as32 = (y_mean.astype(np.float32), mean.astype(np.float32), std.astype(np.float32))
+    return [(weights.astype(np.float32), *as32) for weights in solutions]
 
 
-def ridge_predict(model: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], features: np.ndarray) -> np.ndarray:
+def ridge_predict(model: RidgeModel, features: np.ndarray) -> np.ndarray:
     """Predictions of a `ridge_fit` result, unclipped."""
     weights, bias, mean, std = model
     predictions: np.ndarray = ((np.asarray(features, dtype=np.float32) - mean) / std) @ weights + bias
