@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Final, Protocol
@@ -55,6 +56,15 @@ class GenreMapping(Protocol):
     or a test's stand-in."""
 
     def map(self, genre: str) -> list[str]: ...
+
+
+@dataclass(frozen=True)
+class _WordReading:
+    """What a name's words decide: seeds (None: ask the neighbours about `name`; []: no genre)."""
+
+    seeds: list[str] | None
+    name: str
+    about_music: bool = False
 
 
 class GenreMapper:
@@ -107,6 +117,8 @@ class GenreMapper:
         if self._embeddings is not None:
             self._embeddings.embed(["warm up"])
         _ = (self.spelling, self.letters)  # and the word tables a first unknown name would otherwise wait for
+        if self._common is None:
+            common_words()
 
     @cached_property
     def letters(self) -> LetterModel:
@@ -124,35 +136,45 @@ class GenreMapper:
 
     def map_unlisted(self, genre: str, *, exclude_key: str | None = None) -> list[str]:
         """Map as if the file lacked genre: rules, then embedding neighbours (exclude_key: leave-one-out checks)."""
-        name = normalise_genre(genre) if isinstance(genre, str) else ""
-        if reads_as_request(name.split()):
-            return []  # "tunes for a wedding party", "background noise for my office"
-        corrected = self._corrected(name)
-        if corrected:
-            return corrected
-        music = names_music(name.split())  # "mbira", "vanuatu music": a genre, however far its neighbours
-        if looks_like_garbage(name, letters=self.letters) or (not music and self.spelling.sentence_like(name)):
-            return []
-        rules = match_rules(name)
-        if rules.styles or rules.regions:
-            return rules.seeds  # words outrank neighbours (see combine_evidence): no embedding needed
-        inside = self._known_inside(name, exclude_key=exclude_key)
-        if inside:
-            return inside
-        glued = None if music else self.spelling.split_glued(name)
-        if glued:
-            return self.map_unlisted(glued, exclude_key=exclude_key)  # "coverchill" is read as "cover chill"
-        if not music and self._only_common_words(name):
-            return []  # "raha", "zitti": ordinary words of some language, in no genre name
-        neighbours = self._neighbours(name, exclude_key=exclude_key)
+        reading = self._read_words(normalise_genre(genre) if isinstance(genre, str) else "", exclude_key=exclude_key)
+        if reading.seeds is not None:
+            return reading.seeds
+        neighbours = self._neighbours(reading.name, exclude_key=exclude_key)
         votes = vote_seeds(neighbours, self._mapping)
-        if music:
+        if reading.about_music:
             return combine_evidence((), (), votes)  # the neighbours only choose its seed
         if not neighbours or neighbours[0][1] < MIN_SIMILARITY:
             return []
         if neighbour_confidence(neighbours, votes) < self.min_confidence:
             return []
         return combine_evidence((), (), votes)
+
+    def _read_words(self, name: str, *, exclude_key: str | None) -> _WordReading:
+        """What the words alone decide (seeds, or [] for no genre), else the name the neighbours are asked about.
+        map_unlisted and confidence both read names here, so the check sweeps the floor on the names it applies to."""
+        words = name.split()
+        if reads_as_request(words):
+            return _WordReading([], name)  # "tunes for a wedding party", "background noise for my office"
+        corrected = self._corrected(name)
+        if corrected:
+            return _WordReading(corrected, name)
+        music = names_music(words)  # "mbira", "vanuatu music": a genre, however far its neighbours
+        if looks_like_garbage(name, letters=self.letters) or (not music and self.spelling.sentence_like(name)):
+            return _WordReading([], name)
+        rules = match_rules(name)
+        if rules.styles or rules.regions:
+            return _WordReading(rules.seeds, name)  # words outrank neighbours (see combine_evidence)
+        inside = self._known_inside(name, exclude_key=exclude_key)
+        if inside:
+            return _WordReading(inside, name)
+        if music:
+            return _WordReading(None, name, about_music=True)
+        glued = self.spelling.split_glued(name)
+        if glued:
+            return self._read_words(glued, exclude_key=exclude_key)  # "coverchill" is read as "cover chill"
+        if self._only_common_words(name):
+            return _WordReading([], name)  # "raha", "zitti": ordinary words of some language, in no genre name
+        return _WordReading(None, name)
 
     def _only_common_words(self, name: str) -> bool:
         """Every word no genre name uses is a common word of some language (data/common_words.txt.gz)."""
@@ -184,26 +206,14 @@ class GenreMapper:
         return rules.seeds if rules.styles or rules.regions else []
 
     def confidence(self, genre: str, *, exclude_key: str | None = None) -> float | None:
-        """The neighbour confidence of a name that reaches the embedding step (None when words or garbage decide)."""
+        """The neighbour confidence of a name the floor decides (None when its words, garbage or no neighbours do)."""
         if not MARKUP_CHARS.isdisjoint(genre):  # refused by map() before any step
             return None
-        name = normalise_genre(genre)
-        if (
-            reads_as_request(name.split())
-            or self._corrected(name)
-            or looks_like_garbage(name, letters=self.letters)
-            or self.spelling.sentence_like(name)
-        ):
+        reading = self._read_words(normalise_genre(genre), exclude_key=exclude_key)
+        if reading.seeds is not None or reading.about_music:
             return None
-        if names_music(name.split()) or self._only_common_words(name):
-            return None  # decided by its words
-        if glued := self.spelling.split_glued(name):
-            return self.confidence(glued, exclude_key=exclude_key)
-        rules = match_rules(name)
-        neighbours = self._neighbours(name, exclude_key=exclude_key)
-        if rules.styles or rules.regions or self._known_inside(name, exclude_key=exclude_key) or not neighbours:
-            return None
-        return neighbour_confidence(neighbours, vote_seeds(neighbours, self._mapping))
+        neighbours = self._neighbours(reading.name, exclude_key=exclude_key)
+        return neighbour_confidence(neighbours, vote_seeds(neighbours, self._mapping)) if neighbours else None
 
     def nearest_known(self, genre: str, *, k: int = 5) -> list[tuple[str, float]]:
         """The k file names nearest to genre by text embedding, with cosine similarity ([] without embeddings)."""
