@@ -13,8 +13,9 @@
 #    same result as an unbroken run. Before epoch 1 it measures the parent on the same covers (~1-2 min).
 # 2. the mood head and feature mapping refitted on the new backbone (`mood fit`, ~5 min: one backbone pass over the
 #    rated photos, kept batch by batch, so a stop there resumes too);
-# 3. the genre look as served on the held-out covers (`evaluate`, ~10-15 min: it encodes the model dataset with the
-#    new backbone; builds var/model-dataset first if missing, ~2 min);
+# 3. the genre look as served on the held-out test covers, each as its file is (`look score`, ~1 min, the parent's
+#    too, on the same covers), then on the model dataset's distorted copies (`evaluate`, ~6-15 min: it encodes the
+#    model dataset with the new backbone; builds var/model-dataset first if missing, ~2 min);
 # 4. what a person gets (`mood report`, ~2 min), the packed graph the CPU image serves (`model pack`), and the
 #    verdict: SHIP or DO NOT SHIP with the reasons (pipeline/training/look_summary.py: >= 42 % served top-1 on the
 #    held-out covers, better than the parent on the same covers, mood no worse).
@@ -23,7 +24,8 @@
 #
 # Settings (environment): LOOK_OUT (var/look-cpu), LOOK_BASE (models/effnet-vae.pt), LOOK_COVERS (shared covers),
 # LOOK_AFFECT (shared emotion6-dev), LOOK_DATA (var/model-dataset), LOOK_EPOCHS (15), LOOK_IMAGE_SIZE (224),
-# LOOK_BATCH (128), LOOK_MICRO_BATCH (32), LOOK_THREADS (2), LOOK_PHOTOS (60 playlists), LOOK_CACHE (the commands'
+# LOOK_TRAIN_FROM (0: the whole backbone; 11: only the last two stages and the head conv, so the mood's
+# early-stage taps stay the parent's), LOOK_BATCH (128), LOOK_MICRO_BATCH (32), LOOK_THREADS (2), LOOK_PHOTOS (60 playlists), LOOK_CACHE (the commands'
 # caches, default var/cache), LOOK_MAX_LOAD (1.0: the fine-tune refuses to start while the 1-minute load average is
 # above it, since the timings need an idle machine).
 set -euo pipefail
@@ -51,15 +53,25 @@ if [[ ! -f "$OUT/look.pt" ]]; then
   stamp "1/4 fine-tune (resumes from $OUT/run-state.pt when it is there; one line an epoch in $OUT/finetune.log)"
   cli look finetune --device cpu --threads "$THREADS" --resume --state "$OUT/run-state.pt" --base "$BASE" \
     --out "$OUT/look.pt" --epochs "${LOOK_EPOCHS:-15}" --image-size "${LOOK_IMAGE_SIZE:-224}" \
-    --batch-size "${LOOK_BATCH:-128}" --micro-batch "${LOOK_MICRO_BATCH:-32}" "${covers[@]}" \
+    --batch-size "${LOOK_BATCH:-128}" --micro-batch "${LOOK_MICRO_BATCH:-32}" \
+    --train-from-block "${LOOK_TRAIN_FROM:-0}" "${covers[@]}" \
     > "$OUT/finetune.json" 2> >(tee -a "$OUT/finetune.log" >&2)
 fi
 if [[ ! -f "$OUT/effnet-vae.pt" ]]; then
   stamp "2/4 mood head on the new backbone"
   cli mood fit --base "$OUT/look.pt" --out "$OUT/effnet-vae.pt" "${affect[@]}" "${mood_cache[@]}"
 fi
+score() { # MODEL NAME: the served look of MODEL on the held-out test covers -> $OUT/NAME.json
+  cli look score "$1" --threads "$THREADS" --json "${covers[@]}" > "$OUT/$2.json.tmp"
+  mv "$OUT/$2.json.tmp" "$OUT/$2.json"
+}
+if [[ ! -f "$OUT/served-look.json" || ! -f "$OUT/served-look-parent.json" ]]; then
+  stamp "3/4 the genre look as served, on the held-out covers as their files are (the parent's too)"
+  score "$OUT/effnet-vae.pt" served-look
+  score "$BASE" served-look-parent
+fi
 if [[ ! -f "$OUT/evaluate.json" ]]; then
-  stamp "3/4 the genre look as served, on the held-out covers"
+  stamp "3/4 the genre look on the model dataset's distorted copies of the held-out covers"
   [[ -d "$DATA" ]] || cli dataset build --out "$DATA" --no-progress
   cli evaluate "$OUT/effnet-vae.pt" --data "$DATA" --threads "$THREADS" --json "${data_cache[@]}" \
     > "$OUT/evaluate.json.tmp"

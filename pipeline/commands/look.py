@@ -1,4 +1,5 @@
-"""`pressedplay look finetune|pack`: the genre look with a fine-tuned backbone, and its data package for a GPU."""
+"""`pressedplay look finetune|score|pack`: the genre look with a fine-tuned backbone, the served look scored on the
+held-out covers, and the covers' package for a GPU."""
 
 from __future__ import annotations
 
@@ -34,6 +35,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "the whole batch on a GPU)",
     )
     tune.add_argument("--image-size", type=int, default=224)
+    tune.add_argument(
+        "--train-from-block",
+        type=int,
+        default=0,
+        metavar="B",
+        help="train Lite0's blocks from B on (0-15) with the head conv; the stem and earlier blocks stay the "
+        "parent's, so the mood's early-stage taps are unchanged (default 0: the whole backbone; 11: the last two "
+        "stages)",
+    )
     tune.add_argument("--seed", type=int, default=0, help="the dataset's split seed and the run's (default 0)")
     tune.add_argument("--device", default=None, help="default: cuda when present, else cpu (~1.8 h on an idle CPU)")
     tune.add_argument("--threads", type=int, default=None, help="torch intra-op threads (default: torch's)")
@@ -55,6 +65,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     tune.set_defaults(func=_finetune)
 
+    score = actions.add_parser(
+        "score", help="top-1 of the served genre look on the held-out covers, each as its file is (no distortion)"
+    )
+    score.add_argument("model", help="checkpoint path or s3:// URI")
+    score.add_argument("--covers", type=Path, default=None, help="covers folder (default ../shared/data/covers)")
+    score.add_argument("--split", choices=["val", "test"], default="test")
+    score.add_argument("--seed", type=int, default=0, help="the dataset's split seed (default 0)")
+    score.add_argument("--threads", type=int, default=2)
+    score.add_argument("--json", action="store_true", help="print the numbers as JSON")
+    score.set_defaults(func=_score)
+
     pack = actions.add_parser("pack", help="covers squashed to 224 px WebP + index.csv, to send to a GPU machine")
     pack.add_argument("--covers", type=Path, default=None, help="covers folder (default ../shared/data/covers)")
     pack.add_argument("--out", type=Path, required=True)
@@ -73,6 +94,8 @@ def _config(args: argparse.Namespace, device: str) -> FinetuneConfig:
 
     if min(args.epochs, args.batch_size, args.image_size) < 1 or (args.micro_batch or 1) < 1:
         raise InvalidInput("--epochs, --batch-size, --micro-batch and --image-size must be at least 1")
+    if not 0 <= args.train_from_block <= 15:
+        raise InvalidInput("--train-from-block must be a Lite0 block, 0-15")
     if args.stop_after is not None and args.stop_after < 1:
         raise InvalidInput("--stop-after must be at least 1")
     micro = args.micro_batch or (args.batch_size if device.startswith("cuda") else CPU_MICRO_BATCH)
@@ -83,6 +106,7 @@ def _config(args: argparse.Namespace, device: str) -> FinetuneConfig:
         seed=args.seed,
         device=device,
         image_size=args.image_size,
+        train_from_block=args.train_from_block,
     )
 
 
@@ -125,6 +149,27 @@ def _finetune(args: argparse.Namespace) -> int:
         return 0
     save_checkpoint(tuned, args.out)
     print(json.dumps({"version": tuned.version, "look": tuned.metrics["look"], "history": history}, indent=2))
+    return 0
+
+
+def _score(args: argparse.Namespace) -> int:
+    import json
+
+    import torch
+
+    from pipeline.evaluation.served_look import served_look
+    from services.inference.model.predictor import Predictor
+
+    torch.set_num_threads(args.threads)
+    predictor = Predictor.load(args.model, threads=args.threads)  # the service's own path (ONNX on the CPU)
+    result = served_look(predictor, _covers(args), split=args.split, seed=args.seed)
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2))
+    else:
+        print(
+            f"{result.model_version}: served genre look top-1 on {result.covers} {result.split} covers: "
+            f"{result.top1_per_label:.1%} per label ({result.labels} labels), {result.top1_per_cover:.1%} per cover"
+        )
     return 0
 
 

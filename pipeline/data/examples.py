@@ -161,10 +161,27 @@ def examples_from_rows(
     )
 
 
-def cache_key(files: list[Path], *, architecture: str, per_release: dict[str, int], seed: int) -> str:
-    """A digest of the shard files (name, size, mtime) and the encoding settings."""
+def encoder_digest(model: SeedCNN | EffnetVAE) -> str:
+    """A digest of the weights that make the cached inputs: effnet-vae's backbone (a fine-tuned one encodes
+    differently from its parent, and a cache keyed without it served one model's maps to another); empty for
+    seed-cnn, whose cache holds pixels."""
+    if not isinstance(model, EffnetVAE):
+        return ""
+    digest = hashlib.blake2b(digest_size=8)
+    for name, tensor in sorted(model.backbone.state_dict().items()):
+        digest.update(name.encode())
+        digest.update(tensor.detach().cpu().contiguous().numpy().tobytes())
+    return digest.hexdigest()
+
+
+def cache_key(
+    files: list[Path], *, architecture: str, per_release: dict[str, int], seed: int, encoder: str = ""
+) -> str:
+    """A digest of the shard files (name, size, mtime), the encoding settings and the encoder's weights."""
     parts = [f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in files]
-    settings = json.dumps({"a": architecture, "k": per_release, "s": seed, "v": CACHE_VERSION}, sort_keys=True)
+    settings = json.dumps(
+        {"a": architecture, "k": per_release, "s": seed, "v": CACHE_VERSION, "e": encoder}, sort_keys=True
+    )
     return hashlib.sha256("\n".join([*parts, settings]).encode()).hexdigest()[:16]
 
 
@@ -183,7 +200,9 @@ def load_examples(
     files = shard_files(data)
     cache_path = None
     if cache_dir is not None:
-        key = cache_key(files, architecture=architecture, per_release=per_release, seed=seed)
+        key = cache_key(
+            files, architecture=architecture, per_release=per_release, seed=seed, encoder=encoder_digest(model)
+        )
         cache_path = cache_dir / f"{architecture}-{key}.pt"
         if cache_path.is_file():
             log.info("train.cache_hit", extra={"path": str(cache_path)})

@@ -51,6 +51,10 @@ class FinetuneConfig:
     seed: int = 0
     device: str = "cpu"
     image_size: int = 224
+    # Lite0 block where training starts (0: the whole backbone). The stem and the blocks before it keep the parent's
+    # weights and batch-norm statistics, so the mood's pooled taps of those stages stay as they were (11: the last
+    # two stages and the head conv train, the first five stages are the parent's).
+    train_from_block: int = 0
 
     def settings(self) -> dict[str, Any]:
         """What makes two runs the same run (a resume must match them; the device may differ)."""
@@ -178,6 +182,8 @@ class LookFinetune:
         """One pass over the augmented training covers, a batch accumulated from micro-batches; the mean loss."""
         model, config, train = self.model, self.config, self.covers["train"]
         model.train()
+        for module in model.backbone.trunk(config.train_from_block):
+            module.eval()  # the parent's batch-norm statistics, as the mood read them
         micro = config.micro_batch or config.batch_size
         order = torch.randperm(len(train), generator=self.generator)
         total = 0.0
@@ -240,6 +246,8 @@ def _trainable_model(base: Checkpoint, config: FinetuneConfig) -> EffnetVAE:
     model.mood = None
     model.backbone.frozen = False
     model.backbone.requires_grad_(True)
+    for module in model.backbone.trunk(config.train_from_block):
+        module.requires_grad_(False)
     return model.to(config.device)
 
 
@@ -249,7 +257,7 @@ def _optimiser(
     """AdamW with the backbone's and the head's learning rates, on a one-cycle schedule over every step."""
     optimizer = torch.optim.AdamW(
         [
-            {"params": model.backbone.parameters(), "lr": config.backbone_lr},
+            {"params": [p for p in model.backbone.parameters() if p.requires_grad], "lr": config.backbone_lr},
             {"params": model.head.parameters(), "lr": config.head_lr},
         ],
         weight_decay=config.weight_decay,

@@ -57,7 +57,16 @@ def test_the_script_runs_every_step_ends_with_a_verdict_and_a_rerun_skips_what_i
     first = _run(env)
     assert first.returncode == 0, first.stderr[-3000:]
     out = inputs / "out"
-    for name in ("run-state.pt", "look.pt", "effnet-vae.pt", "effnet-vae.onnx", "evaluate.json", "mood-report.json"):
+    for name in (
+        "run-state.pt",
+        "look.pt",
+        "effnet-vae.pt",
+        "effnet-vae.onnx",
+        "evaluate.json",
+        "mood-report.json",
+        "served-look.json",
+        "served-look-parent.json",
+    ):
         assert (out / name).is_file(), name
     assert "look finetune: epoch 2/2, loss " in (out / "finetune.log").read_text()
     verdict = (out / "summary.txt").read_text().splitlines()[-1]

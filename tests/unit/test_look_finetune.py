@@ -110,6 +110,29 @@ def test_the_commands_pack_covers_and_finetune_end_to_end(
     assert prediction.mood is None and prediction.features.valence >= 0  # no mood head until `mood fit`
 
 
+@pytest.mark.slow
+def test_a_partial_fine_tune_keeps_the_stem_and_earlier_blocks_and_their_statistics(covers: Path, base: Path) -> None:
+    parent = load_checkpoint(base)
+    splits = load_covers(covers, genres=parent.head.genres, size=32)
+    config = FinetuneConfig(epochs=2, batch_size=8, image_size=32, train_from_block=11)
+    tuned, _ = finetune_look(parent, splits, config)
+    assert tuned is not None and tuned.training["look_finetune"]["train_from_block"] == 11
+    parent_model, tuned_model = parent.build(), tuned.build()
+    assert isinstance(parent_model, EffnetVAE) and isinstance(tuned_model, EffnetVAE)
+    before, after = parent_model.backbone.net.state_dict(), tuned_model.backbone.net.state_dict()
+
+    def trunk(name: str) -> bool:
+        return name.startswith(("_conv_stem.", "_bn0.")) or (
+            name.startswith("_blocks.") and int(name.split(".")[1]) < 11
+        )
+
+    # Weights and batch-norm running statistics alike (the trunk runs in eval mode); only float16 storage rounds them.
+    kept = [k for k in before if trunk(k)]
+    assert kept and all(torch.equal(after[k].float(), before[k].half().float()) for k in kept)
+    trained = [k for k in before if not trunk(k) and after[k].is_floating_point()]
+    assert any(not torch.allclose(after[k], before[k], atol=1e-2) for k in trained), "the later blocks were trained"
+
+
 def test_finetuning_a_checkpoint_without_a_genre_look_head_is_a_one_line_error(
     covers: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -41,6 +41,14 @@ class Lite0Features(nn.Module):
         super().train(mode and not self.frozen)
         return self
 
+    def trunk(self, before_block: int) -> list[nn.Module]:
+        """The stem and Lite0's blocks before `before_block` (of 16): what a partial fine-tune keeps as it was."""
+        net: nn.Module = self.net
+        if before_block <= 0:
+            return []
+        blocks: nn.ModuleList = net._blocks  # type: ignore[assignment]
+        return [net._conv_stem, net._bn0, *list(blocks)[:before_block]]  # type: ignore[list-item]
+
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         """Images -> the backbone's spatial feature map."""
         # EfficientNet (an untyped package) defines extract_features; nn.Module's __getattr__ types it as a Tensor.
