@@ -65,6 +65,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     tune.set_defaults(func=_finetune)
 
+    _add_score(actions)
+
+    pack = actions.add_parser("pack", help="covers squashed to 224 px WebP + index.csv, to send to a GPU machine")
+    pack.add_argument("--covers", type=Path, default=None, help="covers folder (default ../shared/data/covers)")
+    pack.add_argument("--out", type=Path, required=True)
+    pack.set_defaults(func=_pack)
+
+
+def _add_score(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     score = actions.add_parser(
         "score", help="top-1 of the served genre look on the held-out covers, each as its file is (no distortion)"
     )
@@ -75,11 +84,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     score.add_argument("--threads", type=int, default=2)
     score.add_argument("--json", action="store_true", help="print the numbers as JSON")
     score.set_defaults(func=_score)
-
-    pack = actions.add_parser("pack", help="covers squashed to 224 px WebP + index.csv, to send to a GPU machine")
-    pack.add_argument("--covers", type=Path, default=None, help="covers folder (default ../shared/data/covers)")
-    pack.add_argument("--out", type=Path, required=True)
-    pack.set_defaults(func=_pack)
 
 
 def _covers(args: argparse.Namespace) -> Path:
