@@ -1,9 +1,11 @@
-"""`pressedplay genres build | map | eval | check | words`: the genre map's builder, a lookup, and its measurement."""
+"""`pressedplay genres build | map | eval | check | words | listed`: the genre map's builder, a lookup, its
+measurement and the word lists it reads."""
 
 from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 from typing import Any
 
 
@@ -37,6 +39,17 @@ def register(subparsers: Any) -> None:
 
     words = group.add_parser("words", help="rebuild data/common_words.txt.gz from wordfreq (a dev dependency)")
     words.set_defaults(func=_words)
+
+    listed = group.add_parser("listed", help="rebuild data/musicbrainz_genres.txt from MusicBrainz's genre list")
+    listed.add_argument("source", type=Path, help="/ws/2/genre/all as JSON, or a CSV of it (name + MBID)")
+    listed.set_defaults(func=_listed)
+
+
+def _listed(args: argparse.Namespace) -> int:
+    from pipeline.genres.listed_genres import write_listed_genres
+
+    print(f"data/musicbrainz_genres.txt: {write_listed_genres(args.source)} genres")
+    return 0
 
 
 def _words(args: argparse.Namespace) -> int:

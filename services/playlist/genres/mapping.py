@@ -1,10 +1,9 @@
 """GenreMapper: any Spotify micro-genre name -> at most three of the 126 seed genres, best first.
 
 Order of evidence: the shipped file (genremappings.json, a dict lookup after normalising the name), then the word
-rules (genre_rules: style words, language / region words), then the nearest known names by text embedding
-(genre_embedding; the model loads only on the first miss). A name made only of unknown words whose nearest
-neighbours are far away, or disagree, is garbage and maps to [] (resolve_seed_genres turns that into a 422).
-"""
+rules (style words, language / region words), then the nearest known names by text embedding (the model loads only
+on the first miss). A name made only of unknown words whose nearest neighbours are far away, or disagree, maps to []
+(resolve_seed_genres turns that into a 422) unless it names music or MusicBrainz lists it as a genre."""
 
 from __future__ import annotations
 
@@ -17,6 +16,7 @@ from typing import Final, Protocol
 
 from services.playlist.genres.common_words import CommonWords, common_words
 from services.playlist.genres.embedding import DEFAULT_EMBEDDINGS_PATH, GenreEmbeddingIndex
+from services.playlist.genres.listed_genres import listed_genres
 from services.playlist.genres.music_words import names_music, reads_as_request
 from services.playlist.genres.rules import MAX_SEEDS, LetterModel, looks_like_garbage, match_rules, normalise_genre
 from services.playlist.genres.spelling import GenreSpelling
@@ -76,6 +76,7 @@ class GenreMapper:
         *,
         embeddings: GenreEmbeddingIndex | None = None,
         common: CommonWords | None = None,
+        listed: frozenset[str] | None = None,
     ) -> None:
         self._mapping: dict[str, list[str]] = {k: list(v) for k, v in mapping.items()}
         self._by_normal: dict[str, str] = {}
@@ -83,6 +84,7 @@ class GenreMapper:
             self._by_normal.setdefault(normalise_genre(key), key)
         self._embeddings = embeddings
         self._common = common  # None: the shipped list, read on the first name that reaches the neighbours
+        self._listed = listed if listed is not None else listed_genres()  # MusicBrainz's genre names (2,000)
         self.min_confidence = MIN_CONFIDENCE  # `pressedplay genres check` sweeps it on its dev part
         # Names the file lacks recur (one artist's genres on many tracks): remember the last few thousand answers.
         self._unlisted_memo = lru_cache(maxsize=UNLISTED_MEMO)(self._map_unlisted_tuple)
@@ -155,11 +157,13 @@ class GenreMapper:
         words = name.split()
         if reads_as_request(words):
             return _WordReading([], name)  # "tunes for a wedding party", "background noise for my office"
-        corrected = self._corrected(name)
+        listed = name in self._listed  # MusicBrainz lists it ("porro", "red dirt"): no slip, no garbage, no sentence
+        corrected = [] if listed else self._corrected(name)
         if corrected:
             return _WordReading(corrected, name)
-        music = names_music(words)  # "mbira", "vanuatu music": a genre, however far its neighbours
-        if looks_like_garbage(name, letters=self.letters) or (not music and self.spelling.sentence_like(name)):
+        music = listed or names_music(words)  # "mbira", "vanuatu music": a genre, however far its neighbours
+        garbage = looks_like_garbage(name, letters=self.letters) or (not music and self.spelling.sentence_like(name))
+        if garbage and not listed:
             return _WordReading([], name)
         rules = match_rules(name)
         if rules.styles or rules.regions:
