@@ -30,6 +30,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     fit = actions.add_parser("fit", parents=[common], help="add the mood head and feature mapping to a checkpoint")
     fit.add_argument("--base", default="models/effnet-vae.pt", help="the genre-look checkpoint (path or s3://)")
     fit.add_argument("--out", type=Path, required=True, help="where to write the new checkpoint")
+    fit.add_argument(
+        "--calibrate-spread",
+        action="store_true",
+        help="re-rank the served blends among the rated photos' so energy spans the catalog (off by default: "
+        'docs/model.md "The spread, calibrated")',
+    )
     fit.set_defaults(func=_fit)
 
     report = actions.add_parser("report", parents=[common], help="cross-validated mood, served features, playlists")
@@ -65,7 +71,12 @@ def _fit(args: argparse.Namespace) -> int:
 
     predictor, affect = _extract(args, args.base)
     checkpoint, _ = fit_mood(
-        predictor.checkpoint, affect, catalog_path=args.catalog, source=_affect_root(args).name, seed=args.seed
+        predictor.checkpoint,
+        affect,
+        catalog_path=args.catalog,
+        source=_affect_root(args).name,
+        seed=args.seed,
+        calibrate_spread=args.calibrate_spread,
     )
     save_checkpoint(checkpoint, args.out)
     print(json.dumps(summary(checkpoint), indent=2))

@@ -229,8 +229,13 @@ def fit_mood(
     catalog_path: Path | None = None,
     source: str = "",
     seed: int = 0,
+    calibrate_spread: bool = False,
 ) -> tuple[Checkpoint, np.ndarray]:
-    """A new checkpoint = `base` + mood head + feature mapping, and the (n, 2) out-of-fold mood predictions."""
+    """A new checkpoint = `base` + mood head + feature mapping, and the (n, 2) out-of-fold mood predictions.
+
+    `calibrate_spread` adds the mapping's step 4 (served blends re-ranked among the reference photos', so energy spans
+    the catalog). Off by default: read side by side, it makes a wrong arousal reading a loud one, and arousal is read
+    weakly (docs/model.md "The spread, calibrated")."""
     oof = out_of_fold(affect.stages, affect.ratings, seed=seed)
     head = MoodHead()
     alphas = [choose_alpha(affect.stages, affect.ratings[:, d], seed=seed) for d in range(2)]
@@ -244,8 +249,8 @@ def fit_mood(
     )
     head.set_ridge(stacked)
     mapping = FeatureMapping(catalog_quantiles=catalog_quantiles(catalog_path), mood_quantiles=quantile_table(oof))
-    # Spread calibrated on the same out-of-fold mood the percentiles rank against (feature_mapping step 4).
-    mapping = mapping.calibrated(affect.look_mixture, oof)
+    if calibrate_spread:  # on the same out-of-fold mood the percentiles rank against (feature_mapping step 4)
+        mapping = mapping.calibrated(affect.look_mixture, oof)
     cv = {
         f"{dim}_spearman": round(spearman(oof[:, d], affect.ratings[:, d]), 4) for d, dim in enumerate(MOOD_DIMENSIONS)
     }

@@ -38,6 +38,9 @@ def test_mood_fit_on_the_dev_photos_reproduces_the_shipped_mood_head_and_mapping
     for key, tensor in (refit.mood_state or {}).items():
         assert torch.allclose(tensor, shipped_state[key], atol=1e-4), key
     assert refit.feature_mapping is not None and shipped.checkpoint.feature_mapping is not None
+    # The shipped mapping has no spread calibration, and a plain refit adds none (docs/model.md says why).
+    assert refit.feature_mapping.served_quantiles is None
+    assert shipped.checkpoint.feature_mapping.served_quantiles is None
     assert np.allclose(
         refit.feature_mapping.mood_quantiles, shipped.checkpoint.feature_mapping.mood_quantiles, atol=1e-3
     )

@@ -37,7 +37,7 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def fitted(affect: Path, base: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("fitted") / "mood.pt"
     assert main(["mood", "fit", "--base", str(base), "--affect", str(affect), "--out", str(out), "--cache-dir",
-                 str(tmp_path_factory.mktemp("cache"))]) == 0  # fmt: skip
+                 str(tmp_path_factory.mktemp("cache")), "--calibrate-spread"]) == 0  # fmt: skip
     return out
 
 
@@ -63,9 +63,11 @@ def test_the_fitted_checkpoint_learns_the_ratings_and_records_its_parent_and_cro
 def test_the_spread_calibration_is_fitted_on_the_out_of_fold_mood(affect: Path, base: Path, tmp_path: Path) -> None:
     predictor = Predictor.load(base, device="cpu")
     rated = extract(predictor, affect, cache_dir=tmp_path)
-    fitted, oof = fit_mood(predictor.checkpoint, rated)
+    fitted, oof = fit_mood(predictor.checkpoint, rated, calibrate_spread=True)
     mapping = fitted.feature_mapping
     assert mapping is not None and mapping.served_quantiles is not None
+    plain, _ = fit_mood(predictor.checkpoint, rated)  # the default: the mapping as shipped, no step 4
+    assert plain.feature_mapping is not None and plain.feature_mapping.served_quantiles is None
     energy = mapping.compose(rated.look_mixture, oof)[
         :, ENERGY
     ]  # over the photos it was fitted on: the catalog's spread
