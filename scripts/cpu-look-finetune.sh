@@ -25,7 +25,8 @@
 # Settings (environment): LOOK_OUT (var/look-cpu), LOOK_BASE (models/effnet-vae.pt), LOOK_COVERS (shared covers),
 # LOOK_AFFECT (shared emotion6-dev), LOOK_DATA (var/model-dataset), LOOK_EPOCHS (15), LOOK_IMAGE_SIZE (224),
 # LOOK_TRAIN_FROM (0: the whole backbone; 11: only the last two stages and the head conv, so the mood's
-# early-stage taps stay the parent's), LOOK_BATCH (128), LOOK_MICRO_BATCH (32), LOOK_THREADS (2), LOOK_PHOTOS (60 playlists), LOOK_CACHE (the commands'
+# early-stage taps stay the parent's), LOOK_PRESERVE (0: the look alone; W > 0 also holds the pooled stage outputs
+# the mood reads near the parent's, pipeline/training/look_objective.py), LOOK_BATCH (128), LOOK_MICRO_BATCH (32), LOOK_THREADS (2), LOOK_PHOTOS (60 playlists), LOOK_CACHE (the commands'
 # caches, default var/cache), LOOK_MAX_LOAD (1.0: the fine-tune refuses to start while the 1-minute load average is
 # above it, since the timings need an idle machine).
 set -euo pipefail
@@ -54,7 +55,7 @@ if [[ ! -f "$OUT/look.pt" ]]; then
   cli look finetune --device cpu --threads "$THREADS" --resume --state "$OUT/run-state.pt" --base "$BASE" \
     --out "$OUT/look.pt" --epochs "${LOOK_EPOCHS:-15}" --image-size "${LOOK_IMAGE_SIZE:-224}" \
     --batch-size "${LOOK_BATCH:-128}" --micro-batch "${LOOK_MICRO_BATCH:-32}" \
-    --train-from-block "${LOOK_TRAIN_FROM:-0}" "${covers[@]}" \
+    --train-from-block "${LOOK_TRAIN_FROM:-0}" --preserve "${LOOK_PRESERVE:-0}" "${covers[@]}" \
     > "$OUT/finetune.json" 2> >(tee -a "$OUT/finetune.log" >&2)
 fi
 if [[ ! -f "$OUT/effnet-vae.pt" ]]; then

@@ -21,6 +21,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     actions = parser.add_subparsers(dest="look_command", metavar="ACTION")
     actions.required = True
 
+    _add_finetune(actions)
+    _add_score(actions)
+
+    pack = actions.add_parser("pack", help="covers squashed to 224 px WebP + index.csv, to send to a GPU machine")
+    pack.add_argument("--covers", type=Path, default=None, help="covers folder (default ../shared/data/covers)")
+    pack.add_argument("--out", type=Path, required=True)
+    pack.set_defaults(func=_pack)
+
+
+def _add_finetune(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     tune = actions.add_parser("finetune", help="fine-tune the whole backbone + genre-look head on the covers")
     tune.add_argument("--covers", type=Path, default=None, help="covers folder (default ../shared/data/covers)")
     tune.add_argument("--base", default="models/effnet-vae.pt", help="the checkpoint whose head starts the run")
@@ -44,6 +54,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "parent's, so the mood's early-stage taps are unchanged (default 0: the whole backbone; 11: the last two "
         "stages)",
     )
+    tune.add_argument(
+        "--preserve",
+        type=float,
+        default=0.0,
+        metavar="W",
+        help="weight of the drift of the pooled stage outputs (what the mood reads) from the parent's; 0 (default): "
+        "the look alone (pipeline/training/look_objective.py)",
+    )
     tune.add_argument("--seed", type=int, default=0, help="the dataset's split seed and the run's (default 0)")
     tune.add_argument("--device", default=None, help="default: cuda when present, else cpu (~1.8 h on an idle CPU)")
     tune.add_argument("--threads", type=int, default=None, help="torch intra-op threads (default: torch's)")
@@ -64,13 +82,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="stop after N epochs of this session (continue later with --resume)",
     )
     tune.set_defaults(func=_finetune)
-
-    _add_score(actions)
-
-    pack = actions.add_parser("pack", help="covers squashed to 224 px WebP + index.csv, to send to a GPU machine")
-    pack.add_argument("--covers", type=Path, default=None, help="covers folder (default ../shared/data/covers)")
-    pack.add_argument("--out", type=Path, required=True)
-    pack.set_defaults(func=_pack)
 
 
 def _add_score(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -98,6 +109,8 @@ def _config(args: argparse.Namespace, device: str) -> FinetuneConfig:
 
     if min(args.epochs, args.batch_size, args.image_size) < 1 or (args.micro_batch or 1) < 1:
         raise InvalidInput("--epochs, --batch-size, --micro-batch and --image-size must be at least 1")
+    if not args.preserve >= 0:
+        raise InvalidInput("--preserve must be a weight >= 0")
     if not 0 <= args.train_from_block <= 15:
         raise InvalidInput("--train-from-block must be a Lite0 block, 0-15")
     if args.stop_after is not None and args.stop_after < 1:
@@ -111,6 +124,7 @@ def _config(args: argparse.Namespace, device: str) -> FinetuneConfig:
         device=device,
         image_size=args.image_size,
         train_from_block=args.train_from_block,
+        preserve=args.preserve,
     )
 
 

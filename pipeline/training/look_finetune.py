@@ -19,46 +19,22 @@ from __future__ import annotations
 import logging
 import math
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import torch
-import torch.nn.functional as F  # noqa: N812
 
 from pipeline.resumable import EpochLog, ResumeRefused, load_state, restore_rng, rng_state, save_state
+from pipeline.training.look_config import CPU_MICRO_BATCH, FinetuneConfig
 from pipeline.training.look_covers import CoverSplit, augment
+from pipeline.training.look_objective import look_loss
 from services.inference.model.architectures import EffnetVAE
+from services.inference.model.backbone import Lite0Features
 from services.inference.model.checkpoint import Checkpoint, model_state, stamp_version
 
 log = logging.getLogger("pressedplay.look_finetune")
-CPU_MICRO_BATCH = 32  # covers per forward pass on the CPU: ~3.4 s a step at 224 px, a few GB of activations
-
-
-@dataclass(frozen=True)
-class FinetuneConfig:
-    """The recipe (defaults: the H200 run in the module docstring); `micro_batch` 0 is the whole batch."""
-
-    epochs: int = 15
-    batch_size: int = 128
-    micro_batch: int = 0
-    backbone_lr: float = 1e-4
-    head_lr: float = 1e-3
-    weight_decay: float = 0.05
-    label_smoothing: float = 0.1
-    crop_scale: tuple[float, float] = (0.55, 1.0)
-    beta: float = 1e-4
-    seed: int = 0
-    device: str = "cpu"
-    image_size: int = 224
-    # Lite0 block where training starts (0: the whole backbone). The stem and the blocks before it keep the parent's
-    # weights and batch-norm statistics, so the mood's pooled taps of those stages stay as they were (11: the last
-    # two stages and the head conv train, the first five stages are the parent's).
-    train_from_block: int = 0
-
-    def settings(self) -> dict[str, Any]:
-        """What makes two runs the same run (a resume must match them; the device may differ)."""
-        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self).items() if k != "device"}
+__all__ = ["CPU_MICRO_BATCH", "FinetuneConfig", "LookFinetune", "finetune_look", "top1"]
 
 
 def _normalise(pixels: torch.Tensor, mean: torch.Tensor, std: torch.Tensor) -> torch.Tensor:
@@ -100,6 +76,8 @@ class LookFinetune:
         self.base, self.covers, self.config = base, covers, config
         self.generator = torch.Generator().manual_seed(config.seed)
         self.model = _trainable_model(base, config)
+        # The parent's backbone, frozen, for the drift term: rebuilt from `base`, so a resumed run has the same one.
+        self.reference = _reference(base, config) if config.preserve > 0 else None
         self.mean = torch.tensor(base.transform.mean, device=config.device).view(1, 3, 1, 1)
         self.std = torch.tensor(base.transform.std, device=config.device).view(1, 3, 1, 1)
         steps = max(1, math.ceil(len(covers["train"]) / config.batch_size)) * config.epochs
@@ -150,7 +128,8 @@ class LookFinetune:
         progress = EpochLog("look finetune", self.config.epochs, "val_top1", log, [r["seconds"] for r in self.history])
         for ran, epoch in enumerate(range(self.epochs_done + 1, self.config.epochs + 1), start=1):
             progress.start_epoch()
-            row = {"epoch": float(epoch), "train_loss": self._train_epoch()}
+            loss, drift = self._train_epoch()
+            row = {"epoch": float(epoch), "train_loss": loss, "drift": drift}
             row["val_top1"] = self._top1("val")
             self.history.append(progress.end_epoch(row))
             self.epochs_done = epoch
@@ -178,39 +157,48 @@ class LookFinetune:
     def _top1(self, split: str) -> float:
         return top1(self.model, self.covers[split], config=self.config, mean=self.mean, std=self.std)
 
-    def _train_epoch(self) -> float:
-        """One pass over the augmented training covers, a batch accumulated from micro-batches; the mean loss."""
+    def _train_epoch(self) -> tuple[float, float]:
+        """One pass over the augmented training covers, a batch accumulated from micro-batches; the mean loss and
+        the mean drift (look_objective.py)."""
         model, config, train = self.model, self.config, self.covers["train"]
         model.train()
-        for module in model.backbone.trunk(config.train_from_block):
-            module.eval()  # the parent's batch-norm statistics, as the mood read them
+        # Kept in eval mode: the parent's batch-norm statistics, as the mood read them (with the drift term, the whole
+        # backbone, so the term compares the pass the mood reads when serving; look_objective.py).
+        held = [model.backbone] if config.preserve > 0 else model.backbone.trunk(config.train_from_block)
+        for module in held:
+            module.eval()
         micro = config.micro_batch or config.batch_size
         order = torch.randperm(len(train), generator=self.generator)
-        total = 0.0
+        total = drift = 0.0
         for start in range(0, len(train), config.batch_size):
             rows = order[start : start + config.batch_size]
             self.optimizer.zero_grad(set_to_none=True)
             for part in torch.split(rows, micro):
-                loss = self._loss(train, part) * (len(part) / len(rows))
+                loss, part_drift = self._loss(train, part)
+                loss = loss * (len(part) / len(rows))
                 loss.backward()  # type: ignore[no-untyped-call]  # torch leaves Tensor.backward unannotated
                 total += float(loss.detach()) * len(rows)
+                drift += part_drift * len(part)
             self.optimizer.step()
             self.schedule.step()
-        return total / len(train)
+        return total / len(train), drift / len(train)
 
-    def _loss(self, train: CoverSplit, rows: torch.Tensor) -> torch.Tensor:
+    def _loss(self, train: CoverSplit, rows: torch.Tensor) -> tuple[torch.Tensor, float]:
         config = self.config
         pixels = augment(train.pixels[rows].to(config.device), scale=config.crop_scale, generator=self.generator)
         targets = train.genres[rows].to(config.device)
-        targets = targets / targets.sum(dim=1, keepdim=True)
         cuda = config.device.startswith("cuda")
         with torch.autocast(config.device.split(":")[0], dtype=torch.bfloat16, enabled=cuda):
-            out = self.model(_normalise(pixels, self.mean, self.std), stats=train.colour[rows].to(config.device))
-            assert out.logits is not None
-            loss = F.cross_entropy(out.logits.float(), targets, label_smoothing=config.label_smoothing)
-            kl = (-0.5 * (1 + out.logvar - out.mu.pow(2) - out.logvar.exp())).sum(dim=1).mean()
-        total: torch.Tensor = loss + config.beta * kl.float()
-        return total
+            return look_loss(
+                self.model,
+                _normalise(pixels, self.mean, self.std),
+                colour=train.colour[rows].to(config.device),
+                targets=targets / targets.sum(dim=1, keepdim=True),
+                label_smoothing=config.label_smoothing,
+                beta=config.beta,
+                preserve=config.preserve,
+                reference=self.reference,
+            )
 
 
 def finetune_look(
@@ -249,6 +237,14 @@ def _trainable_model(base: Checkpoint, config: FinetuneConfig) -> EffnetVAE:
     for module in model.backbone.trunk(config.train_from_block):
         module.requires_grad_(False)
     return model.to(config.device)
+
+
+def _reference(base: Checkpoint, config: FinetuneConfig) -> Lite0Features:
+    """The parent's backbone, frozen in eval mode: what the drift term measures the tuned one against."""
+    model = base.build()
+    if not isinstance(model, EffnetVAE):
+        raise ValueError("look finetune needs an effnet-vae checkpoint with a genre-look head")
+    return model.backbone.to(config.device).eval()  # built frozen: no gradients, eval mode whatever train() says
 
 
 def _optimiser(

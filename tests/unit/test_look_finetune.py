@@ -21,6 +21,7 @@ from pipeline.resumable import ResumeRefused
 from pipeline.training import look_finetune
 from pipeline.training.look_covers import CoverSplit, augment, load_covers
 from pipeline.training.look_finetune import FinetuneConfig, finetune_look, top1
+from pipeline.training.look_objective import feature_drift
 from services.inference.model.architectures import EffnetVAE
 from services.inference.model.checkpoint import Checkpoint, load_checkpoint
 from services.inference.model.predictor import Predictor
@@ -131,6 +132,46 @@ def test_a_partial_fine_tune_keeps_the_stem_and_earlier_blocks_and_their_statist
     assert kept and all(torch.equal(after[k].float(), before[k].half().float()) for k in kept)
     trained = [k for k in before if not trunk(k) and after[k].is_floating_point()]
     assert any(not torch.allclose(after[k], before[k], atol=1e-2) for k in trained), "the later blocks were trained"
+
+
+def test_the_drift_is_zero_for_the_parents_own_maps_and_does_not_depend_on_their_scale() -> None:
+    gen = torch.Generator().manual_seed(0)
+    maps = [torch.randn(6, c, 4, 4, generator=gen) for c in (3, 5)]
+    assert float(feature_drift(maps, maps)) == 0.0
+    moved = [maps[0] + 0.5, maps[1]]
+    drift = float(feature_drift(moved, maps))
+    assert drift > 0
+    assert float(feature_drift([10 * m for m in moved], [10 * m for m in maps])) == pytest.approx(drift, rel=1e-4)
+
+
+@pytest.mark.slow
+def test_the_preserve_term_holds_the_pooled_stages_the_mood_reads_near_the_parents(covers: Path, base: Path) -> None:
+    parent = load_checkpoint(base)
+    splits = load_covers(covers, genres=parent.head.genres, size=32)
+    parent_model = parent.build()
+    assert isinstance(parent_model, EffnetVAE)
+    mean, std = (torch.tensor(v).view(1, 3, 1, 1) for v in (parent.transform.mean, parent.transform.std))
+    images = (splits["train"].pixels.float() / 255.0 - mean) / std
+    drifts, logged, statistics_kept = {}, {}, {}
+    for weight in (1e-6, 1.0):  # the same training, without (in effect) and with the term
+        tuned, history = finetune_look(parent, splits, FinetuneConfig(epochs=2, batch_size=8, image_size=32,
+                                                                      preserve=weight))  # fmt: skip
+        assert tuned is not None and tuned.backbone_state is not None
+        model = tuned.build()
+        assert isinstance(model, EffnetVAE)
+        with torch.no_grad():
+            drifts[weight] = float(feature_drift(model.backbone.stage_maps(images),
+                                                 parent_model.backbone.stage_maps(images)))  # fmt: skip
+        logged[weight] = [row["drift"] for row in history]
+        before = parent_model.backbone.net.state_dict()
+        statistics_kept[weight] = all(
+            torch.equal(v.float(), before[k].half().float()) for k, v in tuned.backbone_state.items() if "running_" in k
+        )
+    assert drifts[1.0] < 0.5 * drifts[1e-6], drifts
+    assert all(d > 0 for d in logged[1.0])  # what a person watching the run sees, one number an epoch
+    assert (
+        statistics_kept[1.0] and statistics_kept[1e-6]
+    )  # the backbone trained with the parent's batch-norm statistics
 
 
 def test_finetuning_a_checkpoint_without_a_genre_look_head_is_a_one_line_error(
