@@ -1,0 +1,65 @@
+"""The mood fine-tune probe (research/mood_finetune.py): its split of the backbone is exact, and its training
+moves the tail towards the ratings only as far as the drift penalty lets it."""
+
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+import pytest
+import torch
+
+from research.mood_finetune import Tail, fine_tune, tail_means, trunk_pass
+from services.inference.model.backbone import Lite0Features
+
+PHOTOS = 24
+
+
+@pytest.fixture(scope="module")
+def backbone() -> Lite0Features:
+    torch.manual_seed(0)
+    return Lite0Features(pretrained=True).eval()
+
+
+def _views(backbone: Lite0Features, before: int) -> tuple[list[dict[str, np.ndarray]], np.ndarray]:
+    images = torch.rand(PHOTOS, 3, 64, 64, generator=torch.Generator().manual_seed(1))
+    with torch.inference_mode():
+        maps, means = trunk_pass(backbone, images, before)
+        mirrored, mirrored_means = trunk_pass(backbone, images.flip(-1), before)
+    views = [
+        {"maps": maps.numpy(), "means": means.numpy()},
+        {"maps": mirrored.numpy(), "means": mirrored_means.numpy()},
+    ]
+    return views, images.mean(dim=(1, 2, 3)).numpy()
+
+
+@pytest.mark.parametrize("before", [5, 11])
+def test_trunk_and_tail_give_exactly_the_served_stage_means(backbone: Lite0Features, before: int) -> None:
+    images = torch.rand(3, 3, 64, 64, generator=torch.Generator().manual_seed(2))
+    with torch.inference_mode():
+        _, served = backbone.forward_with_stages(images)
+        maps, means = trunk_pass(backbone, images, before)
+        split = torch.cat([means, Tail(backbone, before)(maps)], dim=1)
+    assert split.shape == served.shape == (3, 2064)
+    assert torch.allclose(split, served, atol=1e-5)
+
+
+def _settings(**changes: float) -> argparse.Namespace:
+    base = {"seed": 0, "epochs": 8, "lr": 1e-5, "emotion": 0.5, "preserve": 0.0}
+    return argparse.Namespace(**{**base, **changes})
+
+
+def test_fine_tuning_fits_the_training_ratings_better_and_the_penalty_holds_the_means(backbone: Lite0Features) -> None:
+    views, brightness = _views(backbone, 11)
+    ids = np.arange(PHOTOS)
+    ratings = np.stack([5 + 8 * (brightness - brightness.mean()), 5 - 8 * (brightness - brightness.mean())], axis=1)
+    shares = np.random.default_rng(0).dirichlet(np.ones(7), PHOTOS)
+    parent = Tail(backbone, 11)
+    before = tail_means(parent, views[0]["maps"])
+    free = fine_tune(parent, views, ids, ratings, shares, _settings())
+    held = fine_tune(parent, views, ids, ratings, shares, _settings(preserve=100.0))
+    moved_free = np.abs(tail_means(free, views[0]["maps"]) - before).mean()
+    moved_held = np.abs(tail_means(held, views[0]["maps"]) - before).mean()
+    assert moved_free > 0  # it trained
+    assert moved_held < moved_free / 2
+    assert np.allclose(tail_means(parent, views[0]["maps"]), before)  # the parent is untouched
