@@ -15,7 +15,8 @@ error on the standardised valence and arousal, plus `--emotion` times the cross-
 emotion shares (ratings.csv's seven p_* columns: what fear, joy and surprise look like), plus `--preserve` times the
 tuned stages' pooled drift from the parent's (look_objective.feature_drift's units), which keeps what the genre
 look reads. The backbone runs in eval mode (the parent's batch-norm statistics, the pass that serves). Augmentation:
-each photo's mirror, drawn half the time. The settings are fixed before scoring, not chosen by the outer folds;
+each photo's mirror, drawn half the time. `--read-out joint` scores the held-out fold with the read-out trained
+with the stages instead of a ridge refitted on the tuned training photos' means. The settings are fixed before scoring, not chosen by the outer folds;
 every setting run is reported (docs/model.md), so a best-of-several is read as the optimistic number it is.
 
 The frozen part's output is computed once per photo and view (cached under var/cache/mood-finetune/), so a fold
@@ -29,6 +30,7 @@ import copy
 import json
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
@@ -123,9 +125,17 @@ def cached_trunk(predictor: Predictor, root: Path, before_block: int, *, mirror:
     return out
 
 
+@dataclass(frozen=True)
+class Tuned:
+    """A fine-tuned tail and the linear read-out trained with it: pooled means (n, 2064) -> valence, arousal (1-9)."""
+
+    tail: Tail
+    readout: Callable[[np.ndarray], np.ndarray]
+
+
 def fine_tune(parent: Tail, views: list[dict[str, np.ndarray]], ids: np.ndarray, ratings: np.ndarray,
-              shares: np.ndarray, settings: argparse.Namespace) -> Tail:  # fmt: skip
-    """A copy of the tail trained on the rows `ids` (see the module docstring for the loss)."""
+              shares: np.ndarray, settings: argparse.Namespace) -> Tuned:  # fmt: skip
+    """A copy of the tail trained on the rows `ids` (see the module docstring for the loss), with its read-out."""
     torch.manual_seed(settings.seed)
     rng = np.random.default_rng(settings.seed)
     reference = [tail_means(parent, v["maps"][ids]) for v in views]  # the parent's means, per view
@@ -173,7 +183,15 @@ def fine_tune(parent: Tail, views: list[dict[str, np.ndarray]], ids: np.ndarray,
             total += float(loss.detach()) * len(rows)
         print(f"  epoch {epoch + 1}/{settings.epochs}: loss {total / len(ids):.4f}, drift {float(drift.detach()):.4f}, "
               f"{time.time() - started:.0f} s", flush=True)  # fmt: skip
-    return tail
+    centre, scale = ratings.mean(axis=0), ratings.std(axis=0)
+
+    def read(means: np.ndarray) -> np.ndarray:
+        with torch.inference_mode():
+            z_read = readout((torch.from_numpy(means).float() - mu_t) / sd_t)[:, :2].numpy().astype(np.float64)
+        read_out: np.ndarray = centre + scale * z_read
+        return read_out
+
+    return Tuned(tail, read)
 
 
 def tuned_learner(parent: Tail, views: list[dict[str, np.ndarray]], shares: np.ndarray,
@@ -182,12 +200,15 @@ def tuned_learner(parent: Tail, views: list[dict[str, np.ndarray]], shares: np.n
 
     def learn(inputs: np.ndarray, ratings: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
         ids = inputs[:, 0].astype(int)
-        tail = fine_tune(parent, views, ids, ratings, shares[ids], settings)
+        tuned = fine_tune(parent, views, ids, ratings, shares[ids], settings)
+        tail = tuned.tail
         served = views[0]
 
         def means(rows: np.ndarray) -> np.ndarray:
             return np.hstack([served["means"][rows], tail_means(tail, served["maps"][rows])])
 
+        if settings.read_out == "joint":  # the read-out trained with the stages, no refit on tuned training means
+            return lambda rows: tuned.readout(means(rows[:, 0].astype(int)))
         head = ridge_learner(seed=settings.seed)(means(ids), ratings)
         return lambda rows: head(means(rows[:, 0].astype(int)))
 
@@ -202,6 +223,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--lr", type=float, default=3e-5)
     parser.add_argument("--emotion", type=float, default=0.5)
     parser.add_argument("--preserve", type=float, default=0.0)
+    parser.add_argument("--read-out", choices=("ridge", "joint"), default="ridge")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--json", type=Path, default=None, help="append the result as one JSON line here")
@@ -220,7 +242,7 @@ def main(argv: list[str] | None = None) -> None:
     results = {"settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(settings).items()}}
     for name, inputs, learner in (
         ("ridge on the parent", frozen, None),
-        ("fine-tuned, then ridge", np.arange(len(frame), dtype=np.float64)[:, None],
+        (f"fine-tuned, read by {settings.read_out}", np.arange(len(frame), dtype=np.float64)[:, None],
          tuned_learner(parent, views, shares, settings)),
     ):  # fmt: skip
         pred = out_of_fold(inputs, ratings, seed=settings.seed, learner=learner)

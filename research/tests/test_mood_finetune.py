@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import torch
 
+from pipeline.mood.fit import spearman
 from research.mood_finetune import Tail, fine_tune, tail_means, trunk_pass
 from services.inference.model.backbone import Lite0Features
 
@@ -56,10 +57,15 @@ def test_fine_tuning_fits_the_training_ratings_better_and_the_penalty_holds_the_
     shares = np.random.default_rng(0).dirichlet(np.ones(7), PHOTOS)
     parent = Tail(backbone, 11)
     before = tail_means(parent, views[0]["maps"])
-    free = fine_tune(parent, views, ids, ratings, shares, _settings())
-    held = fine_tune(parent, views, ids, ratings, shares, _settings(preserve=100.0))
+    tuned = fine_tune(parent, views, ids, ratings, shares, _settings())
+    free = tuned.tail
+    held = fine_tune(parent, views, ids, ratings, shares, _settings(preserve=100.0)).tail
     moved_free = np.abs(tail_means(free, views[0]["maps"]) - before).mean()
     moved_held = np.abs(tail_means(held, views[0]["maps"]) - before).mean()
     assert moved_free > 0  # it trained
     assert moved_held < moved_free / 2
     assert np.allclose(tail_means(parent, views[0]["maps"]), before)  # the parent is untouched
+    read = tuned.readout(np.hstack([views[0]["means"], tail_means(free, views[0]["maps"])]))
+    assert read.shape == (PHOTOS, 2)
+    assert spearman(read[:, 0], ratings[:, 0]) > 0.8  # the read-out trained with it reads the planted valence
+    assert spearman(read[:, 1], ratings[:, 1]) > 0.8
