@@ -16,8 +16,9 @@ emotion shares (ratings.csv's seven p_* columns: what fear, joy and surprise loo
 tuned stages' pooled drift from the parent's (look_objective.feature_drift's units), which keeps what the genre
 look reads. The backbone runs in eval mode (the parent's batch-norm statistics, the pass that serves). Augmentation:
 each photo's mirror, drawn half the time. `--read-out joint` scores the held-out fold with the read-out trained
-with the stages instead of a ridge refitted on the tuned training photos' means. The settings are fixed before scoring, not chosen by the outer folds;
-every setting run is reported (docs/model.md), so a best-of-several is read as the optimistic number it is.
+with the stages instead of a ridge refitted on the tuned training photos' means. The settings are fixed before
+scoring, not chosen by the outer folds; every setting run is reported (docs/model.md), so a best-of-several is
+read as the optimistic number it is.
 
 The frozen part's output is computed once per photo and view (cached under var/cache/mood-finetune/), so a fold
 costs only the tail's passes: 3-5 min a fold at one thread beside another job on this machine.
