@@ -55,17 +55,25 @@ CACHE = REPO_ROOT / "var" / "cache" / "mood-finetune"
 BATCH = 32
 
 
-def trunk_pass(backbone: Lite0Features, images: torch.Tensor, before_block: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """(the output of blocks < before_block, the pooled means of the stages that end inside them), walked as
-    Lite0Features.stage_maps walks them, so trunk means + Tail means are exactly forward_with_stages' 2,064."""
-    net = backbone.net
-    x = net._swish(net._bn0(net._conv_stem(images)))  # type: ignore[operator]
+def _walk(blocks: list[nn.Module], x: torch.Tensor, *, from_stem: bool) -> tuple[torch.Tensor, list[torch.Tensor]]:
+    """Run `blocks` from x: (their output, the mean of each stage output they pass). As Lite0Features.stage_maps
+    reads it, a stage ends where a block changes the width; the stem's output is no stage, so a walk that starts
+    at the stem does not count the first block's change."""
     pooled = []
-    for i, block in enumerate(list(net._blocks)[:before_block]):  # type: ignore[arg-type]
+    for i, block in enumerate(blocks):
         y = block(x)
-        if i > 0 and int(y.shape[1]) != int(x.shape[1]):
+        if (i > 0 or not from_stem) and int(y.shape[1]) != int(x.shape[1]):
             pooled.append(x.mean(dim=(2, 3)))
         x = y
+    return x, pooled
+
+
+def trunk_pass(backbone: Lite0Features, images: torch.Tensor, before_block: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """(the output of blocks < before_block, the pooled means of the stages that end inside them): trunk means +
+    Tail means are exactly forward_with_stages' 2,064 (tested)."""
+    net = backbone.net
+    stem = net._swish(net._bn0(net._conv_stem(images)))  # type: ignore[operator]
+    x, pooled = _walk(list(net._blocks)[:before_block], stem, from_stem=True)  # type: ignore[arg-type]
     return x, torch.cat(pooled, dim=1)
 
 
@@ -82,12 +90,7 @@ class Tail(nn.Module):
         self.swish = copy.deepcopy(cast(nn.Module, net._swish))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        pooled = []
-        for block in self.blocks:
-            y = block(x)
-            if int(y.shape[1]) != int(x.shape[1]):
-                pooled.append(x.mean(dim=(2, 3)))
-            x = y
+        x, pooled = _walk(list(self.blocks), x, from_stem=False)
         pooled.append(x.mean(dim=(2, 3)))
         pooled.append(self.swish(self.bn1(self.conv_head(x))).mean(dim=(2, 3)))
         return torch.cat(pooled, dim=1)
