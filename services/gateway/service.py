@@ -70,6 +70,16 @@ class GatewayService:
         """The Spotify side of one session (the playlist service's /v1/spotify routes)."""
         return SpotifyAccount(self.upstreams.playlist, token)
 
+    async def new_session(self) -> str:
+        """A fresh session token, held as issued for GATEWAY_SESSION_TTL_S from its last use."""
+        token = new_session_token()
+        await self.sessions.open(session=session_key(token), ttl_s=self.settings.session_ttl_s)
+        return token
+
+    async def live_session(self, token: str) -> bool:
+        """Whether `token` is a session this gateway issued and still holds (its life renewed by the asking)."""
+        return await self.sessions.renew(session=session_key(token), ttl_s=self.settings.session_ttl_s)
+
     async def keep(self, token: str, playlist: StoredPlaylist) -> None:
         """Store the playlist in the session for GATEWAY_PLAYLIST_TTL_S."""
         await self.sessions.put_playlist(
@@ -123,7 +133,7 @@ class GatewayService:
 
     async def listener(self, token: str | None) -> Listener:
         """Who asks: the session (a new one without `token`) and, signed in with Spotify, the account."""
-        session = token or new_session_token()
+        session = token or await self.new_session()
         account = self.account(session)
         signed_in, spotify_user = spotify_identity(await account.who() if token is not None else None)
         return Listener(token=session, account=account, signed_in=signed_in, spotify_user=spotify_user)
@@ -201,13 +211,13 @@ class GatewayService:
 
     async def begin_sign_in(self, token: str | None) -> tuple[str, str]:
         """Spotify's consent page for a sign-in bound to this session (a new one without `token`): (url, token)."""
-        session = token or new_session_token()
+        session = token or await self.new_session()
         return await self.account(session).sign_in_url(), session
 
     async def finish_sign_in(self, *, token: str, code: str | None, state: str | None, error: str | None) -> str:
         """Hand Spotify's answer over and carry the guest's playlists and ratings into the account; the new
         session's token (a fresh one: a session id fixed by someone else before sign-in never becomes signed in)."""
-        new_token = new_session_token()
+        new_token = await self.new_session()
         who = await self.account(token).finish(new_token=new_token, state=state, code=code, error=error)
         if who.user_id:  # what the guest made and rated comes along into the account
             await carry_guest_session(
@@ -241,9 +251,11 @@ class GatewayService:
         )
 
     async def revoke_session(self, token: str) -> None:
-        """Sign the session out of Spotify and refuse its token from now on."""
+        """Refuse the session's token from now on, then sign it out of Spotify. Revoked first, so the token is dead
+        even when the playlist service fails the sign-out (its Spotify tokens then lapse unreachable, with their
+        own TTL)."""
+        await self.sessions.revoke(session=session_key(token))
         await self.account(token).sign_out()
-        await self.sessions.revoke(session=session_key(token), ttl_s=self.settings.session_ttl_s)
 
     async def save_on_spotify(self, *, playlist: StoredPlaylist, token: str) -> StoredPlaylist:
         """Keep the playlist on Spotify when the next one is made."""

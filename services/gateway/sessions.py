@@ -3,7 +3,11 @@ this process).
 
 The browser holds only an opaque random token in an HttpOnly cookie; stores key on a hash of it, so a leaked
 store dump (or a log line) never reveals a usable cookie. A native app holds the same kind of token and sends it as
-`Authorization: Bearer` (issued by POST /v1/sessions, revoked by DELETE /v1/sessions/current: sessions_api.py).
+`Authorization: Bearer` (issued by POST /v1/sessions, revoked by DELETE /v1/sessions/current: api/sessions.py).
+
+A token is a session only while the store holds it as issued (`open`, renewed on each use, ended by `revoke`):
+a token a client made up, one that was revoked and one unused for GATEWAY_SESSION_TTL_S are refused alike, so a
+revoked token can never come back to life and nobody can choose another person's session id.
 """
 
 from __future__ import annotations
@@ -15,17 +19,24 @@ from typing import Protocol
 
 from services.gateway.adapters.in_process import InProcessSessionStore
 from services.gateway.schemas import StoredPlaylist
+from shared.errors import Unauthorized
 
 # InProcessSessionStore is named here too for the tests that import it from this module.
 __all__ = [
     "InProcessSessionStore",
+    "SessionNotFound",
     "SessionStore",
     "bearer_token",
     "new_session_token",
+    "sends_bearer",
     "session_key",
     "valid_session_token",
 ]
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+
+
+class SessionNotFound(Unauthorized):
+    """No live session on this request (none sent, a token we never issued, expired or revoked)."""
 
 
 def new_session_token() -> str:
@@ -33,14 +44,19 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def sends_bearer(authorization: str | None) -> bool:
+    """True when an `Authorization` header names the Bearer scheme (valid or not: then it must be valid)."""
+    return (authorization or "").partition(" ")[0].lower() == "bearer"
+
+
 def bearer_token(authorization: str | None) -> str | None:
-    """The session token of an `Authorization: Bearer <token>` header, if it looks like one we issue."""
-    scheme, _, value = (authorization or "").partition(" ")
-    return valid_session_token(value.strip()) if scheme.lower() == "bearer" else None
+    """The session token of an `Authorization: Bearer <token>` header, if it has the shape of one we issue."""
+    value = (authorization or "").partition(" ")[2]
+    return valid_session_token(value.strip()) if sends_bearer(authorization) else None
 
 
 def valid_session_token(value: str | None) -> str | None:
-    """The token if it looks like one we issue, else None (a forged or mangled cookie starts a new session)."""
+    """The token if it has the shape of one we issue, else None (whether it was issued is the store's to say)."""
     return value if value is not None and _TOKEN.match(value) else None
 
 
@@ -64,12 +80,16 @@ class SessionStore(Protocol):
         """Every playlist the session still has (to carry them into a signed-in session)."""
         ...
 
-    async def revoke(self, *, session: str, ttl_s: int) -> None:
-        """Refuse this session's token from now on (for ttl_s seconds: as long as the token could live)."""
+    async def open(self, *, session: str, ttl_s: int) -> None:
+        """Hold the session as issued, for ttl_s seconds unless it is renewed."""
         ...
 
-    async def is_revoked(self, *, session: str) -> bool:
-        """True when the session's token was revoked."""
+    async def renew(self, *, session: str, ttl_s: int) -> bool:
+        """Keep an issued session for ttl_s more seconds; False when it was never issued, expired or was revoked."""
+        ...
+
+    async def revoke(self, *, session: str) -> None:
+        """End the session: its token is refused from now on."""
         ...
 
     async def ping(self) -> bool:

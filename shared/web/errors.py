@@ -75,7 +75,10 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _service_error(_: Request, exc: ServiceError) -> JSONResponse:
         if exc.status_code >= 500:
             log.warning("request.failed", extra={"error": exc.name, "detail": str(exc.detail)})
-        return envelope_response(exc.status_code, exc.name, exc.detail, exc.retry_after)
+        response = envelope_response(exc.status_code, exc.name, exc.detail, exc.retry_after)
+        if exc.status_code == 401:  # RFC 9110: a 401 names its scheme; every credential here is a bearer token
+            response.headers["WWW-Authenticate"] = "Bearer"
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -73,3 +73,18 @@ async def test_an_unreachable_redis_is_503_with_retry_after_not_a_crash() -> Non
     assert caught.value.retry_after == 2
     assert await store.ping() is False
     await store.close()
+
+
+async def test_a_session_opened_in_redis_is_renewed_by_use_and_ended_by_revocation(redis_service: str) -> None:
+    prefix = f"t{uuid.uuid4().hex[:6]}"
+    store = RedisSessionStore(redis_service, prefix=prefix)
+    raw = Redis.from_url(redis_service)
+    assert await store.renew(session="alice", ttl_s=300) is False  # never issued: no key is made for it
+    assert await raw.exists(f"{prefix}:alice:issued") == 0
+    await store.open(session="alice", ttl_s=100)
+    assert await store.renew(session="alice", ttl_s=300) is True
+    assert 290 <= await raw.ttl(f"{prefix}:alice:issued") <= 300
+    await store.revoke(session="alice")
+    assert await store.renew(session="alice", ttl_s=300) is False
+    await raw.aclose()
+    await store.close()

@@ -17,6 +17,18 @@ from services.gateway.settings import Settings
 from tests.unit.test_gateway_api import FakeUpstreams, jpeg_bytes
 
 LISTED = "http://127.0.0.1:5173"
+
+
+class FakeClock:
+    """A monotonic clock the test moves."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 UNLISTED = "https://evil.example"
 
 
@@ -108,7 +120,7 @@ def test_a_native_app_makes_a_playlist_and_rates_it_with_a_bearer_session(client
     bearer = {"Authorization": f"Bearer {token}"}
     made = upload(native, **bearer)
     assert made.status_code == 201, made.text
-    native.cookies.clear()  # the answer set a cookie too; the app ignores it
+    assert "set-cookie" not in made.headers  # a bearer session is never planted in a cookie jar
     playlist_id = made.json()["id"]
     assert native.get(f"/v1/playlists/{playlist_id}", headers=bearer).status_code == 200
     assert native.post(f"/v1/playlists/{playlist_id}/feedback", json={"rating": -1}, headers=bearer).status_code == 201
@@ -122,12 +134,47 @@ def test_a_revoked_bearer_session_is_refused_and_signed_out_of_spotify(
     bearer = {"Authorization": f"Bearer {client.post('/v1/sessions').json()['token']}"}
     native = TestClient(client.app)
     playlist_id = upload(native, **bearer).json()["id"]
-    native.cookies.clear()
     assert native.delete("/v1/sessions/current", headers=bearer).status_code == 204
     assert len(fakes.signed_out) == 1
-    assert native.get(f"/v1/playlists/{playlist_id}", headers=bearer).status_code == 404
-    again = native.delete("/v1/sessions/current", headers=bearer)
-    assert (again.status_code, again.json()["error"]) == (401, "SessionNotFound")
+    for answer in (
+        native.get(f"/v1/playlists/{playlist_id}", headers=bearer),
+        native.delete("/v1/sessions/current", headers=bearer),
+        upload(native, **bearer),  # not a new session handed out as a cookie the app would never read
+    ):
+        assert (answer.status_code, answer.json()["error"]) == (401, "SessionNotFound")
+        assert answer.headers["WWW-Authenticate"] == "Bearer" and "set-cookie" not in answer.headers
+
+
+def test_a_bearer_token_the_gateway_never_issued_is_refused(client: TestClient) -> None:
+    # The token's shape is right; only the gateway's own record makes it a session, so nobody can pick one.
+    made_up = {"Authorization": "Bearer " + "A" * 43}
+    answer = upload(TestClient(client.app), **made_up)
+    assert (answer.status_code, answer.json()["error"]) == (401, "SessionNotFound")
+
+
+def test_a_made_up_cookie_is_a_guest_who_gets_a_new_session(client: TestClient) -> None:
+    browser = TestClient(client.app)
+    made = upload(browser, Cookie="pp_session=" + "B" * 43)
+    assert made.status_code == 201
+    issued = made.cookies["pp_session"]
+    assert issued != "B" * 43
+    assert (
+        browser.get(f"/v1/playlists/{made.json()['id']}", headers={"Cookie": f"pp_session={issued}"}).status_code == 200
+    )
+
+
+def test_a_session_unused_for_its_lifetime_is_gone_and_each_use_renews_it(fakes: SpotifyAwareUpstreams) -> None:
+    clock = FakeClock()
+    store = InProcessSessionStore(clock=clock)
+    app = create_app(Settings(session_ttl_s=100), sessions=store, transports=fakes.transports())
+    with TestClient(app) as native:
+        bearer = {"Authorization": f"Bearer {native.post('/v1/sessions').json()['token']}"}
+        mine = f"/v1/playlists/{upload(native, **bearer).json()['id']}"
+        for _ in range(3):  # used every 60 s: alive after 180 s, past its 100 s lifetime from issue
+            clock.now += 60
+            assert native.get(mine, headers=bearer).status_code == 200
+        clock.now += 101
+        assert native.get(mine, headers=bearer).status_code == 401
 
 
 @pytest.mark.parametrize("header", ["Bearer short", "Basic abc", "Bearer " + "x" * 100, ""])

@@ -77,3 +77,28 @@ def test_sessions_live_in_process_by_default_and_in_redis_when_configured() -> N
 
     assert isinstance(build_session_store(Settings(redis_url=None)), InProcessSessionStore)
     assert isinstance(build_session_store(Settings(redis_url="redis://127.0.0.1:1/0")), RedisSessionStore)
+
+
+async def test_a_session_is_live_only_from_its_opening_until_it_is_revoked_or_unused_too_long() -> None:
+    now = [0.0]
+    store = InProcessSessionStore(clock=lambda: now[0])
+    assert await store.renew(session="never-issued", ttl_s=60) is False
+    await store.open(session="s", ttl_s=60)
+    now[0] = 50
+    assert await store.renew(session="s", ttl_s=60) is True  # renewed: now lives until 110
+    now[0] = 100
+    assert await store.renew(session="s", ttl_s=60) is True
+    now[0] = 161
+    assert await store.renew(session="s", ttl_s=60) is False  # unused 61 s
+    await store.open(session="t", ttl_s=60)
+    await store.revoke(session="t")
+    assert await store.renew(session="t", ttl_s=60) is False
+
+
+async def test_the_sessions_held_are_bounded_and_the_least_recently_used_go_first() -> None:
+    store = InProcessSessionStore(max_sessions=2)
+    for name in ("a", "b"):
+        await store.open(session=name, ttl_s=60)
+    assert await store.renew(session="a", ttl_s=60)  # a is now the most recent
+    await store.open(session="c", ttl_s=60)
+    assert [await store.renew(session=n, ttl_s=60) for n in ("a", "b", "c")] == [True, False, True]

@@ -15,15 +15,23 @@ from services.gateway.schemas import StoredPlaylist
 class InProcessSessionStore:
     """SessionStore in a bounded dict: for one person running the stack, lost on restart."""
 
-    def __init__(self, *, max_playlists: int = 10_000) -> None:
+    def __init__(
+        self,
+        *,
+        max_playlists: int = 10_000,
+        max_sessions: int = 100_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._clock = clock
         self.max_playlists = max_playlists
+        self.max_sessions = max_sessions
         self._items: OrderedDict[tuple[str, str], tuple[float, str]] = OrderedDict()
-        self._revoked: dict[str, float] = {}  # session key -> monotonic time the revocation ends
+        self._issued: OrderedDict[str, float] = OrderedDict()  # session key -> monotonic time it expires
 
     async def put_playlist(self, *, session: str, playlist: StoredPlaylist, ttl_s: int) -> None:
         """Keep the playlist; the oldest entries go first when the bound is reached."""
         key = (session, playlist.id)
-        self._items[key] = (time.monotonic() + ttl_s, playlist.model_dump_json())
+        self._items[key] = (self._clock() + ttl_s, playlist.model_dump_json())
         self._items.move_to_end(key)
         while len(self._items) > self.max_playlists:
             self._items.popitem(last=False)
@@ -34,7 +42,7 @@ class InProcessSessionStore:
         if entry is None:
             return None
         expires, payload = entry
-        if expires <= time.monotonic():
+        if expires <= self._clock():
             del self._items[(session, playlist_id)]
             return None
         return StoredPlaylist.model_validate_json(payload)
@@ -45,17 +53,25 @@ class InProcessSessionStore:
         found = [await self.get_playlist(session=session, playlist_id=playlist_id) for playlist_id in ids]
         return [playlist for playlist in found if playlist is not None]
 
-    async def revoke(self, *, session: str, ttl_s: int) -> None:
-        """Remember the revoked session until its token could have expired anyway."""
-        self._revoked[session] = time.monotonic() + ttl_s
+    async def open(self, *, session: str, ttl_s: int) -> None:
+        """Hold the session; the least recently used go first when the bound is reached (they start over)."""
+        self._issued[session] = self._clock() + ttl_s
+        self._issued.move_to_end(session)
+        while len(self._issued) > self.max_sessions:
+            self._issued.popitem(last=False)
 
-    async def is_revoked(self, *, session: str) -> bool:
-        """True while the revocation lasts."""
-        until = self._revoked.get(session)
-        if until is not None and until <= time.monotonic():
-            del self._revoked[session]
+    async def renew(self, *, session: str, ttl_s: int) -> bool:
+        """Extend a held, unexpired session."""
+        expires = self._issued.get(session)
+        if expires is None or expires <= self._clock():
+            self._issued.pop(session, None)
             return False
-        return until is not None
+        await self.open(session=session, ttl_s=ttl_s)
+        return True
+
+    async def revoke(self, *, session: str) -> None:
+        """Forget the session."""
+        self._issued.pop(session, None)
 
     async def ping(self) -> bool:
         """Always ready."""
@@ -64,6 +80,7 @@ class InProcessSessionStore:
     async def close(self) -> None:
         """Nothing to release."""
         self._items.clear()
+        self._issued.clear()
 
 
 # A bound on memory: the oldest buckets go first (their clients get a full bucket back, the lenient side).

@@ -1,4 +1,4 @@
-"""SessionStore on Redis: one key per playlist with a TTL."""
+"""SessionStore on Redis: one key per issued session and one per playlist, each with a TTL."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from shared.redis_connection import RedisConnection
 
 
 class RedisSessionStore(RedisConnection):
-    """SessionStore on Redis: one key per playlist with a TTL, so expiry needs no sweeper."""
+    """SessionStore on Redis: one key per issued session and one per playlist, each with a TTL, so expiry needs no
+    sweeper."""
 
     store_name = "the session store"
 
@@ -36,12 +37,20 @@ class RedisSessionStore(RedisConnection):
             payloads = [await self.redis.get(key) for key in keys]
         return [StoredPlaylist.model_validate_json(p) for p in payloads if p is not None]
 
-    async def revoke(self, *, session: str, ttl_s: int) -> None:
-        """A key that outlives the token: every gateway process refuses it."""
-        with self.failing_as_unavailable():
-            await self.redis.set(f"{self.prefix}:{session}:revoked", "1", ex=ttl_s)
+    def _issued(self, session: str) -> str:
+        return f"{self.prefix}:{session}:issued"
 
-    async def is_revoked(self, *, session: str) -> bool:
-        """True while the revocation key exists."""
+    async def open(self, *, session: str, ttl_s: int) -> None:
+        """SET with EX: every gateway process sees the session from now on."""
         with self.failing_as_unavailable():
-            return bool(await self.redis.exists(f"{self.prefix}:{session}:revoked"))
+            await self.redis.set(self._issued(session), "1", ex=ttl_s)
+
+    async def renew(self, *, session: str, ttl_s: int) -> bool:
+        """EXPIRE answers whether the key exists: the check and the renewal in one round trip."""
+        with self.failing_as_unavailable():
+            return bool(await self.redis.expire(self._issued(session), ttl_s))
+
+    async def revoke(self, *, session: str) -> None:
+        """DEL: every gateway process refuses the token from now on."""
+        with self.failing_as_unavailable():
+            await self.redis.delete(self._issued(session))

@@ -12,8 +12,8 @@ from fastapi.responses import RedirectResponse
 
 from services.gateway.account import InvalidSignIn, SpotifyAccount, SpotifySignInRequired
 from services.gateway.account_schemas import GenreProfile, GenresIn, Me
-from services.gateway.api.cookies import clear_session_cookie, set_session_cookie
-from services.gateway.api.dependencies import GatewaySettings, OwnedPlaylist, Service, SessionToken
+from services.gateway.api.cookies import clear_session_cookie, remember_session, set_session_cookie
+from services.gateway.api.dependencies import GatewaySettings, Known, OwnedPlaylist, Service, SessionToken
 from services.gateway.schemas import Playlist
 from shared.web.errors import error_responses
 
@@ -40,10 +40,10 @@ SignedInAccount = Annotated[SpotifyAccount, Depends(signed_in_account)]
     summary="Sign in with Spotify: redirects to Spotify's consent page",
     responses={302: {"description": "To Spotify"}, **error_responses(502, 503, 504)},
 )
-async def login(known: SessionToken, service: Service, settings: GatewaySettings) -> Response:
-    url, token = await service.begin_sign_in(known)
+async def login(known: Known, service: Service, settings: GatewaySettings) -> Response:
+    url, token = await service.begin_sign_in(known.token)
     response = RedirectResponse(url, status_code=302)
-    set_session_cookie(response, settings, token)
+    remember_session(response, settings, known, token)
     return response
 
 
@@ -71,7 +71,13 @@ async def callback(
     return response
 
 
-@router.post("/auth/logout", tags=["auth"], status_code=204, summary="Sign out: Spotify's tokens are deleted")
+@router.post(
+    "/auth/logout",
+    tags=["auth"],
+    status_code=204,
+    summary="Sign out: Spotify's tokens are deleted",
+    responses=error_responses(502, 503, 504),
+)
 async def logout(token: SessionToken, service: Service, settings: GatewaySettings) -> Response:
     if token is not None:
         await service.account(token).sign_out()
@@ -80,7 +86,13 @@ async def logout(token: SessionToken, service: Service, settings: GatewaySetting
     return response
 
 
-@router.get("/me", tags=["auth"], response_model=Me, summary="Who is signed in, and their genres")
+@router.get(
+    "/me",
+    tags=["auth"],
+    response_model=Me,
+    summary="Who is signed in, and their genres",
+    responses=error_responses(502, 503, 504),
+)
 async def me(token: SessionToken, service: Service) -> Me:
     return await service.me(token)
 
@@ -123,7 +135,7 @@ async def shuffle_genres(account: SignedInAccount) -> GenreProfile:
     tags=["playlists"],
     response_model=Playlist,
     summary="Keep this playlist on Spotify when the next one is made (unsaved ones are replaced)",
-    responses=error_responses(401, 404, 503),
+    responses=error_responses(401, 404, *_SPOTIFY_ERRORS),
 )
 async def save_playlist(owned: OwnedPlaylist, service: Service) -> Playlist:
     playlist, token = owned

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, File, Form, Header, Query, Response, Upl
 from fastapi.responses import FileResponse, HTMLResponse
 
 from services.gateway.album_photos import AlbumOrder, Photo
-from services.gateway.api.cookies import set_session_cookie
-from services.gateway.api.dependencies import OwnedPlaylist, Service, SessionToken
+from services.gateway.api.cookies import remember_session
+from services.gateway.api.dependencies import Known, OwnedPlaylist, Service, SessionToken
 from services.gateway.api.warmup import warmed_up
 from services.gateway.schemas import (
     FeedbackIn,
@@ -100,7 +100,7 @@ async def resolve_genre(
 async def post_playlist(
     response: Response,
     service: Service,
-    known: SessionToken,
+    known: Known,
     image: PhotoParts,
     genres: GenresField = None,
     n: CountField = 20,
@@ -108,8 +108,8 @@ async def post_playlist(
     order: OrderField = "given",
 ) -> Playlist:
     photos = [Photo(data=await part.read(), content_type=part.content_type, filename=part.filename) for part in image]
-    made = await service.make_playlist(token=known, photos=photos, genres=genres, n=n, mode=mode, order=order)
-    set_session_cookie(response, service.settings, made.token)
+    made = await service.make_playlist(token=known.token, photos=photos, genres=genres, n=n, mode=mode, order=order)
+    remember_session(response, service.settings, known, made.token)
     response.headers[SERVER_TIMING] = made.timing.header()
     return made.playlist.public()
 

@@ -14,15 +14,10 @@ from pydantic import BaseModel, Field
 
 from services.gateway.api.cookies import clear_session_cookie
 from services.gateway.api.dependencies import GatewaySettings, Service, SessionToken
-from services.gateway.sessions import new_session_token
-from shared.errors import Unauthorized
+from services.gateway.sessions import SessionNotFound
 from shared.web.errors import error_responses
 
 router = APIRouter(prefix="/v1", tags=["sessions"])
-
-
-class SessionNotFound(Unauthorized):
-    """No valid session on this request (none sent, unknown shape, or already revoked)."""
 
 
 class BearerSession(BaseModel):
@@ -30,7 +25,10 @@ class BearerSession(BaseModel):
 
     token: str = Field(description="The session token (keep it secret, like a password).")
     token_type: Literal["Bearer"] = "Bearer"
-    expires_in: int = Field(description="Seconds the session's playlists are kept after their last change.")
+    expires_in: int = Field(
+        description="Seconds the session lives unused: every call with it renews it (its playlists are kept"
+        " GATEWAY_PLAYLIST_TTL_S after they are made)."
+    )
 
 
 @router.post(
@@ -39,8 +37,8 @@ class BearerSession(BaseModel):
     response_model=BearerSession,
     summary="A new session for a native app, used as `Authorization: Bearer <token>`",
 )
-async def new_bearer_session(settings: GatewaySettings) -> BearerSession:
-    return BearerSession(token=new_session_token(), expires_in=settings.session_ttl_s)
+async def new_bearer_session(settings: GatewaySettings, service: Service) -> BearerSession:
+    return BearerSession(token=await service.new_session(), expires_in=settings.session_ttl_s)
 
 
 @router.delete(
