@@ -1,7 +1,8 @@
 """Signing in keeps what the guest made: at the sign-in callback, the guest session's playlists are copied into the
 new signed-in session (ratings of them then go to the Spotify account), and its ratings are moved to the account by
-the feedback service (POST /v1/ratings/transfer). Both are idempotent: signing in again copies the same playlists
-over themselves and finds no ratings left under the old session."""
+the feedback service (POST /v1/ratings/transfer). Both are idempotent: each sign-in copies the playlists the
+session holds into its new session (the same ids, so nothing is listed twice) and finds no ratings left under the
+old one."""
 
 from __future__ import annotations
 

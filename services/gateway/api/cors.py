@@ -3,7 +3,7 @@
 Only a listed origin gets CORS headers, and with them `Access-Control-Allow-Credentials: true`, so its page can send
 the session cookie (`fetch(..., {credentials: "include"})`); any other origin gets none and its preflight a 400.
 None is listed by default. The cookie is SameSite=Lax, which a browser sends on requests from the same site (another
-port or subdomain); a front end on another site, or a native app, uses a bearer session instead (sessions_api.py).
+port or subdomain); a front end on another site, or a native app, uses a bearer session instead (api/sessions.py).
 """
 
 from __future__ import annotations

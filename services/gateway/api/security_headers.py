@@ -2,7 +2,7 @@
 without inline code, no MIME sniffing, no referrer beyond the origin, and no framing of the page by anyone. The API
 (JSON, errors included): the same with a CSP that allows nothing (`default-src 'none'`), so a response opened as a
 document runs and frames nothing (issue 14). /docs and /redoc load Swagger UI and ReDoc from the gateway itself
-(api_docs.py) under a CSP of their own: scripts only from the gateway, no inline script; inline styles, which both
+(api/docs.py) under a CSP of their own: scripts only from the gateway, no inline script; inline styles, which both
 viewers write at run time (ReDoc's styled-components, Swagger UI's React), and blob: workers for ReDoc's search.
 """
 

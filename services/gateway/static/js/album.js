@@ -5,7 +5,7 @@
 import { MAX_ALBUM_BYTES, photoProblem } from "./photo-check.js";
 import { moodWords } from "./reading.js";
 
-// The most photos one playlist takes (the gateway refuses more with a 413 before reading any).
+// The most photos one playlist takes (the gateway refuses more with a 422 TooManyPhotos).
 export const MAX_PHOTOS = 30;
 // Thumbnails are 64 px in the strip, up to 96 in the cover and the chart: 160 px stays sharp on a 2x screen.
 const THUMB_SIDE = 160;

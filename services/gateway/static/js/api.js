@@ -33,7 +33,8 @@ export function friendlyMessage(status, body, response) {
   const detail = body ? body.detail : null;
   const wait = response ? seconds(response) : null;
   const later = wait ? `in about ${wait} seconds` : "in a moment";
-  if (status === 413) return "That photo is too big: the limit is 10 MB. Try a smaller copy of it (a screenshot works).";
+  // The limits are the gateway's settings (a photo, or an album's photos together), so no number is promised here.
+  if (status === 413) return "That's too big to send: try a smaller copy of the photo (a screenshot works) or fewer photos.";
   if (status === 415 || error === "InvalidImage" || error === "MissingImage" || error === "UploadInterrupted") {
     return "That file isn't a photo we can read. Try a JPEG, PNG or WebP image.";
   }
