@@ -80,6 +80,9 @@ class ServiceClient:
             headers[REQUEST_ID_HEADER] = request_id
         try:
             response = await self._client.request(method, path, headers=headers, **kwargs)
+        except httpx.LocalProtocolError as exc:  # our request could not be written (a bad header): the upstream is
+            self.breaker.record_abandoned()  # not at fault, so it must not count towards opening its breaker
+            raise UpstreamError(f"the request to {self.name} could not be sent: {exc}") from exc
         except httpx.TimeoutException as exc:
             self.breaker.record_failure()
             raise UpstreamTimeout(f"{self.name} did not answer in time") from exc

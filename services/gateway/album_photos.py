@@ -11,6 +11,7 @@ photo that can be read (422 NoReadablePhoto, naming each and why).
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ AlbumOrder = Literal["given", "taken"]
 EXIF_IFD: Final = 0x8769
 DATE_TIME_ORIGINAL: Final = 0x9003
 EXIF_TIME_FORMAT: Final = "%Y:%m:%d %H:%M:%S"
+# An RFC 6838 subtype name under image/ (letters, digits and ! # $ & - ^ _ . +), nothing else.
+_IMAGE_TYPE: Final = re.compile(r"image/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}")
 
 
 class TooManyPhotos(InvalidInput):
@@ -56,10 +59,13 @@ class Photo:
     filename: str | None = None
 
     def media_type(self) -> str:
-        """The declared type, lower-cased; UnsupportedMediaType (415) unless it is an image/* type."""
-        media = (self.content_type or "").lower()
-        if not media.startswith("image/"):
-            raise UnsupportedMediaType(f"the `image` part must be an image/* type, not {media or 'untyped'}")
+        """The declared type, lower-cased and without parameters; UnsupportedMediaType (415) unless it is a
+        well-formed image/* type. It is sent on to inference as a header, so a control character or a stray
+        parameter must stop here, not fail the upstream call (which would count against its circuit breaker)."""
+        media = (self.content_type or "").split(";")[0].strip().lower()
+        if not _IMAGE_TYPE.fullmatch(media):
+            shown = repr(media[:40]) if media else "untyped"
+            raise UnsupportedMediaType(f"the `image` part must be an image/* type, not {shown}")
         return media
 
 

@@ -14,6 +14,7 @@ from services.gateway.api.account import router as account_router
 from services.gateway.api.cors import install_cors
 from services.gateway.api.docs import install_api_docs
 from services.gateway.api.forwarded_client import ForwardedClientMiddleware
+from services.gateway.api.openapi_errors import JSON_ROUTES, install_error_docs
 from services.gateway.api.openapi_links import playlist_links
 from services.gateway.api.ops_guard import OpsEndpointGuard
 from services.gateway.api.playlists import STATIC_DIR, page, router
@@ -25,7 +26,7 @@ from services.gateway.rate_limit import Limit, LimitedRoute, RateLimiter, limite
 from services.gateway.runtime import GatewayRuntime
 from services.gateway.sessions import SessionStore
 from services.gateway.settings import Settings
-from shared.web.body_limits import MULTIPART, BodyGuard, BodyRule
+from shared.web.body_limits import MULTIPART, BodyGuard, BodyRule, json_rule
 from shared.web.health import mount_health
 from shared.web.openapi_links import install_links
 from shared.web.server_limits import BodyDeadline, ServerLimits
@@ -58,7 +59,8 @@ def create_app(
         unsupported="send the photo as multipart/form-data with an `image` field, not {media}",
         what="upload",
     )
-    app.add_middleware(BodyGuard, rules=[photo])
+    # Everything else posted is small JSON; bodyless POSTs (save, sign-out, a new session) pass untouched.
+    app.add_middleware(BodyGuard, rules=[photo, json_rule(JSON_ROUTES, max_bytes=settings.max_json_bytes)])
     app.add_middleware(BodyDeadline, idle_s=settings.body_idle_timeout_s, total_s=settings.body_total_timeout_s)
     if settings.rate_limit_enabled:
         app.add_middleware(RateLimitMiddleware, limiter=limiter, routes=rate_limited_routes(settings))
@@ -80,6 +82,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_api_docs(app)
     install_links(app, playlist_links(settings.cookie_name))
+    install_error_docs(app, rate_limited_routes(settings) if settings.rate_limit_enabled else [])
     return app
 
 

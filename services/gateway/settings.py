@@ -44,6 +44,8 @@ class Settings(ServiceSettings):
     )
     # One photo, alone or in an album (inference's own limit, INFERENCE_MAX_UPLOAD_BYTES, is the same by default).
     max_photo_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    # Every other body (a rating, a genre list) is a few hundred bytes of JSON: refused with 413 past this.
+    max_json_bytes: int = Field(default=64 * 1024, gt=0)
     # An album: at most this many photos (422 beyond), and this many pixels in all, read from the photos' headers
     # before any decoding (413 beyond): what inference would otherwise decode for one request.
     album_max_photos: int = Field(default=MAX_ALBUM_PHOTOS, ge=1, le=MAX_ALBUM_PHOTOS)

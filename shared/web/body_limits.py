@@ -178,6 +178,8 @@ def json_problem(body: bytes) -> dict[str, Any] | None:
         json.loads(body)
     except UnicodeDecodeError as exc:
         return {"loc": ["body", exc.start], "msg": "the body is not UTF-8 text", "type": "json_invalid"}
+    except RecursionError:  # "[[[[..." thousands deep: the parser's own limit, not a server error
+        return {"loc": ["body"], "msg": "the JSON is nested too deeply", "type": "json_invalid"}
     except ValueError as exc:
         position = getattr(exc, "pos", 0)
         return {"loc": ["body", position], "msg": f"JSON decode error: {exc}", "type": "json_invalid"}

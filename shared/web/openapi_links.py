@@ -12,6 +12,8 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from shared.web.openapi_extend import extend_openapi
+
 # (path, method, status) of a response -> {link name: the OpenAPI Link object, with operationId naming the target}
 LinkTable = Mapping[tuple[str, str, str], Mapping[str, dict[str, Any]]]
 
@@ -30,11 +32,4 @@ def add_links(schema: dict[str, Any], table: LinkTable) -> dict[str, Any]:
 
 def install_links(app: FastAPI, table: LinkTable) -> None:
     """Serve the app's OpenAPI schema with the table's links."""
-    generate = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            app.openapi_schema = add_links(generate(), table)
-        return app.openapi_schema
-
-    app.openapi = openapi  # type: ignore[method-assign]
+    extend_openapi(app, lambda schema: add_links(schema, table))

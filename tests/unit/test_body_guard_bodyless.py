@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
-from shared.web.body_limits import BodyGuard, json_rule
+from shared.web.body_limits import BodyGuard, json_problem, json_rule
 from shared.web.errors import install_error_handlers
 
 
@@ -53,3 +53,18 @@ def test_a_body_without_or_with_the_wrong_media_type_is_still_415(client: TestCl
     assert untyped.status_code == 415 and untyped.json()["error"] == "UnsupportedMediaType"
     assert client.put("/genres", content=b"genres=a", headers={"Content-Type": "text/plain"}).status_code == 415
     assert client.put("/genres", json={"genres": ["jazz"]}).status_code == 200
+
+
+
+@pytest.mark.parametrize(("body", "why"), [(b'{"genres": ["\xff"]}', "not UTF-8"), (b"{", "decode")])
+def test_a_body_that_is_no_json_is_a_422_saying_why(body: bytes, why: str) -> None:
+    with TestClient(guarded_app()) as client:
+        answer = client.put("/genres", content=body, headers={"Content-Type": "application/json"})
+    assert answer.status_code == 422 and answer.json()["error"] == "ValidationError"
+    assert why in answer.json()["detail"][0]["msg"]
+
+
+def test_json_nested_past_the_parsers_depth_is_a_problem_named_not_a_crash() -> None:
+    # The parser's RecursionError had escaped as a 500 (the gateway's hostile-input property test found it).
+    problem = json_problem(b"[" * 5000)
+    assert problem is not None and problem["msg"] == "the JSON is nested too deeply"

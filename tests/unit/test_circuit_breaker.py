@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from shared.circuit_breaker import BreakerState, CircuitBreaker
-from shared.errors import UpstreamTimeout, UpstreamUnavailable
+from shared.errors import UpstreamError, UpstreamTimeout, UpstreamUnavailable
 from shared.http import ServiceClient, ServiceClientSettings
 
 
@@ -103,6 +103,29 @@ def test_a_probe_cancelled_by_its_caller_frees_the_slot_for_the_next_call() -> N
         with pytest.raises(asyncio.CancelledError):
             await probe
         assert (await client.request("POST", "/fast")).status_code == 200  # the next call went through
+        assert client.breaker.state is BreakerState.CLOSED
+        await client.aclose()
+
+    asyncio.run(scenario())
+
+
+def test_a_request_we_cannot_write_is_our_error_and_never_opens_the_upstreams_breaker() -> None:
+    # A header httpx refuses to send (a NUL in it) says nothing about the upstream's health: three of them must not
+    # make every later caller wait out an open breaker.
+    def healthy(request: httpx.Request) -> httpx.Response:
+        if "\x00" in request.headers.get("content-type", ""):  # what h11 raises writing such a header
+            raise httpx.LocalProtocolError("Illegal header value", request=request)
+        return httpx.Response(200, json={})
+
+    settings = ServiceClientSettings(base_url="http://inference", breaker_failures=3, breaker_open_s=30)
+    client = ServiceClient("inference", settings, transport=httpx.MockTransport(healthy))
+
+    async def scenario() -> None:
+        for _ in range(3):
+            with pytest.raises(UpstreamError) as refused:
+                await client.request("POST", "/v1/predict", headers={"Content-Type": "image/jpeg\x00x"})
+            assert refused.value.status_code == 502 and "could not be sent" in str(refused.value)
+        assert (await client.request("POST", "/v1/predict")).status_code == 200
         assert client.breaker.state is BreakerState.CLOSED
         await client.aclose()
 

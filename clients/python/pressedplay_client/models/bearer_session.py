@@ -20,7 +20,8 @@ class BearerSession:
     """A session for a native app: send `Authorization: Bearer <token>` on every call.
 
     Attributes:
-        expires_in (int): Seconds the session's playlists are kept after their last change.
+        expires_in (int): Seconds the session lives unused: every call with it renews it (its playlists are kept
+            GATEWAY_PLAYLIST_TTL_S after they are made).
         token (str): The session token (keep it secret, like a password).
         token_type (Literal['Bearer'] | Unset):  Default: 'Bearer'.
     """

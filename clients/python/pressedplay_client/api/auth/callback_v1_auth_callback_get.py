@@ -82,6 +82,11 @@ def _parse_response(
 
         return response_422
 
+    if response.status_code == 429:
+        response_429 = ErrorEnvelope.from_dict(response.json())
+
+        return response_429
+
     if response.status_code == 502:
         response_502 = ErrorEnvelope.from_dict(response.json())
 

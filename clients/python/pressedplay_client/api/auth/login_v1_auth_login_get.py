@@ -27,6 +27,16 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         response_302 = cast(Any, None)
         return response_302
 
+    if response.status_code == 401:
+        response_401 = ErrorEnvelope.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 429:
+        response_429 = ErrorEnvelope.from_dict(response.json())
+
+        return response_429
+
     if response.status_code == 502:
         response_502 = ErrorEnvelope.from_dict(response.json())
 

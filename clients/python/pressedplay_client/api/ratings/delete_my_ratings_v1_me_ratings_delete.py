@@ -31,6 +31,11 @@ def _parse_response(
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = ErrorEnvelope.from_dict(response.json())
+
+        return response_401
+
     if response.status_code == 502:
         response_502 = ErrorEnvelope.from_dict(response.json())
 
