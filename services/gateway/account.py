@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from services.gateway.account_schemas import SpotifyPlaylistRef
 from services.gateway.adapters.upstreams import parse_upstream
 from services.gateway.schemas import StoredPlaylist, Track
-from shared.errors import BadRequest, ServiceError, Unauthorized
+from shared.errors import BadRequest, Conflict, ServiceError, Unauthorized
 from shared.http import ServiceClient
 from shared.spotify_account import (
     ACCOUNT_HEADER,
@@ -47,6 +47,10 @@ class InvalidSignIn(BadRequest):
 
 class SpotifySignInRequired(Unauthorized):
     """Sign in with Spotify first (same name as the playlist service's)."""
+
+
+class NotOnSpotifyYet(Conflict):
+    """The playlist waits for "save to Spotify again" (its first save failed): it cannot be kept there yet."""
 
 
 class PhotoMissing(ServiceError):

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from services.gateway.account import SpotifyAccount, SpotifySignInRequired
+from services.gateway.account import NotOnSpotifyYet, SpotifyAccount, SpotifySignInRequired
 from services.gateway.account_schemas import Me
 from services.gateway.adapters.upstreams import Upstreams
 from services.gateway.album_photos import AlbumOrder, Photo, read_album
@@ -259,6 +259,9 @@ class GatewayService:
 
     async def save_on_spotify(self, *, playlist: StoredPlaylist, token: str) -> StoredPlaylist:
         """Keep the playlist on Spotify when the next one is made."""
+        if playlist.spotify_pending:  # signed in, but Spotify failed to take it: a sign-in would not help
+            again = f"POST /v1/playlists/{playlist.id}/spotify"
+            raise NotOnSpotifyYet(f"this playlist is not on Spotify yet (its save failed): save it again ({again})")
         if playlist.spotify is None:
             raise SpotifySignInRequired("this playlist is not on Spotify: sign in with Spotify before making one")
         await self.account(token).save(playlist.spotify.id)

@@ -61,6 +61,14 @@ def test_a_signed_in_upload_without_genres_while_spotify_is_down_still_gives_a_p
     assert fakes.spotify_calls[:2] == ["GET /v1/spotify/genres", "POST /v1/spotify/playlists"]
 
 
+def test_keeping_a_playlist_whose_save_failed_says_save_it_again_not_sign_in(client: TestClient) -> None:
+    bearer = {"Authorization": f"Bearer {client.post('/v1/sessions').json()['token']}"}
+    made = client.post("/v1/playlists", files={"image": ("p.jpg", jpeg_bytes(), "image/jpeg")}, headers=bearer).json()
+    kept = client.post(f"/v1/playlists/{made['id']}/save", headers=bearer)
+    assert (kept.status_code, kept.json()["error"]) == (409, "NotOnSpotifyYet")  # signed in: a sign-in would not help
+    assert f"/v1/playlists/{made['id']}/spotify" in kept.json()["detail"]
+
+
 def test_a_refused_profile_is_still_an_error_not_a_silent_default(fakes: SignedInSpotifyDown) -> None:
     fakes.status = 403  # Development Mode refusing the account: the person must act, so it is passed on
     app = create_app(Settings(), sessions=InProcessSessionStore(), transports=fakes.transports())

@@ -135,7 +135,7 @@ async def shuffle_genres(account: SignedInAccount) -> GenreProfile:
     tags=["playlists"],
     response_model=Playlist,
     summary="Keep this playlist on Spotify when the next one is made (unsaved ones are replaced)",
-    responses=error_responses(401, 404, *_SPOTIFY_ERRORS),
+    responses=error_responses(401, 404, 409, *_SPOTIFY_ERRORS),
 )
 async def save_playlist(owned: OwnedPlaylist, service: Service) -> Playlist:
     playlist, token = owned

@@ -51,6 +51,11 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 409:
+        response_409 = ErrorEnvelope.from_dict(response.json())
+
+        return response_409
+
     if response.status_code == 422:
         response_422 = HTTPValidationError.from_dict(response.json())
 
