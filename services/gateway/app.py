@@ -12,6 +12,7 @@ from services.gateway.adapters.in_process import InProcessRateLimiter
 from services.gateway.adapters.redis_rate_limit import RedisRateLimiter
 from services.gateway.api.account import router as account_router
 from services.gateway.api.cors import install_cors
+from services.gateway.api.cross_site import CrossSiteGuard
 from services.gateway.api.docs import install_api_docs
 from services.gateway.api.forwarded_client import ForwardedClientMiddleware
 from services.gateway.api.openapi_errors import JSON_ROUTES, install_error_docs
@@ -65,6 +66,8 @@ def create_app(
     if settings.rate_limit_enabled:
         app.add_middleware(RateLimitMiddleware, limiter=limiter, routes=rate_limited_routes(settings))
     app.add_middleware(OpsEndpointGuard, access=settings.ops_access())
+    # Before the rate limit and the body guard: a forged cross-site post costs no bucket token and no body read.
+    app.add_middleware(CrossSiteGuard, listed_origins=settings.cors_origins)
     app.add_middleware(PageSecurityHeaders)
     if settings.trusted_proxies:
         # Runs before the rate limit: the bucket is the forwarded client's, not the proxy's.

@@ -181,3 +181,29 @@ def test_a_session_unused_for_its_lifetime_is_gone_and_each_use_renews_it(fakes:
 def test_a_malformed_bearer_is_no_session(client: TestClient, header: str) -> None:
     answer = client.delete("/v1/sessions/current", headers={"Authorization": header} if header else {})
     assert (answer.status_code, answer.json()["error"]) == (401, "SessionNotFound")
+
+
+def test_a_form_posted_from_another_site_cannot_replace_the_persons_session(
+    client: TestClient, fakes: SpotifyAwareUpstreams
+) -> None:
+    # A page elsewhere posts a photo with no script (no preflight); the browser marks it cross-site.
+    cross_site = {"Sec-Fetch-Site": "cross-site", "Origin": UNLISTED}
+    answer = upload(TestClient(client.app), **cross_site)
+    assert (answer.status_code, answer.json()["error"]) == (403, "CrossSiteRequest")
+    assert "set-cookie" not in answer.headers and fakes.calls == []
+    rated = client.delete("/v1/sessions/current", headers=cross_site)
+    assert rated.status_code == 403
+    assert client.get("/v1/genres", headers=cross_site).status_code == 200  # reading is not changing
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "cross-site", "Origin": LISTED},  # a listed front end
+        {"Sec-Fetch-Site": "same-origin", "Origin": "http://testserver"},  # the gateway's own page
+        {"Sec-Fetch-Site": "same-site"},  # another port or subdomain of this site
+        {},  # a native app, curl, a service
+    ],
+)
+def test_posts_from_listed_origins_this_site_and_non_browsers_pass(client: TestClient, headers: dict[str, str]) -> None:
+    assert upload(TestClient(client.app), **headers).status_code == 201

@@ -1,5 +1,6 @@
 """Errors the gateway answers outside its routes' own declarations, added to its OpenAPI document so a generated
-client knows every status it can get: the middleware's (the JSON body guard's 413 / 415, the rate limit's 429) and
+client knows every status it can get: the middleware's (the cross-site guard's 403, the JSON body guard's 413 / 415,
+the rate limit's 429) and
 the session dependency's (401 for a bearer token that is no live session, 503 when the session store is down).
 """
 
@@ -28,8 +29,11 @@ SESSION_ERRORS: Final = (401, 503)
 
 
 def middleware_errors(limited: list[LimitedRoute]) -> list[GuardedRoutes]:
-    """What the JSON body guard and the rate limit (its `limited` routes) answer before any route runs."""
-    guarded = [GuardedRoutes(m, re.compile(JSON_ROUTES), (413, 415), json_body_only=True) for m in ("POST", "PUT")]
+    """What the cross-site guard, the JSON body guard and the rate limit (its `limited` routes) answer before any
+    route runs."""
+    api = re.compile(JSON_ROUTES)
+    guarded = [GuardedRoutes(m, api, (403,)) for m in ("POST", "PUT", "DELETE")]
+    guarded += [GuardedRoutes(m, api, (413, 415), json_body_only=True) for m in ("POST", "PUT")]
     return guarded + [GuardedRoutes(route.method, route.path, (429,)) for route in limited]
 
 

@@ -9,6 +9,7 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.bearer_session import BearerSession
+from ...models.error_envelope import ErrorEnvelope
 from typing import cast
 
 
@@ -22,11 +23,18 @@ def _get_kwargs() -> dict[str, Any]:
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> BearerSession | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> BearerSession | ErrorEnvelope | None:
     if response.status_code == 201:
         response_201 = BearerSession.from_dict(response.json())
 
         return response_201
+
+    if response.status_code == 403:
+        response_403 = ErrorEnvelope.from_dict(response.json())
+
+        return response_403
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -34,7 +42,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[BearerSession]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[BearerSession | ErrorEnvelope]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -46,7 +56,7 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[BearerSession]:
+) -> Response[BearerSession | ErrorEnvelope]:
     """A new session for a native app, used as `Authorization: Bearer <token>`
 
     Raises:
@@ -54,7 +64,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BearerSession]
+        Response[BearerSession | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs()
@@ -69,7 +79,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-) -> BearerSession | None:
+) -> BearerSession | ErrorEnvelope | None:
     """A new session for a native app, used as `Authorization: Bearer <token>`
 
     Raises:
@@ -77,7 +87,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BearerSession
+        BearerSession | ErrorEnvelope
     """
 
     return sync_detailed(
@@ -88,7 +98,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[BearerSession]:
+) -> Response[BearerSession | ErrorEnvelope]:
     """A new session for a native app, used as `Authorization: Bearer <token>`
 
     Raises:
@@ -96,7 +106,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BearerSession]
+        Response[BearerSession | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs()
@@ -109,7 +119,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-) -> BearerSession | None:
+) -> BearerSession | ErrorEnvelope | None:
     """A new session for a native app, used as `Authorization: Bearer <token>`
 
     Raises:
@@ -117,7 +127,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BearerSession
+        BearerSession | ErrorEnvelope
     """
 
     return (
