@@ -13,6 +13,8 @@ from typing import Final
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from services.gateway.ops_endpoints import DOCS_PATHS
+
 # frame-src: the embedded Spotify player of a playlist made signed in; img-src data:/blob: for the photo preview,
 # the cover drawn on a canvas and the heat map.
 CONTENT_SECURITY_POLICY: Final = "; ".join(
@@ -54,14 +56,15 @@ DOCS_CSP: Final = "; ".join(
     ]
 )
 DOCS_HEADERS: Final = {**PAGE_HEADERS, "Content-Security-Policy": DOCS_CSP}
-DOCS_PATHS: Final = frozenset({"/docs", "/redoc", "/docs/oauth2-redirect"})
+# The docs viewers' pages; the document they read (/openapi.json) is JSON and gets the API's headers.
+DOCS_PAGES: Final = DOCS_PATHS - {"/openapi.json"}
 
 
 def headers_for(path: str) -> dict[str, str]:
     """The security headers of a response on this path."""
     if is_page_path(path):
         return PAGE_HEADERS
-    return DOCS_HEADERS if path in DOCS_PATHS else API_HEADERS
+    return DOCS_HEADERS if path in DOCS_PAGES else API_HEADERS
 
 
 def is_page_path(path: str) -> bool:
