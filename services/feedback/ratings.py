@@ -15,9 +15,9 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import UTC, datetime
-from typing import Literal, Protocol
+from typing import Annotated, Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidatorFunctionWrapHandler, WrapValidator
 
 from shared.errors import InvalidInput
 from shared.features import AudioFeatures
@@ -28,6 +28,21 @@ log = logging.getLogger("pressedplay.feedback")
 _RATING_NAMESPACE = uuid.UUID("5b0f2f4e-5a55-4f0b-9c1f-0d6c6f0e7a11")
 
 PutOutcome = Literal["created", "replaced", "unchanged"]
+
+
+def _readable_look(value: Any, handler: ValidatorFunctionWrapHandler) -> GenreLook | None:
+    """A stored look that breaks the rule is read as no look. Ratings came in without the rule until it was put on
+    RatingIn (a NaN was stored as null): one such rating must not fail every list, export and delete of the store,
+    nor the outbox's delivery. New ratings cannot carry one (RatingIn refuses it: 422)."""
+    try:
+        look: GenreLook | None = handler(value)
+    except ValidationError as exc:
+        log.warning("rating.genre_look_dropped", extra={"reason": str(exc.errors()[0]["msg"])[:200]})
+        return None
+    return look
+
+
+StoredGenreLook = Annotated[GenreLook | None, WrapValidator(_readable_look)]
 
 
 class Rating(BaseModel):
@@ -43,7 +58,7 @@ class Rating(BaseModel):
     rating: Literal[1, -1]
     features: AudioFeatures
     mood: PhotoMood | None = None
-    genre_look: GenreLook | None = None
+    genre_look: StoredGenreLook = None
     model_version: str = Field(max_length=128)
     genres: list[str] = Field(default_factory=list)
     mode: str | None = None
