@@ -14,7 +14,7 @@ import pytest
 from services.feedback.adapters.dynamodb_store import DynamoRatingStore
 from services.feedback.adapters.sqlite_store import SqliteRatingStore
 from services.feedback.ratings import Rating, RatingStore, new_rating
-from shared.errors import StoreUnavailable
+from shared.errors import StoreRefused, StoreUnavailable
 from shared.features import AudioFeatures
 from shared.photo_reading import PhotoMood
 
@@ -187,4 +187,15 @@ async def test_ratings_in_the_first_sqlite_schema_are_carried_over(tmp_path: Pat
     (old,) = await store.for_rater("session:s1")
     assert (old.rating, old.model_version, old.created_at) == (-1, "m0", T0)
     assert await store.put(rating("p1", 1, session="s1", minutes=1)) == "replaced"
+    await store.close()
+
+
+@pytest.mark.anyio
+async def test_an_item_dynamodb_refuses_for_good_is_store_refused_and_the_store_goes_on(dynamodb_service: str) -> None:
+    store = DynamoRatingStore(table=f"refuse-{uuid.uuid4().hex[:8]}", region="us-east-1", endpoint_url=dynamodb_service)
+    over_400_kb = rating("p-huge", 1, session="s1").model_copy(update={"photo": bytes(450_000)})
+    with pytest.raises(StoreRefused) as refused:  # ValidationException: waiting would never make it fit
+        await store.put(over_400_kb)
+    assert refused.value.status_code == 502 and "size" in str(refused.value).lower()
+    assert await store.put(rating("p-fine", 1, session="s1")) == "created"
     await store.close()

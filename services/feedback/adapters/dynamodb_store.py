@@ -18,6 +18,7 @@ from boto3.dynamodb.types import Binary, TypeDeserializer, TypeSerializer
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from services.feedback.adapters.dynamodb_errors import error_code, store_error
 from services.feedback.ratings import PutOutcome, Rating, timestamp
 from shared.errors import StoreUnavailable
 
@@ -39,10 +40,6 @@ _ATTRIBUTES = [
     {"AttributeName": "rater", "AttributeType": "S"},
     {"AttributeName": "created_at", "AttributeType": "S"},
 ]
-
-
-def _code(exc: ClientError) -> str:
-    return str(exc.response.get("Error", {}).get("Code", ""))
 
 
 class DynamoRatingStore:
@@ -81,7 +78,7 @@ class DynamoRatingStore:
         except TimeoutError as exc:
             raise StoreUnavailable("DynamoDB did not answer in time", retry_after=2) from exc
         except (BotoCoreError, ClientError) as exc:
-            raise StoreUnavailable(f"DynamoDB failed: {exc}", retry_after=2) from exc
+            raise store_error(exc) from exc
 
     async def ensure_table(self) -> None:
         """Create the ratings table (on-demand billing) if it does not exist yet, and wait until it is active."""
@@ -95,7 +92,7 @@ class DynamoRatingStore:
         try:
             described = self._client.describe_table(TableName=self.table)["Table"]
         except ClientError as exc:
-            if _code(exc) != "ResourceNotFoundException":
+            if error_code(exc) != "ResourceNotFoundException":
                 raise
             try:
                 self._client.create_table(
@@ -110,7 +107,7 @@ class DynamoRatingStore:
                 )
                 log.info("dynamodb.table_created", extra={"table": self.table})
             except ClientError as race:  # another replica created it first
-                if _code(race) != "ResourceInUseException":
+                if error_code(race) != "ResourceInUseException":
                     raise
         else:
             indexes = {index["IndexName"] for index in described.get("GlobalSecondaryIndexes", [])}
@@ -148,7 +145,7 @@ class DynamoRatingStore:
                     ReturnValues="ALL_OLD",
                 )
             except ClientError as exc:
-                if _code(exc) == "ConditionalCheckFailedException":
+                if error_code(exc) == "ConditionalCheckFailedException":
                     return "unchanged"
                 raise
             return "replaced" if "Attributes" in response else "created"
@@ -208,7 +205,7 @@ class DynamoRatingStore:
             try:
                 return "Attributes" in self._client.delete_item(**kwargs)
             except ClientError as exc:
-                if _code(exc) == "ConditionalCheckFailedException":
+                if error_code(exc) == "ConditionalCheckFailedException":
                     return False
                 raise
 
