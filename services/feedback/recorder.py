@@ -69,7 +69,8 @@ class Recorder:
         return outcome
 
     async def deliver(self, *, batch: int = 100) -> int:
-        """Deliver the outbox oldest first until it is empty or the store fails; returns how many went."""
+        """Deliver the outbox oldest first until it is empty or the store is unavailable; returns how many went. A
+        rating failing any other way (the store refused it for good) is set aside, so it holds back nothing."""
         sent = 0
         while True:
             pending = await self.outbox.head(batch)
@@ -80,6 +81,12 @@ class Recorder:
                     outcome = await self._put(rating)
                 except StoreUnavailable:
                     return sent
+                except Exception as exc:
+                    reason = f"{type(exc).__name__}: {exc}"
+                    extra = {"rating_id": rating.id, "seq": seq, "reason": reason[:300]}
+                    log.error("rating.set_aside", exc_info=exc, extra=extra)
+                    await self.outbox.set_aside(seq, reason=reason)
+                    continue
                 await self.outbox.remove(seq)
                 sent += 1
                 self.delivered += 1

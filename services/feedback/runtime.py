@@ -45,6 +45,7 @@ class FeedbackRuntime:
         self._stopping = False
         self.store_reachable = False
         metrics.backlog.set_function(lambda: float(self._recorder.outbox.backlog) if self._recorder else 0.0)
+        metrics.dead_letters.set_function(lambda: float(self._recorder.outbox.dead_letters) if self._recorder else 0.0)
 
     async def start(self) -> None:
         """Open the stores and the outbox, and start delivering what the outbox holds."""
@@ -114,14 +115,17 @@ class FeedbackRuntime:
         return {"outbox": self._recorder.outbox.ping}
 
     async def details(self) -> dict[str, Any]:
-        """What /readyz shows beside its checks: whether the store answers, and the outbox's backlog."""
+        """What /readyz shows beside its checks: whether the store answers, the outbox's backlog and what it set
+        aside."""
         if self._recorder is None:
-            return {"store": False, "outbox": {"backlog": 0, "oldest_s": 0.0}}
+            return {"store": False, "outbox": {"backlog": 0, "oldest_s": 0.0, "dead_letters": 0}}
+        outbox = self._recorder.outbox
         return {
             "store": await self._store_ping(),
             "outbox": {
-                "backlog": self._recorder.outbox.backlog,
-                "oldest_s": round(await self._recorder.outbox.oldest_age_s(), 3),
+                "backlog": outbox.backlog,
+                "oldest_s": round(await outbox.oldest_age_s(), 3),
+                "dead_letters": outbox.dead_letters,
             },
         }
 
