@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, Protocol
 
@@ -28,6 +29,16 @@ log = logging.getLogger("pressedplay.feedback")
 _RATING_NAMESPACE = uuid.UUID("5b0f2f4e-5a55-4f0b-9c1f-0d6c6f0e7a11")
 
 PutOutcome = Literal["created", "replaced", "unchanged"]
+
+
+@dataclass(frozen=True)
+class PutResult:
+    """What a conditional write did, and the photo object (`photo_ref`) of the rating it found stored: the one it
+    replaced, or the one that stays when nothing changed. The caller deletes the photo no rating points to any more
+    (adapters/photos.py: drop_unreferenced_photo)."""
+
+    outcome: PutOutcome
+    stored_photo_ref: str | None = None
 
 
 def _readable_look(value: Any, handler: ValidatorFunctionWrapHandler) -> GenreLook | None:
@@ -75,8 +86,9 @@ class Rating(BaseModel):
 class RatingStore(Protocol):
     """Where ratings live (SQLite on a laptop, DynamoDB in deployment)."""
 
-    async def put(self, rating: Rating) -> PutOutcome:
-        """Write conditionally (see the module docstring): created, replaced, or unchanged (retry or stale)."""
+    async def put(self, rating: Rating) -> PutResult:
+        """Write conditionally (see the module docstring): created, replaced, or unchanged (retry or stale), with
+        the photo_ref of the rating found stored."""
         ...
 
     async def get(self, playlist_id: str, rating_id: str) -> Rating | None:

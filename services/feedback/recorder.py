@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
-from services.feedback.adapters.photos import PhotoStore, with_photo
+from services.feedback.adapters.photos import PhotoStore, drop_unreferenced_photo, with_photo
 from services.feedback.outbox import Outbox
 from services.feedback.ratings import PutOutcome, Rating, RatingStore
 from shared.errors import DeadlinePassed, StoreUnavailable
@@ -63,10 +63,9 @@ class Recorder:
 
     async def _put(self, rating: Rating) -> PutOutcome:
         stored = await self._offload_photo(rating.model_copy(update={"stored_at": datetime.now(UTC)}))
-        outcome = await self.store.put(stored)
-        if outcome == "unchanged" and stored.photo_ref is not None:
-            await self.photos.delete(stored.photo_ref)
-        return outcome
+        put = await self.store.put(stored)
+        await drop_unreferenced_photo(self.photos, written=stored.photo_ref, put=put)
+        return put.outcome
 
     async def deliver(self, *, batch: int = 100) -> int:
         """Deliver the outbox oldest first until it is empty or the store is unavailable; returns how many went. A

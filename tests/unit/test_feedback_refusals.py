@@ -17,7 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from services.feedback.app import create_app
-from services.feedback.ratings import PutOutcome, Rating
+from services.feedback.ratings import PutResult, Rating
 from services.feedback.settings import Settings
 from shared.errors import StoreRefused
 from shared.genres import MAX_NAME_CHARS
@@ -65,7 +65,7 @@ class RefusingRatingStore(FakeRatingStore):
         super().__init__()
         self.refused = set(refused)
 
-    async def put(self, rating: Rating) -> PutOutcome:
+    async def put(self, rating: Rating) -> PutResult:
         if rating.playlist_id in self.refused and not self.down:
             raise StoreRefused("Item size has exceeded the maximum allowed size")
         return await super().put(rating)

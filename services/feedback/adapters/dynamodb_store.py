@@ -19,7 +19,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from services.feedback.adapters.dynamodb_errors import error_code, store_error
-from services.feedback.ratings import PutOutcome, Rating, timestamp
+from services.feedback.ratings import PutResult, Rating, timestamp
 from shared.errors import StoreUnavailable
 
 T = TypeVar("T")
@@ -127,7 +127,7 @@ class DynamoRatingStore:
     def _rating(self, item: dict[str, Any]) -> Rating:
         return from_item({key: self._deserialise(value) for key, value in item.items()})
 
-    async def put(self, rating: Rating) -> PutOutcome:
+    async def put(self, rating: Rating) -> PutResult:
         """Conditional put: new, or newer and not a retry of the stored one; else unchanged."""
         await self.ensure_table()
         item = self._item(rating)
@@ -135,7 +135,7 @@ class DynamoRatingStore:
         if rating.idempotency_key is not None:
             values[":k"] = {"S": rating.idempotency_key}
 
-        def put_item() -> PutOutcome:
+        def put_item() -> PutResult:
             try:
                 response = self._client.put_item(
                     TableName=self.table,
@@ -146,11 +146,24 @@ class DynamoRatingStore:
                 )
             except ClientError as exc:
                 if error_code(exc) == "ConditionalCheckFailedException":
-                    return "unchanged"
+                    return PutResult("unchanged", self._stored_photo_ref(item))
                 raise
-            return "replaced" if "Attributes" in response else "created"
+            if "Attributes" not in response:
+                return PutResult("created")
+            return PutResult("replaced", response["Attributes"].get("photo_ref", {}).get("S"))
 
         return await self._run(put_item)
+
+    def _stored_photo_ref(self, item: dict[str, Any]) -> str | None:
+        # A failed condition returns nothing (dynalite ignores ReturnValuesOnConditionCheckFailure): read the one
+        # attribute. Should a newer rating replace the stored one in between, we see its photo_ref and delete ours,
+        # which is right either way: that write deletes the photo of the one it replaced.
+        key = {"playlist_id": item["playlist_id"], "id": item["id"]}
+        found = self._client.get_item(
+            TableName=self.table, Key=key, ConsistentRead=True, ProjectionExpression="photo_ref"
+        ).get("Item", {})
+        ref = found.get("photo_ref", {}).get("S")
+        return str(ref) if ref is not None else None
 
     async def get(self, playlist_id: str, rating_id: str) -> Rating | None:
         """One rating (strongly consistent), or None."""

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 from urllib.parse import urlparse
 
-from services.feedback.ratings import Rating
+from services.feedback.ratings import PutResult, Rating
 from shared.errors import StoreUnavailable
 from shared.s3 import S3ClientSettings, s3_client
 
@@ -120,3 +120,13 @@ async def with_photo(rating: Rating, photos: PhotoStore) -> Rating:
     if rating.photo is None and rating.photo_ref is not None:
         return rating.model_copy(update={"photo": await photos.get(rating.photo_ref)})
     return rating
+
+
+async def drop_unreferenced_photo(photos: PhotoStore, *, written: str | None, put: PutResult) -> None:
+    """After a conditional write of a rating pointing to photo `written`, delete the photo no rating points to any
+    more: the replaced rating's, or, when nothing changed, `written` itself, unless the stored rating points to that
+    very object (a re-sent rating writes its photo under the same key)."""
+    if put.outcome == "replaced" and put.stored_photo_ref not in (None, written):
+        await photos.delete(put.stored_photo_ref)
+    elif put.outcome == "unchanged" and written is not None and written != put.stored_photo_ref:
+        await photos.delete(written)
