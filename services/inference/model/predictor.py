@@ -41,6 +41,8 @@ def pick_device(device: str | None) -> str:
 class Predictor:
     """A model ready to predict; build with `Predictor.load(uri)`."""
 
+    can_sample = True  # sample=True runs the VAE head in PyTorch, also where the mean runs in ONNX Runtime
+
     def __init__(
         self,
         checkpoint: Checkpoint,
