@@ -30,7 +30,6 @@ class Recorder:
     photos: PhotoStore
     photo_inline_max_bytes: int
     put_timeout_s: float = 2.0
-    delivered: int = 0
 
     async def _offload_photo(self, rating: Rating) -> Rating:
         if rating.photo is None or len(rating.photo) <= self.photo_inline_max_bytes:
@@ -88,7 +87,6 @@ class Recorder:
                     continue
                 await self.outbox.remove(seq)
                 sent += 1
-                self.delivered += 1
                 log.info("rating.delivered", extra={"rating_id": rating.id, "outcome": outcome, "seq": seq})
 
     async def with_photo(self, rating: Rating) -> Rating:

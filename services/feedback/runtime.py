@@ -43,7 +43,6 @@ class FeedbackRuntime:
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._stopping = False
-        self.store_reachable = False
         metrics.backlog.set_function(lambda: float(self._recorder.outbox.backlog) if self._recorder else 0.0)
         metrics.dead_letters.set_function(lambda: float(self._recorder.outbox.dead_letters) if self._recorder else 0.0)
 
@@ -103,10 +102,9 @@ class FeedbackRuntime:
             # Under the gateway's 2 s readiness probe: a frozen store must not make this service look down too
             # (the probe's timeouts would open the gateway's breaker, and ratings the outbox could take be refused).
             timeout_s = min(self.settings.store_timeout_s, STORE_PING_TIMEOUT_S)
-            self.store_reachable = bool(await asyncio.wait_for(ping, timeout_s))
+            return bool(await asyncio.wait_for(ping, timeout_s))
         except Exception:
-            self.store_reachable = False
-        return self.store_reachable
+            return False
 
     def checks(self) -> Mapping[str, ReadinessCheck]:
         """Ready when ratings can be accepted: the outbox answers (the store may be down; ratings then wait)."""

@@ -141,11 +141,6 @@ class Predictor:
                 }
         return composed_outputs(named, centroids=centroids, mapping=mapping)
 
-    def predict_normalised(self, images: list[Image.Image], *, sample: bool = False) -> tuple[np.ndarray, np.ndarray]:
-        """Photos -> ((n, 8) normalised features, (n, h, w) attention)."""
-        outputs = self.outputs(images, sample=sample)
-        return outputs.features, outputs.attention
-
     def predict(
         self, images: list[Image.Image], *, with_attention: bool = False, sample: bool = False
     ) -> list[Prediction]:
