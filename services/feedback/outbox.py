@@ -124,18 +124,21 @@ class Outbox:
 
         await self._run(delete)
 
-    async def drop_raters(self, raters: list[str]) -> int:
+    async def drop_raters(self, raters: list[str]) -> list[str]:
         """Forget the waiting and the set-aside ratings of these raters (they asked for their ratings to be
-        deleted); how many."""
+        deleted); the forgotten entries as they were kept (JSON)."""
 
-        def delete(conn: sqlite3.Connection) -> int:
+        def delete(conn: sqlite3.Connection) -> list[str]:
             marks = ",".join("?" * len(raters))
-            count = conn.execute(f"DELETE FROM outbox WHERE rater IN ({marks})", raters).rowcount
-            count += conn.execute(f"DELETE FROM dead_letter WHERE rater IN ({marks})", raters).rowcount
+            bodies: list[str] = []
+            for table in ("outbox", "dead_letter"):  # one lock holder: nothing is added between the two
+                rows = conn.execute(f"SELECT rating FROM {table} WHERE rater IN ({marks})", raters).fetchall()
+                conn.execute(f"DELETE FROM {table} WHERE rater IN ({marks})", raters)
+                bodies += [body for (body,) in rows]
             self.backlog, self.dead_letters = self._count(), self._count("dead_letter")
-            return int(count)
+            return bodies
 
-        return await self._run(delete) if raters else 0
+        return await self._run(delete) if raters else []
 
     async def reassign(self, rater: str, change: Callable[[Rating], Rating]) -> int:
         """Rewrite the waiting ratings of `rater` with `change`, in place (a guest's ratings becoming the account's at

@@ -4,11 +4,14 @@ of the outbox in order once the store is back. Also a rater's own ratings (list,
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
+
+from pydantic import ValidationError
 
 from services.feedback.adapters.photos import PhotoStore, drop_unreferenced_photo, with_photo
 from services.feedback.outbox import Outbox
@@ -31,10 +34,18 @@ class Recorder:
     photo_inline_max_bytes: int
     put_timeout_s: float = 2.0
 
-    async def _offload_photo(self, rating: Rating) -> Rating:
+    def _photo_key(self, rating: Rating) -> str | None:
+        """Where the rating's photo goes, when it is too large to sit in the rating: one key per rating and moment,
+        so sending the same rating again writes the same object."""
         if rating.photo is None or len(rating.photo) <= self.photo_inline_max_bytes:
+            return None
+        return f"ratings/{rating.id}-{rating.created_at:%Y%m%dT%H%M%S%f}.jpg"
+
+    async def _offload_photo(self, rating: Rating) -> Rating:
+        key = self._photo_key(rating)
+        if key is None or rating.photo is None:
             return rating
-        ref = await self.photos.put(f"ratings/{rating.id}-{rating.created_at:%Y%m%dT%H%M%S%f}.jpg", rating.photo)
+        ref = await self.photos.put(key, rating.photo)
         return rating.model_copy(update={"photo": None, "photo_ref": ref})
 
     async def record(self, rating: Rating, *, deadline: float | None = None) -> Recorded:
@@ -100,7 +111,14 @@ class Recorder:
 
     async def delete_raters(self, raters: list[str]) -> int:
         """Delete every rating of these raters and their photo objects; returns how many ratings went."""
-        deleted = await self.outbox.drop_raters(raters)
+        forgotten = await self.outbox.drop_raters(raters)
+        deleted = len(forgotten)
+        for body in forgotten:
+            # A store attempt cut off by an outage may have written the photo of a rating still waiting.
+            with contextlib.suppress(ValidationError):
+                key = self._photo_key(Rating.model_validate_json(body))
+                if key is not None:
+                    await self.photos.delete(key)
         for rater in raters:
             for rating in await self.store.for_rater(rater):
                 if await self.store.delete(rating.playlist_id, rating.id):

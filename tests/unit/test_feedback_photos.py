@@ -1,23 +1,26 @@
 """A rating's photo object (above the inline limit it goes to the photo store) lives exactly as long as a rating
 points to it: re-sending a rating (a client's retry, the outbox's re-send after a crash) keeps the stored rating's
 photo; changing one's mind deletes the replaced rating's photo, so deleting a rater's ratings leaves no photo
-behind."""
+behind, nor does deleting a rating still waiting in the outbox."""
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import time
 from pathlib import Path
 
 from fastapi.testclient import TestClient
 from prometheus_client import CollectorRegistry
 
+from services.feedback.app import create_app
 from services.feedback.metrics import FeedbackMetrics
 from services.feedback.runtime import FeedbackRuntime
 from services.feedback.service import rating_from
 from services.feedback.settings import Settings
 from shared.rating import RatingIn
 from tests.unit.test_feedback_api import FakeRatingStore, body, client, settings, store
+from tests.unit.test_feedback_deadline import StallingRatingStore
 
 __all__ = ["client", "settings", "store"]  # fixtures
 RATED_AT = "2026-12-01T12:00:00Z"
@@ -79,3 +82,17 @@ def test_changing_ones_mind_deletes_the_replaced_ratings_photo(client: TestClien
     assert [path.read_bytes() for path in photo_files(settings)] == [disliked]  # before: the liked photo stayed too
     assert client.delete("/v1/ratings", params={"rater": "session:s1"}).json() == {"deleted": 1}
     assert photo_files(settings) == []  # nothing of the person is left
+
+
+def test_deleting_a_rating_still_waiting_in_the_outbox_deletes_the_photo_a_cut_off_attempt_wrote(
+    settings: Settings,
+) -> None:
+    store = StallingRatingStore()
+    settings.store_timeout_s = 0.5
+    with TestClient(create_app(settings, store=store)) as client:
+        store.stalled = True  # the store attempt writes the photo, then the store does not answer: queued
+        assert client.post("/v1/ratings", json=rated(big_photo(b"stalled"))).status_code == 202
+        time.sleep(0.2)  # the delivery task's own attempt is stalled too, its photo written
+        assert len(photo_files(settings)) == 1
+        assert client.delete("/v1/ratings", params={"rater": "session:s1"}).json() == {"deleted": 1}
+        assert photo_files(settings) == []  # before: the photo of the rating deleted from the outbox stayed
