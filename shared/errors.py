@@ -14,6 +14,7 @@
     └── UpstreamError                 502  another service or Spotify failed
         ├── UpstreamUnavailable       503  could not connect
         │   └── StoreUnavailable      503  the store a service keeps its state in (Redis, SQLite, DynamoDB) failed
+        ├── StoreRefused              502  the store answered and refused the request for good (a retry cannot help)
         └── UpstreamTimeout           504
 
 The JSON body is always {"error": "<ClassName or given name>", "detail": ..., "request_id": "..."}. Domain modules
@@ -101,6 +102,11 @@ class UpstreamUnavailable(UpstreamError):
 
 class StoreUnavailable(UpstreamUnavailable):
     """A store the service keeps state in (sessions, ratings, Spotify tokens) failed or timed out (503, retry)."""
+
+
+class StoreRefused(UpstreamError):
+    """The store answered and will never take this request (DynamoDB's ValidationException: an item over 400 KB ...):
+    unlike StoreUnavailable, waiting and retrying cannot help, so nothing may queue behind it (502)."""
 
 
 class UpstreamTimeout(UpstreamError):

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Final
 
+# The longest genre name anything accepts (the genre map's resolver, a rating's genres, a genre look's names);
+# Spotify's longest genre name is under 50 characters.
+MAX_NAME_CHARS: Final = 100
+
 # Spotify's /recommendations/available-genre-seeds as last served (factual API values; the endpoint is now closed).
 SEED_GENRES: Final[tuple[str, ...]] = (
     "acoustic",

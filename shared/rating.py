@@ -12,9 +12,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Final, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
 from shared.features import FEATURES_EXAMPLE, AudioFeatures
+from shared.genres import MAX_NAME_CHARS
 from shared.photo_reading import GENRE_LOOK_EXAMPLE, MOOD_EXAMPLE, GenreLook, PhotoMood
 from shared.recommendation import MAX_ALBUM_PHOTOS
 
@@ -35,6 +36,11 @@ def _integer_only(value: object) -> object:
 
 RatingValue = Annotated[Literal[1, -1], BeforeValidator(_integer_only)]
 _KEY = r"^[A-Za-z0-9._-]+$"
+# Spotify track ids are 22 base62 characters (every id in the catalog is one). Bounding each string a rating carries
+# bounds the rating: unbounded, one could outgrow what the store takes (a DynamoDB item is at most 400 KB).
+TRACK_ID_MAX_CHARS: Final = 22
+TrackId = Annotated[str, StringConstraints(min_length=1, max_length=TRACK_ID_MAX_CHARS)]
+GenreName = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME_CHARS)]
 
 
 class RatingIn(BaseModel):
@@ -66,7 +72,7 @@ class RatingIn(BaseModel):
     rating: RatingValue = Field(description="1 = liked, -1 = disliked.")
     features: AudioFeatures
     model_version: str = Field(min_length=1, max_length=128)
-    track_ids: list[str] = Field(default_factory=list, max_length=100)
+    track_ids: list[TrackId] = Field(default_factory=list, max_length=100)
     track_photos: list[Annotated[int, Field(ge=0, lt=MAX_ALBUM_PHOTOS)]] = Field(
         default_factory=list,
         max_length=100,
@@ -85,7 +91,7 @@ class RatingIn(BaseModel):
     )
     mood: PhotoMood | None = None
     genre_look: GenreLook | None = None
-    genres: list[str] = Field(default_factory=list, max_length=20)
+    genres: list[GenreName] = Field(default_factory=list, max_length=20)
     mode: Literal["match", "boost", "calm"] | None = None
     photo: bytes | None = Field(
         default=None, description="The photo, JPEG (base64 in JSON); above the inline limit it goes to object storage."

@@ -51,7 +51,7 @@ Deadline = Annotated[
     responses={
         200: {"model": RatingOut, "description": "Replaced the rater's earlier rating, or a retry changed nothing"},
         202: {"model": RatingOut, "description": "Accepted into the outbox; delivered when the store returns"},
-        **error_responses(400, 408, 413, 415, 422, 503),
+        **error_responses(400, 408, 413, 415, 422, 502, 503),
     },
 )
 async def post_rating(
@@ -69,7 +69,7 @@ async def post_rating(
     "/ratings",
     response_model=RatingList,
     summary="The ratings of one playlist or of one rater (photos included), oldest first",
-    responses=error_responses(422, 503),
+    responses=error_responses(422, 502, 503),
 )
 async def list_ratings(
     service: Service,
@@ -84,7 +84,7 @@ async def list_ratings(
     "/ratings",
     response_model=DeletedRatings,
     summary="Delete every rating of these raters, with their photos (also those still waiting in the outbox)",
-    responses=error_responses(422, 503),
+    responses=error_responses(422, 502, 503),
 )
 async def delete_ratings(
     service: Service, rater: Annotated[list[RaterKey], Query(min_length=1, max_length=4, description=_RATER_HELP)]
@@ -96,7 +96,7 @@ async def delete_ratings(
     "/ratings/transfer",
     response_model=TransferredRatings,
     summary="Move a guest session's ratings to the Spotify account signed in from it (idempotent)",
-    responses=error_responses(422, 503),
+    responses=error_responses(422, 502, 503),
 )
 async def transfer_ratings(service: Service, body: RaterTransfer) -> TransferredRatings:
     return TransferredRatings(moved=await service.transfer_ratings(session=body.session, user=body.user))
@@ -112,7 +112,7 @@ def require_admin(runtime: RuntimeDep, authorization: AuthorizationHeader = None
     dependencies=[Depends(require_admin)],
     summary="Every rating as one Parquet file (the training dataset's schema + reward, model version, timestamps)",
     response_class=Response,
-    responses={200: {"content": {"application/vnd.apache.parquet": {}}}, **error_responses(401, 503)},
+    responses={200: {"content": {"application/vnd.apache.parquet": {}}}, **error_responses(401, 502, 503)},
 )
 async def export_ratings(
     service: Service,

@@ -1,4 +1,5 @@
-"""The feedback service's own metrics on its /metrics: ratings by outcome, the outbox's backlog and deliveries."""
+"""The feedback service's own metrics on its /metrics: ratings by outcome, the outbox's backlog, deliveries and the
+ratings it set aside (refused by the store for good)."""
 
 from __future__ import annotations
 
@@ -17,4 +18,9 @@ class FeedbackMetrics:
         )
         self.backlog = Gauge(
             "feedback_outbox_backlog", "Ratings waiting in the outbox for the store.", registry=registry
+        )
+        self.dead_letters = Gauge(
+            "feedback_outbox_dead_letters",
+            "Ratings the store refused for good, set aside in the outbox file's dead_letter table.",
+            registry=registry,
         )

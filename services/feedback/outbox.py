@@ -4,6 +4,11 @@ A SQLite file in WAL mode with synchronous=FULL: an accepted rating survives a c
 delivered oldest first (`seq`), and each is removed only after the store took it; a crash between the two re-sends
 it, which the store's conditional write turns into a no-op (same id, same idempotency key or not newer). So
 delivery is in order and without duplicates.
+
+A rating the store refuses for good (or that no longer reads as a rating) moves to the `dead_letter` table of the
+same file with the reason, so it cannot hold back the ratings queued behind it; it stays there, counted in
+/metrics and /readyz, for a person to look at (`SELECT seq, reason FROM dead_letter`), and is deleted with its
+rater's ratings.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from pydantic import ValidationError
+
 from services.feedback.ratings import Rating
 
 T = TypeVar("T")
@@ -26,6 +33,14 @@ CREATE TABLE IF NOT EXISTS outbox (
     rater TEXT NOT NULL,
     rating TEXT NOT NULL,
     enqueued_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS dead_letter (
+    seq INTEGER PRIMARY KEY,
+    rater TEXT NOT NULL,
+    rating TEXT NOT NULL,
+    enqueued_at REAL NOT NULL,
+    failed_at REAL NOT NULL,
+    reason TEXT NOT NULL
 );
 """
 
@@ -41,10 +56,12 @@ class Outbox:
         self._conn.execute("PRAGMA synchronous=FULL")
         self._conn.executescript(_SCHEMA)
         self._lock = threading.Lock()
-        self.backlog = self._count()  # kept current so /metrics and /readyz read it without a query
+        # Kept current so /metrics and /readyz read them without a query.
+        self.backlog = self._count()
+        self.dead_letters = self._count("dead_letter")
 
-    def _count(self) -> int:
-        return int(self._conn.execute("SELECT COUNT(*) FROM outbox").fetchone()[0])
+    def _count(self, table: str = "outbox") -> int:
+        return int(self._conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
     async def _run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         def locked() -> T:
@@ -65,12 +82,38 @@ class Outbox:
         await self._run(insert)
 
     async def head(self, limit: int = 100) -> list[tuple[int, Rating]]:
-        """The oldest `limit` entries, oldest first."""
+        """The oldest `limit` entries, oldest first; an entry that does not read as a rating is set aside."""
 
         def select(conn: sqlite3.Connection) -> list[tuple[int, str]]:
             return conn.execute("SELECT seq, rating FROM outbox ORDER BY seq LIMIT ?", (limit,)).fetchall()
 
-        return [(seq, Rating.model_validate_json(body)) for seq, body in await self._run(select)]
+        entries: list[tuple[int, Rating]] = []
+        for seq, body in await self._run(select):
+            try:
+                entries.append((seq, Rating.model_validate_json(body)))
+            except ValidationError as exc:
+                await self.set_aside(seq, reason=f"not a rating: {exc}")
+        return entries
+
+    async def set_aside(self, seq: int, *, reason: str) -> None:
+        """Move an entry to the dead letters (one transaction), so the entries behind it are delivered."""
+
+        def move(conn: sqlite3.Connection) -> None:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.execute(
+                    "INSERT OR REPLACE INTO dead_letter SELECT seq, rater, rating, enqueued_at, ?, ? FROM outbox "
+                    "WHERE seq = ?",
+                    (time.time(), reason[:2000], seq),
+                )
+                conn.execute("DELETE FROM outbox WHERE seq = ?", (seq,))
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            self.backlog, self.dead_letters = self._count(), self._count("dead_letter")
+
+        await self._run(move)
 
     async def remove(self, seq: int) -> None:
         """Drop a delivered entry."""
@@ -81,16 +124,21 @@ class Outbox:
 
         await self._run(delete)
 
-    async def drop_raters(self, raters: list[str]) -> int:
-        """Forget the waiting ratings of these raters (they asked for their ratings to be deleted)."""
+    async def drop_raters(self, raters: list[str]) -> list[str]:
+        """Forget the waiting and the set-aside ratings of these raters (they asked for their ratings to be
+        deleted); the forgotten entries as they were kept (JSON)."""
 
-        def delete(conn: sqlite3.Connection) -> int:
+        def delete(conn: sqlite3.Connection) -> list[str]:
             marks = ",".join("?" * len(raters))
-            count = conn.execute(f"DELETE FROM outbox WHERE rater IN ({marks})", raters).rowcount
-            self.backlog = self._count()
-            return int(count)
+            bodies: list[str] = []
+            for table in ("outbox", "dead_letter"):  # one lock holder: nothing is added between the two
+                rows = conn.execute(f"SELECT rating FROM {table} WHERE rater IN ({marks})", raters).fetchall()
+                conn.execute(f"DELETE FROM {table} WHERE rater IN ({marks})", raters)
+                bodies += [body for (body,) in rows]
+            self.backlog, self.dead_letters = self._count(), self._count("dead_letter")
+            return bodies
 
-        return await self._run(delete) if raters else 0
+        return await self._run(delete) if raters else []
 
     async def reassign(self, rater: str, change: Callable[[Rating], Rating]) -> int:
         """Rewrite the waiting ratings of `rater` with `change`, in place (a guest's ratings becoming the account's at

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal, Protocol
+from typing import Annotated, Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidatorFunctionWrapHandler, WrapValidator
 
 from shared.errors import InvalidInput
 from shared.features import AudioFeatures
@@ -28,6 +29,31 @@ log = logging.getLogger("pressedplay.feedback")
 _RATING_NAMESPACE = uuid.UUID("5b0f2f4e-5a55-4f0b-9c1f-0d6c6f0e7a11")
 
 PutOutcome = Literal["created", "replaced", "unchanged"]
+
+
+@dataclass(frozen=True)
+class PutResult:
+    """What a conditional write did, and the photo object (`photo_ref`) of the rating it found stored: the one it
+    replaced, or the one that stays when nothing changed. The caller deletes the photo no rating points to any more
+    (adapters/photos.py: drop_unreferenced_photo)."""
+
+    outcome: PutOutcome
+    stored_photo_ref: str | None = None
+
+
+def _readable_look(value: Any, handler: ValidatorFunctionWrapHandler) -> GenreLook | None:
+    """A stored look that breaks the rule is read as no look. Ratings came in without the rule until it was put on
+    RatingIn (a NaN was stored as null): one such rating must not fail every list, export and delete of the store,
+    nor the outbox's delivery. New ratings cannot carry one (RatingIn refuses it: 422)."""
+    try:
+        look: GenreLook | None = handler(value)
+    except ValidationError as exc:
+        log.warning("rating.genre_look_dropped", extra={"reason": str(exc.errors()[0]["msg"])[:200]})
+        return None
+    return look
+
+
+StoredGenreLook = Annotated[GenreLook | None, WrapValidator(_readable_look)]
 
 
 class Rating(BaseModel):
@@ -43,7 +69,7 @@ class Rating(BaseModel):
     rating: Literal[1, -1]
     features: AudioFeatures
     mood: PhotoMood | None = None
-    genre_look: GenreLook | None = None
+    genre_look: StoredGenreLook = None
     model_version: str = Field(max_length=128)
     genres: list[str] = Field(default_factory=list)
     mode: str | None = None
@@ -60,8 +86,9 @@ class Rating(BaseModel):
 class RatingStore(Protocol):
     """Where ratings live (SQLite on a laptop, DynamoDB in deployment)."""
 
-    async def put(self, rating: Rating) -> PutOutcome:
-        """Write conditionally (see the module docstring): created, replaced, or unchanged (retry or stale)."""
+    async def put(self, rating: Rating) -> PutResult:
+        """Write conditionally (see the module docstring): created, replaced, or unchanged (retry or stale), with
+        the photo_ref of the rating found stored."""
         ...
 
     async def get(self, playlist_id: str, rating_id: str) -> Rating | None:

@@ -4,13 +4,16 @@ of the outbox in order once the store is back. Also a rater's own ratings (list,
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
-from services.feedback.adapters.photos import PhotoStore, with_photo
+from pydantic import ValidationError
+
+from services.feedback.adapters.photos import PhotoStore, drop_unreferenced_photo, with_photo
 from services.feedback.outbox import Outbox
 from services.feedback.ratings import PutOutcome, Rating, RatingStore
 from shared.errors import DeadlinePassed, StoreUnavailable
@@ -30,12 +33,19 @@ class Recorder:
     photos: PhotoStore
     photo_inline_max_bytes: int
     put_timeout_s: float = 2.0
-    delivered: int = 0
+
+    def _photo_key(self, rating: Rating) -> str | None:
+        """Where the rating's photo goes, when it is too large to sit in the rating: one key per rating and moment,
+        so sending the same rating again writes the same object."""
+        if rating.photo is None or len(rating.photo) <= self.photo_inline_max_bytes:
+            return None
+        return f"ratings/{rating.id}-{rating.created_at:%Y%m%dT%H%M%S%f}.jpg"
 
     async def _offload_photo(self, rating: Rating) -> Rating:
-        if rating.photo is None or len(rating.photo) <= self.photo_inline_max_bytes:
+        key = self._photo_key(rating)
+        if key is None or rating.photo is None:
             return rating
-        ref = await self.photos.put(f"ratings/{rating.id}-{rating.created_at:%Y%m%dT%H%M%S%f}.jpg", rating.photo)
+        ref = await self.photos.put(key, rating.photo)
         return rating.model_copy(update={"photo": None, "photo_ref": ref})
 
     async def record(self, rating: Rating, *, deadline: float | None = None) -> Recorded:
@@ -63,13 +73,13 @@ class Recorder:
 
     async def _put(self, rating: Rating) -> PutOutcome:
         stored = await self._offload_photo(rating.model_copy(update={"stored_at": datetime.now(UTC)}))
-        outcome = await self.store.put(stored)
-        if outcome == "unchanged" and stored.photo_ref is not None:
-            await self.photos.delete(stored.photo_ref)
-        return outcome
+        put = await self.store.put(stored)
+        await drop_unreferenced_photo(self.photos, written=stored.photo_ref, put=put)
+        return put.outcome
 
     async def deliver(self, *, batch: int = 100) -> int:
-        """Deliver the outbox oldest first until it is empty or the store fails; returns how many went."""
+        """Deliver the outbox oldest first until it is empty or the store is unavailable; returns how many went. A
+        rating failing any other way (the store refused it for good) is set aside, so it holds back nothing."""
         sent = 0
         while True:
             pending = await self.outbox.head(batch)
@@ -80,9 +90,14 @@ class Recorder:
                     outcome = await self._put(rating)
                 except StoreUnavailable:
                     return sent
+                except Exception as exc:
+                    reason = f"{type(exc).__name__}: {exc}"
+                    extra = {"rating_id": rating.id, "seq": seq, "reason": reason[:300]}
+                    log.error("rating.set_aside", exc_info=exc, extra=extra)
+                    await self.outbox.set_aside(seq, reason=reason)
+                    continue
                 await self.outbox.remove(seq)
                 sent += 1
-                self.delivered += 1
                 log.info("rating.delivered", extra={"rating_id": rating.id, "outcome": outcome, "seq": seq})
 
     async def with_photo(self, rating: Rating) -> Rating:
@@ -96,7 +111,14 @@ class Recorder:
 
     async def delete_raters(self, raters: list[str]) -> int:
         """Delete every rating of these raters and their photo objects; returns how many ratings went."""
-        deleted = await self.outbox.drop_raters(raters)
+        forgotten = await self.outbox.drop_raters(raters)
+        deleted = len(forgotten)
+        for body in forgotten:
+            # A store attempt cut off by an outage may have written the photo of a rating still waiting.
+            with contextlib.suppress(ValidationError):
+                key = self._photo_key(Rating.model_validate_json(body))
+                if key is not None:
+                    await self.photos.delete(key)
         for rater in raters:
             for rating in await self.store.for_rater(rater):
                 if await self.store.delete(rating.playlist_id, rating.id):

@@ -43,8 +43,8 @@ class FeedbackRuntime:
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._stopping = False
-        self.store_reachable = False
         metrics.backlog.set_function(lambda: float(self._recorder.outbox.backlog) if self._recorder else 0.0)
+        metrics.dead_letters.set_function(lambda: float(self._recorder.outbox.dead_letters) if self._recorder else 0.0)
 
     async def start(self) -> None:
         """Open the stores and the outbox, and start delivering what the outbox holds."""
@@ -102,10 +102,9 @@ class FeedbackRuntime:
             # Under the gateway's 2 s readiness probe: a frozen store must not make this service look down too
             # (the probe's timeouts would open the gateway's breaker, and ratings the outbox could take be refused).
             timeout_s = min(self.settings.store_timeout_s, STORE_PING_TIMEOUT_S)
-            self.store_reachable = bool(await asyncio.wait_for(ping, timeout_s))
+            return bool(await asyncio.wait_for(ping, timeout_s))
         except Exception:
-            self.store_reachable = False
-        return self.store_reachable
+            return False
 
     def checks(self) -> Mapping[str, ReadinessCheck]:
         """Ready when ratings can be accepted: the outbox answers (the store may be down; ratings then wait)."""
@@ -114,14 +113,17 @@ class FeedbackRuntime:
         return {"outbox": self._recorder.outbox.ping}
 
     async def details(self) -> dict[str, Any]:
-        """What /readyz shows beside its checks: whether the store answers, and the outbox's backlog."""
+        """What /readyz shows beside its checks: whether the store answers, the outbox's backlog and what it set
+        aside."""
         if self._recorder is None:
-            return {"store": False, "outbox": {"backlog": 0, "oldest_s": 0.0}}
+            return {"store": False, "outbox": {"backlog": 0, "oldest_s": 0.0, "dead_letters": 0}}
+        outbox = self._recorder.outbox
         return {
             "store": await self._store_ping(),
             "outbox": {
-                "backlog": self._recorder.outbox.backlog,
-                "oldest_s": round(await self._recorder.outbox.oldest_age_s(), 3),
+                "backlog": outbox.backlog,
+                "oldest_s": round(await outbox.oldest_age_s(), 3),
+                "dead_letters": outbox.dead_letters,
             },
         }
 

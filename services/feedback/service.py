@@ -82,7 +82,9 @@ class RatingService:
     async def transfer_ratings(self, *, session: str, user: str) -> int:
         """Move a guest session's ratings to the Spotify account signed in from it; how many moved."""
         recorder = self.recorder
-        return await move_session_ratings(recorder.store, session=session, user=user, outbox=recorder.outbox)
+        return await move_session_ratings(
+            recorder.store, recorder.photos, session=session, user=user, outbox=recorder.outbox
+        )
 
     async def export_ratings(self, *, delete: bool) -> tuple[bytes, int]:
         """Every rating as one Parquet file and how many it holds (then deleted, exactly those, when asked)."""

@@ -11,14 +11,19 @@ from __future__ import annotations
 
 import logging
 
+from services.feedback.adapters.photos import PhotoStore, drop_unreferenced_photo
 from services.feedback.outbox import Outbox
 from services.feedback.ratings import Rating, RatingStore, rater_key, rating_id
 
 log = logging.getLogger("pressedplay.feedback")
 
 
-async def move_session_ratings(store: RatingStore, *, session: str, user: str, outbox: Outbox | None = None) -> int:
-    """Move every rating of the session, queued or stored, to the user; how many were moved."""
+async def move_session_ratings(
+    store: RatingStore, photos: PhotoStore, *, session: str, user: str, outbox: Outbox | None = None
+) -> int:
+    """Move every rating of the session, queued or stored, to the user; how many were moved. A photo no rating points
+    to afterwards (the account's replaced rating's, or the guest's when the account's later rating stays) is
+    deleted."""
     account = rater_key(user=user, session=None)
 
     def carried(rating: Rating) -> Rating:
@@ -29,7 +34,8 @@ async def move_session_ratings(store: RatingStore, *, session: str, user: str, o
     queued = await outbox.reassign(guest, carried) if outbox is not None else 0
     moved = 0
     for rating in await store.for_rater(guest):
-        await store.put(carried(rating))  # "unchanged" when the account rated the playlist later: the later one stays
+        put = await store.put(carried(rating))  # "unchanged" when the account rated the playlist later: it stays
+        await drop_unreferenced_photo(photos, written=rating.photo_ref, put=put)
         await store.delete(rating.playlist_id, rating.id, created_at=rating.created_at)
         moved += 1
     log.info("ratings.carried", extra={"moved": moved, "queued": queued})

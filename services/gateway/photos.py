@@ -10,9 +10,10 @@ from __future__ import annotations
 import io
 import logging
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from shared.image_limits import ALLOWED_FORMATS, MAX_PIXELS
+from shared.photo_rgb import InvalidImage, upright_rgb
 from shared.rating import PHOTO_MAX_BYTES
 
 log = logging.getLogger("pressedplay.gateway")
@@ -35,8 +36,9 @@ def reencode_photo(data: bytes, *, max_bytes: int = PHOTO_MAX_BYTES) -> bytes | 
             scale = LONG_SIDE / max(opened.size)
             if scale < 1 and opened.format in ("JPEG", "MPO"):
                 opened.draft("RGB", (max(1, round(opened.width * scale)), max(1, round(opened.height * scale))))
-            image = ImageOps.exif_transpose(opened).convert("RGB")
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+            # The model's own conversion (inference's image_io): the photo kept is the photo the model read.
+            image = upright_rgb(opened)
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError, InvalidImage) as exc:
         log.warning("photo.unreadable", extra={"reason": str(exc)[:200]})
         return None
     # Bilinear: the kept photo feeds retraining at 224 px, where bicubic's sharper edges are lost (and it costs

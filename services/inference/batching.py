@@ -12,14 +12,16 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from PIL import Image
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
+from services.inference.model.onnx_predictor import SAMPLING_NEEDS_TORCH, SamplingNeedsTorch
 from services.inference.model_slot import ModelSlot, PredictionLike, PredictorLike
-from shared.errors import ComputeTimeout, NotReady, Overloaded, ServiceError
+from shared.errors import ComputeTimeout, InvalidInput, NotReady, Overloaded, ServiceError
 from shared.logging import current_request_id
 
 log = logging.getLogger("pressedplay.inference.batching")
@@ -117,7 +119,9 @@ class MicroBatcher:
         """Queue one image and wait for its prediction; Overloaded when the queue is full or time runs out."""
         if self._queue is None:
             raise NotReady("the batcher has not started", retry_after=self.retry_after_s)
-        self.slot.require()  # fail fast with NotReady rather than queueing behind a model that is not there
+        serving = self.slot.require()  # fail fast with NotReady rather than queueing behind a model that is not there
+        if sample and not serving.can_sample:  # refused before it can share a batch with anyone else's photo
+            raise SamplingNeedsTorch(SAMPLING_NEEDS_TORCH)
         future: asyncio.Future[PredictionLike] = asyncio.get_running_loop().create_future()
         try:
             self._queue.put_nowait(_Job(image, with_attention, sample, future))
@@ -193,20 +197,32 @@ class MicroBatcher:
             finished = time.perf_counter()
             for job, result in zip(jobs, results, strict=True):
                 self.metrics.request_seconds.observe(finished - job.enqueued)
-                if not job.future.done():
+                if job.future.done():
+                    continue
+                if isinstance(result, ServiceError):
+                    job.future.set_exception(result)
+                else:
                     job.future.set_result(result)
         finally:
             self._free_workers.release()
 
 
-def _predict_groups(predictor: PredictorLike, jobs: list[_Job]) -> list[PredictionLike]:
-    """Run in a pool thread: one predict call per (attention, sample) combination, results in job order."""
-    results: list[PredictionLike | None] = [None] * len(jobs)
+def _predict_groups(predictor: PredictorLike, jobs: list[_Job]) -> list[PredictionLike | ServiceError]:
+    """Run in a pool thread: one predict call per (attention, sample) combination, results in job order. A group the
+    model refuses (InvalidInput: sample=true queued just before a reload to a model that cannot sample) gets the
+    error alone; the other groups' photos are still answered."""
+    results: list[PredictionLike | ServiceError | None] = [None] * len(jobs)
     groups: dict[tuple[bool, bool], list[int]] = {}
     for index, job in enumerate(jobs):
         groups.setdefault((job.with_attention, job.sample), []).append(index)
     for (with_attention, sample), indices in groups.items():
-        predictions = predictor.predict([jobs[i].image for i in indices], with_attention=with_attention, sample=sample)
+        images = [jobs[i].image for i in indices]
+        try:
+            predictions: Sequence[PredictionLike | ServiceError] = predictor.predict(
+                images, with_attention=with_attention, sample=sample
+            )
+        except InvalidInput as refused:
+            predictions = [refused] * len(indices)
         if len(predictions) != len(indices):
             raise RuntimeError(f"predictor returned {len(predictions)} predictions for {len(indices)} images")
         for i, prediction in zip(indices, predictions, strict=True):

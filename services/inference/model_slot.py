@@ -48,6 +48,8 @@ class PredictorLike(Protocol):
     def device(self) -> str: ...
     @property
     def backend(self) -> str: ...  # "onnx" (ONNX Runtime) or "eager" (PyTorch): what the loaded model runs in
+    @property
+    def can_sample(self) -> bool: ...  # whether predict(sample=True) works (it needs PyTorch's VAE head)
     def predict(
         self, images: list[Image.Image], *, with_attention: bool = False, sample: bool = False
     ) -> Sequence[PredictionLike]: ...

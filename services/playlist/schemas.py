@@ -7,7 +7,7 @@ from typing import Annotated, Final
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.playlist.genres.mapping import MAX_NAME_CHARS
+from shared.genres import MAX_NAME_CHARS
 from shared.recommendation import (
     ALBUM_EXAMPLE,
     EXPORT_MEDIA_TYPES,

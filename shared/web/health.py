@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -10,6 +11,8 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from shared.readiness import ReadinessCheck
+
+log = logging.getLogger("pressedplay.health")
 
 
 async def _run_check(check: ReadinessCheck, timeout_s: float) -> bool:
@@ -39,7 +42,12 @@ def mount_health(
         results = await asyncio.gather(*(_run_check(c, timeout_s) for c in named.values()))
         status = dict(zip(named, results, strict=True))
         ready = all(results)
-        body: dict[str, Any] = {"status": "ready" if ready else "not_ready", "checks": status}
+        shown: Mapping[str, Any] = {}
         if details is not None:
-            body.update(await details())
+            try:
+                shown = await asyncio.wait_for(details(), timeout=timeout_s)
+            except Exception as exc:  # what the service shows beside its checks failed (its outbox): not ready
+                log.warning("readyz.details_failed", extra={"reason": f"{type(exc).__name__}: {exc}"[:300]})
+                ready = False
+        body = {"status": "ready" if ready else "not_ready", "checks": status, **shown}
         return JSONResponse(status_code=200 if ready else 503, content=body)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image
 
+from services.inference.model.onnx_predictor import SAMPLING_NEEDS_TORCH, SamplingNeedsTorch
 from shared.features import AudioFeatures
 from shared.photo_reading import GenreLook, PhotoMood
 
@@ -34,6 +35,7 @@ class FakePredictor:
     version: str = "fake-1"
     device: str = "cpu"
     backend: str = "eager"  # what a real one runs in: "onnx" turns auto batching on, as ONNX Runtime does
+    can_sample: bool = True  # False: refuses sample=True as OnnxPredictor does
     delay_s: float = 0.0
     gate: threading.Event | None = None
     fail_with: Exception | None = None
@@ -50,6 +52,8 @@ class FakePredictor:
             time.sleep(self.delay_s)
         if self.fail_with is not None:
             raise self.fail_with
+        if sample and not self.can_sample:
+            raise SamplingNeedsTorch(SAMPLING_NEEDS_TORCH)
         self.batches.append(len(images))
         return [self._one(image, with_attention) for image in images]
 

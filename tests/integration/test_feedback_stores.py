@@ -13,8 +13,8 @@ import pytest
 
 from services.feedback.adapters.dynamodb_store import DynamoRatingStore
 from services.feedback.adapters.sqlite_store import SqliteRatingStore
-from services.feedback.ratings import Rating, RatingStore, new_rating
-from shared.errors import StoreUnavailable
+from services.feedback.ratings import PutResult, Rating, RatingStore, new_rating
+from shared.errors import StoreRefused, StoreUnavailable
 from shared.features import AudioFeatures
 from shared.photo_reading import PhotoMood
 
@@ -62,7 +62,7 @@ async def test_a_stored_rating_comes_back_with_everything_it_carried(store: Rati
         update={"photo": b"\xff\xd8jpeg", "mood": PhotoMood(valence=6.5, arousal=2.25), "genres": ["pop"]}
     )
     stored = Rating.model_validate(stored.model_dump())
-    assert await store.put(stored) == "created"
+    assert (await store.put(stored)).outcome == "created"
     assert await store.for_playlist("p1") == [stored]
     assert await store.for_rater("session:s1") == [stored]
     assert await store.get("p1", stored.id) == stored
@@ -70,8 +70,8 @@ async def test_a_stored_rating_comes_back_with_everything_it_carried(store: Rati
 
 @pytest.mark.anyio
 async def test_a_second_rating_from_the_same_session_replaces_the_first(store: RatingStore) -> None:
-    assert await store.put(rating("p1", 1, session="s1")) == "created"
-    assert await store.put(rating("p1", -1, session="s1", minutes=1)) == "replaced"
+    assert (await store.put(rating("p1", 1, session="s1"))).outcome == "created"
+    assert (await store.put(rating("p1", -1, session="s1", minutes=1))).outcome == "replaced"
     (only,) = await store.for_playlist("p1")
     assert only.rating == -1
 
@@ -79,12 +79,28 @@ async def test_a_second_rating_from_the_same_session_replaces_the_first(store: R
 @pytest.mark.anyio
 async def test_writes_are_conditional_on_time_and_idempotency_key(store: RatingStore) -> None:
     newer = rating("pc", -1, session="s1", minutes=5).model_copy(update={"idempotency_key": "k1"})
-    assert await store.put(newer) == "created"
-    assert await store.put(rating("pc", 1, session="s1", minutes=1)) == "unchanged"  # older: a late delivery
+    assert (await store.put(newer)).outcome == "created"
+    assert (await store.put(rating("pc", 1, session="s1", minutes=1))).outcome == "unchanged"  # older: a late delivery
     retry = rating("pc", 1, session="s1", minutes=9).model_copy(update={"idempotency_key": "k1"})
-    assert await store.put(retry) == "unchanged"  # a retry of the stored one
+    assert (await store.put(retry)).outcome == "unchanged"  # a retry of the stored one
     (only,) = await store.for_playlist("pc")
     assert only.rating == -1
+
+
+@pytest.mark.anyio
+async def test_a_write_names_the_photo_of_the_rating_it_found_stored(store: RatingStore) -> None:
+    def with_photo(made: Rating, ref: str | None) -> Rating:
+        return made.model_copy(update={"photo_ref": ref})
+
+    first = with_photo(rating("pp", 1, session="s1"), "ratings/first.jpg")
+    assert await store.put(first) == PutResult("created")
+    assert await store.put(first) == PutResult("unchanged", "ratings/first.jpg")  # re-sent: the stored one's photo
+    second = with_photo(rating("pp", -1, session="s1", minutes=1), "ratings/second.jpg")
+    assert await store.put(second) == PutResult("replaced", "ratings/first.jpg")
+    stale = with_photo(rating("pp", 1, session="s1"), "ratings/stale.jpg")
+    assert await store.put(stale) == PutResult("unchanged", "ratings/second.jpg")
+    assert await store.put(rating("pp", 1, session="s1", minutes=2)) == PutResult("replaced", "ratings/second.jpg")
+    assert await store.put(rating("pp", -1, session="s1", minutes=3)) == PutResult("replaced", None)
 
 
 @pytest.mark.anyio
@@ -186,5 +202,16 @@ async def test_ratings_in_the_first_sqlite_schema_are_carried_over(tmp_path: Pat
     store = SqliteRatingStore(path)
     (old,) = await store.for_rater("session:s1")
     assert (old.rating, old.model_version, old.created_at) == (-1, "m0", T0)
-    assert await store.put(rating("p1", 1, session="s1", minutes=1)) == "replaced"
+    assert (await store.put(rating("p1", 1, session="s1", minutes=1))).outcome == "replaced"
+    await store.close()
+
+
+@pytest.mark.anyio
+async def test_an_item_dynamodb_refuses_for_good_is_store_refused_and_the_store_goes_on(dynamodb_service: str) -> None:
+    store = DynamoRatingStore(table=f"refuse-{uuid.uuid4().hex[:8]}", region="us-east-1", endpoint_url=dynamodb_service)
+    over_400_kb = rating("p-huge", 1, session="s1").model_copy(update={"photo": bytes(450_000)})
+    with pytest.raises(StoreRefused) as refused:  # ValidationException: waiting would never make it fit
+        await store.put(over_400_kb)
+    assert refused.value.status_code == 502 and "size" in str(refused.value).lower()
+    assert (await store.put(rating("p-fine", 1, session="s1"))).outcome == "created"
     await store.close()

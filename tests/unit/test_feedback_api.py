@@ -18,7 +18,7 @@ from pydantic import SecretStr
 
 from services.feedback.adapters.photos import FolderPhotoStore
 from services.feedback.app import create_app
-from services.feedback.ratings import PutOutcome, Rating, should_replace, timestamp
+from services.feedback.ratings import PutResult, Rating, should_replace, timestamp
 from services.feedback.settings import Settings
 from shared.errors import StoreUnavailable
 
@@ -46,14 +46,14 @@ class FakeRatingStore:
         if self.down:
             raise StoreUnavailable("store is down", retry_after=2)
 
-    async def put(self, rating: Rating) -> PutOutcome:
+    async def put(self, rating: Rating) -> PutResult:
         self._check()
         stored = self.ratings.get(rating.id)
         if not should_replace(stored, rating):
-            return "unchanged"
+            return PutResult("unchanged", stored.photo_ref if stored else None)
         self.ratings[rating.id] = rating
         self.writes.append(rating.id)
-        return "created" if stored is None else "replaced"
+        return PutResult("created") if stored is None else PutResult("replaced", stored.photo_ref)
 
     async def get(self, playlist_id: str, rating_id: str) -> Rating | None:
         self._check()

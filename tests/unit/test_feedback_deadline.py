@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from services.feedback.app import create_app
-from services.feedback.ratings import PutOutcome, Rating
+from services.feedback.ratings import PutResult, Rating
 from services.feedback.settings import Settings
 from shared.errors import StoreUnavailable
 from shared.rating import DEADLINE_HEADER
@@ -35,7 +35,7 @@ class StallingRatingStore(FakeRatingStore):
                 raise StoreUnavailable("the store did not answer in time", retry_after=2)
             await asyncio.sleep(0.01)
 
-    async def put(self, rating: Rating) -> PutOutcome:
+    async def put(self, rating: Rating) -> PutResult:
         await self._wait()
         return await super().put(rating)
 

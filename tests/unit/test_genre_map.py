@@ -12,7 +12,6 @@ import pytest
 
 from services.playlist.genres.embedding import GenreEmbeddingIndex
 from services.playlist.genres.mapping import (
-    MAX_NAME_CHARS,
     GenreMapInvalid,
     GenreMapper,
     UnknownGenre,
@@ -22,7 +21,7 @@ from services.playlist.genres.mapping import (
 )
 from services.playlist.genres.votes import neighbour_confidence
 from shared.errors import InvalidInput
-from shared.genres import SEED_GENRE_SET
+from shared.genres import MAX_NAME_CHARS, SEED_GENRE_SET
 
 SMALL_MAP = {
     "pop": ["pop"],

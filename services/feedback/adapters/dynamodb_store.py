@@ -18,7 +18,8 @@ from boto3.dynamodb.types import Binary, TypeDeserializer, TypeSerializer
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from services.feedback.ratings import PutOutcome, Rating, timestamp
+from services.feedback.adapters.dynamodb_errors import error_code, store_error
+from services.feedback.ratings import PutResult, Rating, timestamp
 from shared.errors import StoreUnavailable
 
 T = TypeVar("T")
@@ -39,10 +40,6 @@ _ATTRIBUTES = [
     {"AttributeName": "rater", "AttributeType": "S"},
     {"AttributeName": "created_at", "AttributeType": "S"},
 ]
-
-
-def _code(exc: ClientError) -> str:
-    return str(exc.response.get("Error", {}).get("Code", ""))
 
 
 class DynamoRatingStore:
@@ -81,7 +78,7 @@ class DynamoRatingStore:
         except TimeoutError as exc:
             raise StoreUnavailable("DynamoDB did not answer in time", retry_after=2) from exc
         except (BotoCoreError, ClientError) as exc:
-            raise StoreUnavailable(f"DynamoDB failed: {exc}", retry_after=2) from exc
+            raise store_error(exc) from exc
 
     async def ensure_table(self) -> None:
         """Create the ratings table (on-demand billing) if it does not exist yet, and wait until it is active."""
@@ -95,7 +92,7 @@ class DynamoRatingStore:
         try:
             described = self._client.describe_table(TableName=self.table)["Table"]
         except ClientError as exc:
-            if _code(exc) != "ResourceNotFoundException":
+            if error_code(exc) != "ResourceNotFoundException":
                 raise
             try:
                 self._client.create_table(
@@ -110,7 +107,7 @@ class DynamoRatingStore:
                 )
                 log.info("dynamodb.table_created", extra={"table": self.table})
             except ClientError as race:  # another replica created it first
-                if _code(race) != "ResourceInUseException":
+                if error_code(race) != "ResourceInUseException":
                     raise
         else:
             indexes = {index["IndexName"] for index in described.get("GlobalSecondaryIndexes", [])}
@@ -130,7 +127,7 @@ class DynamoRatingStore:
     def _rating(self, item: dict[str, Any]) -> Rating:
         return from_item({key: self._deserialise(value) for key, value in item.items()})
 
-    async def put(self, rating: Rating) -> PutOutcome:
+    async def put(self, rating: Rating) -> PutResult:
         """Conditional put: new, or newer and not a retry of the stored one; else unchanged."""
         await self.ensure_table()
         item = self._item(rating)
@@ -138,7 +135,7 @@ class DynamoRatingStore:
         if rating.idempotency_key is not None:
             values[":k"] = {"S": rating.idempotency_key}
 
-        def put_item() -> PutOutcome:
+        def put_item() -> PutResult:
             try:
                 response = self._client.put_item(
                     TableName=self.table,
@@ -148,12 +145,25 @@ class DynamoRatingStore:
                     ReturnValues="ALL_OLD",
                 )
             except ClientError as exc:
-                if _code(exc) == "ConditionalCheckFailedException":
-                    return "unchanged"
+                if error_code(exc) == "ConditionalCheckFailedException":
+                    return PutResult("unchanged", self._stored_photo_ref(item))
                 raise
-            return "replaced" if "Attributes" in response else "created"
+            if "Attributes" not in response:
+                return PutResult("created")
+            return PutResult("replaced", response["Attributes"].get("photo_ref", {}).get("S"))
 
         return await self._run(put_item)
+
+    def _stored_photo_ref(self, item: dict[str, Any]) -> str | None:
+        # A failed condition returns nothing (dynalite ignores ReturnValuesOnConditionCheckFailure): read the one
+        # attribute. Should a newer rating replace the stored one in between, we see its photo_ref and delete ours,
+        # which is right either way: that write deletes the photo of the one it replaced.
+        key = {"playlist_id": item["playlist_id"], "id": item["id"]}
+        found = self._client.get_item(
+            TableName=self.table, Key=key, ConsistentRead=True, ProjectionExpression="photo_ref"
+        ).get("Item", {})
+        ref = found.get("photo_ref", {}).get("S")
+        return str(ref) if ref is not None else None
 
     async def get(self, playlist_id: str, rating_id: str) -> Rating | None:
         """One rating (strongly consistent), or None."""
@@ -208,7 +218,7 @@ class DynamoRatingStore:
             try:
                 return "Attributes" in self._client.delete_item(**kwargs)
             except ClientError as exc:
-                if _code(exc) == "ConditionalCheckFailedException":
+                if error_code(exc) == "ConditionalCheckFailedException":
                     return False
                 raise
 

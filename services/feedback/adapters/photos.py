@@ -4,13 +4,16 @@ reference (`photo_ref`, the object's key)."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlparse
 
-from services.feedback.ratings import Rating
+from services.feedback.ratings import PutResult, Rating
 from shared.errors import StoreUnavailable
 from shared.s3 import S3ClientSettings, s3_client
+
+T = TypeVar("T")
 
 
 class PhotoStore(Protocol):
@@ -30,7 +33,8 @@ class PhotoStore(Protocol):
 
 
 class FolderPhotoStore:
-    """Photos as files under one folder."""
+    """Photos as files under one folder; a failing disk (full, unmounted) is StoreUnavailable like any store outage,
+    so a rating waiting on it stays in the outbox and is retried."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -41,20 +45,30 @@ class FolderPhotoStore:
             raise ValueError(f"photo reference {ref!r} leaves the photo folder")
         return path
 
-    async def put(self, key: str, data: bytes) -> str:
-        path = self._path(key)
+    def _write(self, path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         temp = path.with_suffix(".tmp")
-        await asyncio.to_thread(temp.write_bytes, data)
+        temp.write_bytes(data)
         temp.replace(path)
+
+    async def _on_disk(self, fn: Callable[[], T]) -> T:
+        try:
+            return await asyncio.to_thread(fn)
+        except OSError as exc:
+            raise StoreUnavailable(f"the photo folder failed: {exc}", retry_after=2) from exc
+
+    async def put(self, key: str, data: bytes) -> str:
+        path = self._path(key)
+        await self._on_disk(lambda: self._write(path, data))
         return key
 
     async def get(self, ref: str) -> bytes | None:
         path = self._path(ref)
-        return await asyncio.to_thread(path.read_bytes) if path.exists() else None
+        return await self._on_disk(lambda: path.read_bytes() if path.exists() else None)
 
     async def delete(self, ref: str) -> None:
-        self._path(ref).unlink(missing_ok=True)
+        path = self._path(ref)
+        await self._on_disk(lambda: path.unlink(missing_ok=True))
 
 
 class S3PhotoStore:
@@ -106,3 +120,13 @@ async def with_photo(rating: Rating, photos: PhotoStore) -> Rating:
     if rating.photo is None and rating.photo_ref is not None:
         return rating.model_copy(update={"photo": await photos.get(rating.photo_ref)})
     return rating
+
+
+async def drop_unreferenced_photo(photos: PhotoStore, *, written: str | None, put: PutResult) -> None:
+    """After a conditional write of a rating pointing to photo `written`, delete the photo no rating points to any
+    more: the replaced rating's, or, when nothing changed, `written` itself, unless the stored rating points to that
+    very object (a re-sent rating writes its photo under the same key)."""
+    if put.outcome == "replaced" and put.stored_photo_ref not in (None, written):
+        await photos.delete(put.stored_photo_ref)
+    elif put.outcome == "unchanged" and written is not None and written != put.stored_photo_ref:
+        await photos.delete(written)

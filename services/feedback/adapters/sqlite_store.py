@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
-from services.feedback.ratings import PutOutcome, Rating, rating_id, should_replace, timestamp
+from services.feedback.ratings import PutResult, Rating, rating_id, should_replace, timestamp
 from shared.errors import StoreUnavailable
 
 T = TypeVar("T")
@@ -56,24 +56,24 @@ class SqliteRatingStore:
         except (TimeoutError, sqlite3.OperationalError) as exc:
             raise StoreUnavailable(f"the SQLite rating store failed: {exc}", retry_after=2) from exc
 
-    async def put(self, rating: Rating) -> PutOutcome:
+    async def put(self, rating: Rating) -> PutResult:
         """Write if new, or newer and not a retry (one transaction: the check and the write see the same state)."""
         row = (rating.id, rating.playlist_id, rating.rater, timestamp(rating.created_at), rating.model_dump_json())
 
-        def upsert(conn: sqlite3.Connection) -> PutOutcome:
+        def upsert(conn: sqlite3.Connection) -> PutResult:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 found = conn.execute("SELECT body FROM ratings_v2 WHERE id = ?", (rating.id,)).fetchone()
                 stored = Rating.model_validate_json(found[0]) if found else None
                 if not should_replace(stored, rating):
                     conn.execute("COMMIT")
-                    return "unchanged"
+                    return PutResult("unchanged", stored.photo_ref if stored else None)
                 conn.execute("INSERT OR REPLACE INTO ratings_v2 VALUES (?, ?, ?, ?, ?)", row)
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
-            return "created" if stored is None else "replaced"
+            return PutResult("created") if stored is None else PutResult("replaced", stored.photo_ref)
 
         return await self._run(upsert)
 

@@ -25,11 +25,15 @@ class SamplingNeedsTorch(InvalidInput):
     """`sample=true` draws from the VAE latent, which only the PyTorch image can do (422)."""
 
 
+SAMPLING_NEEDS_TORCH = "sampling the latent needs the PyTorch (GPU) image; this one serves its mean"
+
+
 class OnnxPredictor:
     """A packed model ready to predict on the CPU; build with `OnnxPredictor.load(uri)`."""
 
     device = "cpu"
     backend = "onnx"
+    can_sample = False
 
     def __init__(self, graph: OnnxGraph, info: PackedModelInfo) -> None:
         missing = [name for name in READ_OUTPUTS if name not in graph.output_names]
@@ -72,7 +76,7 @@ class OnnxPredictor:
     ) -> list[Prediction]:
         """Photos -> one Prediction each (the latent's mean)."""
         if sample:
-            raise SamplingNeedsTorch("sampling the latent needs the PyTorch (GPU) image; this one serves its mean")
+            raise SamplingNeedsTorch(SAMPLING_NEEDS_TORCH)
         if not images:
             return []
         return predictions(

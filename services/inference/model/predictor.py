@@ -41,6 +41,8 @@ def pick_device(device: str | None) -> str:
 class Predictor:
     """A model ready to predict; build with `Predictor.load(uri)`."""
 
+    can_sample = True  # sample=True runs the VAE head in PyTorch, also where the mean runs in ONNX Runtime
+
     def __init__(
         self,
         checkpoint: Checkpoint,
@@ -138,11 +140,6 @@ class Predictor:
                     "mood": mood.cpu().numpy(),
                 }
         return composed_outputs(named, centroids=centroids, mapping=mapping)
-
-    def predict_normalised(self, images: list[Image.Image], *, sample: bool = False) -> tuple[np.ndarray, np.ndarray]:
-        """Photos -> ((n, 8) normalised features, (n, h, w) attention)."""
-        outputs = self.outputs(images, sample=sample)
-        return outputs.features, outputs.attention
 
     def predict(
         self, images: list[Image.Image], *, with_attention: bool = False, sample: bool = False

@@ -22,11 +22,10 @@ from services.playlist.genres.rules import MAX_SEEDS, LetterModel, looks_like_ga
 from services.playlist.genres.spelling import GenreSpelling
 from services.playlist.genres.votes import combine_evidence, neighbour_confidence, vote_seeds
 from shared.errors import InvalidInput, ServiceError
-from shared.genres import SEED_GENRE_SET, SEED_GENRES
+from shared.genres import MAX_NAME_CHARS, SEED_GENRE_SET, SEED_GENRES
 from shared.paths import REPO_ROOT
 
 DEFAULT_MAP_PATH: Final = REPO_ROOT / "genremappings.json"
-MAX_NAME_CHARS: Final = 100  # Spotify's longest genre name is under 50 characters
 NEIGHBOURS: Final = 12
 # Below this cosine similarity to every known name, a name with no known word is treated as garbage.
 MIN_SIMILARITY: Final = 0.4
