@@ -37,6 +37,7 @@ from pressedplay_client.api.sessions import (  # noqa: E402
     revoke_session_v1_sessions_current_delete,
 )
 from pressedplay_client.models import (  # noqa: E402
+    BearerSession,
     BodyPostPlaylistV1PlaylistsPost,
     BodyPostPlaylistV1PlaylistsPostMode,
     ErrorEnvelope,
@@ -51,7 +52,7 @@ from pressedplay_client.types import File  # noqa: E402
 def bearer_client(stack: Stack) -> AuthenticatedClient:
     with Client(base_url=stack.gateway) as anonymous:
         issued = new_bearer_session_v1_sessions_post.sync(client=anonymous)
-    assert issued is not None and issued.token_type == "Bearer"
+    assert isinstance(issued, BearerSession) and issued.token_type == "Bearer"
     return AuthenticatedClient(base_url=stack.gateway, token=issued.token, timeout=httpx.Timeout(120))
 
 

@@ -55,7 +55,6 @@ def test_a_body_without_or_with_the_wrong_media_type_is_still_415(client: TestCl
     assert client.put("/genres", json={"genres": ["jazz"]}).status_code == 200
 
 
-
 @pytest.mark.parametrize(("body", "why"), [(b'{"genres": ["\xff"]}', "not UTF-8"), (b"{", "decode")])
 def test_a_body_that_is_no_json_is_a_422_saying_why(body: bytes, why: str) -> None:
     with TestClient(guarded_app()) as client:
