@@ -193,7 +193,7 @@ class RequestSearch:
         (filter only) the closest tracks of the whole catalog, each shortfall named in the warnings."""
         start = len(draft.rows)
         goal = start + count
-        if self.strict and self.candidates.groups is not None and len(self.seeds) > 1:
+        if self.strict and len(self.seeds) > 1:
             self._shares(draft, count, quotas)
         mmr_select(self.candidates, draft, n=goal - len(draft.rows), diversity=self.request.diversity)
         if self.strict and len(draft.rows) < goal:
@@ -207,7 +207,7 @@ class RequestSearch:
 
     def _shares(self, draft: Draft, count: int, quotas: np.ndarray | None) -> None:
         pool = self.candidates
-        assert pool.groups is not None
+        assert pool.groups is not None  # build() always sets it; the type allows None for pools without genres
         quotas = share_quotas(list(self.seeds.values()), count) if quotas is None else quotas.copy()
         distance = np.array(self.distances(pool.rows.tolist()))
         reach = max(NEAR_RATIO * float(distance[:count].mean()) if distance.size else 0.0, MIN_REACH)
@@ -215,7 +215,7 @@ class RequestSearch:
         shared = Candidates(pool.rows, pool.scores, pool.vectors, pool.artists, pool.songs, pool.groups & near[:, None])
         mmr_select(shared, draft, n=count, diversity=self.request.diversity, quotas=quotas)
         short = {genre: int(left) for genre, left in zip(self.seeds, quotas, strict=True) if left > 0}
-        if short and len(self.seeds) > 1:
+        if short:
             names = ", ".join(f"{genre} ({left} of its share)" for genre, left in short.items())
             self.warnings.append(f"too few tracks sit near this photo's sound in {names}; other asked genres filled in")
 
