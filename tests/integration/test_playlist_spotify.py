@@ -157,6 +157,34 @@ def test_a_bad_callback_is_400_and_stores_nothing(app, redis_db, problem):
     assert not redis_db[1].keys(f"pp:spotify:tokens:{new}")
 
 
+
+def test_a_short_429_on_the_sign_in_profile_call_is_waited_out(app, spotify):
+    old, new = key(), key()
+    query = authorize(app, old)
+    spotify.state.inject(429, retry_after=1, path_prefix="/v1/me")
+    answer = app.post("/v1/spotify/callback", headers=as_user(old), json={"new_account": new, **query})
+    assert answer.status_code == 200, answer.text
+    assert len(spotify.state.calls("/v1/me", method="GET")) == 2
+
+
+@pytest.mark.parametrize(
+    ("status", "retry_after", "answer_status", "error"),
+    [(429, 30, 503, "SpotifyRateLimited"), (401, None, 401, "SpotifySignInRequired")],
+)
+def test_spotify_refusing_the_sign_in_profile_call_is_named_and_stores_nothing(
+    app, spotify, redis_db, status, retry_after, answer_status, error
+):
+    # Spotify answers GET /me in the callback with a long 429 or a 401: before, a 500 with no error name.
+    old, new = key(), key()
+    query = authorize(app, old)
+    spotify.state.inject(status, retry_after=retry_after, path_prefix="/v1/me")
+    answer = app.post("/v1/spotify/callback", headers=as_user(old), json={"new_account": new, **query})
+    assert (answer.status_code, answer.json()["error"]) == (answer_status, error), answer.text
+    if retry_after is not None:
+        assert answer.headers["Retry-After"] == str(retry_after)
+    assert not redis_db[1].keys(f"pp:spotify:tokens:{new}")
+    assert not app.get("/v1/spotify/me", headers=as_user(new)).json()["signed_in"]
+
 def test_the_profile_maps_top_artists_genres_and_a_second_fetch_makes_no_spotify_call(app, spotify):
     account = sign_in(app)
     profile = app.get("/v1/spotify/genres", headers=as_user(account)).json()

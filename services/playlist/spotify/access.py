@@ -2,8 +2,9 @@
 
 A call gets the session's tokens, refreshes them first when they expire within a minute (keeping a rotated refresh
 token), and on a 401 refreshes once and tries again before answering SpotifySignInRequired. A 429 is waited out when
-its Retry-After is within PLAYLIST_SPOTIFY_MAX_RETRY_AFTER_S, else answered 503 with the Retry-After. spotipy is
-synchronous: calls run in a small thread pool, each bounded by the timeout.
+its Retry-After is within PLAYLIST_SPOTIFY_MAX_RETRY_AFTER_S, else answered 503 with the Retry-After. The sign-in's
+own GET /me is answered the same way (`_translated`), except that a 401 there asks for a new sign-in at once. spotipy
+is synchronous: calls run in a small thread pool, each bounded by the timeout.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TypeVar
@@ -108,7 +109,8 @@ class SpotifyAccess:
         )
         if not isinstance(grant.get("refresh_token"), str):
             raise SpotifyFailed("Spotify's token answer has no refresh token")
-        profile = await self._run(self.api.me, str(grant["access_token"]))
+        # Tokens not yet kept: a 401 here has nothing to refresh, it asks for a new sign-in.
+        profile = await self._translated(str(grant["access_token"]), self.api.me, refresh=None)
         tokens = SpotifyTokens(
             access_token=str(grant["access_token"]),
             refresh_token=str(grant["refresh_token"]),
@@ -148,16 +150,30 @@ class SpotifyAccess:
         tokens = await self.signed_in(account)
         if tokens.expires_within(REFRESH_MARGIN_S):
             tokens = await self._refresh(account, tokens)
+
+        async def refreshed() -> str:
+            return (await self._refresh(account, tokens)).access_token
+
+        try:
+            return await self._translated(tokens.access_token, func, refresh=refreshed)
+        except SpotifySignInRequired:
+            await self.vault.delete(account)  # refused even when fresh: the session must sign in again
+            raise
+
+    async def _translated(
+        self, token: str, func: Callable[[str], T], *, refresh: Callable[[], Awaitable[str]] | None
+    ) -> T:
+        """func(token) with Spotify's refusals answered in one place: a 429 waited out within the bound, else
+        SpotifyRateLimited with its Retry-After; a 401 answered by one `refresh` (a new access token), else (or with
+        no refresh) SpotifySignInRequired."""
         waited, limited_times = 0, 0
-        refreshed = False
         while True:
             try:
-                return await self._run(func, tokens.access_token)
+                return await self._run(func, token)
             except AccessTokenRejected:
-                if refreshed:
-                    await self.vault.delete(account)
+                if refresh is None:
                     raise SpotifySignInRequired("Spotify refused the session's tokens; sign in again") from None
-                tokens, refreshed = await self._refresh(account, tokens), True
+                token, refresh = await refresh(), None
             except RateLimited as limited:
                 limited_times += 1
                 if waited + limited.retry_after > self.config.max_retry_after_s or limited_times > _MAX_429_WAITS:
