@@ -23,6 +23,7 @@ from services.playlist.app import create_app
 from tests.fakes.spotify import FakeSpotify
 from tests.fakes.spotify_state import SpotifyState
 from tests.unit.test_playlist_api import FEATURES, mapper, settings, small_catalog
+from tests.unit.test_spotify_profile_and_publish import png_header
 
 pytestmark = pytest.mark.integration
 CLIENT_ID = "pp-test"
@@ -157,7 +158,6 @@ def test_a_bad_callback_is_400_and_stores_nothing(app, redis_db, problem):
     assert not redis_db[1].keys(f"pp:spotify:tokens:{new}")
 
 
-
 def test_a_short_429_on_the_sign_in_profile_call_is_waited_out(app, spotify):
     old, new = key(), key()
     query = authorize(app, old)
@@ -184,6 +184,7 @@ def test_spotify_refusing_the_sign_in_profile_call_is_named_and_stores_nothing(
         assert answer.headers["Retry-After"] == str(retry_after)
     assert not redis_db[1].keys(f"pp:spotify:tokens:{new}")
     assert not app.get("/v1/spotify/me", headers=as_user(new)).json()["signed_in"]
+
 
 def test_the_profile_maps_top_artists_genres_and_a_second_fetch_makes_no_spotify_call(app, spotify):
     account = sign_in(app)
@@ -338,6 +339,23 @@ def test_the_photo_becomes_a_square_cover_under_256_kb(app, spotify):
     with Image.open(io.BytesIO(cover)) as image:
         assert image.format == "JPEG"
         assert image.width == image.height
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "error"),
+    [(png_header(20_000, 10_000), 413, "PayloadTooLarge"), (b"not a photo", 422, "CoverImageUnusable")],
+    ids=["65-byte png claiming 200 megapixels", "not an image"],
+)
+def test_a_cover_that_cannot_be_made_is_named_and_the_playlist_keeps_none(app, spotify, body, status, error):
+    account = sign_in(app)
+    made = publish(app, account, TRACKS[:3], n=3)
+    answer = app.put(
+        f"/v1/spotify/playlists/{made['id']}/cover",
+        headers={**as_user(account), "Content-Type": "image/png"},
+        content=body,
+    )
+    assert (answer.status_code, answer.json()["error"]) == (status, error), answer.text
+    assert spotify.state.playlists[made["id"]].image_jpeg is None
 
 
 def test_a_new_playlist_unfollows_the_previous_unsaved_one_but_not_a_saved_one(app, spotify):

@@ -224,7 +224,6 @@ def test_spares_follow_the_list_by_the_same_rules_and_never_repeat_it() -> None:
     assert len(ask(recommender, n=10).spares) == 5
 
 
-
 @pytest.mark.parametrize("n", [1, 5])
 def test_a_genre_too_small_for_list_and_spares_gets_its_spares_from_the_closest_other_genres(n: int) -> None:
     # One jazz track in the catalog: at n=5 the list is topped up from other genres, at n=1 the genre fills the list
@@ -236,6 +235,7 @@ def test_a_genre_too_small_for_list_and_spares_gets_its_spares_from_the_closest_
     assert len({t.id for t in every}) == len(every) and "jazz1" in {t.id for t in rec.tracks}
     assert max(Counter(a for t in every for a in credited_artists(t.artist, t.name)).values()) == 1
     assert len(ask(recommender, n=n, genres=["jazz"], spares=0).spares) == 0
+
 
 # --- an order that flows ---
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import base64
 import io
+import struct
+import zlib
 
 import numpy as np
 import pytest
@@ -21,6 +23,7 @@ from services.playlist.spotify.profile import (
 )
 from services.playlist.spotify.publish import MAX_COVER_BASE64, CoverImageUnusable, cover_jpeg_base64, fill_playlist
 from services.playlist.spotify.webapi import ItemsRejected
+from shared.errors import PayloadTooLarge
 from tests.fakes.spotify_accounts import s256
 
 
@@ -79,6 +82,34 @@ def test_a_large_noisy_photo_becomes_a_square_jpeg_cover_whose_base64_fits_256_k
 def test_bytes_that_are_not_an_image_cannot_become_a_cover() -> None:
     with pytest.raises(CoverImageUnusable):
         cover_jpeg_base64(b"not a photo")
+
+
+def png_header(width: int, height: int) -> bytes:
+    """A PNG whose header claims width x height, with no pixel data: tens of bytes."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize(("width", "height"), [(20_000, 10_000), (8_000, 6_000)])
+def test_a_photo_claiming_too_many_pixels_is_too_large_whatever_pillow_thinks_of_it(width: int, height: int) -> None:
+    # 200 million pixels: Pillow's own bomb guard used to raise first (a 500); 48 million: our bound answers.
+    with pytest.raises(PayloadTooLarge, match="more than 40,000,000 pixels"):
+        cover_jpeg_base64(png_header(width, height))
+
+
+def test_an_image_format_no_photo_comes_in_cannot_become_a_cover() -> None:
+    # A DDS texture whose pixel format flags are 0: Pillow answers NotImplementedError (it was a 500); only the
+    # formats every service accepts from a photo (shared/image_limits.py) are opened.
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(buffer, format="DDS")
+    texture = bytearray(buffer.getvalue())
+    texture[80:84] = bytes(4)
+    with pytest.raises(CoverImageUnusable, match="cannot be read as an image"):
+        cover_jpeg_base64(bytes(texture))
 
 
 def test_refused_tracks_are_found_by_halving_and_replaced_in_order() -> None:
