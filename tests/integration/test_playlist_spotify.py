@@ -21,6 +21,7 @@ from redis import Redis
 
 from services.playlist.app import create_app
 from tests.fakes.spotify import FakeSpotify
+from tests.fakes.spotify_definition import Exchange, load_definition
 from tests.fakes.spotify_state import SpotifyState
 from tests.unit.test_playlist_api import FEATURES, mapper, settings, small_catalog
 from tests.unit.test_spotify_profile_and_publish import png_header
@@ -45,8 +46,15 @@ def world() -> SpotifyState:
     return state
 
 
+def warm_fake_definition() -> None:
+    """The fake reads and compiles Spotify's definition on its first /v1 request (15 s + 4 s on a busy machine): done
+    here, once per process, it stays out of the first sign-in, which the service bounds at 3 s (timeout + 2)."""
+    load_definition().request_problems(Exchange("GET", "/v1/me", "", "", b"", 0, "", b""))
+
+
 @pytest.fixture
 def spotify() -> Iterator[FakeSpotify]:
+    warm_fake_definition()
     with FakeSpotify(world()) as server:
         yield server
 

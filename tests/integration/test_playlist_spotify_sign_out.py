@@ -24,6 +24,7 @@ from services.playlist.spotify.tokens import PendingSignIns, TokenVault, new_fer
 from tests.fakes.spotify import FakeSpotify
 from tests.fakes.spotify_signin import TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_REDIRECT_URI
 from tests.fakes.spotify_state import SpotifyState
+from tests.integration.test_playlist_spotify import warm_fake_definition
 
 pytestmark = pytest.mark.integration
 pytest_plugins = ["tests.fakes.conftest_spotify"]
@@ -52,6 +53,7 @@ class GatedAccounts:
 
 @pytest.fixture
 def spotify(spotify_state: SpotifyState, spotify_app: Any) -> Iterator[FakeSpotify]:
+    warm_fake_definition()
     with FakeSpotify(spotify_state) as server:
         yield server
 
