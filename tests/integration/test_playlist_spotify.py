@@ -21,8 +21,10 @@ from redis import Redis
 
 from services.playlist.app import create_app
 from tests.fakes.spotify import FakeSpotify
+from tests.fakes.spotify_definition import Exchange, load_definition
 from tests.fakes.spotify_state import SpotifyState
 from tests.unit.test_playlist_api import FEATURES, mapper, settings, small_catalog
+from tests.unit.test_spotify_profile_and_publish import png_header
 
 pytestmark = pytest.mark.integration
 CLIENT_ID = "pp-test"
@@ -44,8 +46,15 @@ def world() -> SpotifyState:
     return state
 
 
+def warm_fake_definition() -> None:
+    """The fake reads and compiles Spotify's definition on its first /v1 request (15 s + 4 s on a busy machine): done
+    here, once per process, it stays out of the first sign-in, which the service bounds at 3 s (timeout + 2)."""
+    load_definition().request_problems(Exchange("GET", "/v1/me", "", "", b"", 0, "", b""))
+
+
 @pytest.fixture
 def spotify() -> Iterator[FakeSpotify]:
+    warm_fake_definition()
     with FakeSpotify(world()) as server:
         yield server
 
@@ -155,6 +164,34 @@ def test_a_bad_callback_is_400_and_stores_nothing(app, redis_db, problem):
     assert answer.json()["error"] == "InvalidSignIn"
     assert not app.get("/v1/spotify/me", headers=as_user(new)).json()["signed_in"]
     assert not redis_db[1].keys(f"pp:spotify:tokens:{new}")
+
+
+def test_a_short_429_on_the_sign_in_profile_call_is_waited_out(app, spotify):
+    old, new = key(), key()
+    query = authorize(app, old)
+    spotify.state.inject(429, retry_after=1, path_prefix="/v1/me")
+    answer = app.post("/v1/spotify/callback", headers=as_user(old), json={"new_account": new, **query})
+    assert answer.status_code == 200, answer.text
+    assert len(spotify.state.calls("/v1/me", method="GET")) == 2
+
+
+@pytest.mark.parametrize(
+    ("status", "retry_after", "answer_status", "error"),
+    [(429, 30, 503, "SpotifyRateLimited"), (401, None, 401, "SpotifySignInRequired")],
+)
+def test_spotify_refusing_the_sign_in_profile_call_is_named_and_stores_nothing(
+    app, spotify, redis_db, status, retry_after, answer_status, error
+):
+    # Spotify answers GET /me in the callback with a long 429 or a 401: before, a 500 with no error name.
+    old, new = key(), key()
+    query = authorize(app, old)
+    spotify.state.inject(status, retry_after=retry_after, path_prefix="/v1/me")
+    answer = app.post("/v1/spotify/callback", headers=as_user(old), json={"new_account": new, **query})
+    assert (answer.status_code, answer.json()["error"]) == (answer_status, error), answer.text
+    if retry_after is not None:
+        assert answer.headers["Retry-After"] == str(retry_after)
+    assert not redis_db[1].keys(f"pp:spotify:tokens:{new}")
+    assert not app.get("/v1/spotify/me", headers=as_user(new)).json()["signed_in"]
 
 
 def test_the_profile_maps_top_artists_genres_and_a_second_fetch_makes_no_spotify_call(app, spotify):
@@ -310,6 +347,23 @@ def test_the_photo_becomes_a_square_cover_under_256_kb(app, spotify):
     with Image.open(io.BytesIO(cover)) as image:
         assert image.format == "JPEG"
         assert image.width == image.height
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "error"),
+    [(png_header(20_000, 10_000), 413, "PayloadTooLarge"), (b"not a photo", 422, "CoverImageUnusable")],
+    ids=["65-byte png claiming 200 megapixels", "not an image"],
+)
+def test_a_cover_that_cannot_be_made_is_named_and_the_playlist_keeps_none(app, spotify, body, status, error):
+    account = sign_in(app)
+    made = publish(app, account, TRACKS[:3], n=3)
+    answer = app.put(
+        f"/v1/spotify/playlists/{made['id']}/cover",
+        headers={**as_user(account), "Content-Type": "image/png"},
+        content=body,
+    )
+    assert (answer.status_code, answer.json()["error"]) == (status, error), answer.text
+    assert spotify.state.playlists[made["id"]].image_jpeg is None
 
 
 def test_a_new_playlist_unfollows_the_previous_unsaved_one_but_not_a_saved_one(app, spotify):

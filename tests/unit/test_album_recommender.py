@@ -102,6 +102,13 @@ def test_spares_come_for_every_photo(recommender: Recommender) -> None:
     assert Counter(t.photo for t in rec.spares) == {0: 2, 1: 2, 2: 2}
 
 
+def test_an_album_in_a_genre_with_one_track_still_gets_every_photos_spares(recommender: Recommender) -> None:
+    # The catalog's one jazz track goes to the list; before, every part's spares came back empty.
+    rec = album(recommender, RISING[:3], n=9, spares=6, genres=["jazz"])
+    assert len(rec.tracks) == 9 and Counter(t.photo for t in rec.spares) == {0: 2, 1: 2, 2: 2}
+    assert len({t.id for t in rec.tracks + rec.spares}) == 15
+
+
 def test_another_take_of_an_album_leaves_out_the_tracks_it_is_told_to(recommender: Recommender) -> None:
     first = album(recommender, RISING[:3], n=9)
     again = album(recommender, RISING[:3], n=9, avoid=[t.id for t in first.tracks])

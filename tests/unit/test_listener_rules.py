@@ -14,7 +14,7 @@ from services.playlist.recommend.credits import credited_artists, song_title
 from services.playlist.recommend.genre_shares import share_quotas
 from services.playlist.recommend.recommender import Recommender, parse_request
 from services.playlist.recommend.sequencing import Sound, camelot, flowing_order, key_steps, mean_step, tempo_steps
-from shared.recommendation import Recommendation, another_take
+from shared.recommendation import Recommendation, another_take, default_spares
 from tests.unit.test_recommender import MID, FakeMapper, random_catalog
 
 
@@ -222,6 +222,19 @@ def test_spares_follow_the_list_by_the_same_rules_and_never_repeat_it() -> None:
     assert max(Counter(a for t in every for a in credited_artists(t.artist)).values()) <= 2
     assert len(ask(recommender, n=10, spares=0).spares) == 0
     assert len(ask(recommender, n=10).spares) == 5
+
+
+@pytest.mark.parametrize("n", [1, 5])
+def test_a_genre_too_small_for_list_and_spares_gets_its_spares_from_the_closest_other_genres(n: int) -> None:
+    # One jazz track in the catalog: at n=5 the list is topped up from other genres, at n=1 the genre fills the list
+    # but has nothing left for spares. Spares replace tracks Spotify refuses, so they must not come back empty.
+    recommender = Recommender(random_catalog(size=600), FakeMapper())
+    rec = ask(recommender, n=n, genres=["jazz"], max_per_artist=1)
+    assert len(rec.tracks) == n and len(rec.spares) == default_spares(n)
+    every = rec.tracks + rec.spares
+    assert len({t.id for t in every}) == len(every) and "jazz1" in {t.id for t in rec.tracks}
+    assert max(Counter(a for t in every for a in credited_artists(t.artist, t.name)).values()) == 1
+    assert len(ask(recommender, n=n, genres=["jazz"], spares=0).spares) == 0
 
 
 # --- an order that flows ---

@@ -34,3 +34,26 @@ def test_thirty_photos_fit_spotifys_300_characters_cut_at_a_word_with_the_genres
     )
     assert len(text) <= 300 and "…; indie, electronic, k-pop, boost mode." in text
     assert not text.split("; ")[0].endswith(" …")
+
+
+def test_genre_text_too_long_for_any_mood_leaves_the_moods_out_and_still_fits_300_characters() -> None:
+    # 20 genres of 60 characters (what a publish request may carry): before, the room for moods went negative, the
+    # moods were sliced from their end and the description ran past Spotify's 300 characters.
+    genres = [f"{i:02d} " + "g" * 57 for i in range(20)]
+    text = playlist_description(genres=genres, mode="match", when=DAY, photos=[SAD, HAPPY])
+    assert len(text) == 300 and "→" not in text
+    assert text.startswith("Made by PRESSED / PLAY on 2026-06-20 from 2 photos: 00 ggg")
+
+
+def test_whatever_room_the_genres_leave_the_moods_are_whole_words_or_absent() -> None:
+    photos = [SAD, HAPPY] * 3
+    whole = playlist_description(genres=["pop"], mode="calm", when=DAY, photos=photos)
+    moods = whole.split(" photos: ", 1)[1].split("; ")[0]
+    for length in range(150, 320):
+        text = playlist_description(genres=["g" * length], mode="calm", when=DAY, photos=photos)
+        assert len(text) <= 300, length
+        body = text.split(" photos: ", 1)[1]
+        if body.startswith("g"):
+            continue  # no room for a mood
+        kept = body.split("; ", 1)[0]
+        assert kept == moods or (kept.endswith("…") and moods.startswith(kept[:-1]) and moods[len(kept) - 1] == " ")

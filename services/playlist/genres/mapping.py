@@ -110,16 +110,8 @@ class GenreMapper:
 
     @property
     def model_loaded(self) -> bool:
-        """Whether the embedding model is in memory (it loads on the first name the file lacks, or warm_up())."""
+        """Whether the embedding model is in memory (it loads on the first name the file lacks)."""
         return self._embeddings is not None and self._embeddings.model_loaded
-
-    def warm_up(self) -> None:
-        """Load the embedding model now (a service can call this at start-up instead of on the first unknown name)."""
-        if self._embeddings is not None:
-            self._embeddings.embed(["warm up"])
-        _ = (self.spelling, self.letters)  # and the word tables a first unknown name would otherwise wait for
-        if self._common is None:
-            common_words()
 
     @cached_property
     def letters(self) -> LetterModel:

@@ -6,6 +6,8 @@ and from the whole catalog (boost, or no genres), without holiday songs unless a
 earlier take used. `RequestSearch.fill` then takes each genre's share of the list (by weight, at least one each)
 from the tracks that sit near the target, says in a warning when a genre has too few there and gives its room to
 the other asked genres, and tops up from the whole catalog, with a warning, only when the asked genres run out.
+`spares` takes the spare tracks after the list by the same rules and tops them up the same way (no warning: the
+list's names the shortfall when it had one), so spares never run out before the catalog does.
 """
 
 from __future__ import annotations
@@ -189,18 +191,23 @@ class RequestSearch:
         """Add `count` tracks to the draft (which may hold an album's earlier parts): each asked genre's share first
         (by weight, or the `quotas` given: an album deals its genres across its parts), then any asked genre, then
         (filter only) the closest tracks of the whole catalog, each shortfall named in the warnings."""
-        pool, diversity = self.candidates, self.request.diversity
         start = len(draft.rows)
         goal = start + count
-        if self.strict and pool.groups is not None and len(self.seeds) > 1:
+        if self.strict and len(self.seeds) > 1:
             self._shares(draft, count, quotas)
-        mmr_select(pool, draft, n=goal - len(draft.rows), diversity=diversity)
+        mmr_select(self.candidates, draft, n=goal - len(draft.rows), diversity=self.request.diversity)
         if self.strict and len(draft.rows) < goal:
-            self._top_up(draft, goal, fitted=len(draft.rows) - start)
+            fitted = len(draft.rows) - start
+            added = self._from_whole_catalog(draft, goal)
+            if added:
+                self.warnings.append(
+                    f"only {fitted} tracks fit genre(s) {', '.join(self.seeds)}; "
+                    f"{added} closest tracks from other genres were added"
+                )
 
     def _shares(self, draft: Draft, count: int, quotas: np.ndarray | None) -> None:
         pool = self.candidates
-        assert pool.groups is not None
+        assert pool.groups is not None  # build() always sets it; the type allows None for pools without genres
         quotas = share_quotas(list(self.seeds.values()), count) if quotas is None else quotas.copy()
         distance = np.array(self.distances(pool.rows.tolist()))
         reach = max(NEAR_RATIO * float(distance[:count].mean()) if distance.size else 0.0, MIN_REACH)
@@ -208,23 +215,27 @@ class RequestSearch:
         shared = Candidates(pool.rows, pool.scores, pool.vectors, pool.artists, pool.songs, pool.groups & near[:, None])
         mmr_select(shared, draft, n=count, diversity=self.request.diversity, quotas=quotas)
         short = {genre: int(left) for genre, left in zip(self.seeds, quotas, strict=True) if left > 0}
-        if short and len(self.seeds) > 1:
+        if short:
             names = ", ".join(f"{genre} ({left} of its share)" for genre, left in short.items())
             self.warnings.append(f"too few tracks sit near this photo's sound in {names}; other asked genres filled in")
 
-    def _top_up(self, draft: Draft, goal: int, *, fitted: int) -> None:
+    def _from_whole_catalog(self, draft: Draft, goal: int) -> int:
+        """Add the closest tracks of the whole catalog, by the same rules, until the draft holds `goal` (when the
+        asked genres ran out); how many were added."""
         before = len(draft.rows)
+        # The draft's rows are in the pool too but closed: room for them on top of what is still wanted.
         size = max(POOL_PER_TRACK * (goal - before), MIN_POOL) + before
-        found = self.catalog.pool(self.query, {}, size=size, include_all=True)
-        wider = self.build(found, size=size)
+        wider = self.build(self.catalog.pool(self.query, {}, size=size, include_all=True), size=size)
         mmr_select(wider, draft, n=goal - before, diversity=self.request.diversity)
-        if len(draft.rows) > before:
-            self.warnings.append(
-                f"only {fitted} tracks fit genre(s) {', '.join(self.seeds)}; "
-                f"{len(draft.rows) - before} closest tracks from other genres were added"
-            )
+        return len(draft.rows) - before
 
     def spares(self, draft: Draft, count: int) -> None:
-        """Add up to `count` spare tracks by the same rules (within the asked genres when filtering)."""
-        if count > 0:
-            mmr_select(self.candidates, draft, n=count, diversity=self.request.diversity)
+        """Add up to `count` spare tracks by the same rules: within the asked genres when filtering and, once they run
+        out, from the closest tracks of the whole catalog as the list was. Spares replace the tracks Spotify
+        refuses, so a list that needed other genres to reach n needs its spares most (issue 23)."""
+        if count <= 0:
+            return
+        goal = len(draft.rows) + count
+        mmr_select(self.candidates, draft, n=count, diversity=self.request.diversity)
+        if self.strict and len(draft.rows) < goal:
+            self._from_whole_catalog(draft, goal)

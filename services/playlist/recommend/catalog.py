@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 
+from services.playlist.recommend.credits import credited_artists, rows_of_keys
 from services.playlist.recommend.seasons import holiday_mask
 from shared.errors import InvalidInput
 from shared.features import AUDIO_FEATURES, FEATURE_BOUNDS, normalise
@@ -108,6 +110,16 @@ class Catalog:
     def genre_counts(self) -> dict[str, int]:
         """Tracks per seed genre."""
         return {name: int(rows.shape[0]) for name, rows in sorted(self.genre_rows.items())}
+
+    @cached_property
+    def credits(self) -> tuple[tuple[str, ...], ...]:
+        """Each track's credited artists by key (credits.py: a joint credit's names, then those its title features)."""
+        return tuple(credited_artists(str(a), str(t)) for t, a in zip(self.names, self.artists, strict=True))
+
+    @cached_property
+    def rows_by_artist(self) -> dict[str, np.ndarray]:
+        """Artist key -> the rows that credit the artist, built on first use."""
+        return rows_of_keys(self.credits)
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, *, source: str = "") -> Catalog:

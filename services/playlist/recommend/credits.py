@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any, Final
 
@@ -69,3 +70,12 @@ def code_table(keys_per_row: Sequence[Sequence[Any]]) -> np.ndarray:
         for place, key in enumerate(keys):
             table[row, place] = codes.setdefault(key, len(codes))
     return table
+
+
+def rows_of_keys(keys_per_row: Sequence[Sequence[str]]) -> dict[str, np.ndarray]:
+    """Key -> the rows holding it (ascending int64): who a credited artist's tracks are, in one lookup."""
+    rows: defaultdict[str, list[int]] = defaultdict(list)
+    for row, keys in enumerate(keys_per_row):
+        for key in keys:
+            rows[key].append(row)
+    return {key: np.array(found, dtype=np.int64) for key, found in rows.items()}

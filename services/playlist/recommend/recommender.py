@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from services.playlist.genres.mapping import GenreMapping, resolve_seed_genres
 from services.playlist.recommend.candidates import CandidateSearch
 from services.playlist.recommend.catalog import Catalog, spotify_uri, spotify_url
-from services.playlist.recommend.credits import code_table, credited_artists, song_title
+from services.playlist.recommend.credits import code_table, song_title
 from services.playlist.recommend.diversity import Draft
 from services.playlist.recommend.explain import WhyContext, why
 from services.playlist.recommend.genre_fallback import GenreFallback
@@ -98,13 +98,12 @@ class Recommender:
         self.unit: float = float(np.sqrt(weights.sum()))
         self.vectors = catalog.normalised * self._factor
         self.index: FeatureIndex = index if index is not None else choose_index(self.vectors)
-        pairs = list(zip(catalog.names, catalog.artists, strict=True))
         self.search = CandidateSearch(
             index=self.index,
             fallback=self.fallback,
             vectors=self.vectors / self.unit,
-            artists=code_table([credited_artists(a, t) for t, a in pairs]),
-            songs=code_table([[song_title(t)] for t, _ in pairs]),
+            artists=code_table(catalog.credits),
+            songs=code_table([[song_title(str(t))] for t in catalog.names]),
             track_ids=catalog.track_ids,
             holiday=catalog.holiday,
             unit=self.unit,

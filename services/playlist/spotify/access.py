@@ -2,7 +2,10 @@
 
 A call gets the session's tokens, refreshes them first when they expire within a minute (keeping a rotated refresh
 token), and on a 401 refreshes once and tries again before answering SpotifySignInRequired. A 429 is waited out when
-its Retry-After is within PLAYLIST_SPOTIFY_MAX_RETRY_AFTER_S, else answered 503 with the Retry-After. spotipy is
+its Retry-After is within PLAYLIST_SPOTIFY_MAX_RETRY_AFTER_S, else answered 503 with the Retry-After. The sign-in's
+own GET /me is answered the same way (`_translated`), except that a 401 there asks for a new sign-in at once. Signing
+out holds the session's refresh lock, and a refresh that finds the tokens gone answers SpotifySignInRequired: a
+request in flight cannot sign the session back in (within one process; replicas share no lock). spotipy is
 synchronous: calls run in a small thread pool, each bounded by the timeout.
 """
 
@@ -11,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TypeVar
@@ -108,7 +111,8 @@ class SpotifyAccess:
         )
         if not isinstance(grant.get("refresh_token"), str):
             raise SpotifyFailed("Spotify's token answer has no refresh token")
-        profile = await self._run(self.api.me, str(grant["access_token"]))
+        # Tokens not yet kept: a 401 here has nothing to refresh, it asks for a new sign-in.
+        profile = await self._translated(str(grant["access_token"]), self.api.me, refresh=None)
         tokens = SpotifyTokens(
             access_token=str(grant["access_token"]),
             refresh_token=str(grant["refresh_token"]),
@@ -123,17 +127,24 @@ class SpotifyAccess:
         if account != new_account:
             # The session that began the sign-in is replaced by the new one (its id is never used again): when it was
             # signed in already (signing in again), its tokens must not outlive it. The user's profile stays.
-            await self.vault.delete(account)
+            await self._forget(account)
         log.info("spotify.signed_in", extra={"spotify_user": tokens.user_id})
         return tokens
 
     async def sign_out(self, account: str) -> SpotifyTokens | None:
         """Forget the session's tokens; who was signed in (None when nobody)."""
-        tokens = await self.vault.get(account)
-        await self.vault.delete(account)
+        tokens = await self._forget(account)
         if tokens is not None:
             log.info("spotify.signed_out", extra={"spotify_user": tokens.user_id})
         return tokens
+
+    async def _forget(self, account: str) -> SpotifyTokens | None:
+        # Under the session's refresh lock: a refresh already under way writes its tokens first and they are deleted
+        # here; one that comes later finds none and asks for a sign-in (_refresh) instead of writing them back.
+        async with self._lock(account):
+            tokens = await self.vault.get(account)
+            await self.vault.delete(account)
+            return tokens
 
     async def signed_in(self, account: str) -> SpotifyTokens:
         """The session's tokens, or SpotifySignInRequired."""
@@ -148,16 +159,30 @@ class SpotifyAccess:
         tokens = await self.signed_in(account)
         if tokens.expires_within(REFRESH_MARGIN_S):
             tokens = await self._refresh(account, tokens)
+
+        async def refreshed() -> str:
+            return (await self._refresh(account, tokens)).access_token
+
+        try:
+            return await self._translated(tokens.access_token, func, refresh=refreshed)
+        except SpotifySignInRequired:
+            await self.vault.delete(account)  # refused even when fresh: the session must sign in again
+            raise
+
+    async def _translated(
+        self, token: str, func: Callable[[str], T], *, refresh: Callable[[], Awaitable[str]] | None
+    ) -> T:
+        """func(token) with Spotify's refusals answered in one place: a 429 waited out within the bound, else
+        SpotifyRateLimited with its Retry-After; a 401 answered by one `refresh` (a new access token), else (or with
+        no refresh) SpotifySignInRequired."""
         waited, limited_times = 0, 0
-        refreshed = False
         while True:
             try:
-                return await self._run(func, tokens.access_token)
+                return await self._run(func, token)
             except AccessTokenRejected:
-                if refreshed:
-                    await self.vault.delete(account)
+                if refresh is None:
                     raise SpotifySignInRequired("Spotify refused the session's tokens; sign in again") from None
-                tokens, refreshed = await self._refresh(account, tokens), True
+                token, refresh = await refresh(), None
             except RateLimited as limited:
                 limited_times += 1
                 if waited + limited.retry_after > self.config.max_retry_after_s or limited_times > _MAX_429_WAITS:
@@ -172,7 +197,10 @@ class SpotifyAccess:
     async def _refresh(self, account: str, stale: SpotifyTokens) -> SpotifyTokens:
         async with self._lock(account):
             current = await self.vault.get(account)
-            if current is not None and current.access_token != stale.access_token:
+            if current is None:
+                # Signed out (or the session replaced) since this request read them: refreshing would sign it in again.
+                raise SpotifySignInRequired("this session signed out of Spotify; sign in again")
+            if current.access_token != stale.access_token:
                 return current  # another request refreshed while this one waited
             try:
                 grant: TokenGrant = await self.accounts.refresh(stale.refresh_token)

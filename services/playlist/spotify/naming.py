@@ -11,6 +11,7 @@ from services.playlist.recommend.explain import mood_words, title
 from shared.features import AUDIO_FEATURES, AudioFeatures
 
 APP_NAME = "PRESSED / PLAY"
+MAX_DESCRIPTION = 300  # Spotify refuses a longer playlist description
 
 
 def playlist_name(*, features: AudioFeatures, mood: str | None = None, mode: str = "match") -> str:
@@ -28,14 +29,27 @@ def playlist_description(
 ) -> str:
     """What the playlist was made from, and when (Spotify shows it under the name); for an album, each photo's mood
     in playing order. Spotify takes 300 characters: an album's moods are cut to fit, whole words, with an ellipsis,
-    and the genres always come through."""
+    and left out when the genres take all the room; the genres come through as far as 300 characters allow."""
     day = (when or datetime.now(UTC)).strftime("%Y-%m-%d")
     drawn = f"{', '.join(genres) if genres else 'any genre'}, {mode} mode."
     if len(photos) < 2:
-        return f"Made by {APP_NAME} on {day} from a photo: {drawn}"[:300]
+        return f"Made by {APP_NAME} on {day} from a photo: {drawn}"[:MAX_DESCRIPTION]
     moods = " → ".join(mood_words(photo.to_vector()) for photo in photos)
     head = f"Made by {APP_NAME} on {day} from {len(photos)} photos: "
-    room = 300 - len(head) - len(drawn) - 2
-    if len(moods) > room:
-        moods = moods[: room - 1].rsplit(" ", 1)[0] + "…"
+    moods = _whole_words(moods, room=MAX_DESCRIPTION - len(head) - len(drawn) - len("; "))
+    if not moods:  # long genre text leaves no room for a single mood
+        return f"{head}{drawn}"[:MAX_DESCRIPTION]
     return f"{head}{moods}; {drawn}"
+
+
+def _whole_words(text: str, *, room: int) -> str:
+    """text when it fits in `room` characters, else as many whole words as fit with "…"; "" when none does."""
+    if len(text) <= room:
+        return text
+    if room < 2:
+        return ""
+    kept = text[: room - 1]
+    if text[room - 1] != " ":  # the cut fell inside a word: that word goes
+        kept = kept.rsplit(" ", 1)[0] if " " in kept else ""
+    kept = kept.rstrip(" →")
+    return f"{kept}…" if kept else ""

@@ -18,6 +18,7 @@ import numpy as np
 
 from services.playlist.genres.mapping import GenreMapper
 from services.playlist.recommend.catalog import Catalog
+from services.playlist.recommend.credits import artist_key
 from shared.spotify_account import GenreProfile, ProfileSource
 
 TIME_RANGE_WEIGHTS: Final = {"short_term": 3.0, "medium_term": 2.0, "long_term": 1.0}
@@ -58,21 +59,19 @@ def counts_from_artist_genres(
 
 
 def counts_from_catalog(artist_names: Iterable[tuple[str, float]], catalog: Catalog) -> dict[str, float]:
-    """Seed-genre weights from our catalog's tracks by these artists (names compared case-insensitively)."""
+    """Seed-genre weights from our catalog's tracks that credit these artists: alone, in a joint credit ("A, B") or
+    featured in the title, names compared as credits.py compares them."""
     wanted: dict[str, float] = {}
     for name, weight in artist_names:
-        key = name.strip().lower()
+        key = artist_key(name)
         if key:
             wanted[key] = max(weight, wanted.get(key, 0.0))
     counts: defaultdict[str, float] = defaultdict(float)
-    if not wanted:
-        return {}
-    lowered = np.char.lower(catalog.artists.astype(str))
     for key, weight in wanted.items():
-        rows = np.flatnonzero(lowered == key)
-        if rows.size == 0:
+        rows = catalog.rows_by_artist.get(key)
+        if rows is None:
             continue
-        per_artist: Counter[str] = Counter(g for row in rows for g in catalog.genres[int(row)])
+        per_artist: Counter[str] = Counter(g for row in rows.tolist() for g in catalog.genres[row])
         total = sum(per_artist.values())
         for genre, n in per_artist.items():
             counts[genre] += weight * n / total  # an artist adds its weight once, shared over its genres

@@ -21,13 +21,13 @@ from services.playlist.spotify.store import KeyValueStore
 from services.playlist.spotify.tokens import PREFIX
 from services.playlist.spotify.webapi import ItemsRejected
 from shared.errors import InvalidInput, NotFound, PayloadTooLarge
+from shared.image_limits import ALLOWED_FORMATS, MAX_PIXELS
 
 log = logging.getLogger("pressedplay.playlist.spotify")
 ITEMS_PER_CALL: Final = 100
 MAX_COVER_BASE64: Final = 256 * 1024  # Spotify's limit on the base64 body of PUT /playlists/{id}/images
 COVER_SIDES: Final = (640, 480, 320)
 COVER_QUALITIES: Final = (88, 75, 60)
-MAX_PHOTO_PIXELS: Final = 40_000_000
 GENERATED_TTL_S: Final = 180 * 24 * 3600
 
 AddItems = Callable[[list[str]], Awaitable[None]]
@@ -84,12 +84,18 @@ async def fill_playlist(add: AddItems, candidates: Sequence[str], n: int) -> tup
 
 def cover_jpeg_base64(photo: bytes) -> str:
     """The photo as a square JPEG cover whose base64 fits Spotify's 256 KB: centre-cropped, resized, re-encoded."""
+    too_large = f"the photo has more than {MAX_PIXELS:,} pixels"
     try:
-        with Image.open(io.BytesIO(photo)) as opened:
-            if opened.width * opened.height > MAX_PHOTO_PIXELS:
-                raise PayloadTooLarge(f"the photo has more than {MAX_PHOTO_PIXELS:,} pixels")
+        # Only the formats a photo is accepted in anywhere: Pillow's other parsers answer odd headers with errors
+        # of their own (a DDS texture: NotImplementedError).
+        with Image.open(io.BytesIO(photo), formats=ALLOWED_FORMATS) as opened:
+            if opened.width * opened.height > MAX_PIXELS:
+                raise PayloadTooLarge(too_large)
             image = ImageOps.exif_transpose(opened).convert("RGB")
-    except (UnidentifiedImageError, OSError, ValueError) as exc:
+    except Image.DecompressionBombError as exc:
+        # Pillow's own guard, on a header claiming over ~179 million pixels, speaks before the check above can.
+        raise PayloadTooLarge(too_large) from exc
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
         raise CoverImageUnusable(f"the photo cannot be read as an image ({type(exc).__name__})") from exc
     side = min(image.size)
     left, top = (image.width - side) // 2, (image.height - side) // 2
