@@ -28,8 +28,9 @@ AlbumOrder = Literal["given", "taken"]
 EXIF_IFD: Final = 0x8769
 DATE_TIME_ORIGINAL: Final = 0x9003
 EXIF_TIME_FORMAT: Final = "%Y:%m:%d %H:%M:%S"
-# An RFC 6838 subtype name under image/ (letters, digits and ! # $ & - ^ _ . +), nothing else.
-_IMAGE_TYPE: Final = re.compile(r"image/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}")
+# An RFC 6838 subtype name under image/ (letters, digits and ! # $ & - ^ _ . +), nothing else; or "image/*",
+# which tools reading our OpenAPI document (its `image` part's encoding) send as it is written there.
+_IMAGE_TYPE: Final = re.compile(r"image/(\*|[a-z0-9][a-z0-9!#$&^_.+-]{0,126})")
 
 
 class TooManyPhotos(InvalidInput):
